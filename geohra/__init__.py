@@ -1,0 +1,82 @@
+"""geohra: measuring how fairly health resources are spread across regions.
+
+Boundaries + an indicator panel (unit x year) -> joined GeoDataFrames -> analyses
+(entropy-weight index, Gini / Theil / Dagum decompositions, spatial autocorrelation,
+kernel-density dynamics, obstacle degree, coupling coordination) -> maps, tables, reports.
+
+Importing geohra is light: every public name is loaded on first use, so heavy
+libraries (geopandas, esda, matplotlib, folium ...) are only imported when needed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # foundation
+    "load_boundaries": "geohra.boundaries",
+    "match_units": "geohra.boundaries",
+    "province_table": "geohra.boundaries",
+    "read_panel": "geohra.panel",
+    "read_nbs": "geohra.panel",
+    "join": "geohra.panel",
+    "load_demo": "geohra.datasets",
+    "per_year": "geohra._common",
+    # analysis
+    "entropy_weights": "geohra.index",
+    "gini": "geohra.inequality.gini",
+    "spatial_gini": "geohra.inequality.spatial_gini",
+    "agglomeration": "geohra.inequality.agglomeration",
+    "theil": "geohra.inequality.theil",
+    "dagum_gini": "geohra.inequality.dagum",
+    "bootstrap_ci": "geohra.inequality.bootstrap",
+    "coupling_coordination": "geohra.coupling",
+    "obstacle_degree": "geohra.obstacle",
+    "kde": "geohra.dynamics",
+    "markov": "geohra.dynamics",
+    # spatial statistics and classification
+    "spatial_weights": "geohra.spatial",
+    "moran": "geohra.spatial",
+    "geary": "geohra.spatial",
+    "local_moran": "geohra.spatial",
+    "getis_ord": "geohra.spatial",
+    "classify": "geohra.classify",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geohra' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
+    from geohra._common import per_year
+    from geohra.boundaries import load_boundaries, match_units, province_table
+    from geohra.classify import classify
+    from geohra.coupling import coupling_coordination
+    from geohra.datasets import load_demo
+    from geohra.dynamics import kde, markov
+    from geohra.index import entropy_weights
+    from geohra.inequality.agglomeration import agglomeration
+    from geohra.inequality.bootstrap import bootstrap_ci
+    from geohra.inequality.dagum import dagum_gini
+    from geohra.inequality.gini import gini
+    from geohra.inequality.spatial_gini import spatial_gini
+    from geohra.inequality.theil import theil
+    from geohra.obstacle import obstacle_degree
+    from geohra.panel import join, read_nbs, read_panel
+    from geohra.spatial import geary, getis_ord, local_moran, moran, spatial_weights

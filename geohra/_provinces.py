@@ -1,0 +1,98 @@
+"""The static table of China's provincial-level divisions.
+
+One row per unit: GB/T 2260 adcode, Chinese full and short names, the English
+name used in the statistical yearbooks, known alternative spellings, whether the
+unit belongs to the default analysis set (the 31 mainland provinces), and the
+three region schemes described in the README:
+
+- ``region3``: East (11) / Central (8) / West (12), as in most current studies.
+- ``region3_1986``: the Seventh Five-Year Plan belts applied to today's provinces:
+  East (12, adds Guangxi), Central (9, adds Inner Mongolia), West (10).
+- ``region4``: the National Bureau of Statistics' East (10) / Central (6) /
+  West (12) / Northeast (3).
+
+Hong Kong, Macao and Taiwan are present (``analysis=False``) so that maps can
+draw them; their region columns are empty because no scheme assigns them.
+"""
+
+from __future__ import annotations
+
+# adcode, name_zh, short_zh, name_en, aliases (English / pinyin / other), analysis,
+# region3, region3_1986, region4
+PROVINCES: tuple[tuple, ...] = (
+    ("110000", "北京市", "北京", "Beijing", ("Peking",), True, "East", "East", "East"),
+    ("120000", "天津市", "天津", "Tianjin", (), True, "East", "East", "East"),
+    ("130000", "河北省", "河北", "Hebei", (), True, "East", "East", "East"),
+    ("140000", "山西省", "山西", "Shanxi", (), True, "Central", "Central", "Central"),
+    (
+        "150000", "内蒙古自治区", "内蒙古", "Inner Mongolia",
+        ("Nei Mongol", "Neimenggu", "Nei Menggu", "Inner Mongolia Autonomous Region"),
+        True, "West", "Central", "West",
+    ),
+    ("210000", "辽宁省", "辽宁", "Liaoning", (), True, "East", "East", "Northeast"),
+    ("220000", "吉林省", "吉林", "Jilin", (), True, "Central", "Central", "Northeast"),
+    ("230000", "黑龙江省", "黑龙江", "Heilongjiang", (), True, "Central", "Central", "Northeast"),
+    ("310000", "上海市", "上海", "Shanghai", (), True, "East", "East", "East"),
+    ("320000", "江苏省", "江苏", "Jiangsu", (), True, "East", "East", "East"),
+    ("330000", "浙江省", "浙江", "Zhejiang", (), True, "East", "East", "East"),
+    ("340000", "安徽省", "安徽", "Anhui", (), True, "Central", "Central", "Central"),
+    ("350000", "福建省", "福建", "Fujian", (), True, "East", "East", "East"),
+    ("360000", "江西省", "江西", "Jiangxi", (), True, "Central", "Central", "Central"),
+    ("370000", "山东省", "山东", "Shandong", (), True, "East", "East", "East"),
+    ("410000", "河南省", "河南", "Henan", (), True, "Central", "Central", "Central"),
+    ("420000", "湖北省", "湖北", "Hubei", (), True, "Central", "Central", "Central"),
+    ("430000", "湖南省", "湖南", "Hunan", (), True, "Central", "Central", "Central"),
+    ("440000", "广东省", "广东", "Guangdong", ("Canton",), True, "East", "East", "East"),
+    (
+        "450000", "广西壮族自治区", "广西", "Guangxi",
+        ("Guangxi Zhuang Autonomous Region", "Guangxi Zhuangzu"),
+        True, "West", "East", "West",
+    ),
+    ("460000", "海南省", "海南", "Hainan", (), True, "East", "East", "East"),
+    ("500000", "重庆市", "重庆", "Chongqing", ("Chungking",), True, "West", "West", "West"),
+    ("510000", "四川省", "四川", "Sichuan", ("Szechuan", "Szechwan"), True, "West", "West", "West"),
+    ("520000", "贵州省", "贵州", "Guizhou", (), True, "West", "West", "West"),
+    ("530000", "云南省", "云南", "Yunnan", (), True, "West", "West", "West"),
+    (
+        "540000", "西藏自治区", "西藏", "Tibet",
+        ("Xizang", "Tibet Autonomous Region", "Xizang Autonomous Region"),
+        True, "West", "West", "West",
+    ),
+    ("610000", "陕西省", "陕西", "Shaanxi", ("Shaanxi Province",), True, "West", "West", "West"),
+    ("620000", "甘肃省", "甘肃", "Gansu", (), True, "West", "West", "West"),
+    ("630000", "青海省", "青海", "Qinghai", (), True, "West", "West", "West"),
+    (
+        "640000", "宁夏回族自治区", "宁夏", "Ningxia",
+        ("Ningxia Hui Autonomous Region", "Ningxia Huizu"),
+        True, "West", "West", "West",
+    ),
+    (
+        "650000", "新疆维吾尔自治区", "新疆", "Xinjiang",
+        ("Xinjiang Uygur Autonomous Region", "Xinjiang Uyghur", "Sinkiang"),
+        True, "West", "West", "West",
+    ),
+    ("710000", "台湾省", "台湾", "Taiwan", (), False, None, None, None),
+    (
+        "810000", "香港特别行政区", "香港", "Hong Kong",
+        ("Hongkong", "Hong Kong SAR", "Xianggang"), False, None, None, None,
+    ),
+    (
+        "820000", "澳门特别行政区", "澳门", "Macao",
+        ("Macau", "Macao SAR", "Aomen"), False, None, None, None,
+    ),
+)
+
+COLUMNS = (
+    "adcode", "name_zh", "short_zh", "name_en", "aliases", "analysis",
+    "region3", "region3_1986", "region4",
+)
+
+REGION_SCHEMES = ("region3", "region3_1986", "region4")
+
+
+def province_table():
+    """Return the table as a pandas DataFrame indexed by adcode (str)."""
+    import pandas as pd
+
+    df = pd.DataFrame(list(PROVINCES), columns=COLUMNS).set_index("adcode")
+    return df

@@ -1,0 +1,1 @@
+"""Inequality statistics: Gini (plain, weighted, spatial), Theil, Dagum, agglomeration, bootstrap."""

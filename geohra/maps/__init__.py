@@ -1,0 +1,1 @@
+"""Drawing only: static (matplotlib) and web (folium) maps. Imported on demand."""
