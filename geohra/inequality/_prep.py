@@ -1,0 +1,84 @@
+"""Private input handling shared by the inequality statistics.
+
+Every public function here resolves its inputs the same way: a value column
+(plus optional population / weights and group labels) given as column names of
+``data`` or as Series aligned on its index, one NaN policy applied to all of them
+at once, and non-negativity checked where the statistic needs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geohra._common import align, get_series, handle_nan, resolve_column_or_series, to_numeric
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Validated inputs: ``frame`` holds ``value`` and the extra columns, NaN-free."""
+
+    frame: pd.DataFrame
+    omitted: tuple
+
+
+def resolve(
+    data: Any,
+    column: str | None,
+    *,
+    func: str,
+    numeric: dict[str, Any] | None = None,
+    labels: dict[str, Any] | None = None,
+    nan_policy: str = "raise",
+) -> Inputs:
+    """Resolve ``data[column]`` plus extra numeric inputs and group-label inputs.
+
+    ``numeric`` / ``labels`` map a name (used as the column name in the returned
+    frame and in error messages) to a column name, a Series aligned on the index,
+    an array taken by position, or None (left out).
+    """
+    y = get_series(data, column, name=func)
+    align({f"{func}: data": y})  # duplicate labels raise here
+    cols: dict[str, pd.Series] = {"value": y}
+    for key, spec in (numeric or {}).items():
+        s = resolve_column_or_series(data, spec, name=f"{func}: {key}", index=y.index)
+        if s is not None:
+            cols[key] = to_numeric(s, name=f"{func}: {key}")
+    for key, spec in (labels or {}).items():
+        s = resolve_column_or_series(data, spec, name=f"{func}: {key}", index=y.index)
+        if s is not None:
+            cols[key] = s
+    frame = pd.DataFrame(cols, index=y.index)
+    frame, omitted = handle_nan(frame, nan_policy=nan_policy, name=func)
+    if len(frame) == 0:
+        raise ValueError(f"{func}: no units left to compute on (the input is empty after NaN handling).")
+    return Inputs(frame=frame, omitted=tuple(omitted))
+
+
+def check_nonnegative(s: pd.Series, *, func: str, what: str, why: str) -> None:
+    """Raise naming the first negative entries of ``s``."""
+    neg = s < 0
+    if neg.any():
+        shown = ", ".join(f"{k!r}={v:g}" for k, v in s[neg].iloc[:5].items())
+        raise ValueError(
+            f"{func}: {what} must be non-negative ({why}); {int(neg.sum())} negative value(s): "
+            f"{shown}. Check the data (a sign error, or a missing-value code such as -1?)."
+        )
+
+
+def group_codes(labels: pd.Series, *, func: str, min_groups: int = 2) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes 0..k-1 and the group labels (sorted when sortable)."""
+    try:
+        codes, uniques = pd.factorize(labels, sort=True)
+    except TypeError:  # mixed, unorderable labels: keep order of appearance
+        codes, uniques = pd.factorize(labels, sort=False)
+    uniques = pd.Index(uniques, name=labels.name if labels.name != "by" else None)
+    if len(uniques) < min_groups:
+        raise ValueError(
+            f"{func}: fewer than two groups (found {len(uniques)}: {list(uniques)}); a decomposition "
+            "into within- and between-group parts needs at least two. Check the grouping column."
+        )
+    return codes.astype(np.intp), uniques
