@@ -209,8 +209,7 @@ def coupling_coordination(
         if method == "traditional":
             # geometric / arithmetic mean, in logs only where all U > 0 (else C = 0)
             gm = np.exp(np.log(np.where(vals > 0, vals, 1.0)).mean(axis=1))
-            gm = np.where((vals > 0).all(axis=1), gm, 0.0)
-            c = gm / vals.mean(axis=1)
+            c = np.where((vals > 0).all(axis=1), n * gm / vals.sum(axis=1), 0.0)
         else:
             i, j = np.triu_indices(n, k=1)
             spread = np.abs(vals[:, i] - vals[:, j]).sum(axis=1) / (n * (n - 1) / 2)
