@@ -1,0 +1,279 @@
+"""Theil T and mean log deviation (Theil L), plain or population-weighted, with
+a within/between-group decomposition in which both parts are computed directly.
+
+Both indices are Kullback-Leibler divergences between two distributions over the
+units, the resource shares ``s_i = Y_i / Y`` and the population shares
+``q_i = P_i / P`` (``q_i = 1/n`` when no population is given):
+
+    T = Σ_i s_i ln(s_i / q_i)      (Theil T, weights of the decomposition: S_g)
+    L = Σ_i q_i ln(q_i / s_i)      (mean log deviation, weights: Q_g)
+
+so one routine, ``divergence(a, b)``, serves both with the roles of s and q swapped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geohra.inequality._prep import check_nonnegative, group_codes, resolve
+
+__all__ = ["theil", "TheilResult"]
+
+# registry of log bases: name -> ln(base) used as divisor
+_BASES: dict[Any, float] = {"e": 1.0, 2: math.log(2.0), 10: math.log(10.0)}
+_INDICES = ("T", "L")
+
+
+def _xlogx_over(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a·ln(a/b) elementwise with the limit 0·ln(0/b) = 0; the caller guarantees b > 0 where a > 0."""
+    out = np.zeros_like(a)
+    pos = a > 0
+    out[pos] = a[pos] * np.log(a[pos] / b[pos])
+    return out
+
+
+def divergence(
+    a: np.ndarray, b: np.ndarray, codes: np.ndarray | None = None, k: int = 0
+) -> dict[str, Any]:
+    """Σ a ln(a/b) and, with group codes, its between and within parts (computed separately).
+
+    ``a`` and ``b`` are shares summing to one. Between = Σ_g A_g ln(A_g/B_g) on group
+    sums; within = Σ_g A_g · D_g where D_g is the divergence of the within-group shares
+    a_i/A_g against b_i/B_g. A group with A_g = 0 has weight 0 and an undefined D_g (NaN).
+    """
+    terms = _xlogx_over(a, b)
+    out: dict[str, Any] = {"terms": terms, "total": float(terms.sum())}
+    if codes is None:
+        return out
+    A = np.bincount(codes, weights=a, minlength=k)
+    B = np.bincount(codes, weights=b, minlength=k)
+    between_terms = _xlogx_over(A, B)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a_in = a / A[codes]
+        b_in = b / B[codes]
+    inner = np.zeros_like(a)
+    ok = A[codes] > 0
+    inner[ok] = _xlogx_over(a_in[ok], b_in[ok])
+    group_div = np.bincount(codes, weights=inner, minlength=k)
+    group_div[A == 0] = np.nan
+    weighted = np.where(A > 0, A * np.nan_to_num(group_div), 0.0)
+    out.update(
+        between=float(between_terms.sum()),
+        within=float(weighted.sum()),
+        between_terms=between_terms,
+        group_index=group_div,
+        group_weighted=weighted,
+        A=A,
+        B=B,
+    )
+    return out
+
+
+def _pct(part: float | np.ndarray, whole: float) -> Any:
+    # a perfectly equal distribution has no inequality to apportion
+    return part / whole * 100.0 if whole > 0 else part * np.nan
+
+
+@dataclass(frozen=True)
+class TheilResult:
+    """Theil index of one cross-section and its within/between decomposition.
+
+    ``within``, ``between`` and ``groups`` are None without ``by``.
+    ``groups`` has one row per group: ``n_units``, ``resource_share`` (S_g),
+    ``unit_share`` (n_g/n), ``population_share`` (P_g/P; equals ``unit_share`` when
+    unweighted), ``theil`` (the group's own index, 0 for a one-unit group),
+    ``weighted_theil`` (its part of ``within``: S_g·T_g for T, Q_g·L_g for L),
+    ``between_term`` (its part of ``between``), ``contribution_pct`` (weighted_theil as
+    % of the total) and ``within_pct`` (as % of ``within``).
+    """
+
+    total: float
+    within: float | None
+    between: float | None
+    groups: pd.DataFrame | None
+    index: str
+    base: str
+    weighted: bool
+    variant: str
+    n: int
+    omitted: tuple = ()
+    units: pd.DataFrame = field(default=None, repr=False)
+
+    def summary(self) -> pd.DataFrame:
+        """One row: total, within, between, their shares (%) and the variant used."""
+        row = {
+            "index": self.index,
+            "base": self.base,
+            "weighted": self.weighted,
+            "n": self.n,
+            "n_groups": None if self.groups is None else len(self.groups),
+            "total": self.total,
+            "within": self.within,
+            "between": self.between,
+            "within_pct": None if self.within is None else _pct(self.within, self.total),
+            "between_pct": None if self.between is None else _pct(self.between, self.total),
+            "n_omitted": len(self.omitted),
+            "variant": self.variant,
+        }
+        return pd.DataFrame([row])
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per unit, indexed like the input: inputs, shares and ``term`` (the unit's additive
+        part of ``total``; may be negative)."""
+        return self.units.copy()
+
+
+def theil(
+    data: Any,
+    column: str | None = None,
+    *,
+    population: str | pd.Series | np.ndarray | None = None,
+    by: str | pd.Series | np.ndarray | None = None,
+    index: str = "T",
+    base: str | int = "e",
+    nan_policy: str = "raise",
+) -> TheilResult:
+    """Theil index (T or L), optionally population-weighted and decomposed by group.
+
+    Parameters
+    ----------
+    data
+        A Series, an array, or a (Geo)DataFrame together with ``column``.
+    column
+        With ``population``: the resource **total** per unit (e.g. beds). Without it:
+        any non-negative value per unit, each unit weighing equally.
+    population
+        Population per unit (column name, Series aligned on the index, or array by position).
+    by
+        Group label per unit (e.g. eastern/central/western) for the decomposition.
+    index
+        ``"T"``: Theil T, ``Σ_i s_i ln(s_i/q_i)``, decomposed with resource-share weights S_g.
+        ``"L"``: mean log deviation, ``Σ_i q_i ln(q_i/s_i)``, decomposed with population-share
+        weights Q_g. Here ``s_i = Y_i/Y`` and ``q_i = P_i/P`` (``1/n`` without population);
+        unweighted T is PySAL's ``TheilD`` convention ``Σ s_i ln(n s_i)``.
+    base
+        Logarithm base: ``"e"`` (default), ``10`` (studies that write lg) or ``2``.
+    nan_policy
+        ``"raise"`` or ``"omit"`` (omitted labels in ``.omitted``).
+
+    Returns
+    -------
+    TheilResult
+        ``total``, ``within``, ``between`` (within and between are computed independently:
+        between from group totals, within as the weighted sum of each group's own index),
+        ``groups`` table, ``variant`` text. Zeros use the limit 0·ln 0 = 0.
+
+    Raises
+    ------
+    ValueError
+        Negative values; for T, a unit with resource but zero population (infinite term);
+        for L, a unit with zero resource but positive population (ln 0); fewer than two
+        groups; NaN with ``nan_policy="raise"``; labels that do not match.
+    """
+    if index not in _INDICES:
+        raise ValueError(f"theil: index must be 'T' (Theil T) or 'L' (mean log deviation); got {index!r}.")
+    if base not in _BASES:
+        raise ValueError(f"theil: base must be one of 'e', 10, 2; got {base!r}.")
+    inp = resolve(
+        data, column, func="theil", numeric={"population": population}, labels={"group": by},
+        nan_policy=nan_policy,
+    )
+    frame = inp.frame
+    weighted = "population" in frame
+    check_nonnegative(frame["value"], func="theil", what="resource values", why="logarithms of shares are taken")
+    y = frame["value"].to_numpy(np.float64)
+    if not y.sum() > 0:
+        raise ValueError("theil: all resource values are zero; shares are 0/0 and the index is undefined.")
+    s = y / y.sum()
+    if weighted:
+        check_nonnegative(frame["population"], func="theil", what="population", why="it is a head count")
+        pop = frame["population"].to_numpy(np.float64)
+        if not pop.sum() > 0:
+            raise ValueError("theil: total population is zero.")
+        q = pop / pop.sum()
+    else:
+        q = np.full(y.size, 1.0 / y.size)
+    labels = frame.index
+    if index == "T":
+        bad = (s > 0) & (q == 0)
+        if bad.any():
+            raise ValueError(
+                f"theil: unit(s) {list(labels[bad][:5])} have resources but zero population, so their "
+                "Theil-T term s·ln(s/0) is infinite. Fix the population or leave those units out."
+            )
+        a, b = s, q
+    else:
+        bad = (q > 0) & (s == 0)
+        if bad.any():
+            raise ValueError(
+                f"theil: unit(s) {list(labels[bad][:5])} have zero resource, so the mean log deviation "
+                "(index='L', which takes ln of every unit's share) is infinite. Use index='T', which "
+                "handles zeros through the limit 0·ln 0 = 0, or leave those units out."
+            )
+        a, b = q, s
+    codes = uniques = None
+    if "group" in frame:
+        codes, uniques = group_codes(frame["group"], func="theil")
+    res = divergence(a, b, codes, 0 if uniques is None else len(uniques))
+    scale = _BASES[base]
+    total = res["total"] / scale
+
+    units = pd.DataFrame({"value": y}, index=frame.index)
+    if weighted:
+        units["population"] = frame["population"]
+    if codes is not None:
+        units["group"] = frame["group"]
+    units["resource_share"] = s
+    units["population_share"] = q
+    units["term"] = res["terms"] / scale
+
+    within = between = groups = None
+    if codes is not None:
+        within = res["within"] / scale
+        between = res["between"] / scale
+        n_units = np.bincount(codes, minlength=len(uniques))
+        S = np.bincount(codes, weights=s, minlength=len(uniques))
+        Q = np.bincount(codes, weights=q, minlength=len(uniques))
+        gw = res["group_weighted"] / scale
+        groups = pd.DataFrame(
+            {
+                "n_units": n_units,
+                "resource_share": S,
+                "unit_share": n_units / y.size,
+                "population_share": Q,
+                "theil": res["group_index"] / scale,
+                "weighted_theil": gw,
+                "between_term": res["between_terms"] / scale,
+                "contribution_pct": _pct(gw, total),
+                "within_pct": _pct(gw, within),
+            },
+            index=uniques,
+        )
+        groups.index.name = by if isinstance(by, str) else "group"
+
+    name = "Theil T" if index == "T" else "mean log deviation (Theil L)"
+    formula = "Σ s_i ln(s_i/q_i)" if index == "T" else "Σ q_i ln(q_i/s_i)"
+    shares = "q_i = P_i/P (population-weighted)" if weighted else "q_i = 1/n (units weigh equally)"
+    weights_word = "resource shares S_g" if index == "T" else "population shares Q_g" if weighted else "unit shares n_g/n"
+    variant = (
+        f"{name}: {formula}, s_i = Y_i/Y, {shares}; log base {base}; 0·ln0 = 0"
+        + (f"; within = Σ_g (weight_g · index_g) with {weights_word}, between from group totals" if codes is not None else "")
+    )
+    return TheilResult(
+        total=total,
+        within=within,
+        between=between,
+        groups=groups,
+        index=index,
+        base=str(base),
+        weighted=weighted,
+        variant=variant,
+        n=int(y.size),
+        omitted=inp.omitted,
+        units=units,
+    )
