@@ -1,0 +1,261 @@
+"""Obstacle degree model: which indicators hold a unit back most.
+
+For unit (or unit-year) ``i`` and indicator ``j`` with normalised value
+``z_ij`` in [0, 1] and weight ``w_j``::
+
+    O_ij = 100 * w_j (1 - z_ij) / sum_k w_k (1 - z_ik)        (percent)
+
+``w_j`` is the factor contribution, ``1 - z_ij`` the indicator deviation.
+Subsystem obstacle degrees are the sums of their indicators' ``O_ij``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geohra._common import to_numeric
+from geohra.index import EntropyResult, _labels
+
+__all__ = ["obstacle_degree", "ObstacleResult"]
+
+VARIANT = "O_ij = 100 w_j (1 - z_ij) / sum_k w_k (1 - z_ik) (percent; deviation 1 - z)"
+
+
+@dataclass(frozen=True)
+class ObstacleResult:
+    """Result of :func:`obstacle_degree`.
+
+    Attributes
+    ----------
+    degrees : DataFrame indexed like ``normalized``, one column per indicator, in %
+        (rows sum to 100; NaN rows where every deviation is 0, see ``undefined``).
+    groups : DataFrame of subsystem sums (same rows), or ``None`` without ``groups``.
+    top : DataFrame with one row per unit and rank 1..top: ``indicator``, ``degree``.
+    years : each row's year when per-year weights were used, else ``None``.
+    """
+
+    degrees: pd.DataFrame
+    groups: pd.DataFrame | None
+    top: pd.DataFrame
+    weights: pd.Series | pd.DataFrame
+    years: pd.Series | None
+    undefined: tuple = ()
+    variant: str = VARIANT
+
+    def to_frame(self) -> pd.DataFrame:
+        """Indicator obstacle degrees (and subsystem sums, prefixed ``group_``), indexed
+        like ``normalized``."""
+        if self.groups is None:
+            return self.degrees.copy()
+        return pd.concat([self.degrees, self.groups.add_prefix("group_")], axis=1)
+
+    def summary(self) -> pd.DataFrame:
+        """Mean obstacle degree per indicator (per year when years are known), ranked;
+        the share of units for which the indicator is among the top factors."""
+        deg = self.degrees
+        top_counts = self.top["indicator"].value_counts()
+        if self.years is None:
+            out = pd.DataFrame({"mean_degree": deg.mean()})
+            out["rank"] = out["mean_degree"].rank(ascending=False, method="min").astype("Int64")
+            n_units = max(len(deg.dropna(how="all")), 1)
+            out["top_share"] = top_counts.reindex(out.index, fill_value=0) / n_units
+            out = out.rename_axis("indicator")  # a copy: never rename degrees' own columns
+        else:
+            out = deg.groupby(self.years.to_numpy()).mean().stack().to_frame("mean_degree")
+            out = out.rename_axis([self.years.name or "year", "indicator"])
+            out["rank"] = (
+                out.groupby(level=0)["mean_degree"]
+                .rank(ascending=False, method="min")
+                .astype("Int64")
+            )
+        out["variant"] = self.variant
+        return out
+
+
+def _resolve_weights(weights: Any, columns: list) -> pd.Series | pd.DataFrame:
+    if isinstance(weights, Mapping) and not isinstance(weights, pd.Series):
+        weights = pd.Series(dict(weights), dtype=float)
+    if isinstance(weights, pd.Series):
+        labels = list(weights.index)
+    elif isinstance(weights, pd.DataFrame):
+        labels = list(weights.columns)
+    else:
+        raise TypeError(
+            "obstacle_degree: weights must be a Series (indicator -> weight), a mapping or a "
+            f"year x indicator DataFrame; got {type(weights).__name__}."
+        )
+    if set(labels) != set(columns):
+        raise ValueError(
+            "obstacle_degree: weights and normalized must name the same indicators; "
+            f"only in weights: {[c for c in labels if c not in columns]}, only in normalized: "
+            f"{[c for c in columns if c not in labels]}."
+        )
+    w = weights.reindex(columns) if isinstance(weights, pd.Series) else weights[columns]
+    w = w.astype(float)
+    arr = w.to_numpy()
+    if not np.isfinite(arr).all() or (arr < 0).any():
+        raise ValueError("obstacle_degree: weights must be finite and non-negative.")
+    return w
+
+
+def obstacle_degree(
+    normalized: pd.DataFrame | EntropyResult,
+    weights: pd.Series | pd.DataFrame | Mapping[str, float] | None = None,
+    *,
+    time: str | pd.Series | None = None,
+    groups: Mapping[str, str] | None = None,
+    top: int = 3,
+) -> ObstacleResult:
+    """Obstacle degree of every indicator for every unit (and year), in percent.
+
+    Parameters
+    ----------
+    normalized : DataFrame or EntropyResult
+        Normalised indicators ``z_ij`` in [0, 1] (rows = units or unit-years,
+        columns = indicators), e.g. ``entropy_weights(...).normalized``. Passing
+        the :class:`~geohra.index.EntropyResult` itself uses its ``normalized``,
+        ``weights`` and, for per-year weights, its years.
+    weights : Series, mapping or DataFrame
+        Indicator weights (labels must match the columns of ``normalized``). A
+        year x indicator DataFrame (per-year entropy weights) needs each row's
+        year: ``time=``. Weights need not sum to 1 (the formula is a ratio).
+    time : str or Series, optional
+        Year of each row: an index level name of ``normalized`` or a Series
+        indexed like it (every column of ``normalized`` is taken as an indicator). Only used with
+        per-year weights; with a Series of weights it only groups ``.summary()``.
+    groups : mapping indicator -> subsystem, optional
+        Adds subsystem obstacle degrees (sums of their indicators). Every
+        indicator must be assigned.
+    top : int
+        Number of main obstacle factors reported per row.
+
+    Returns
+    -------
+    ObstacleResult
+        ``degrees`` (rows sum to 100), ``groups``, ``top`` (index: row labels + rank).
+
+    Notes
+    -----
+    A row with ``z_ij = 1`` for every indicator has no deviation at all, so its
+    obstacle degrees are 0/0: they are NaN, with a warning naming the rows
+    (listed in ``.undefined``), and the row is left out of ``top``.
+    """
+    years = None
+    if isinstance(normalized, EntropyResult):
+        if weights is None:
+            weights = normalized.weights
+        if time is None and normalized.years is not None:
+            years = normalized.years
+        normalized = normalized.normalized
+    if not isinstance(normalized, pd.DataFrame):
+        raise TypeError(
+            f"obstacle_degree: normalized must be a DataFrame; got {type(normalized).__name__}."
+        )
+    if weights is None:
+        raise TypeError("obstacle_degree: weights are required unless an EntropyResult is given.")
+    if not (isinstance(top, (int, np.integer)) and top >= 1):
+        raise ValueError(f"obstacle_degree: top must be a positive integer; got {top!r}.")
+    columns = list(normalized.columns)
+    z = pd.DataFrame({c: to_numeric(normalized[c], name=f"obstacle_degree: {c!r}") for c in columns})
+    if z.isna().any().any():
+        rows = list(z.index[z.isna().any(axis=1)])[:6]
+        raise ValueError(
+            f"obstacle_degree: missing normalised values at rows {rows}; drop or fill them first."
+        )
+    vals = z.to_numpy()
+    if (vals < 0).any() or (vals > 1).any():
+        rows = list(z.index[((vals < 0) | (vals > 1)).any(axis=1)])[:6]
+        raise ValueError(
+            f"obstacle_degree: normalised values must lie in [0, 1]; rows {rows} do not. "
+            "Pass entropy_weights(...).normalized or min-max normalise first."
+        )
+    w = _resolve_weights(weights, columns)
+    if time is not None:
+        years = _labels(normalized, time, name="obstacle_degree: time")
+    if isinstance(w, pd.DataFrame):
+        if years is None:
+            raise ValueError(
+                "obstacle_degree: weights has one row per year; say which year each row of "
+                "normalized belongs to with time= (an index level name or a Series of years "
+                "indexed like normalized), or pass the EntropyResult itself."
+            )
+        unknown = sorted(set(years) - set(w.index))
+        if unknown:
+            raise ValueError(
+                f"obstacle_degree: years {unknown[:6]} of normalized have no row in weights "
+                f"(weights cover {list(w.index)})."
+            )
+        wrow = w.loc[years.to_numpy()].to_numpy()
+    else:
+        wrow = np.broadcast_to(w.to_numpy(), vals.shape)
+
+    contrib = wrow * (1.0 - vals)
+    total = contrib.sum(axis=1)
+    undefined = total == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deg = 100.0 * contrib / total[:, None]
+    deg[undefined] = np.nan
+    degrees = pd.DataFrame(deg, index=z.index, columns=columns)
+    if undefined.any():
+        rows = list(z.index[undefined])
+        warnings.warn(
+            f"obstacle_degree: rows {rows[:8]}{' ...' if len(rows) > 8 else ''} have no deviation "
+            "on any weighted indicator (z = 1 wherever the weight is positive); their obstacle "
+            "degrees are undefined (NaN).",
+            UserWarning,
+            stacklevel=2,
+        )
+
+    group_frame = None
+    if groups is not None:
+        groups = dict(groups)
+        unassigned = [c for c in columns if c not in groups]
+        extra = [c for c in groups if c not in columns]
+        if unassigned or extra:
+            raise ValueError(
+                "obstacle_degree: groups must map every indicator to a subsystem; "
+                f"unassigned: {unassigned}, not indicators: {extra}."
+            )
+        order = list(dict.fromkeys(groups[c] for c in columns))
+        group_frame = pd.DataFrame(
+            {g: degrees[[c for c in columns if groups[c] == g]].sum(axis=1, min_count=1) for g in order},
+            index=z.index,
+        )
+
+    k = min(top, len(columns))
+    defined = ~undefined
+    # stable sort on -degree keeps column order among ties
+    order = np.argsort(-np.where(defined[:, None], deg, 0.0), axis=1, kind="stable")[:, :k]
+    rows_pos = np.repeat(np.flatnonzero(defined), k)
+    ranks = np.tile(np.arange(1, k + 1), int(defined.sum()))
+    cols_pos = order[defined].ravel()
+    idx_labels = z.index[rows_pos]
+    if isinstance(z.index, pd.MultiIndex):
+        tuples = [(*lab, r) for lab, r in zip(idx_labels, ranks)]
+        names = [*z.index.names, "rank"]
+    else:
+        tuples = list(zip(idx_labels, ranks))
+        names = [z.index.name, "rank"]
+    top_frame = pd.DataFrame(
+        {
+            "indicator": np.asarray(columns, dtype=object)[cols_pos],
+            "degree": deg[rows_pos, cols_pos],
+        },
+        index=pd.MultiIndex.from_tuples(tuples, names=names)
+        if tuples
+        else pd.MultiIndex.from_arrays([[]] * len(names), names=names),
+    )
+    return ObstacleResult(
+        degrees=degrees,
+        groups=group_frame,
+        top=top_frame,
+        weights=w,
+        years=None if years is None else pd.Series(years.to_numpy(), index=z.index, name=years.name),
+        undefined=tuple(z.index[undefined]),
+    )
