@@ -1,0 +1,118 @@
+"""Reading the National Bureau of Statistics' provincial annual exports (分省年度数据)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from geohra import _tabular as tab
+from geohra._panel_core import _raw_from_rows, _wide_from_raw, check_quality
+
+_NOTE_PREFIXES = ("注", "数据来源", "资料来源", "说明", "备注")
+_TITLE = re.compile(r"^(数据库|指标|时间|地区)[:：]\s*(.*)$")
+_UNIT_SUFFIX = re.compile(r"^(.*?)\s*[(（]([^()（）]*)[)）]\s*$")
+
+
+def _nbs_one(path: str | Path, encoding: str | None) -> tuple[pd.DataFrame, dict]:
+    who = "read_nbs"
+    path = Path(path)
+    kind, data = tab.read_source_bytes(path, who=who)
+    if kind == "parquet":
+        raise ValueError(f"{who}: {path.name!r} is a Parquet file, not an NBS export (CSV, XLS or XLSX); use read_panel.")
+    if kind in ("xlsx", "xls"):
+        rows = tab.read_excel_rows(data, kind, sheet=None, name=path.name, who=who)
+        prefix = "row"
+    else:
+        text = tab.decode_text(data, encoding=encoding, name=path.name, who=who)
+        rows = tab.split_delimited(text, name=path.name, who=who)
+        prefix = "line"
+    meta: dict[str, Any] = {"file": path.name, "database": None, "indicator": None, "unit": None,
+                            "time": None, "region": None, "notes": []}
+    header_at = None
+    keys = {"数据库": "database", "指标": "indicator", "时间": "time", "地区": "region"}
+    for i, (_, cells) in enumerate(rows):
+        first = tab.clean_label(cells[0]) if cells and not tab.is_missing(cells[0]) else ""
+        # the title text is kept verbatim (full-width characters and all)
+        m = _TITLE.match(str(cells[0]).strip()) if first else None
+        if m is not None:
+            meta[keys[m.group(1)]] = m.group(2).strip()
+            continue
+        if first == "地区":
+            header_at = i
+        elif first in ("指标", "时间") and meta.get("database"):
+            raise ValueError(
+                f"{who}: {path.name!r} is an NBS export with {first} as rows (one region: "
+                f"{meta.get('region')!r}); geohra reads the layout with 地区 (provinces) as rows "
+                "and years as columns. Export again choosing 地区 for the rows, one indicator per file."
+            )
+        break
+    seen = [tab.clean_label(c[0]) for _, c in rows[:4] if c and not tab.is_missing(c[0])]
+    expect = ("expected an NBS provincial annual export (分省年度数据): title lines such as "
+              "'数据库：分省年度数据' and '指标：...(unit)', then a header '地区,2022年,2021年,...'")
+    if header_at is None:
+        raise ValueError(
+            f"{who}: {path.name!r} is not in the NBS export layout; {expect}; the file starts "
+            f"with {seen}. For an ordinary table use geohra.read_panel."
+        )
+    if not meta["indicator"]:
+        raise ValueError(
+            f"{who}: {path.name!r} has no '指标：' line naming the indicator; {expect}. Add the "
+            "line (e.g. '指标：每千人口医疗卫生机构床位数(张)') or use read_panel with indicator=."
+        )
+    m = _UNIT_SUFFIX.match(meta["indicator"])
+    if m and m.group(2).strip():
+        meta["indicator"], meta["unit"] = m.group(1).strip(), m.group(2).strip()
+    body: list[tuple[int, list[Any]]] = [rows[header_at]]
+    for i in range(header_at + 1, len(rows)):
+        line, cells = rows[i]
+        first = tab.clean_label(cells[0]) if not tab.is_missing(cells[0]) else ""
+        if first.startswith(_NOTE_PREFIXES):
+            # everything from the first note on is kept as text, never read as data
+            meta["notes"] = [" ".join(str(c).strip() for c in cs if not tab.is_missing(c))
+                             for _, cs in rows[i:]]
+            break
+        body.append((line, cells))
+    raw = _raw_from_rows(body, prefix=prefix, source=repr(path.name), who=who)
+    if raw.frame.empty:
+        raise ValueError(f"{who}: {path.name!r} has the NBS header but no province rows.")
+    year_cols = list(raw.frame.columns[1:])
+    bad = [c for c in year_cols if tab.year_from_label(c) is None]
+    if bad or not year_cols:
+        raise ValueError(
+            f"{who}: the header of {path.name!r} must be '地区' followed by years such as "
+            f"2022年; got {list(raw.frame.columns)}. Export the table with 地区 as rows and 时间 as columns."
+        )
+    panel = _wide_from_raw(raw, raw.frame.columns[0], year_cols, meta["indicator"], True, who)
+    return panel, meta
+
+
+
+
+def read_nbs_files(path_or_paths: Any, *, encoding: str | None) -> pd.DataFrame:
+    """Read one or several exports and combine them (outer join on adcode, year)."""
+    if isinstance(path_or_paths, (str, Path)):
+        paths = [path_or_paths]
+    else:
+        paths = list(path_or_paths)
+        if not paths:
+            raise ValueError("read_nbs: expected one or more file paths; got an empty list.")
+    panels, metas = [], []
+    for p in paths:
+        panel, meta = _nbs_one(p, encoding)
+        for other in metas:
+            if other["indicator"] == meta["indicator"]:
+                raise ValueError(
+                    f"read_nbs: indicator {meta['indicator']!r} is in both {other['file']!r} and "
+                    f"{meta['file']!r}; pass each indicator once."
+                )
+        panels.append(panel.set_index(["adcode", "year"]))
+        metas.append(meta)
+    out = pd.concat(panels, axis=1, join="outer").sort_index().reset_index()
+    out.attrs["units"] = {m["indicator"]: m["unit"] for m in metas}
+    out.attrs["nbs"] = metas
+    out.attrs["source"] = ", ".join(repr(m["file"]) for m in metas)
+    check_quality(out, who="read_nbs")
+    return out

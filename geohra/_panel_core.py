@@ -1,0 +1,403 @@
+"""The engine behind read_panel / read_nbs: columns, years, numbers, units, checks.
+
+Private; see :mod:`geohra.panel` for the public functions and the tidy panel shape.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geohra import _tabular as tab
+
+
+class DataQualityWarning(UserWarning):
+    """Possible problems in the data itself (missing values, duplicated years)."""
+
+
+# Column names recognised as the unit / the year when unit= / year= are not given
+# (compared after NFKC, stripping and case folding).
+_UNIT_NAMES = (
+    "adcode", "code", "province", "provinces", "unit", "name", "地区", "省份", "省", "省区",
+    "省市", "省区市", "省份名称", "地区名称", "行政区划代码", "区划代码", "省级行政区",
+)
+_YEAR_NAMES = ("year", "years", "年份", "年", "年度", "时间")
+
+# Labels of totals and regional aggregates printed in published tables next to the
+# provinces; matched only when units are matched to the province table.
+_AGGREGATES = frozenset({
+    "全国", "全国合计", "全国总计", "合计", "总计", "中国", "全国平均", "平均", "均值",
+    "东部", "中部", "西部", "东北", "东部地区", "中部地区", "西部地区", "东北地区",
+    "china", "national", "nationwide", "nationaltotal", "total", "all", "average", "mean",
+    "east", "central", "west", "northeast", "eastern", "western", "middle",
+})
+
+
+def _key(label: Any) -> str:
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(label)).casefold())
+
+
+# ---------------------------------------------------------------------------
+# loading any source into a RawTable
+# ---------------------------------------------------------------------------
+
+
+def _raw_from_rows(rows: list[tuple[int, list[Any]]], *, prefix: str, source: str, who: str) -> tab.RawTable:
+    line0, header = rows[0]
+    labels = [tab.clean_label(h) if not tab.is_missing(h) else "" for h in header]
+    width = len(labels)
+    while width and labels[width - 1] == "":
+        width -= 1
+    labels = labels[:width]
+    if "" in labels:
+        pos = labels.index("")
+        raise ValueError(
+            f"{who}: the header ({prefix} {line0} of {source}) has an empty column name in "
+            f"column {pos + 1}; got {labels}. Give every column a name."
+        )
+    seen: set[str] = set()
+    dup = [lab for lab in labels if lab in seen or seen.add(lab)]
+    if dup:
+        raise ValueError(
+            f"{who}: the header ({prefix} {line0} of {source}) repeats column name(s) "
+            f"{sorted(set(dup))}; each column needs its own name. Rename them."
+        )
+    body, where = [], []
+    for line, cells in rows[1:]:
+        extra = cells[width:]
+        if any(not tab.is_missing(c) for c in extra):
+            raise ValueError(
+                f"{who}: {prefix} {line} of {source} has {len(cells)} cells but the header has "
+                f"{width} columns ({labels}). Check for a stray separator or a missing column name."
+            )
+        cells = list(cells[:width]) + [None] * (width - len(cells))
+        body.append(cells)
+        where.append(f"{prefix} {line}")
+    frame = pd.DataFrame(body, columns=labels, dtype=object)
+    return tab.RawTable(frame, where, source)
+
+
+def load(source: Any, *, encoding: str | None, sheet: str | int | None, who: str) -> tab.RawTable:
+    if isinstance(source, pd.DataFrame):
+        frame = source
+        if frame.index.name is not None or isinstance(frame.index, pd.MultiIndex):
+            names = [n for n in frame.index.names if n is not None]
+            if names and not set(names) & set(frame.columns):
+                frame = frame.reset_index()  # ids kept in the index, e.g. set_index("province")
+        labels = [tab.clean_label(c) for c in frame.columns]
+        if len(set(labels)) != len(labels):
+            dup = sorted({lab for lab in labels if labels.count(lab) > 1})
+            raise ValueError(f"{who}: the DataFrame repeats column name(s) {dup}; rename them.")
+        out = frame.copy()  # never mutate the caller's frame
+        out.columns = labels
+        where = [f"index {label!r}" for label in frame.index]
+        return tab.RawTable(out.reset_index(drop=True), where, "the DataFrame")
+    if not isinstance(source, (str, Path)):
+        raise TypeError(
+            f"{who}: expected a file path (CSV, XLSX, XLS, Parquet) or a pandas DataFrame; "
+            f"got {type(source).__name__}."
+        )
+    path = Path(source)
+    kind, data = tab.read_source_bytes(path, who=who)
+    name = path.name
+    if kind == "parquet":
+        try:
+            frame = pd.read_parquet(path)
+        except ImportError as exc:
+            raise ImportError(
+                f"{who}: reading Parquet needs pyarrow ({exc}); install it with "
+                "pip install 'geohra[parquet]'."
+            ) from None
+        raw = load(frame, encoding=None, sheet=None, who=who)
+        where = [f"row {i + 1}" for i in range(len(frame))]
+        return tab.RawTable(raw.frame, where, name)
+    if kind in ("xlsx", "xls"):
+        rows = tab.read_excel_rows(data, kind, sheet=sheet, name=name, who=who)
+        prefix = "row"
+    else:
+        if sheet is not None:
+            raise ValueError(f"{who}: sheet={sheet!r} was given but {name!r} is a text file, not a workbook.")
+        text = tab.decode_text(data, encoding=encoding, name=name, who=who)
+        rows = tab.split_delimited(text, name=name, who=who)
+        prefix = "line"
+    if not rows:
+        raise ValueError(f"{who}: {name!r} holds no table (no non-empty rows); expected a header row and data.")
+    return _raw_from_rows(rows, prefix=prefix, source=repr(name), who=who)
+
+
+# ---------------------------------------------------------------------------
+# read_panel
+# ---------------------------------------------------------------------------
+
+
+def _find_column(raw: tab.RawTable, given: Any, names: Sequence[str], what: str, who: str) -> str | None:
+    cols = list(raw.frame.columns)
+    if given is not None:
+        label = tab.clean_label(given)
+        if label in cols:
+            return label
+        matches = [c for c in cols if _key(c) == _key(given)]
+        if len(matches) == 1:
+            return matches[0]
+        raise KeyError(
+            f"{who}: {what} column {given!r} is not in {raw.source}; available columns: {cols}. "
+            f"Pass {what}= one of them."
+        )
+    wanted = {_key(n) for n in names}
+    found = [c for c in cols if _key(c) in wanted]
+    if len(found) > 1:
+        raise ValueError(
+            f"{who}: several columns of {raw.source} could be the {what} column: {found}. "
+            f"Pass {what}= to choose one (the other is then read as an indicator unless you "
+            "pass columns=)."
+        )
+    return found[0] if found else None
+
+
+def _check_not_nbs(raw: tab.RawTable, who: str) -> None:
+    first = str(raw.frame.columns[0]) if len(raw.frame.columns) else ""
+    if first.startswith(("数据库", "指标", "时间")):
+        raise ValueError(
+            f"{who}: {raw.source} starts with {first!r}, the title of a National Bureau of "
+            "Statistics export; read it with geohra.read_nbs(path) instead."
+        )
+
+
+def _parse_years(raw: tab.RawTable, col: str, who: str) -> np.ndarray:
+    cells = raw.frame[col].tolist()
+    years, bad = [], []
+    for pos, v in enumerate(cells):
+        y = tab.parse_year_cell(v)
+        if y is None:
+            bad.append(pos)
+        years.append(y)
+    if bad:
+        shown = ", ".join(f"{cells[p]!r} ({raw.where[p]})" for p in bad[:8])
+        more = f" and {len(bad) - 8} more" if len(bad) > 8 else ""
+        raise ValueError(
+            f"{who}: year column {col!r} of {raw.source} must hold years (whole numbers "
+            f"{tab.YEAR_MIN}-{tab.YEAR_MAX}, written 2013 or '2013年'); got {shown}{more}. "
+            "Fix these cells, or pass year= the right column (or year=2013 for a single "
+            "cross-section without a year column)."
+        )
+    return np.asarray(years, dtype="int64")
+
+
+def _numeric(raw: tab.RawTable, frame: pd.DataFrame, cols: list[str], context: list[str], who: str) -> pd.DataFrame:
+    out, problems, n_bad = {}, [], 0
+    for col in cols:
+        values, bad = tab.numeric_column(frame[col])
+        out[col] = values
+        n_bad += len(bad)
+        for pos in bad[: max(0, 8 - len(problems))]:
+            problems.append(f"column {col!r}, {context[pos]}: {frame[col].iloc[pos]!r}")
+    if problems:
+        more = f" ({n_bad} bad cells in all)" if n_bad > len(problems) else ""
+        raise ValueError(
+            f"{who}: expected numbers in the indicator columns of {raw.source}; found "
+            f"non-numeric cells: {'; '.join(problems)}{more}. Empty cells are read as missing. "
+            "Yearbook marks such as '…' or '-' do not always mean missing, so geohra does not "
+            "guess: replace them by numbers or empty cells, remove thousands separators and "
+            "'%' signs, or pass columns= to read only the indicator columns."
+        )
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _check_aggregates(names: pd.Series, raw: tab.RawTable, who: str) -> None:
+    hits = sorted({str(v) for v in names if isinstance(v, str) and _key(v) in _AGGREGATES})
+    if hits:
+        raise ValueError(
+            f"{who}: {raw.source} has rows for {hits}, which look like totals or regional "
+            "aggregates, not units. Remove those rows (e.g. df = df[~df['<unit column>']."
+            f"isin({hits})]) and pass the DataFrame, or pass match=False for non-China units."
+        )
+
+
+def _unit_ids(names: pd.Series, raw: tab.RawTable, match: Any, who: str) -> pd.Series:
+    if match is False:
+        def strip(v: Any) -> Any:
+            return v.strip() if isinstance(v, str) else v
+        ids = names.map(strip)
+        missing = [raw.where[p] for p, v in enumerate(ids) if tab.is_missing(v)]
+        if missing:
+            raise ValueError(f"{who}: unit ids are missing (empty) at {missing[:8]} of {raw.source}; fill or drop those rows.")
+        return ids
+    from geohra.boundaries import match_units
+
+    table = None if match is True else match
+    if table is None:
+        _check_aggregates(names, raw, who)
+    return match_units(names.reset_index(drop=True), table=table).set_axis(names.index)
+
+
+def _assemble(ids: pd.Series, years: np.ndarray, values: pd.DataFrame, names: pd.Series,
+              where: list[str], source: str, who: str) -> pd.DataFrame:
+    ids = ids.reset_index(drop=True)
+    key = pd.DataFrame({"adcode": ids, "year": years})
+    dup = key.duplicated(keep=False)
+    if dup.any():
+        groups = []
+        for (uid, yr), idx in key[dup].groupby(["adcode", "year"], sort=True).groups.items():
+            given = sorted({str(names.iloc[i]) for i in idx})
+            groups.append(f"{'/'.join(given)} -> {uid} in {yr} ({', '.join(where[i] for i in idx)})")
+        raise ValueError(
+            f"{who}: each (unit, year) must occur once, but {source} has {len(groups)} "
+            f"duplicate(s): {'; '.join(groups[:8])}{' ...' if len(groups) > 8 else ''}. Remove the "
+            "extra rows or aggregate them first (e.g. df.groupby([unit, year]).sum())."
+        )
+    out = pd.concat([key, values.reset_index(drop=True)], axis=1)
+    return out.sort_values(["adcode", "year"], kind="stable").reset_index(drop=True)
+
+
+def check_quality(panel: pd.DataFrame, *, who: str = "read_panel") -> None:
+    """Warn (DataQualityWarning) about missing values and identical years; never changes data.
+
+    Two checks per indicator: (1) cells missing in a year for which other units have a
+    value (years with no value at all are simply not reported) and units without a row
+    for a year others have; (2) two years whose values are identical for every unit,
+    unless the indicator is constant over all years (e.g. area), which is normal.
+    """
+    value_cols = [c for c in panel.columns if c not in ("adcode", "year")]
+    wide_all = panel.set_index(["adcode", "year"])
+    years = sorted(panel["year"].unique())
+    units = list(pd.unique(panel["adcode"]))
+    missing_msgs = []
+    full = pd.MultiIndex.from_product([units, years], names=["adcode", "year"])
+    absent = full.difference(wide_all.index)
+    if len(absent):
+        shown = ", ".join(f"{u} {y}" for u, y in list(absent)[:10])
+        missing_msgs.append(f"no row for {len(absent)} unit-year(s): {shown}{' ...' if len(absent) > 10 else ''}")
+    for col in value_cols:
+        grid = wide_all[col].unstack("year").reindex(index=units, columns=years)
+        for y in years:
+            colvals = grid[y]
+            if colvals.notna().any() and colvals.isna().any():
+                miss = [u for u in colvals.index[colvals.isna()] if (u, y) in wide_all.index]
+                if miss:
+                    missing_msgs.append(f"{col!r} {y}: {', '.join(map(str, miss[:10]))}{' ...' if len(miss) > 10 else ''}")
+    if missing_msgs:
+        warnings.warn(
+            f"{who}: missing values (kept as NaN, never zero) - " + "; ".join(missing_msgs[:12])
+            + (" ..." if len(missing_msgs) > 12 else "")
+            + ". Check the source; statistics raise on NaN unless you pass nan_policy='omit'.",
+            DataQualityWarning, stacklevel=4,
+        )
+    for col in value_cols:
+        grid = wide_all[col].unstack("year").reindex(columns=years)
+        reported = [y for y in years if grid[y].notna().sum() >= 2]
+        if len(reported) < 2:
+            continue
+        if all(grid[reported[0]].equals(grid[y]) for y in reported[1:]):
+            continue  # time-invariant (area, a fixed attribute): not a copy error
+        pairs = [(a, b) for i, a in enumerate(reported) for b in reported[i + 1:] if grid[a].equals(grid[b])]
+        if pairs:
+            text = ", ".join(f"{a} and {b}" for a, b in pairs)
+            n = int(grid[pairs[0][0]].notna().sum())
+            warnings.warn(
+                f"{who}: column {col!r} has identical values in years {text} for every unit "
+                f"({n} units). Real values rarely repeat exactly across years; this is often a "
+                "copy error in the source table. Values are kept as given - check the source "
+                "and treat one of these years as unreliable.",
+                DataQualityWarning, stacklevel=4,
+            )
+
+
+def _wide_parts(raw: tab.RawTable, unit_col: str, year_cols: list[str], indicator: str, who: str):
+    """Stack a wide table (one column per year) into names, years, values, where."""
+    frame = raw.frame
+    years = np.repeat([tab.year_from_label(c) for c in year_cols], len(frame)).astype("int64")
+    stacked = pd.DataFrame({indicator: pd.concat([frame[c] for c in year_cols], ignore_index=True)})
+    context = [f"{w} ({frame[unit_col].iloc[p]}), column {c!r}" for c in year_cols for p, w in enumerate(raw.where)]
+    values = _numeric(raw, stacked, [indicator], context, who)
+    names = pd.concat([frame[unit_col]] * len(year_cols), ignore_index=True)
+    return names, years, values, raw.where * len(year_cols)
+
+
+def _wide_from_raw(raw: tab.RawTable, unit_col: str, year_cols: list[str], indicator: str,
+                   match: Any, who: str) -> pd.DataFrame:
+    names, years, values, where = _wide_parts(raw, unit_col, year_cols, indicator, who)
+    ids = _unit_ids(names, raw, match, who)
+    return _assemble(ids, years, values, names, where, raw.source, who)
+
+
+
+def build_panel(raw: tab.RawTable, *, unit: Any, year: Any, columns: Sequence[str] | None,
+                form: str, indicator: str | None, match: Any, who: str) -> pd.DataFrame:
+    """read_panel after loading: find columns, parse years and numbers, match, check."""
+    _check_not_nbs(raw, who)
+    if raw.frame.empty:
+        raise ValueError(
+            f"{who}: {raw.source} has a header ({list(raw.frame.columns)}) but no data rows."
+        )
+    unit_col = _find_column(raw, unit, _UNIT_NAMES, "unit", who)
+    if unit_col is None:
+        raise KeyError(
+            f"{who}: could not find the unit column of {raw.source} (looked for "
+            f"{list(_UNIT_NAMES[:6])} ...); available columns: {list(raw.frame.columns)}. "
+            "Pass unit='<column>'."
+        )
+    year_const = year if isinstance(year, (int, np.integer)) and not isinstance(year, bool) else None
+    year_col = None
+    if year_const is not None:
+        if tab.year_from_label(int(year_const)) is None:
+            raise ValueError(f"{who}: year={year_const!r} is not a year ({tab.YEAR_MIN}-{tab.YEAR_MAX}).")
+    elif form != "wide":
+        year_col = _find_column(raw, year, _YEAR_NAMES, "year", who)
+    elif year is not None:
+        raise ValueError(f"{who}: year= is for the long form; a wide table has one column per year.")
+    others = [c for c in raw.frame.columns if c not in (unit_col, year_col)]
+    if form == "auto":
+        form = "long" if (year_col or year_const is not None) else "wide"
+        if form == "wide" and not any(tab.year_from_label(c) for c in others):
+            raise KeyError(
+                f"{who}: could not find a year column (looked for {list(_YEAR_NAMES)}) nor "
+                f"year columns (such as 2022 or 2022年) in {raw.source}; available columns: "
+                f"{list(raw.frame.columns)}. Pass year='<column>', or year=2013 for a single "
+                "cross-section."
+            )
+    if form == "long" and year_col is None and year_const is None:
+        raise KeyError(
+            f"{who}: form='long' needs a year column; none of {list(_YEAR_NAMES)} is in "
+            f"{raw.source} (columns: {list(raw.frame.columns)}). Pass year='<column>' or year=2013."
+        )
+    if columns is not None:
+        columns = [tab.clean_label(c) for c in columns]
+        missing = [c for c in columns if c not in others]
+        if missing:
+            raise KeyError(f"{who}: columns {missing} are not value columns of {raw.source}; available: {others}.")
+        others = list(columns)
+    if not others:
+        raise ValueError(f"{who}: {raw.source} has no indicator columns besides {unit_col!r}/{year_col!r}.")
+
+    frame = raw.frame
+    if form == "long":
+        years = _parse_years(raw, year_col, who) if year_col else np.full(len(frame), int(year_const))
+        context = [f"{w} ({frame[unit_col].iloc[p]}, {years[p]})" for p, w in enumerate(raw.where)]
+        values = _numeric(raw, frame, others, context, who)
+        names = frame[unit_col]
+        where = list(raw.where)
+    else:
+        year_of = {c: tab.year_from_label(c) for c in others}
+        not_years = [c for c, y in year_of.items() if y is None]
+        if not_years:
+            raise ValueError(
+                f"{who}: a wide table has the unit column and one column per year (2022 or "
+                f"2022年); columns {not_years} of {raw.source} are not years. Pass columns= "
+                "with the year columns to read, or form='long' with year= for a long table."
+            )
+        dup_years = sorted({y for y in year_of.values() if list(year_of.values()).count(y) > 1})
+        if dup_years:
+            raise ValueError(f"{who}: {raw.source} has several columns for year(s) {dup_years}: {others}. Keep one column per year.")
+        names, years, values, where = _wide_parts(raw, unit_col, others, indicator or "value", who)
+    ids = _unit_ids(names, raw, match, who)
+    out = _assemble(ids, years, values, names, where, raw.source, who)
+    out.attrs["source"] = raw.source
+    check_quality(out, who=who)
+    return out

@@ -1,0 +1,273 @@
+"""Reading raw tables: file sniffing, text decoding, year labels and numeric cells.
+
+Private helpers for :mod:`geohra.panel` (``read_panel`` and ``read_nbs``). Everything
+here is strict: a cell is a number, an explicit missing value (an empty cell or a
+common NA token) or an error that names where it is. Nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import numbers
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# Years accepted in a year column or a year header. Wide enough for historical
+# yearbooks and projections, narrow enough that 3000 or 13 is caught as a typo.
+YEAR_MIN, YEAR_MAX = 1800, 2100
+
+# Explicit missing-value tokens written by spreadsheet programs, R and pandas. Yearbook
+# marks such as '…' or '-' are NOT here: in China's yearbooks '…' means "too small to
+# show", not "missing", so geohra refuses to guess and asks the user instead.
+NA_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "#n/a", "<na>"})
+
+_MAGIC = (
+    (b"PK\x03\x04", "xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"),
+    (b"PAR1", "parquet"),
+)
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_YEAR_LABEL = re.compile(r"(\d{4})(?:\s*年(?:度|末|底)?)?")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read: object cells, str column labels, and where each row came from."""
+
+    frame: pd.DataFrame  # object dtype, columns are str labels, RangeIndex
+    where: list[str]  # per row: "line 5" (CSV), "row 5" (Excel), "index 'x'" (DataFrame)
+    source: str  # for messages: the file name or "the DataFrame"
+
+
+# ---------------------------------------------------------------------------
+# files
+# ---------------------------------------------------------------------------
+
+
+def read_source_bytes(path: str | Path, *, who: str) -> tuple[str, bytes]:
+    """Return (kind, bytes) for a file; kind is 'xlsx', 'xls', 'parquet' or 'text'.
+
+    The kind comes from the file's content (its magic bytes), not its extension,
+    because exported files are often misnamed (an XLSX saved as .xls).
+    """
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"{who}: no such file: {str(p)!r}. Check the path.")
+    if p.is_dir():
+        raise IsADirectoryError(f"{who}: {str(p)!r} is a folder; expected a data file.")
+    data = p.read_bytes()
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise ValueError(
+            f"{who}: the file {p.name!r} is empty ({len(data)} bytes); expected a table "
+            "(CSV, XLSX, XLS or Parquet) with a header row. Check that the export or "
+            "download finished."
+        )
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind, data
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        raise ValueError(
+            f"{who}: {p.name!r} is an HTML/XML page, not a table file (some websites save "
+            "web pages with an .xls name). Open it in a spreadsheet program and save it "
+            "as XLSX or CSV, then read that file."
+        )
+    return "text", data
+
+
+def decode_text(data: bytes, *, encoding: str | None, name: str, who: str) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK.
+
+    GB18030 is a superset of GBK and GB2312, the encodings of Chinese Excel exports.
+    """
+    if encoding is not None:
+        try:
+            return data.decode(encoding).removeprefix("\ufeff")
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ValueError(
+                f"{who}: could not read {name!r} with encoding={encoding!r} ({exc}). "
+                "Leave encoding=None to detect UTF-8 / GBK automatically, or pass the right one."
+            ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:8192]:
+        raise ValueError(
+            f"{who}: {name!r} is a binary file, not text or a spreadsheet geohra knows "
+            "(expected CSV, XLSX, XLS or Parquet). Export the table as CSV or XLSX."
+        )
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(
+        f"{who}: {name!r} is neither UTF-8 nor GBK/GB18030 text. Pass encoding='...' "
+        "with the file's encoding, or save it as UTF-8 CSV or XLSX."
+    )
+
+
+def split_delimited(text: str, *, name: str, who: str) -> list[tuple[int, list[str]]]:
+    """Split CSV/TSV text into (line number, cells) rows; blank lines are skipped."""
+    sample = text[:20000]
+    counts = {d: sample.count(d) for d in (",", "\t", ";")}
+    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    rows: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        start = 1
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ValueError(
+            f"{who}: {name!r} is not valid CSV near line {reader.line_num} ({exc}). "
+            "Check for an unclosed quote."
+        ) from None
+    # Control characters other than tab/newline mean this was never a text table.
+    if any(ch in sample for ch in "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x1a\x1b"):
+        raise ValueError(
+            f"{who}: {name!r} holds binary data, not a text table (expected CSV, XLSX, XLS "
+            "or Parquet)."
+        )
+    return rows
+
+
+def read_excel_rows(
+    data: bytes, kind: str, *, sheet: str | int | None, name: str, who: str
+) -> list[tuple[int, list[Any]]]:
+    """All non-empty rows of one sheet as (Excel row number, cells)."""
+    engine = "openpyxl" if kind == "xlsx" else "xlrd"
+    try:
+        with warnings.catch_warnings():
+            # pandas 3 deprecates its xlrd engine; xlrd itself still reads XLS correctly
+            warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
+            frame = pd.read_excel(
+                io.BytesIO(data), sheet_name=0 if sheet is None else sheet, header=None,
+                dtype=object, engine=engine,
+            )
+    except ImportError as exc:
+        raise ImportError(
+            f"{who}: reading {kind.upper()} files needs the {engine!r} package ({exc}); "
+            f"install it with: pip install {engine}"
+        ) from None
+    except (ValueError, KeyError) as exc:
+        if sheet is not None:
+            raise ValueError(
+                f"{who}: could not read sheet {sheet!r} of {name!r}: {exc}. Pass sheet= "
+                "as a sheet name or a 0-based position."
+            ) from None
+        raise ValueError(f"{who}: {name!r} is not a readable {kind.upper()} workbook: {exc}") from None
+    except Exception as exc:  # zip/OLE files that are not workbooks fail deep inside
+        raise ValueError(
+            f"{who}: {name!r} looks like a {kind.upper()} file but could not be read as a "
+            f"workbook ({type(exc).__name__}: {exc}). Open it in a spreadsheet program and "
+            "save it again as XLSX or CSV."
+        ) from None
+    rows = []
+    for i, values in enumerate(frame.itertuples(index=False, name=None)):
+        cells = [None if is_missing(v) else v for v in values]
+        while cells and cells[-1] is None:
+            cells.pop()
+        if cells:
+            rows.append((i + 1, cells))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# cells
+# ---------------------------------------------------------------------------
+
+
+def is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def clean_label(value: Any) -> str:
+    """A header cell as a str label: 2022.0 (Excel) -> '2022', full-width -> ASCII."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if float(value).is_integer():
+            return str(int(value))
+        return str(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def year_from_label(label: Any) -> int | None:
+    """Parse a header like 2022, '2022', '2022年' (in range) into an int, else None."""
+    if isinstance(label, bool):
+        return None
+    if isinstance(label, numbers.Real):
+        if not float(label).is_integer():
+            return None
+        y = int(label)
+        return y if YEAR_MIN <= y <= YEAR_MAX else None
+    m = _YEAR_LABEL.fullmatch(unicodedata.normalize("NFKC", str(label)).strip())
+    if m is None:
+        return None
+    y = int(m.group(1))
+    return y if YEAR_MIN <= y <= YEAR_MAX else None
+
+
+def parse_year_cell(value: Any) -> int | None:
+    """A year cell: ints, integral floats, '2013', '2013.0', '2013年'; None if invalid."""
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if re.fullmatch(r"\d{4}\.0*", text):
+            text = text.split(".")[0]
+        return year_from_label(text)
+    if isinstance(value, (numbers.Real, np.number)) and not isinstance(value, (bool, np.bool_)):
+        if not math.isfinite(float(value)):
+            return None
+        return year_from_label(float(value))
+    return None
+
+
+def parse_number(value: Any) -> float | None:
+    """A numeric cell as float, NaN for an explicit missing value, None if not a number."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return math.nan
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (numbers.Real, np.number)):
+        x = float(value)
+        if math.isnan(x):
+            return math.nan
+        return x if math.isfinite(x) else None
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if text.casefold() in NA_TOKENS:
+            return math.nan
+        if _NUMBER.fullmatch(text):
+            return float(text)
+    return None
+
+
+def numeric_column(cells: pd.Series) -> tuple[np.ndarray, list[int]]:
+    """Convert one column; return float values and the positions of bad cells."""
+    if pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells):
+        values = cells.to_numpy(dtype="float64", na_value=np.nan)
+        bad = np.flatnonzero(np.isinf(values)).tolist()
+        return values, bad
+    out = np.empty(len(cells), dtype="float64")
+    bad = []
+    for pos, v in enumerate(cells.tolist()):
+        x = parse_number(v)
+        if x is None:
+            bad.append(pos)
+            out[pos] = np.nan
+        else:
+            out[pos] = x
+    return out, bad
