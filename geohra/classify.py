@@ -1,0 +1,635 @@
+"""Classifying values for maps: exact natural breaks and the other usual schemes.
+
+``classify(values, scheme="fisher_jenks", k=5)`` returns a :class:`Classification`
+with the class upper bounds (``bins``), each unit's class, the counts, the goodness
+of variance fit and legend labels. Classes are closed on the right:
+class 0 holds ``lower <= x <= bins[0]``, class ``i`` holds ``bins[i-1] < x <= bins[i]``
+(the convention of mapclassify and most GIS legends).
+
+Schemes come from a registry (:data:`SCHEMES`); each takes only its own options and
+unknown ones raise ``TypeError``. ``fisher_jenks`` (alias ``natural_breaks``,
+``jenks``), ``quantiles``, ``equal_interval`` and ``user_defined`` are computed here;
+the others wrap mapclassify, which is imported only when one of them is used.
+
+Breaks shared across years (pooled) are one call on all the years' values::
+
+    both = panel[panel["year"].isin([2010, 2020])]
+    cls = geohra.classify(both["index"], k=5)      # classes for every unit-year row
+    cls_2015 = cls.apply(panel.loc[panel["year"] == 2015, "index"])  # same bins
+
+(:func:`classify_panel` does the first line for you.)
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import types
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geohra._common import get_series, handle_nan
+from geohra._jenks import fisher_jenks_breaks
+
+DEFAULT_K = 5
+OUT_OF_RANGE = ("raise", "clip")
+
+
+# ----------------------------------------------------------------------------- result
+
+
+@dataclass(frozen=True)
+class Classification:
+    """A classification of values into ordered classes.
+
+    Attributes
+    ----------
+    scheme : str
+        Registry name of the scheme used (aliases resolved, e.g. ``"fisher_jenks"``).
+    k : int
+        Number of classes.
+    bins : numpy.ndarray
+        Class upper bounds, strictly ascending; the last one is ``>= max`` of the data
+        (``== max`` for the data-driven schemes computed here).
+    lower : float
+        Lower bound of class 0: the minimum of the data, or the user's ``lower`` for
+        ``user_defined`` (``-inf`` by default there); ``-inf`` also when a scheme puts
+        its first bound below the minimum (``box_plot``, ``std_mean``).
+    classes : pandas.Series
+        Class of each unit, ``Int64`` (nullable) with values ``0 .. k-1``, indexed like
+        the input; units left out with ``nan_policy="omit"`` are ``<NA>``.
+    counts : numpy.ndarray
+        Number of units per class (empty classes show as 0).
+    gvf : float
+        Goodness of variance fit ``1 - SDCM / SDAM`` (sum of squared deviations from
+        the class means over that from the overall mean), computed in float64 from the
+        classes. ``nan`` when all values are equal (0/0).
+    labels : tuple of str
+        Legend labels, one per class (``"12.3 – 45.6"``; ``"≤ 10"`` / ``"> 30"`` for
+        open classes).
+    method : str
+        Plain-words description of the algorithm / variant.
+    omitted : tuple
+        Index labels left out because their value was missing.
+    options : dict
+        Scheme options used (for reproducing the classification).
+    """
+
+    scheme: str
+    k: int
+    bins: np.ndarray
+    lower: float
+    classes: pd.Series
+    counts: np.ndarray
+    gvf: float
+    labels: tuple[str, ...]
+    method: str
+    omitted: tuple = ()
+    options: dict = field(default_factory=dict)
+    fmt: Any = None
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per unit: ``class`` (Int64) and ``label``, indexed like the input."""
+        labels = pd.Series(np.asarray(self.labels, dtype=object), dtype="string")
+        lab = pd.Series(pd.NA, index=self.classes.index, dtype="string")
+        ok = self.classes.notna()
+        lab[ok] = labels.iloc[self.classes[ok].to_numpy(dtype=np.int64)].to_numpy()
+        return pd.DataFrame({"class": self.classes, "label": lab})
+
+    def summary(self) -> pd.DataFrame:
+        """Per class: ``lower``, ``upper``, ``count``, ``label`` and the ``scheme``.
+
+        ``.attrs`` also holds ``method`` and ``gvf``.
+        """
+        lowers = np.concatenate([[self.lower], self.bins[:-1]])
+        out = pd.DataFrame(
+            {
+                "lower": lowers,
+                "upper": self.bins,
+                "count": self.counts,
+                "label": list(self.labels),
+                "scheme": self.scheme,
+            },
+            index=pd.RangeIndex(self.k, name="class"),
+        )
+        out.attrs.update({"method": self.method, "gvf": self.gvf})
+        return out
+
+    def apply(
+        self,
+        values: Any,
+        *,
+        out_of_range: str = "raise",
+        nan_policy: str = "raise",
+    ) -> Classification:
+        """Classify other values (e.g. another year) on these same bins and labels.
+
+        Parameters
+        ----------
+        values : Series or array-like
+            Values to classify; a Series keeps its index.
+        out_of_range : {"raise", "clip"}
+            Values below ``lower`` or above ``bins[-1]`` raise by default (the legend
+            would not describe them); ``"clip"`` puts them in the first / last class.
+        nan_policy : {"raise", "omit"}
+        """
+        if out_of_range not in OUT_OF_RANGE:
+            raise ValueError(f"out_of_range must be one of {OUT_OF_RANGE}; got {out_of_range!r}.")
+        s = get_series(values, name="apply")
+        kept, omitted = handle_nan(s, nan_policy=nan_policy, name="apply")
+        x = _check_finite(kept, "apply")
+        if out_of_range == "raise":
+            bad = (x < self.lower) | (x > self.bins[-1])
+            if bad.any():
+                where = kept.index[bad][:5].tolist()
+                raise ValueError(
+                    f"apply: {int(bad.sum())} value(s) lie outside the classified range "
+                    f"[{self.lower}, {self.bins[-1]}], e.g. at {where} "
+                    f"(values {x[bad][:5].tolist()}). Classify all years together "
+                    "(pooled breaks) or pass out_of_range='clip' to put them in the "
+                    "first/last class."
+                )
+        return _build(
+            s,
+            kept.index,
+            x,
+            omitted,
+            self.bins,
+            self.lower,
+            scheme=self.scheme,
+            method=self.method,
+            options=self.options,
+            fmt=self.fmt,
+        )
+
+
+# ----------------------------------------------------------------------------- schemes
+
+
+@dataclass(frozen=True)
+class _Scheme:
+    """One registry entry: how to compute bins and which options it takes."""
+
+    compute: Callable[..., np.ndarray]
+    takes_k: bool
+    options: tuple[str, ...]
+    method: str
+    data_lower: bool = True  # lower bound of class 0 is the data minimum
+
+
+def _fisher_jenks(x: np.ndarray, k: int) -> np.ndarray:
+    _check_distinct(x, k, "fisher_jenks")
+    upper, _ = fisher_jenks_breaks(x, k)
+    return upper
+
+
+def _quantiles(x: np.ndarray, k: int) -> np.ndarray:
+    # same positions as mapclassify.Quantiles (numpy's default linear interpolation)
+    bins = np.quantile(x, np.arange(1, k + 1) / k)
+    bins[-1] = x.max()
+    return bins
+
+
+def _equal_interval(x: np.ndarray, k: int) -> np.ndarray:
+    lo, hi = float(x.min()), float(x.max())
+    if lo == hi:
+        raise ValueError(
+            "equal_interval: all values are equal, so there is no interval to divide; "
+            "use k=1 with scheme='fisher_jenks' or scheme='user_defined'."
+        )
+    bins = lo + (hi - lo) * np.arange(1, k + 1) / k
+    bins[-1] = hi  # exact, not lo + (hi - lo) in floating point
+    return bins
+
+
+def _user_defined(
+    x: np.ndarray, k: int | None, *, bins: Sequence[float], lower: float = -np.inf
+) -> np.ndarray:
+    b = np.asarray(bins, dtype=np.float64)
+    if b.ndim != 1 or b.size == 0 or np.isnan(b).any():
+        raise ValueError(f"user_defined: bins must be a non-empty list of numbers; got {bins!r}.")
+    if np.any(np.diff(b) <= 0):
+        raise ValueError(
+            f"user_defined: bins must be strictly ascending upper bounds; got {b.tolist()}."
+        )
+    if x.max() > b[-1]:
+        raise ValueError(
+            f"user_defined: the largest value {x.max()} is above the last bound {b[-1]}. "
+            f"Add a last bound that covers it, e.g. bins={b.tolist() + [float(x.max())]} "
+            "or end with float('inf') for an open top class."
+        )
+    if x.min() < lower:
+        raise ValueError(
+            f"user_defined: the smallest value {x.min()} is below lower={lower}; "
+            "lower it or leave it at the default -inf."
+        )
+    return b
+
+
+def _mapclassify(name: str, takes_k: bool) -> Callable[..., np.ndarray]:
+    def compute(x: np.ndarray, k: int | None, **kwargs: Any) -> np.ndarray:
+        try:
+            import mapclassify
+        except ImportError as err:  # pragma: no cover - mapclassify is a dependency
+            raise ImportError(
+                f"scheme needs mapclassify ({name}); install it with `pip install mapclassify`."
+            ) from err
+        if takes_k:
+            kwargs["k"] = k
+        return np.asarray(getattr(mapclassify, name)(x, **kwargs).bins, dtype=np.float64)
+
+    return compute
+
+
+_JENKS_METHOD = (
+    "exact Fisher-Jenks natural breaks: minimal within-class sum of squares, float64, "
+    "divide-and-conquer DP over distinct values (ties never split, deterministic)"
+)
+
+SCHEMES: dict[str, _Scheme] = {
+    "fisher_jenks": _Scheme(_fisher_jenks, True, (), _JENKS_METHOD),
+    "quantiles": _Scheme(
+        _quantiles, True, (), "quantiles: bounds at the i/k quantiles (linear interpolation)"
+    ),
+    "equal_interval": _Scheme(
+        _equal_interval, True, (), "equal interval: k classes of width (max - min) / k"
+    ),
+    "user_defined": _Scheme(
+        _user_defined, False, ("bins", "lower"), "user-defined upper bounds", data_lower=False
+    ),
+    "maximum_breaks": _Scheme(
+        _mapclassify("MaximumBreaks", True),
+        True,
+        ("mindiff",),
+        "maximum breaks: cut at the k-1 largest gaps (mapclassify.MaximumBreaks)",
+    ),
+    "std_mean": _Scheme(
+        _mapclassify("StdMean", False),
+        False,
+        ("multiples", "anchor"),
+        "mean and sample standard deviation multiples (mapclassify.StdMean)",
+    ),
+    "box_plot": _Scheme(
+        _mapclassify("BoxPlot", False),
+        False,
+        ("hinge",),
+        "box plot: fences at quartiles -/+ hinge x IQR (mapclassify.BoxPlot)",
+    ),
+    "headtail_breaks": _Scheme(
+        _mapclassify("HeadTailBreaks", False),
+        False,
+        (),
+        "head/tail breaks for heavy-tailed data (mapclassify.HeadTailBreaks)",
+    ),
+    "percentiles": _Scheme(
+        _mapclassify("Percentiles", False),
+        False,
+        ("pct",),
+        "percentiles (mapclassify.Percentiles)",
+    ),
+    "jenks_caspall": _Scheme(
+        _mapclassify("JenksCaspall", True),
+        True,
+        (),
+        "Jenks-Caspall iterative medians from quantile start (mapclassify.JenksCaspall)",
+    ),
+    "jenks_caspall_forced": _Scheme(
+        _mapclassify("JenksCaspallForced", True),
+        True,
+        (),
+        "Jenks-Caspall with forced moves (mapclassify.JenksCaspallForced)",
+    ),
+    "pretty_breaks": _Scheme(
+        _mapclassify("PrettyBreaks", True),
+        True,
+        (),
+        "round-number breaks (mapclassify.PrettyBreaks); the number of classes may differ from k",
+    ),
+}
+# mapclassify's NaturalBreaks is k-means with random starts (numpy's global state) that
+# approximates this same optimum; we give the exact, deterministic answer instead.
+# Its sampled variants (FisherJenksSampled, JenksCaspallSampled) and MaxP also draw from
+# global random state and are left out: the exact solver is fast enough without sampling.
+ALIASES: dict[str, str] = {"natural_breaks": "fisher_jenks", "jenks": "fisher_jenks"}
+
+
+# ----------------------------------------------------------------------------- API
+
+
+def classify(
+    values: Any,
+    scheme: str = "fisher_jenks",
+    k: int | None = None,
+    *,
+    bins: Sequence[float] | None = None,
+    nan_policy: str = "raise",
+    fmt: str | Callable[[float], str] | None = None,
+    **scheme_kwargs: Any,
+) -> Classification:
+    """Classify values into ordered classes for a map legend.
+
+    Parameters
+    ----------
+    values : Series or array-like
+        The values (one per unit, or per unit-year for pooled breaks). A Series keeps
+        its index in ``.classes``; arrays get a RangeIndex.
+    scheme : str
+        A name in :data:`SCHEMES` (or an alias: ``natural_breaks`` and ``jenks`` mean
+        ``fisher_jenks``). Default: exact Fisher-Jenks natural breaks (1-D optimal
+        k-means: minimal within-class sum of squared deviations), computed in float64
+        over the distinct values by divide-and-conquer dynamic programming,
+        O(k·m·log m); deterministic; equal values always share a class.
+    k : int, optional
+        Number of classes for schemes that take one (default 5). Schemes that set the
+        number of classes themselves (``user_defined``, ``std_mean``, ``box_plot``,
+        ``headtail_breaks``, ``percentiles``) raise ``TypeError`` if ``k`` is given.
+        ``fisher_jenks`` raises when ``k`` exceeds the number of distinct values
+        (rather than producing empty or duplicate classes).
+    bins : sequence of float, optional
+        Upper bounds for ``scheme="user_defined"`` (ascending; the last must cover the
+        maximum - end with ``float("inf")`` for an open top class).
+    nan_policy : {"raise", "omit"}
+        Missing values raise by default; ``"omit"`` leaves them out of the breaks and
+        gives them class ``<NA>``, listed in ``.omitted``.
+    fmt : str or callable, optional
+        Number format of the legend labels: a format spec such as ``",.1f"`` or a
+        function ``float -> str``. By default: thousands separators and just enough
+        decimals for 3 significant digits and for neighbouring bounds to differ.
+    **scheme_kwargs
+        Options of the chosen scheme only (e.g. ``lower`` for ``user_defined``,
+        ``hinge`` for ``box_plot``, ``mindiff`` for ``maximum_breaks``, ``pct`` for
+        ``percentiles``, ``multiples``/``anchor`` for ``std_mean``).
+
+    Returns
+    -------
+    Classification
+
+    Raises
+    ------
+    ValueError
+        Unknown scheme, missing or infinite values, too few distinct values, duplicate
+        bounds, values outside user-defined bounds.
+    TypeError
+        Options that the chosen scheme does not take.
+    """
+    name, entry = _resolve_scheme(scheme)
+    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer))):
+        raise TypeError(f"k must be a whole number of classes; got {k!r}.")
+    if not entry.takes_k and k is not None:
+        raise TypeError(f"scheme {name!r} sets the number of classes itself; do not pass k={k}.")
+    if entry.takes_k:
+        k = DEFAULT_K if k is None else int(k)
+        if k < 1:
+            raise ValueError(f"k must be at least 1; got {k}.")
+    if bins is not None:
+        if name != "user_defined":
+            raise TypeError(
+                f"bins= is only for scheme='user_defined'; got scheme={scheme!r}. "
+                "Pass scheme='user_defined' to use your own bounds."
+            )
+        scheme_kwargs = {**scheme_kwargs, "bins": bins}
+    elif name == "user_defined" and "bins" not in scheme_kwargs:
+        raise TypeError("scheme='user_defined' needs bins=[upper bounds ...].")
+    unknown = sorted(set(scheme_kwargs) - set(entry.options))
+    if unknown:
+        raise TypeError(
+            f"scheme {name!r} got unexpected option(s) {unknown}; it takes "
+            + (f"{list(entry.options)}." if entry.options else "no options.")
+        )
+    _check_fmt(fmt)
+
+    s = get_series(values, name="classify")
+    kept, omitted = handle_nan(s, nan_policy=nan_policy, name="classify")
+    if len(kept) == 0:
+        raise ValueError("classify: no values to classify (all missing or empty input).")
+    x = _check_finite(kept, "classify")
+
+    upper = entry.compute(x, k, **scheme_kwargs)
+    dup = np.diff(upper) <= 0
+    if dup.any():
+        raise ValueError(
+            f"scheme {name!r} gave repeated class bounds {np.unique(upper[1:][dup]).tolist()} "
+            f"for these data (bins {upper.tolist()}): too many ties for that many classes. "
+            "Use fewer classes or scheme='fisher_jenks'."
+        )
+    if upper[-1] < x.max():  # pragma: no cover - a scheme that fails to cover the data
+        raise RuntimeError(
+            f"scheme {name!r} bins {upper.tolist()} do not cover the maximum {x.max()}."
+        )
+    if entry.data_lower:
+        # box_plot / std_mean may put the first bound below the minimum (an empty
+        # lower-outlier class); that class is then open below ("≤ b0")
+        lower = float(x.min()) if x.min() <= upper[0] else -np.inf
+    else:
+        lower = float(scheme_kwargs.get("lower", -np.inf))
+    options = {kk: v for kk, v in scheme_kwargs.items()}
+    if k is not None:
+        options["k"] = k
+    return _build(
+        s,
+        kept.index,
+        x,
+        omitted,
+        upper,
+        lower,
+        scheme=name,
+        method=entry.method,
+        options=options,
+        fmt=fmt,
+    )
+
+
+def classify_panel(
+    data: pd.DataFrame,
+    column: str,
+    scheme: str = "fisher_jenks",
+    k: int | None = None,
+    *,
+    time: str = "year",
+    years: Sequence[Any] | None = None,
+    **kwargs: Any,
+) -> Classification:
+    """Pooled breaks for a long panel: one classification over the chosen years.
+
+    ``classes`` then has one entry per row of those years (indexed like ``data``), so
+    the first and last year can be mapped on the same bins. Other years can be put on
+    the same bins with ``.apply()``. For separate breaks per year call
+    :func:`classify` on each year's rows instead.
+    """
+    if time not in data.columns:
+        raise KeyError(
+            f"classify_panel: time column {time!r} is not in the data; columns: {list(data.columns)}."
+        )
+    rows = data
+    if years is not None:
+        wanted = list(years)
+        missing = [y for y in wanted if y not in set(data[time])]
+        if missing:
+            raise ValueError(
+                f"classify_panel: year(s) {missing} are not in column {time!r} "
+                f"(years present: {sorted(set(data[time]))})."
+            )
+        rows = data[data[time].isin(wanted)]
+    return classify(get_series(rows, column, name="classify_panel"), scheme, k, **kwargs)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _resolve_scheme(scheme: str) -> tuple[str, _Scheme]:
+    if not isinstance(scheme, str):
+        raise TypeError(f"scheme must be a name (str); got {type(scheme).__name__}.")
+    name = ALIASES.get(scheme, scheme)
+    if name not in SCHEMES:
+        raise ValueError(
+            f"unknown scheme {scheme!r}; valid schemes: {sorted(SCHEMES)} "
+            f"(aliases: {sorted(ALIASES)})."
+        )
+    return name, SCHEMES[name]
+
+
+def _check_finite(kept: pd.Series, name: str) -> np.ndarray:
+    x = kept.to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(x)
+    if bad.any():
+        where = kept.index[bad][:5].tolist()
+        raise ValueError(
+            f"{name}: {int(bad.sum())} infinite value(s) at {where}; classes need finite "
+            "numbers. Replace or drop them first."
+        )
+    return x
+
+
+def _check_distinct(x: np.ndarray, k: int, name: str) -> None:
+    uniq = np.unique(x)
+    if k > uniq.size:
+        shown = uniq[:8].tolist()
+        raise ValueError(
+            f"{name}: k={k} classes need at least {k} distinct values; the data have "
+            f"{uniq.size} ({shown}{' ...' if uniq.size > 8 else ''}). Pass k={uniq.size} or fewer."
+        )
+
+
+def _check_fmt(fmt: Any) -> None:
+    if fmt is None or callable(fmt):
+        return
+    if isinstance(fmt, str):
+        try:
+            format(1234.5678, fmt)
+        except ValueError as err:
+            raise ValueError(
+                f"fmt {fmt!r} is not a valid number format spec (e.g. ',.1f', '.2%'); {err}."
+            ) from err
+        return
+    raise TypeError(
+        f"fmt must be None, a format spec string or a callable; got {type(fmt).__name__}."
+    )
+
+
+def _build(
+    s: pd.Series,
+    kept_index: pd.Index,
+    x: np.ndarray,
+    omitted: tuple,
+    upper: np.ndarray,
+    lower: float,
+    *,
+    scheme: str,
+    method: str,
+    options: dict,
+    fmt: Any,
+) -> Classification:
+    k = upper.size
+    # class i holds bins[i-1] < x <= bins[i]; clip handles apply(out_of_range="clip")
+    cls = np.minimum(np.searchsorted(upper, x, side="left"), k - 1)
+    counts = np.bincount(cls, minlength=k)
+    classes = pd.Series(pd.NA, index=s.index, dtype="Int64", name="class")
+    classes.loc[kept_index] = cls
+    return Classification(
+        scheme=scheme,
+        k=k,
+        bins=upper.copy(),
+        lower=lower,
+        classes=classes,
+        counts=counts,
+        gvf=_gvf(x, cls, k),
+        labels=make_labels(upper, lower, fmt=fmt),
+        method=method,
+        omitted=tuple(omitted),
+        options=options,
+        fmt=fmt,
+    )
+
+
+def _gvf(x: np.ndarray, cls: np.ndarray, k: int) -> float:
+    sdam = float(np.sum((x - x.mean()) ** 2))
+    n_c = np.bincount(cls, minlength=k)
+    means = np.bincount(cls, weights=x, minlength=k) / np.where(n_c > 0, n_c, 1)
+    sdcm = float(np.sum((x - means[cls]) ** 2))
+    if sdam == 0.0:
+        return math.nan
+    return 1.0 - sdcm / sdam
+
+
+def _auto_decimals(values: np.ndarray) -> int:
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return 0
+    biggest = float(np.max(np.abs(finite)))
+    if np.all(finite == np.round(finite)):
+        d = 0  # whole numbers read best without decimals
+    else:
+        d = 0 if biggest == 0 else max(0, 2 - math.floor(math.log10(biggest)))
+    distinct = np.unique(finite)
+    # more decimals until neighbouring bounds read differently (at most 12)
+    while d < 12 and len({f"{v:,.{d}f}" for v in distinct}) < distinct.size:
+        d += 1
+    return d
+
+
+def make_labels(
+    upper: np.ndarray, lower: float, *, fmt: str | Callable[[float], str] | None = None
+) -> tuple[str, ...]:
+    """Legend labels ``"a – b"`` for each class (``"≤ b"`` / ``"> a"`` when open)."""
+    if fmt is None:
+        d = _auto_decimals(np.concatenate([[lower], upper]))
+
+        def f(v: float) -> str:
+            r = round(float(v), d)
+            return f"{(0.0 if r == 0 else r):,.{d}f}"  # no "-0.0"
+    elif callable(fmt):
+        f = fmt
+    else:
+
+        def f(v: float) -> str:
+            return format(v, fmt)
+
+    labels = []
+    lows = [lower, *upper[:-1]]
+    for i, (lo, hi) in enumerate(zip(lows, upper, strict=True)):
+        if np.isinf(hi):
+            labels.append(f"> {f(lo)}")
+        elif np.isinf(lo) or (i == 0 and lo > hi):
+            labels.append(f"≤ {f(hi)}")
+        else:
+            labels.append(f"{f(lo)} – {f(hi)}")
+    return tuple(labels)
+
+
+# ----------------------------------------------------------------------------- module call
+
+
+# The module shares its name with its function: once anything imports the submodule
+# ``geohra.classify``, Python binds the package attribute ``geohra.classify`` to this
+# MODULE, shadowing the lazily exported function. Making the module callable keeps
+# ``geohra.classify(values, ...)`` working whichever was bound first.
+class _CallableModule(types.ModuleType):
+    def __call__(self, *args: Any, **kwargs: Any) -> Classification:
+        return classify(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
