@@ -127,6 +127,12 @@ def load(source: Any, *, encoding: str | None, sheet: str | int | None, who: str
         text = tab.decode_text(data, encoding=encoding, name=name, who=who)
         rows = tab.split_delimited(text, name=name, who=who)
         prefix = "line"
+    first = str(rows[0][1][0]).strip() if rows and rows[0][1] else ""
+    if who == "read_panel" and first.startswith(("数据库：", "数据库:", "指标：", "指标:")):
+        raise ValueError(
+            f"{who}: {name!r} starts with {first!r}, the title of a National Bureau of "
+            "Statistics export; read it with geohra.read_nbs(path) instead."
+        )
     if not rows:
         raise ValueError(f"{who}: {name!r} holds no table (no non-empty rows); expected a header row and data.")
     return _raw_from_rows(rows, prefix=prefix, source=repr(name), who=who)
@@ -294,8 +300,8 @@ def check_quality(panel: pd.DataFrame, *, who: str = "read_panel") -> None:
         reported = [y for y in years if grid[y].notna().sum() >= 2]
         if len(reported) < 2:
             continue
-        if all(grid[reported[0]].equals(grid[y]) for y in reported[1:]):
-            continue  # time-invariant (area, a fixed attribute): not a copy error
+        if len(reported) >= 3 and all(grid[reported[0]].equals(grid[y]) for y in reported[1:]):
+            continue  # the same in 3+ years: a fixed attribute (area), not a copy error
         pairs = [(a, b) for i, a in enumerate(reported) for b in reported[i + 1:] if grid[a].equals(grid[b])]
         if pairs:
             text = ", ".join(f"{a} and {b}" for a, b in pairs)
@@ -304,7 +310,8 @@ def check_quality(panel: pd.DataFrame, *, who: str = "read_panel") -> None:
                 f"{who}: column {col!r} has identical values in years {text} for every unit "
                 f"({n} units). Real values rarely repeat exactly across years; this is often a "
                 "copy error in the source table. Values are kept as given - check the source "
-                "and treat one of these years as unreliable.",
+                "and treat one of these years as unreliable (ignore this for a fixed attribute "
+                "such as area).",
                 DataQualityWarning, stacklevel=4,
             )
 

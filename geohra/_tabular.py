@@ -142,6 +142,14 @@ def split_delimited(text: str, *, name: str, who: str) -> list[tuple[int, list[s
     return rows
 
 
+def _not_a_workbook(who: str, name: str, kind: str, exc: Exception) -> ValueError:
+    return ValueError(
+        f"{who}: {name!r} looks like a {kind.upper()} file but could not be read as a "
+        f"workbook ({type(exc).__name__}: {exc}). Open it in a spreadsheet program and "
+        "save it again as XLSX or CSV."
+    )
+
+
 def read_excel_rows(
     data: bytes, kind: str, *, sheet: str | int | None, name: str, who: str
 ) -> list[tuple[int, list[Any]]]:
@@ -160,19 +168,15 @@ def read_excel_rows(
             f"{who}: reading {kind.upper()} files needs the {engine!r} package ({exc}); "
             f"install it with: pip install {engine}"
         ) from None
-    except (ValueError, KeyError) as exc:
-        if sheet is not None:
+    except (ValueError, IndexError) as exc:
+        if sheet is not None and ("not found" in str(exc) or isinstance(exc, IndexError)):
             raise ValueError(
                 f"{who}: could not read sheet {sheet!r} of {name!r}: {exc}. Pass sheet= "
                 "as a sheet name or a 0-based position."
             ) from None
-        raise ValueError(f"{who}: {name!r} is not a readable {kind.upper()} workbook: {exc}") from None
+        raise _not_a_workbook(who, name, kind, exc) from None
     except Exception as exc:  # zip/OLE files that are not workbooks fail deep inside
-        raise ValueError(
-            f"{who}: {name!r} looks like a {kind.upper()} file but could not be read as a "
-            f"workbook ({type(exc).__name__}: {exc}). Open it in a spreadsheet program and "
-            "save it again as XLSX or CSV."
-        ) from None
+        raise _not_a_workbook(who, name, kind, exc) from None
     rows = []
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
         cells = [None if is_missing(v) else v for v in values]
