@@ -190,7 +190,9 @@ def coupling_coordination(
                 f"{w.to_dict()} (sum {w.sum():.6g}). Divide them by their sum if they are shares."
             )
 
-    u = pd.DataFrame({c: to_numeric(data[c], name=f"coupling_coordination: {c!r}") for c in columns})
+    u = pd.DataFrame(
+        {c: to_numeric(data[c], name=f"coupling_coordination: {c!r}") for c in columns}
+    )
     u, omitted = handle_nan(u, nan_policy=nan_policy, name="coupling_coordination")
     vals = u.to_numpy()
     outside = (vals < 0) | (vals > 1)

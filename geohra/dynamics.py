@@ -223,7 +223,11 @@ def kde(
         )
     if not 0 < peak_threshold < 1:
         raise ValueError(f"kde: peak_threshold must be in (0, 1); got {peak_threshold!r}.")
-    if isinstance(data, pd.Series) and isinstance(time, str) and time not in (data.index.names or []):
+    if (
+        isinstance(data, pd.Series)
+        and isinstance(time, str)
+        and time not in (data.index.names or [])
+    ):
         time = None if time == "year" else time  # a plain Series has no year unless indexed by it
     values, keys = _resolve_panel(data, column, {"time": time, "by": by}, "kde")
     frame = pd.DataFrame({"value": values.to_numpy()}, index=values.index)
@@ -245,14 +249,18 @@ def kde(
     group_cols = [c for c in ("by", "time") if c in frame.columns]
     if group_cols:
         parts = list(frame.groupby(group_cols, sort=True)["value"])
-        curves = [(k if len(group_cols) > 1 else (k[0] if isinstance(k, tuple) else k), v.to_numpy())
-                  for k, v in parts]
+        curves = [
+            (k if len(group_cols) > 1 else (k[0] if isinstance(k, tuple) else k), v.to_numpy())
+            for k, v in parts
+        ]
     else:
         curves = [("all", frame["value"].to_numpy())]
     bws = {}
     for key, x in curves:
         if len(x) < 2:
-            raise ValueError(f"kde: curve {key!r} has {len(x)} value(s); a density needs at least 2.")
+            raise ValueError(
+                f"kde: curve {key!r} has {len(x)} value(s); a density needs at least 2."
+            )
         bws[key] = _bandwidth(x, bandwidth, f"curve {key!r}: ")
 
     if grid is None:
@@ -263,7 +271,9 @@ def kde(
     else:
         g = np.asarray(grid, dtype=float)
         if g.ndim != 1 or len(g) < 3 or not (np.diff(g) > 0).all() or not np.isfinite(g).all():
-            raise ValueError("kde: grid must be a 1-D strictly increasing array of >= 3 finite points.")
+            raise ValueError(
+                "kde: grid must be a 1-D strictly increasing array of >= 3 finite points."
+            )
 
     from scipy import stats
 
@@ -288,7 +298,9 @@ def kde(
             peak_rows.append((key, rank, px, ph))
 
     names = [{"by": by, "time": time}[c] for c in group_cols] or ["curve"]
-    names = [n if isinstance(n, str) else c for n, c in zip(names, group_cols or ["curve"])]
+    names = [
+        n if isinstance(n, str) else c for n, c in zip(names, group_cols or ["curve"], strict=True)
+    ]
     if len(names) > 1:
         col_index = pd.MultiIndex.from_tuples(cols, names=names)
     else:
@@ -445,7 +457,9 @@ def _steady(p: np.ndarray) -> np.ndarray | None:
 
 def _interval_labels(cut: np.ndarray) -> list[str]:
     c = [f"{x:.4g}" for x in cut]
-    return [f"<={c[0]}"] + [f"({a}, {b}]" for a, b in zip(c[:-1], c[1:])] + [f">{c[-1]}"]
+    return (
+        [f"<={c[0]}"] + [f"({a}, {b}]" for a, b in zip(c[:-1], c[1:], strict=True)] + [f">{c[-1]}"]
+    )
 
 
 def _row_standardised_lag(w: Any, units: pd.Index, wide: np.ndarray) -> np.ndarray:
@@ -455,7 +469,9 @@ def _row_standardised_lag(w: Any, units: pd.Index, wide: np.ndarray) -> np.ndarr
         from libpysal.graph import Graph
         from libpysal.weights import W
     except ImportError as err:  # pragma: no cover
-        raise ImportError("markov(spatial_weights=...) needs libpysal: pip install libpysal") from err
+        raise ImportError(
+            "markov(spatial_weights=...) needs libpysal: pip install libpysal"
+        ) from err
     if isinstance(w, W):
         w = Graph.from_W(w)
     if not isinstance(w, Graph):
@@ -561,7 +577,7 @@ def markov(
     if values.isna().any():
         bad_units = tuple(dict.fromkeys(units[values.isna()]))
         if nan_policy == "raise":
-            ex = list(zip(units[values.isna()], years[values.isna()]))[:8]
+            ex = list(zip(units[values.isna()], years[values.isna()], strict=True))[:8]
             raise ValueError(
                 f"markov: missing values at (unit, year) {ex}; fill them, or pass "
                 "nan_policy='omit' to drop those units entirely."
@@ -581,7 +597,9 @@ def markov(
         mean = y.mean(axis=0)
         if not (mean > 0).all():
             bad = list(wide.columns[~(mean > 0)])
-            raise ValueError(f"markov: relative=True needs a positive yearly mean; years {bad} have none.")
+            raise ValueError(
+                f"markov: relative=True needs a positive yearly mean; years {bad} have none."
+            )
         y = y / mean
 
     def make_cuts(arr: np.ndarray, spec: Any) -> tuple[np.ndarray | pd.DataFrame, np.ndarray, int]:
@@ -595,7 +613,12 @@ def markov(
             cls = np.column_stack([_classify(arr[:, t], cuts[t]) for t in range(arr.shape[1])])
             return pd.DataFrame(cuts, index=wide.columns), cls, int(spec)
         cut = np.asarray(spec, dtype=float)
-        if cut.ndim != 1 or len(cut) < 1 or not (np.diff(cut) > 0).all() or not np.isfinite(cut).all():
+        if (
+            cut.ndim != 1
+            or len(cut) < 1
+            or not (np.diff(cut) > 0).all()
+            or not np.isfinite(cut).all()
+        ):
             raise ValueError(
                 f"markov: class cut-offs must be a strictly increasing list of numbers; got {spec!r}."
             )
@@ -630,8 +653,13 @@ def markov(
     variant = (
         f"classic Markov, {k} classes, right-closed; "
         + ("values / yearly mean; " if relative else "")
-        + ("yearly quantiles" if isinstance(cutoffs, pd.DataFrame) else "pooled quantiles"
-           if isinstance(classes, (int, np.integer)) else "user cut-offs")
+        + (
+            "yearly quantiles"
+            if isinstance(cutoffs, pd.DataFrame)
+            else "pooled quantiles"
+            if isinstance(classes, (int, np.integer))
+            else "user cut-offs"
+        )
     )
     if spatial_weights is not None:
         lag = _row_standardised_lag(spatial_weights, wide.index, y)
@@ -656,15 +684,21 @@ def markov(
         spatial = {lnames[i]: frame(_probs(tt[i])) for i in range(m)}
         spatial_t = {lnames[i]: frame(tt[i]) for i in range(m)}
         lag_series = pd.Series(
-            np.asarray(lnames, dtype=object)[lcls[pos_u, pos_t]], index=values.index, name="lag_class"
+            np.asarray(lnames, dtype=object)[lcls[pos_u, pos_t]],
+            index=values.index,
+            name="lag_class",
         )
         homog = _homogeneity(tt)
-        variant = variant.replace("classic", "spatial") + "; lag = row-standardised neighbours' mean"
+        variant = (
+            variant.replace("classic", "spatial") + "; lag = row-standardised neighbours' mean"
+        )
 
     return MarkovResult(
         transitions=frame(t_all),
         probabilities=frame(p_all),
-        steady_state=None if ss is None else pd.Series(ss, index=pd.Index(names_), name="steady_state"),
+        steady_state=None
+        if ss is None
+        else pd.Series(ss, index=pd.Index(names_), name="steady_state"),
         cutoffs=cutoffs,
         classes=row_classes,
         labels=tuple(names_),

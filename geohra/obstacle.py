@@ -162,7 +162,9 @@ def obstacle_degree(
     if not (isinstance(top, (int, np.integer)) and top >= 1):
         raise ValueError(f"obstacle_degree: top must be a positive integer; got {top!r}.")
     columns = list(normalized.columns)
-    z = pd.DataFrame({c: to_numeric(normalized[c], name=f"obstacle_degree: {c!r}") for c in columns})
+    z = pd.DataFrame(
+        {c: to_numeric(normalized[c], name=f"obstacle_degree: {c!r}") for c in columns}
+    )
     if z.isna().any().any():
         rows = list(z.index[z.isna().any(axis=1)])[:6]
         raise ValueError(
@@ -224,7 +226,10 @@ def obstacle_degree(
             )
         order = list(dict.fromkeys(groups[c] for c in columns))
         group_frame = pd.DataFrame(
-            {g: degrees[[c for c in columns if groups[c] == g]].sum(axis=1, min_count=1) for g in order},
+            {
+                g: degrees[[c for c in columns if groups[c] == g]].sum(axis=1, min_count=1)
+                for g in order
+            },
             index=z.index,
         )
 
@@ -237,10 +242,10 @@ def obstacle_degree(
     cols_pos = order[defined].ravel()
     idx_labels = z.index[rows_pos]
     if isinstance(z.index, pd.MultiIndex):
-        tuples = [(*lab, r) for lab, r in zip(idx_labels, ranks)]
+        tuples = [(*lab, r) for lab, r in zip(idx_labels, ranks, strict=True)]
         names = [*z.index.names, "rank"]
     else:
-        tuples = list(zip(idx_labels, ranks))
+        tuples = list(zip(idx_labels, ranks, strict=True))
         names = [z.index.name, "rank"]
     top_frame = pd.DataFrame(
         {
@@ -256,6 +261,8 @@ def obstacle_degree(
         groups=group_frame,
         top=top_frame,
         weights=w,
-        years=None if years is None else pd.Series(years.to_numpy(), index=z.index, name=years.name),
+        years=None
+        if years is None
+        else pd.Series(years.to_numpy(), index=z.index, name=years.name),
         undefined=tuple(z.index[undefined]),
     )

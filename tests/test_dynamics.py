@@ -122,7 +122,9 @@ def _tiny_panel() -> pd.DataFrame:
         "B": [15, 15, 5],  # 1 -> 1 -> 0
         "C": [25, 10, 12],  # 2 -> 0 -> 1 (10 is in the lowest, right-closed class)
     }
-    rows = [{"unit": u, "year": 2015 + t, "v": float(v[t])} for u, v in data.items() for t in range(3)]
+    rows = [
+        {"unit": u, "year": 2015 + t, "v": float(v[t])} for u, v in data.items() for t in range(3)
+    ]
     return pd.DataFrame(rows)
 
 

@@ -114,8 +114,13 @@ def _panel() -> pd.DataFrame:
     for year in (2015, 2016, 2017):
         for u in range(6):
             rows.append(
-                {"unit": f"p{u}", "year": year, "beds": rng.gamma(2, 2) + year - 2015,
-                 "docs": rng.gamma(3, 1), "cost": rng.gamma(1, 1)}
+                {
+                    "unit": f"p{u}",
+                    "year": year,
+                    "beds": rng.gamma(2, 2) + year - 2015,
+                    "docs": rng.gamma(3, 1),
+                    "cost": rng.gamma(1, 1),
+                }
             )
     return pd.DataFrame(rows)
 

@@ -34,8 +34,9 @@ def test_hand_example():
 
 def test_rows_sum_to_100_groups_and_ordering():
     rng = np.random.default_rng(1)
-    z = pd.DataFrame(rng.uniform(0, 1, size=(12, 5)), columns=list("abcde"),
-                     index=[f"u{i}" for i in range(12)])
+    z = pd.DataFrame(
+        rng.uniform(0, 1, size=(12, 5)), columns=list("abcde"), index=[f"u{i}" for i in range(12)]
+    )
     w = pd.Series(rng.dirichlet(np.ones(5)), index=list("abcde"))
     groups = {"a": "supply", "b": "supply", "c": "staff", "d": "staff", "e": "money"}
     res = obstacle_degree(z, w, groups=groups, top=4)
@@ -60,8 +61,12 @@ def test_rows_sum_to_100_groups_and_ordering():
 def test_works_with_entropy_result_per_year():
     rng = np.random.default_rng(5)
     panel = pd.DataFrame(
-        {"year": np.repeat([2016, 2017], 5), "a": rng.random(10), "b": rng.random(10),
-         "c": rng.random(10)}
+        {
+            "year": np.repeat([2016, 2017], 5),
+            "a": rng.random(10),
+            "b": rng.random(10),
+            "c": rng.random(10),
+        }
     )
     ent = entropy_weights(panel, ["a", "b", "c"], time="year")
     res = obstacle_degree(ent)
