@@ -1,0 +1,209 @@
+"""Every geohra Processing algorithm, run in-process through ``processing.run`` on the
+built-in provinces, gives the library's numbers (the library is called here too)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from qgis.core import QgsApplication
+
+import geohra
+
+EXPECTED = {
+    "couplingcoordination", "dagumgini", "entropyindex", "localmoran", "moran",
+    "naturalbreaks", "obstacledegree", "spatialgini", "theil",
+}
+
+
+def same(a, b, *, rel=1e-12):
+    """Values from QGIS equal the library's (floats to rounding of a JSON round trip: exact)."""
+    if isinstance(b, (float, np.floating)) and not isinstance(b, bool):
+        if b is None or (isinstance(b, float) and math.isnan(b)):
+            return a is None
+        return a is not None and math.isclose(a, float(b), rel_tol=rel, abs_tol=1e-15)
+    if b is None or b is pd.NA:
+        return a is None
+    if isinstance(b, (np.integer, int)) and not isinstance(b, bool):
+        return a == int(b)
+    return a == b
+
+
+def check_table(rows: list[dict], frame: pd.DataFrame) -> None:
+    assert len(rows) == len(frame)
+    for row, (_, ref) in zip(rows, frame.iterrows()):
+        for col, val in ref.items():
+            assert same(row[str(col)], val), (col, row[str(col)], val)
+
+
+def by_unit(rows, key="adcode"):
+    return {r[key]: r for r in rows}
+
+
+def test_provider_lists_all_algorithms(qgis_app):
+    provider = QgsApplication.processingRegistry().providerById("geohra")
+    assert provider is not None
+    algs = {a.name(): a for a in provider.algorithms()}
+    assert set(algs) == EXPECTED
+    for alg in algs.values():
+        assert alg.group() and alg.displayName()
+        assert len(alg.shortHelpString()) > 200  # real help text, not a stub
+        assert alg.parameterDefinition("INPUT") is not None
+
+
+def test_entropy_index(layer, provinces, run_alg):
+    fields, negative = ["beds", "staff", "inst", "invest"], ["invest"]
+    rows, _ = run_alg(
+        "geohra:entropyindex",
+        {"INPUT": layer, "ID_FIELD": "adcode", "FIELDS": fields, "NEGATIVE": negative,
+         "SCALE": 100, "ADD_NORMALIZED": True},
+        outputs=("OUTPUT", "WEIGHTS"),
+    )
+    ref = geohra.entropy_weights(provinces[1], fields, negative=negative, scale=100)
+    out = by_unit(rows["OUTPUT"])
+    assert len(out) == 31
+    for code, score in ref.scores.items():
+        assert same(out[code]["score"], score)
+        for f in fields:
+            assert same(out[code][f"{f}_norm"], ref.normalized.loc[code, f])
+        assert out[code]["name_en"] == provinces[1].loc[code, "name_en"]  # input fields kept
+    check_table(rows["WEIGHTS"], ref.summary().reset_index())
+
+
+def test_natural_breaks(layer, provinces, run_alg):
+    rows, _ = run_alg(
+        "geohra:naturalbreaks",
+        {"INPUT": layer, "ID_FIELD": "adcode", "FIELD": "beds", "K": 4},
+        outputs=("OUTPUT", "BREAKS"),
+    )
+    ref = geohra.classify(provinces[1]["beds"], "fisher_jenks", k=4)
+    frame = ref.to_frame()
+    out = by_unit(rows["OUTPUT"])
+    for code in frame.index:
+        assert out[code]["class"] == int(frame.loc[code, "class"])
+        assert out[code]["class_label"] == frame.loc[code, "label"]
+    check_table(rows["BREAKS"], ref.summary().reset_index())
+    assert all(same(r["gvf"], ref.gvf) for r in rows["BREAKS"])
+
+
+def test_theil_population_weighted(layer, provinces, run_alg):
+    rows, _ = run_alg(
+        "geohra:theil",
+        {"INPUT": layer, "ID_FIELD": "adcode", "FIELD": "beds_total", "POPULATION": "pop",
+         "GROUP": "region3"},
+        outputs=("OUTPUT", "GROUPS"),
+    )
+    ref = geohra.theil(provinces[1], "beds_total", population="pop", by="region3")
+    check_table(rows["OUTPUT"], ref.summary())
+    assert rows["OUTPUT"][0]["weighted"] is True
+    check_table(rows["GROUPS"], ref.groups.reset_index())
+
+
+def test_dagum_gini(layer, provinces, run_alg):
+    rows, _ = run_alg(
+        "geohra:dagumgini",
+        {"INPUT": layer, "FIELD": "beds", "GROUP": "region3"},
+        outputs=("OUTPUT", "PAIRS", "GROUPS"),
+    )
+    ref = geohra.dagum_gini(provinces[1], "beds", by="region3")
+    check_table(rows["OUTPUT"], ref.summary())
+    check_table(rows["PAIRS"], ref.between_groups)
+    check_table(rows["GROUPS"], ref.group_table.reset_index())
+    assert len(rows["PAIRS"]) == 3  # East/Central/West
+
+
+SPATIAL = {"ID_FIELD": "adcode", "FIELD": "beds", "PERMUTATIONS": 99, "SEED": 20131}
+
+
+def _weights(gdf):
+    return geohra.spatial_weights(gdf, kind="queen")
+
+
+def test_moran(layer, provinces, run_alg):
+    rows, feedback = run_alg("geohra:moran", {"INPUT": layer, **SPATIAL})
+    gdf = provinces[1]
+    ref = geohra.moran(gdf, "beds", weights=_weights(gdf), permutations=99, rng=20131)
+    check_table(rows["OUTPUT"], ref.summary())
+    # Hainan has no contiguous neighbour: the library's warning reaches the Processing log
+    assert any("460000" in w or "Hainan" in w for w in feedback.warnings), feedback.warnings
+
+
+def test_spatial_gini(layer, provinces, run_alg):
+    rows, _ = run_alg("geohra:spatialgini", {"INPUT": layer, **SPATIAL})
+    gdf = provinces[1]
+    ref = geohra.spatial_gini(gdf, "beds", weights=_weights(gdf), permutations=99, rng=20131)
+    check_table(rows["OUTPUT"], ref.summary())
+
+
+def test_local_moran(layer, provinces, run_alg):
+    rows, _ = run_alg("geohra:localmoran", {"INPUT": layer, **SPATIAL, "SIGNIFICANCE": 0.1})
+    gdf = provinces[1]
+    ref = geohra.local_moran(
+        gdf, "beds", weights=_weights(gdf), permutations=99, significance=0.1, rng=20131
+    ).to_frame()
+    out = by_unit(rows["OUTPUT"])
+    assert {"lisa_statistic", "lisa_pvalue", "lisa_cluster"} <= set(rows["OUTPUT"][0])
+    for code, ref_row in ref.iterrows():
+        for col, val in ref_row.items():
+            assert same(out[code][f"lisa_{col}"], val), (code, col)
+
+
+def test_seed_makes_permutation_pvalues_reproducible(layer, run_alg):
+    a, _ = run_alg("geohra:moran", {"INPUT": layer, **SPATIAL})
+    b, _ = run_alg("geohra:moran", {"INPUT": layer, **SPATIAL})
+    assert a == b
+
+
+def test_coupling_coordination(layer, provinces, run_alg):
+    for method in (0, 1):
+        rows, _ = run_alg(
+            "geohra:couplingcoordination",
+            {"INPUT": layer, "ID_FIELD": "adcode", "FIELDS": ["u_beds", "u_staff"], "METHOD": method},
+        )
+        ref = geohra.coupling_coordination(
+            provinces[1], ["u_beds", "u_staff"], method=["revised", "traditional"][method]
+        ).to_frame()
+        out = by_unit(rows["OUTPUT"])
+        for code, ref_row in ref.iterrows():
+            for col, val in ref_row.items():
+                assert same(out[code][col], val), (method, code, col)
+
+
+def test_obstacle_degree(layer, provinces, run_alg):
+    fields = ["beds", "staff", "inst", "invest"]
+    rows, _ = run_alg(
+        "geohra:obstacledegree",
+        {"INPUT": layer, "ID_FIELD": "adcode", "FIELDS": fields, "TOP": 2},
+        outputs=("OUTPUT", "TOP"),
+    )
+    ew = geohra.entropy_weights(provinces[1], fields)
+    ref = geohra.obstacle_degree(ew.normalized, ew.weights, top=2)
+    check_table(rows["OUTPUT"], ref.to_frame().reset_index())
+    check_table(rows["TOP"], ref.top.reset_index())
+    for row in rows["OUTPUT"]:
+        assert math.isclose(sum(row[f] for f in fields), 100.0, rel_tol=1e-9)
+
+
+def test_selected_features_only(layer, provinces, run_alg):
+    """'Selected features only' sends just those units (here: no East provinces)."""
+    from qgis.core import QgsProcessingFeatureSourceDefinition
+
+    layer.selectByExpression("\"region3\" <> 'East'")
+    source = QgsProcessingFeatureSourceDefinition(layer.id(), selectedFeaturesOnly=True)
+    from qgis.core import QgsProject
+
+    QgsProject.instance().addMapLayer(layer, False)
+    try:
+        rows, _ = run_alg(
+            "geohra:theil",
+            {"INPUT": source, "FIELD": "beds", "GROUP": "region3"},
+            outputs=("OUTPUT",),
+        )
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+    sub = provinces[1][provinces[1]["region3"] != "East"]
+    ref = geohra.theil(sub, "beds", by="region3")
+    check_table(rows["OUTPUT"], ref.summary())
+    assert rows["OUTPUT"][0]["n"] == 20
