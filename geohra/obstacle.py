@@ -36,7 +36,9 @@ class ObstacleResult:
     degrees : DataFrame indexed like ``normalized``, one column per indicator, in %
         (rows sum to 100; NaN rows where every deviation is 0, see ``undefined``).
     groups : DataFrame of subsystem sums (same rows), or ``None`` without ``groups``.
-    top : DataFrame with one row per unit and rank 1..top: ``indicator``, ``degree``.
+    top : DataFrame with ``top`` rows per unit (index: the row labels, the year when
+        years are known and not already an index level, and ``rank`` 1..top):
+        ``indicator``, ``degree``.
     years : each row's year when per-year weights were used, else ``None``.
     """
 
@@ -241,20 +243,20 @@ def obstacle_degree(
     ranks = np.tile(np.arange(1, k + 1), int(defined.sum()))
     cols_pos = order[defined].ravel()
     idx_labels = z.index[rows_pos]
-    if isinstance(z.index, pd.MultiIndex):
-        tuples = [(*lab, r) for lab, r in zip(idx_labels, ranks, strict=True)]
-        names = [*z.index.names, "rank"]
-    else:
-        tuples = list(zip(idx_labels, ranks, strict=True))
-        names = [z.index.name, "rank"]
+    levels = [idx_labels.get_level_values(i) for i in range(idx_labels.nlevels)]
+    names = list(z.index.names)
+    if years is not None and (years.name is None or years.name not in names):
+        # e.g. a province index repeated over years: the year tells the rows apart
+        levels.append(pd.Index(years.to_numpy()[rows_pos]))
+        names.append(years.name or "year")
+    levels.append(pd.Index(ranks))
+    names.append("rank")
     top_frame = pd.DataFrame(
         {
             "indicator": np.asarray(columns, dtype=object)[cols_pos],
             "degree": deg[rows_pos, cols_pos],
         },
-        index=pd.MultiIndex.from_tuples(tuples, names=names)
-        if tuples
-        else pd.MultiIndex.from_arrays([[]] * len(names), names=names),
+        index=pd.MultiIndex.from_arrays(levels, names=names),
     )
     return ObstacleResult(
         degrees=degrees,

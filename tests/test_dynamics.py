@@ -236,3 +236,24 @@ def test_markov_bad_inputs():
     w = W({"A": ["B"], "B": ["A"], "D": []}, silence_warnings=True)
     with pytest.raises(ValueError, match="only in the panel"):
         markov(panel, "v", unit="unit", classes=[10, 20], spatial_weights=w)
+
+
+def test_markov_pooled_quantiles_match_giddy_default():
+    from giddy.markov import Spatial_Markov
+    from libpysal.weights import W
+
+    panel, ids = _grid_panel(4)
+    w = _weights(ids, 4)
+    res = markov(
+        panel, "v", unit="unit", classes=4, relative=True, spatial_weights=w, lag_classes=4
+    )
+    wide = panel.pivot(index="unit", columns="year", values="v").loc[w.id_order]
+    rel = (wide / wide.mean()).to_numpy()
+    wg = W(dict(w.neighbors), id_order=list(w.id_order))
+    wg.transform = "r"
+    sm = Spatial_Markov(rel, wg, k=4, m=4, fixed=True)  # giddy's own quantile classes
+    np.testing.assert_allclose(res.cutoffs, sm.cutoffs)
+    np.testing.assert_allclose(res.lag_cutoffs, sm.lag_cutoffs)
+    np.testing.assert_array_equal(res.transitions.to_numpy(), sm.transitions)
+    for i, key in enumerate(res.spatial_transitions):
+        np.testing.assert_array_equal(res.spatial_transitions[key].to_numpy(), sm.T[i])

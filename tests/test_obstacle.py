@@ -77,6 +77,9 @@ def test_works_with_entropy_result_per_year():
     np.testing.assert_allclose(res.degrees.loc[7], 100 * dev / dev.sum())
     summ = res.summary()
     assert summ.index.names == ["year", "indicator"] and len(summ) == 6
+    # the year tells rows apart in the top factors
+    assert res.top.index.names == [None, "year", "rank"] and len(res.top) == 30
+    assert res.top.loc[(7, 2017, 1), "degree"] == pytest.approx(res.degrees.loc[7].max())
     # explicit form with time=
     res2 = obstacle_degree(ent.normalized, ent.weights, time=panel["year"])
     pd.testing.assert_frame_equal(res2.degrees, res.degrees)
