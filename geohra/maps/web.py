@@ -1,0 +1,490 @@
+"""Interactive web maps with folium: one layer per year, tooltips, legend, LISA layer.
+
+Two ways to deliver the page
+----------------------------
+``offline=True`` (default)
+    No tile layer, and the only library the page needs, Leaflet 1.9.4 (vendored in
+    ``geohra/maps/assets``, BSD-2 licence), is embedded inline in the HTML together with
+    its CSS and icons. folium's other default assets (jQuery, Bootstrap, Font Awesome,
+    awesome-markers) are dropped: these maps do not use them. The saved file works from
+    a USB stick, an intranet or ``file://`` without internet; it is about 170 kB plus
+    the geometry.
+``offline=False``
+    folium's usual page: Leaflet, jQuery, Bootstrap ... are loaded from public CDNs
+    (jsdelivr, cdnjs, code.jquery.com) when the page opens, and a ``tiles`` basemap
+    (e.g. ``"OpenStreetMap"``) can be shown. Smaller file, but blank without internet.
+
+Tiles need internet in both modes; with ``offline=True`` a ``tiles`` argument is allowed
+and simply shows nothing when offline. Layers added to the map later by the caller
+(plugins) may bring their own CDN links; :func:`save_web_map` refuses to write an
+"offline" page that still loads anything from the network.
+
+Classes and colours are those of :mod:`geohra.maps.static` for the same
+classification (both use :func:`geohra.maps._style.class_colors`).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import re
+from collections.abc import Sequence
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from geohra._common import to_numeric
+from geohra.maps._style import (
+    EDGE_COLOR,
+    LISA_COLORS,
+    LISA_LABELS,
+    MISSING_COLOR,
+    class_colors,
+    resolve_lang,
+    text,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import folium
+    import geopandas as gpd
+
+__all__ = ["web_map", "save_web_map", "make_offline", "format_value", "remote_assets"]
+
+# Auto-simplify layers with more vertices than this (a province layer has ~50,000 after
+# the built-in generalisation; county layers have millions).
+_AUTO_SIMPLIFY_VERTICES = 200_000
+_TOOLTIP_TEXT = {
+    "en": ("Name", "Class"),
+    "zh": ("名称", "分级"),
+}
+
+
+# ---------------------------------------------------------------------------
+# data -> features
+# ---------------------------------------------------------------------------
+
+
+def _split_years(
+    gdf: gpd.GeoDataFrame, time: str | None, years: Sequence[Any] | None
+) -> dict[Any, gpd.GeoDataFrame]:
+    if time is None:
+        if years is not None:
+            raise TypeError("years= needs time= (the year column of a long panel).")
+        if gdf.index.has_duplicates:
+            dup = gdf.index[gdf.index.duplicated()].unique()[:5].tolist()
+            raise ValueError(
+                f"duplicate index labels {dup}: one row per unit is expected. For a long "
+                "panel pass time='year' to get one layer per year."
+            )
+        return {None: gdf}
+    if time not in gdf.columns:
+        raise KeyError(f"time column {time!r} is not in the data; columns: {list(gdf.columns)}.")
+    available = sorted(pd.unique(gdf[time]))
+    chosen = available if years is None else list(years)
+    unknown = [y for y in chosen if y not in set(available)]
+    if unknown or not chosen:
+        raise ValueError(f"years {unknown or chosen} are not in column {time!r}; available: {available}.")
+    out = {}
+    for year in chosen:
+        part = gdf[(gdf[time] == year).to_numpy()]
+        if part.index.has_duplicates:
+            dup = part.index[part.index.duplicated()].unique()[:5].tolist()
+            raise ValueError(f"year {year}: duplicate unit labels {dup}; one row per unit and year.")
+        out[year] = part
+    return out
+
+
+def _vertex_count(geoms: Any) -> int:
+    import shapely
+
+    return int(shapely.get_num_coordinates(np.asarray(geoms)).sum())
+
+
+def _prepare_geometry(
+    gdf: gpd.GeoDataFrame, simplify: float | bool | None, precision: int
+) -> pd.Series:
+    """EPSG:4326 geometry per unit id (first row of each id), simplified and rounded."""
+    import shapely
+
+    if gdf.crs is None:
+        raise ValueError(
+            "the GeoDataFrame has no CRS; set it (e.g. gdf.set_crs(4326) for longitude/"
+            "latitude) so the map can be reprojected to EPSG:4326."
+        )
+    if gdf.geometry.isna().any() or gdf.geometry.is_empty.any():
+        bad = gdf.index[gdf.geometry.isna() | gdf.geometry.is_empty].unique()[:5].tolist()
+        raise ValueError(f"units without geometry: {bad}. Drop them or supply their boundaries.")
+    first = gdf[~gdf.index.duplicated()]
+    geoms = np.asarray(first.geometry.to_crs(4326).array, dtype=object)
+    if simplify is None:
+        simplify = _vertex_count(geoms) > _AUTO_SIMPLIFY_VERTICES
+    if simplify is True:
+        x0, y0, x1, y1 = shapely.total_bounds(geoms)
+        simplify = 2.5e-4 * max(x1 - x0, y1 - y0)  # ~1.5 km for China
+    if simplify:
+        # coverage simplification keeps shared borders shared (no gaps/slivers)
+        geoms = shapely.coverage_simplify(geoms, tolerance=float(simplify))
+    scale = 10.0**precision
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy * scale) / scale)
+    return pd.Series(geoms, index=first.index)
+
+
+def format_value(x: float) -> str:
+    """Tooltip number: 4 significant digits, or one decimal with thousands commas from 1,000."""
+    if pd.isna(x):
+        return ""
+    return f"{x:,.1f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
+def _names(gdf: gpd.GeoDataFrame, name_field: str | None, lang: str) -> pd.Series:
+    if name_field is None:
+        for candidate in (("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")) + ("name",):
+            if candidate in gdf.columns:
+                name_field = candidate
+                break
+    if name_field is None:
+        return pd.Series(gdf.index.astype(str), index=gdf.index)
+    if name_field not in gdf.columns:
+        raise KeyError(f"name_field {name_field!r} is not in the data; columns: {list(gdf.columns)}.")
+    return gdf[name_field].astype(str)
+
+
+def _features(
+    part: gpd.GeoDataFrame,
+    geometry: pd.Series,
+    props: pd.DataFrame,
+) -> dict:
+    from shapely.geometry import mapping
+
+    feats = []
+    for uid, row in props.iterrows():
+        feats.append(
+            {
+                "type": "Feature",
+                "id": str(uid),
+                "properties": {k: (None if pd.isna(v) else v) for k, v in row.items()},
+                "geometry": mapping(geometry[uid]),
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _style_function(feature: dict) -> dict:
+    fill = feature["properties"]["fill"]
+    missing = feature["properties"]["class"] is None
+    return {
+        "fillColor": fill,
+        "color": EDGE_COLOR,
+        "weight": 0.6,
+        "fillOpacity": 0.85,
+        "dashArray": "3" if missing else None,
+    }
+
+
+def _highlight(feature: dict) -> dict:
+    return {"weight": 2.5, "color": "#000000"}
+
+
+# ---------------------------------------------------------------------------
+# legend and offline assets
+# ---------------------------------------------------------------------------
+
+
+def _legend_html(title: str, entries: Sequence[tuple[str, str]], lisa: Sequence[tuple[str, str]] | None) -> str:
+    def block(head: str, rows: Sequence[tuple[str, str]]) -> str:
+        items = "".join(
+            f'<div class="geohra-legend-row"><span style="display:inline-block;width:14px;height:12px;'
+            f'margin-right:6px;border:1px solid {EDGE_COLOR};background:{color}"></span>'
+            f"{html.escape(label)}</div>"
+            for label, color in rows
+        )
+        return f'<div class="geohra-legend-title" style="font-weight:bold;margin:2px 0">{html.escape(head)}</div>{items}'
+
+    body = block(title, entries)
+    if lisa:
+        body += block("LISA", lisa)
+    return (
+        '<div id="geohra-legend" class="geohra-legend" style="position:fixed;bottom:24px;left:12px;'
+        "z-index:1000;background:rgba(255,255,255,0.92);padding:6px 10px;border:1px solid #999;"
+        'border-radius:4px;font:12px/1.5 sans-serif">' + body + "</div>"
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _leaflet_assets() -> tuple[str, str]:
+    """(js, css) of the vendored Leaflet, css images inlined as data: URIs."""
+    base = resources.files("geohra.maps") / "assets" / "leaflet"
+    js = (base / "leaflet.js").read_text(encoding="utf-8")
+    js = re.sub(r"//# sourceMappingURL=\S+\s*$", "", js)  # no request for a .map file
+    css = (base / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match) -> str:
+        data = (base / "images" / match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
+
+    css = re.sub(r"url\(images/([\w\-]+\.png)\)", inline, css)
+    if "</script" in js.lower():  # would end the inline script early
+        raise RuntimeError("the vendored leaflet.js contains '</script'; cannot inline it.")
+    return js, css
+
+
+def make_offline(m: folium.Map) -> folium.Map:
+    """Make ``m`` self-contained: drop folium's CDN assets, embed Leaflet inline.
+
+    Changes only the given map instance (folium's class-level defaults stay as they are)
+    and returns it. Idempotent.
+    """
+    import folium
+
+    js, css = _leaflet_assets()
+    m.default_js = []  # instance attributes shadow folium.Map's class lists
+    m.default_css = []
+    header = m.get_root().header
+    header.add_child(folium.Element(f"<style>{css}</style>"), name="geohra_leaflet_css")
+    header.add_child(folium.Element(f"<script>{js}</script>"), name="geohra_leaflet_js")
+    m._geohra_offline = True
+    return m
+
+
+_REMOTE = re.compile(
+    r"<(?:script[^>]*\bsrc|link[^>]*\bhref)\s*=\s*[\"']((?:https?:)?//[^\"']+)[\"']", re.IGNORECASE
+)
+
+
+def remote_assets(page: str) -> list[str]:
+    """URLs of scripts and stylesheets an HTML page loads from the network."""
+    return _REMOTE.findall(page)
+
+
+def save_web_map(m: folium.Map, path: Any, *, offline: bool = True) -> None:
+    """Write ``m`` as one HTML file; with ``offline=True`` make sure it needs no internet.
+
+    Raises ValueError if, after embedding Leaflet, the page would still load scripts or
+    stylesheets from the network (e.g. a folium plugin added by the caller), naming them.
+    """
+    from pathlib import Path
+
+    if offline:
+        make_offline(m)
+    page = m.get_root().render()
+    if offline:
+        remote = remote_assets(page)
+        if remote:
+            raise ValueError(
+                f"the map still loads {len(remote)} asset(s) from the network: {remote[:5]}. "
+                "They come from layers or plugins that geohra cannot embed; remove them, or "
+                "save with offline=False (the page then needs internet)."
+            )
+    Path(path).write_text(page, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# the map
+# ---------------------------------------------------------------------------
+
+
+def _classification(
+    frames: dict[Any, gpd.GeoDataFrame], column: str, classification: Any, scheme: str, k: int,
+    classify_kwds: dict | None,
+) -> Any:
+    if classification is not None:
+        if classify_kwds:
+            raise TypeError("classify_kwds are only used when no classification is given.")
+        return classification
+    pooled = pd.concat([to_numeric(f[column], name=column) for f in frames.values()], ignore_index=True)
+    pooled = pooled.dropna()
+    if pooled.empty:
+        raise ValueError(f"{column}: every value is missing; there is nothing to map.")
+    from geohra.classify import classify
+
+    return classify(pooled, scheme=scheme, k=k, **(classify_kwds or {}))
+
+
+def web_map(
+    gdf: gpd.GeoDataFrame,
+    column: str,
+    *,
+    time: str | None = None,
+    years: Sequence[Any] | None = None,
+    classification: Any = None,
+    scheme: str = "fisher_jenks",
+    k: int = 5,
+    classify_kwds: dict | None = None,
+    cmap: str | Sequence[str] = "YlOrRd",
+    name_field: str | None = None,
+    tooltip_fields: Sequence[str] = (),
+    lisa: str | None = None,
+    simplify: float | bool | None = None,
+    precision: int = 5,
+    offline: bool = True,
+    tiles: str | None = None,
+    m: folium.Map | None = None,
+    lang: str = "auto",
+    legend_title: str | None = None,
+) -> folium.Map:
+    """Classified choropleth web map (folium/Leaflet) with tooltips, legend and layers.
+
+    Parameters
+    ----------
+    gdf
+        Units with geometry (any CRS; reprojected to EPSG:4326) and ``column``. With
+        ``time``, a long panel: one row per unit and year, the unit id as index.
+    column
+        Numeric column to map.
+    time, years
+        Year column of a long panel and the years to show (default all). Each year is
+        one layer, chosen with radio buttons in the layer control; the last is shown
+        first. Breaks are shared: classified once over all shown years pooled.
+    classification
+        A :func:`geohra.classify` result to use instead (its ``.apply`` gives classes).
+    scheme, k, classify_kwds
+        How to classify when no ``classification`` is given.
+    cmap
+        Colormap name or colours; class ``i`` of ``k`` gets ``cmap(i / (k - 1))``,
+        exactly the colours of :func:`geohra.maps.static.choropleth`.
+    name_field
+        Column with the unit names for the tooltip (default: ``name_zh`` or ``name_en``
+        by language, then ``name``, else the index).
+    tooltip_fields
+        More columns to show in the tooltip. The tooltip always shows the name, the
+        value (4 significant digits) and the class label.
+    lisa
+        Column of LISA cluster labels ("High-High", ... "Not significant"): adds an
+        overlay layer per year (hidden at first) in the GeoDa colours, and its legend.
+    simplify
+        None (default): simplify only layers with more than 200,000 vertices (county
+        maps) with a tolerance of 1/4000 of the map's extent; False: never; a number:
+        tolerance in degrees. Uses ``shapely.coverage_simplify``, which keeps shared
+        borders shared (no gaps or slivers between neighbours).
+    precision
+        Decimals kept in the coordinates (5 = about 1 m), to keep files small.
+    offline
+        True: a self-contained page (no CDN, no tiles; see the module notes).
+        False: folium's default CDN assets.
+    tiles
+        A folium tile layer name for a basemap (needs internet), default none.
+    m
+        An existing ``folium.Map`` to add the layers to (its assets are made offline
+        too when ``offline=True``).
+    lang
+        "auto", "zh" or "en": tooltip and legend words, and Chinese or English names.
+    legend_title
+        Title of the legend (default ``column``).
+
+    Returns
+    -------
+    folium.Map
+        Show it in a notebook, or write it with :func:`save_web_map` (or ``m.save``).
+        Layer names are the years (or ``column`` without ``time``).
+    """
+    import folium
+
+    frames = _split_years(gdf, time, years)
+    classification = _classification(frames, column, classification, scheme, k, classify_kwds)
+    labels = [str(lab) for lab in classification.labels]
+    palette = class_colors(cmap, len(labels))
+    lang = resolve_lang(lang, next(iter(frames.values())))
+    geometry = _prepare_geometry(gdf, simplify, precision)
+    name_label, class_label = _TOOLTIP_TEXT[lang]
+    for extra in tooltip_fields:
+        if extra not in gdf.columns:
+            raise KeyError(f"tooltip field {extra!r} is not in the data; columns: {list(gdf.columns)}.")
+    if lisa is not None and lisa not in gdf.columns:
+        raise KeyError(f"lisa column {lisa!r} is not in the data; columns: {list(gdf.columns)}.")
+
+    if m is None:
+        x0, y0, x1, y1 = [float(v) for v in _bounds(geometry)]
+        m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], tiles=tiles, zoom_start=4,
+                       control_scale=True)
+        m.fit_bounds([[y0, x0], [y1, x1]])
+    elif tiles is not None:
+        folium.TileLayer(tiles).add_to(m)
+
+    any_missing = False
+    last = list(frames)[-1]
+    for year, part in frames.items():
+        values = to_numeric(part[column], name=column)
+        present = values.dropna()
+        classes = pd.Series(np.asarray(classification.apply(present).classes, dtype=int),
+                            index=present.index).reindex(part.index)
+        any_missing |= bool(classes.isna().any())
+        props = pd.DataFrame(
+            {
+                "name": _names(part, name_field, lang),
+                "value": [format_value(v) if pd.notna(v) else text("no_data", lang) for v in values],
+                "class": [labels[int(c)] if pd.notna(c) else None for c in classes],
+                "fill": [palette[int(c)] if pd.notna(c) else MISSING_COLOR for c in classes],
+            },
+            index=part.index,
+        )
+        for extra in tooltip_fields:
+            props[extra] = [v if isinstance(v, str) else (format_value(v) if pd.notna(v) else None)
+                            for v in part[extra]]
+        layer_name = column if year is None else str(year)
+        aliases = [name_label, legend_title or column, class_label, *tooltip_fields]
+        folium.GeoJson(
+            _features(part, geometry, props),
+            name=layer_name,
+            overlay=year is None,
+            show=year == last,
+            style_function=_style_function,
+            highlight_function=_highlight,
+            tooltip=folium.GeoJsonTooltip(
+                fields=["name", "value", "class", *tooltip_fields], aliases=aliases, sticky=True
+            ),
+            smooth_factor=0.5,
+        ).add_to(m)
+        if lisa is not None:
+            _add_lisa(m, part, geometry, lisa, props["name"], lang,
+                      "LISA" if year is None else f"LISA {year}")
+
+    entries = list(zip(labels, palette))
+    if any_missing:
+        entries.append((text("no_data", lang), MISSING_COLOR))
+    lisa_entries = [(text(lab, lang), LISA_COLORS[lab]) for lab in LISA_LABELS] if lisa else None
+    m.get_root().html.add_child(
+        folium.Element(_legend_html(legend_title or column, entries, lisa_entries)), name="geohra_legend"
+    )
+    if len(frames) > 1 or lisa is not None:
+        folium.LayerControl(collapsed=False).add_to(m)
+    if offline:
+        make_offline(m)
+    return m
+
+
+def _bounds(geometry: pd.Series) -> np.ndarray:
+    import shapely
+
+    return shapely.total_bounds(np.asarray(geometry, dtype=object))
+
+
+def _add_lisa(m: Any, part: Any, geometry: pd.Series, column: str, names: pd.Series, lang: str,
+              name: str) -> None:
+    import folium
+
+    labels = part[column]
+    unknown = sorted(set(labels.dropna().astype(str)) - set(LISA_LABELS))
+    if unknown:
+        raise ValueError(f"{column}: unknown cluster labels {unknown}; expected {list(LISA_LABELS)}.")
+    props = pd.DataFrame(
+        {
+            "name": names,
+            "cluster": [text(c, lang) if pd.notna(c) else text("no_data", lang) for c in labels],
+            "fill": [LISA_COLORS[c] if pd.notna(c) else MISSING_COLOR for c in labels],
+        },
+        index=part.index,
+    )
+    folium.GeoJson(
+        _features(part, geometry, props),
+        name=name,
+        overlay=True,
+        show=False,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": EDGE_COLOR,
+                                  "weight": 0.6, "fillOpacity": 0.9},
+        highlight_function=_highlight,
+        tooltip=folium.GeoJsonTooltip(fields=["name", "cluster"],
+                                      aliases=[_TOOLTIP_TEXT[lang][0], "LISA"], sticky=True),
+    ).add_to(m)

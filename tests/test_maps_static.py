@@ -1,0 +1,346 @@
+"""Structural tests of the static maps: what is drawn, in which colour, with which legend.
+
+Expected colours come straight from matplotlib's colormap (class i of k is cmap(i/(k-1)))
+and expected classes from geohra.classify on the same values, not from the drawing code.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+from pyproj import Geod, Transformer
+from shapely.geometry import LineString, box
+
+matplotlib.use("Agg")
+
+import geohra.boundaries  # noqa: E402
+from geohra.classify import classify  # noqa: E402
+from geohra.maps import _style  # noqa: E402
+from geohra.maps.static import (  # noqa: E402
+    CHINA_ALBERS,
+    choropleth,
+    grade_map,
+    lisa_map,
+    small_multiples,
+)
+
+
+def _grid(n: int = 12, *, index=None, origin=(100.0, 30.0)) -> gpd.GeoDataFrame:
+    x0, y0 = origin
+    geoms = [box(x0 + (i % 4) * 2, y0 + (i // 4) * 2, x0 + (i % 4) * 2 + 2, y0 + (i // 4) * 2 + 2) for i in range(n)]
+    idx = index if index is not None else [f"u{i:02d}" for i in range(n)]
+    values = np.array([3.0, 1.0, 4.0, 1.5, 5.0, 9.0, 2.0, 6.0, 5.5, 3.5, 8.0, 9.5, 7.0, 9.3, 2.3, 8.4])[:n]
+    return gpd.GeoDataFrame({"v": values}, geometry=geoms, index=idx, crs=4326)
+
+
+def _collection(ax, gid):
+    found = [c for c in ax.collections if c.get_gid() == gid]
+    return found[0] if found else None
+
+
+def _hexes(coll) -> list[str]:
+    return [to_hex(c) for c in coll.get_facecolor()]
+
+
+@pytest.fixture
+def grid() -> gpd.GeoDataFrame:
+    return _grid()
+
+
+# ---------------------------------------------------------------------------
+# choropleth
+# ---------------------------------------------------------------------------
+
+
+def test_patch_count_and_class_colours(grid):
+    fig = choropleth(grid, "v", k=4, cmap="YlOrRd")
+    ax = fig.axes[0]
+    units = _collection(ax, "units")
+    assert len(units.get_paths()) == len(grid)
+    assert _collection(ax, "missing") is None and _collection(ax, "context") is None
+    classes = classify(grid["v"], scheme="fisher_jenks", k=4).classes
+    cmap = matplotlib.colormaps["YlOrRd"]
+    expected = [to_hex(cmap(int(c) / 3)) for c in classes.reindex(grid.index)]
+    assert _hexes(units) == expected
+    # same class -> same colour, different class -> different colour
+    by_class = pd.Series(_hexes(units), index=grid.index).groupby(classes.to_numpy()).nunique()
+    assert (by_class == 1).all() and len(set(_hexes(units))) == classes.nunique()
+
+
+def test_legend_labels_are_the_classification_labels(grid):
+    cls = classify(grid["v"], k=5)
+    ax = choropleth(grid, "v", k=5).axes[0]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == list(cls.labels)
+    ax = choropleth(grid, "v", k=5, legend_counts=True).axes[0]
+    counts = cls.classes.value_counts().reindex(range(5), fill_value=0)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        f"{lab} ({counts[i]})" for i, lab in enumerate(cls.labels)
+    ]
+
+
+def test_given_classification_is_applied(grid):
+    # breaks from other data: the map must use them, not re-classify
+    cls = classify(pd.Series([0.0, 2.0, 4.0, 6.0, 8.0, 10.0]), scheme="user_defined", bins=[2.5, 5, 7.5, 10])
+    ax = choropleth(grid, "v", classification=cls, cmap="Blues").axes[0]
+    expected_classes = np.searchsorted([2.5, 5, 7.5, 10], grid["v"].to_numpy(), side="left")
+    cmap = matplotlib.colormaps["Blues"]
+    assert _hexes(_collection(ax, "units")) == [to_hex(cmap(c / 3)) for c in expected_classes]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(cls.labels)
+
+
+def test_missing_values_are_hatched_and_labelled(grid):
+    g = grid.copy()
+    g.loc[["u03", "u07"], "v"] = np.nan
+    ax = choropleth(g, "v", k=3, lang="en").axes[0]
+    assert len(_collection(ax, "units").get_paths()) == 10
+    missing = _collection(ax, "missing")
+    assert len(missing.get_paths()) == 2 and missing.get_hatch()
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[-1] == "No data" and len(texts) == 4
+    assert ax.get_legend().legend_handles[-1].get_hatch()
+    with pytest.raises(ValueError, match="u03"):
+        choropleth(g, "v", k=3, missing="raise")
+    ax = choropleth(g, "v", k=3, missing="omit").axes[0]
+    assert _collection(ax, "missing") is None and "No data" not in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_input_not_mutated_and_bad_input(grid):
+    before = grid.copy()
+    choropleth(grid, "v")
+    pd.testing.assert_frame_equal(grid, before)
+    assert grid.crs.to_epsg() == 4326
+    with pytest.raises(KeyError, match="available columns"):
+        choropleth(grid, "nope")
+    with pytest.raises(ValueError, match="duplicate"):
+        choropleth(pd.concat([grid, grid]), "v")
+    with pytest.raises(ValueError, match="no CRS"):
+        choropleth(grid.set_crs(None, allow_override=True), "v")
+    with pytest.raises(ValueError, match="Chinese units"):
+        choropleth(grid, "v", inset=True)
+
+
+def test_north_arrow_and_scale_bar_in_km(grid):
+    ax = choropleth(grid, "v").axes[0]
+    assert any(t.get_gid() == "north-arrow" for t in ax.texts)
+    bars = [p for p in ax.patches if p.get_gid() == "scale-bar"]
+    labels = [t.get_text() for t in ax.texts if t.get_gid() == "scale-bar"]
+    assert len(bars) == 2 and labels[-1].endswith(" km")
+    km = float(labels[-1].split()[0])
+    # measure the drawn bar on the ellipsoid: back to lon/lat, geodesic length
+    x0 = bars[0].get_x()
+    x1 = bars[1].get_x() + bars[1].get_width()
+    y = bars[0].get_y()
+    to_ll = Transformer.from_crs(_fitted_crs(grid), 4326, always_xy=True)
+    (lon0, lon1), (lat0, lat1) = to_ll.transform([x0, x1], [y, y])
+    dist = Geod(ellps="WGS84").inv(lon0, lat0, lon1, lat1)[2] / 1000
+    assert dist == pytest.approx(km, rel=0.02)
+    ax = choropleth(grid, "v", north_arrow=False, scale_bar=False).axes[0]
+    assert not [a for a in [*ax.texts, *ax.patches] if a.get_gid() in ("north-arrow", "scale-bar")]
+
+
+def _fitted_crs(gdf):
+    # the documented rule for non-Chinese data: standard parallels at 1/6 and 5/6 of the
+    # latitude range, central meridian and latitude of origin in the middle
+    x0, y0, x1, y1 = gdf.total_bounds
+    s = y1 - y0
+    return (f"+proj=aea +lat_1={y0 + s / 6:.4f} +lat_2={y1 - s / 6:.4f} +lat_0={(y0 + y1) / 2:.4f} "
+            f"+lon_0={(x0 + x1) / 2:.4f} +datum=WGS84 +units=m +no_defs")
+
+
+def test_projection_none_keeps_coordinates(grid):
+    ax = choropleth(grid, "v", projection=None).axes[0]
+    verts = np.vstack([p.vertices for p in _collection(ax, "units").get_paths()])
+    assert verts[:, 0].min() == pytest.approx(100.0) and verts[:, 1].max() == pytest.approx(36.0)
+    # degrees: the bar is measured along its latitude
+    bars = [p for p in ax.patches if p.get_gid() == "scale-bar"]
+    km = float([t.get_text() for t in ax.texts if t.get_gid() == "scale-bar"][-1].split()[0])
+    lon0, lon1, lat = bars[0].get_x(), bars[1].get_x() + bars[1].get_width(), bars[0].get_y()
+    assert Geod(ellps="WGS84").inv(lon0, lat, lon1, lat)[2] / 1000 == pytest.approx(km, rel=1e-4)
+
+
+def test_renders_to_png(tmp_path, grid):
+    path = tmp_path / "map.png"
+    choropleth(grid, "v", title="Beds per 1000").savefig(path, dpi=60)
+    assert path.stat().st_size > 5000
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------------------
+# Chinese units: grey context and the South China Sea inset (built-in layers)
+# ---------------------------------------------------------------------------
+
+_CODES = ["110000", "120000", "130000", "140000", "210000", "310000", "320000", "440000", "460000"]
+
+
+@pytest.fixture
+def fake_layers(monkeypatch):
+    """Small stand-ins for the built-in layers so the test does not depend on their detail."""
+    calls = []
+
+    def load(name, include_other=False, **kw):
+        calls.append(name)
+        if name == "china-provinces":
+            codes = _CODES + (["710000", "810000", "820000"] if include_other else [])
+            g = _grid(len(codes), index=codes, origin=(108.0, 20.0))
+            return g.assign(analysis=[c not in ("710000", "810000", "820000") for c in codes])
+        if name == "china-south-sea":
+            return gpd.GeoDataFrame(
+                {"kind": ["island", "boundary"]},
+                geometry=[box(112, 16, 112.5, 16.5), LineString([(109, 18), (111, 8), (117, 5), (121, 20)])],
+                crs=4326,
+            )
+        raise AssertionError(name)
+
+    monkeypatch.setattr(geohra.boundaries, "load_boundaries", load, raising=False)
+    return calls
+
+
+def test_context_and_inset_for_chinese_units(fake_layers):
+    g = _grid(len(_CODES), index=_CODES, origin=(108.0, 20.0))
+    fig = choropleth(g, "v", k=3, lang="en")
+    ax = fig.axes[0]
+    assert len(_collection(ax, "units").get_paths()) == len(_CODES)
+    context = _collection(ax, "context")
+    assert len(context.get_paths()) == 3
+    assert set(_hexes(context)) == {_style.CONTEXT_COLOR}
+    assert "Hong Kong, Macao, Taiwan: not analysed" in [t.get_text() for t in ax.get_legend().get_texts()]
+    insets = [a for a in ax.child_axes if a.get_gid() == "inset"]
+    assert len(insets) == 1
+    line = _collection(insets[0], "south-sea-line")
+    assert line is not None and len(line.get_segments()) == 1
+    # the line is drawn in the China Albers projection
+    tr = Transformer.from_crs(4326, CHINA_ALBERS, always_xy=True)
+    np.testing.assert_allclose(line.get_segments()[0][0], tr.transform(109, 18), rtol=1e-9)
+    # the inset shows the units in the same colours as the main map
+    assert _hexes(_collection(insets[0], "units")) == _hexes(_collection(ax, "units"))
+    # opting out
+    fig = choropleth(g, "v", k=3, context=False, inset=False)
+    assert _collection(fig.axes[0], "context") is None and not fig.axes[0].child_axes
+
+
+def test_hk_macao_taiwan_rows_without_value_are_grey(fake_layers):
+    codes = _CODES + ["810000"]
+    g = _grid(len(codes), index=codes, origin=(108.0, 20.0))
+    g.loc["810000", "v"] = np.nan
+    ax = choropleth(g, "v", k=3, inset=False).axes[0]
+    assert _collection(ax, "missing") is None
+    assert len(_collection(ax, "context").get_paths()) == 3  # its own row + Taiwan + Macao
+    assert len(_collection(ax, "units").get_paths()) == len(_CODES)
+
+
+# ---------------------------------------------------------------------------
+# small multiples, LISA, grades
+# ---------------------------------------------------------------------------
+
+
+def test_small_multiples_share_breaks(grid):
+    long = pd.concat([grid.assign(year=2010), grid.assign(year=2020, v=grid["v"] * 3)])
+    fig = small_multiples(long, "v", k=4, cmap="viridis")
+    pooled = classify(pd.concat([grid["v"], grid["v"] * 3], ignore_index=True), k=4)
+    maps = [a for a in fig.axes if _collection(a, "units") is not None]
+    assert [a.get_title() for a in maps] == ["2010", "2020"]
+    cmap = matplotlib.colormaps["viridis"]
+    for ax, values in zip(maps, (grid["v"], grid["v"] * 3)):
+        classes = pooled.apply(values).classes
+        assert _hexes(_collection(ax, "units")) == [to_hex(cmap(int(c) / 3)) for c in classes]
+        assert ax.get_legend() is None
+    assert len(fig.legends) == 1
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == list(pooled.labels)
+    # the two years really fall in different classes on shared breaks
+    assert _hexes(_collection(maps[0], "units")) != _hexes(_collection(maps[1], "units"))
+    with pytest.raises(ValueError, match="1999"):
+        small_multiples(long, "v", years=[1999])
+
+
+def test_lisa_colours(grid):
+    labels = ["High-High", "Low-Low", "Low-High", "High-Low", "Not significant"] * 3
+    g = grid.assign(cluster=labels[: len(grid)])
+    g.loc["u05", "cluster"] = None
+    ax = lisa_map(g, legend_counts=True, lang="en").axes[0]
+    expected = {"High-High": "#ff0000", "Low-Low": "#0000ff", "Low-High": "#a7adf9",
+                "High-Low": "#f4ada8", "Not significant": "#eeeeee"}
+    drawn = g["cluster"].dropna()
+    assert _hexes(_collection(ax, "units")) == [expected[c] for c in drawn]
+    assert len(_collection(ax, "missing").get_paths()) == 1
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    counts = drawn.value_counts()
+    assert texts[:5] == [f"{lab} ({counts.get(lab, 0)})" for lab in expected]
+    assert texts[5] == "No data"
+    with pytest.raises(ValueError, match="unknown cluster labels"):
+        lisa_map(g.assign(cluster="HH"))
+
+
+def test_grade_map_order_and_colours(grid):
+    order = ["serious imbalance", "barely coordinated", "good coordination"]
+    grades = pd.Categorical([order[i % 2 * 2] for i in range(len(grid))], categories=order, ordered=True)
+    g = grid.assign(grade=grades)
+    ax = grade_map(g, "grade", cmap="RdYlGn").axes[0]
+    cmap = matplotlib.colormaps["RdYlGn"]
+    colour = {lab: to_hex(cmap(i / 2)) for i, lab in enumerate(order)}
+    assert _hexes(_collection(ax, "units")) == [colour[x] for x in g["grade"]]
+    # only the grades present, in order; colours from the full order
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [order[0], order[2]]
+    with pytest.raises(ValueError, match="order"):
+        grade_map(g.assign(grade=g["grade"].astype(str)), "grade")
+    ax = grade_map(g.assign(grade=g["grade"].astype(str)), "grade", order=order).axes[0]
+    assert _hexes(_collection(ax, "units")) == [colour[x] for x in g["grade"]]
+
+
+# ---------------------------------------------------------------------------
+# language and fonts
+# ---------------------------------------------------------------------------
+
+
+def test_chinese_labels_with_a_cjk_font(grid, monkeypatch):
+    monkeypatch.setattr(_style, "find_cjk_font", lambda: "Fake CJK")
+    g = grid.copy()
+    g.loc["u01", "v"] = np.nan
+    ax = choropleth(g, "v", lang="zh").axes[0]
+    legend = ax.get_legend()
+    assert legend.get_texts()[-1].get_text() == "无数据"
+    assert legend.get_texts()[0].get_fontfamily()[0] == "Fake CJK"
+
+
+def test_no_cjk_font_warns_once_and_falls_back_to_english(grid, monkeypatch):
+    monkeypatch.setattr(_style, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(_style, "_warned_no_cjk", False)
+    g = grid.copy()
+    g.loc["u01", "v"] = np.nan
+    with pytest.warns(UserWarning, match="fonts-noto-cjk") as record:
+        ax1 = choropleth(g, "v", lang="zh").axes[0]
+        ax2 = lisa_map(g.assign(cluster="Not significant"), lang="zh").axes[0]
+    assert len([w for w in record if "Chinese glyphs" in str(w.message)]) == 1
+    assert ax1.get_legend().get_texts()[-1].get_text() == "No data"
+    assert ax2.get_legend().get_texts()[4].get_text() == "Not significant"
+    texts = [t.get_text() for a in (ax1, ax2) for t in [*a.texts, *a.get_legend().get_texts()]]
+    assert not any(any("\u4e00" <= ch <= "\u9fff" for ch in s) for s in texts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        choropleth(g, "v", lang="zh")  # warned already: silent now
+
+
+def test_auto_language_follows_the_units(grid, monkeypatch):
+    monkeypatch.setattr(_style, "find_cjk_font", lambda: "Fake CJK")
+    g = grid.copy()
+    g.loc["u01", "v"] = np.nan
+    assert choropleth(g, "v").axes[0].get_legend().get_texts()[-1].get_text() == "No data"
+    gz = g.assign(name_zh="某地")
+    assert choropleth(gz, "v").axes[0].get_legend().get_texts()[-1].get_text() == "无数据"
+
+
+def test_real_cjk_font_detection_checks_glyphs():
+    name = _style.find_cjk_font()
+    if name is None:
+        return  # no CJK font on this machine: the fallback tests above cover this path
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    path = font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
+    assert ord("中") in FT2Font(path).get_charmap()

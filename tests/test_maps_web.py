@@ -1,0 +1,190 @@
+"""Web maps without a browser: layers, legend, tooltips, colours, offline HTML, geometry."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from matplotlib.colors import to_hex
+from shapely.geometry import box
+
+matplotlib.use("Agg")
+
+from geohra.classify import classify  # noqa: E402
+from geohra.maps.static import choropleth  # noqa: E402
+from geohra.maps.web import remote_assets, save_web_map, web_map  # noqa: E402
+
+
+def _grid(n: int = 12) -> gpd.GeoDataFrame:
+    values = np.array([3.0, 1.0, 4.0, 1.5, 5.0, 9.0, 2.0, 6.0, 5.5, 3.5, 8.0, 9.5])[:n]
+    return gpd.GeoDataFrame(
+        {"v": values, "name_en": [f"Unit {i}" for i in range(n)], "name_zh": [f"单元{i}" for i in range(n)],
+         "pop": np.arange(n) * 1000.0 + 0.5},
+        geometry=[box(100 + (i % 4) * 2, 30 + (i // 4) * 2, 102 + (i % 4) * 2, 32 + (i // 4) * 2) for i in range(n)],
+        index=[f"u{i:02d}" for i in range(n)],
+        crs=4326,
+    )
+
+
+def _layers(m: folium.Map) -> list[folium.GeoJson]:
+    return [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
+
+
+def _fills(layer: folium.GeoJson) -> list[str]:
+    return [to_hex(layer.style_function(f)["fillColor"]) for f in layer.data["features"]]
+
+
+@pytest.fixture
+def panel() -> gpd.GeoDataFrame:
+    g = _grid()
+    return pd.concat([g.assign(year=y, v=g["v"] * f) for y, f in ((2010, 1), (2015, 2), (2020, 3))])
+
+
+def test_one_layer_per_year_with_shared_breaks(panel):
+    m = web_map(panel, "v", time="year", k=4)
+    layers = _layers(m)
+    assert [lay.layer_name for lay in layers] == ["2010", "2015", "2020"]
+    assert [lay.show for lay in layers] == [False, False, True]  # last year first
+    assert not any(lay.overlay for lay in layers)  # radio buttons: one year at a time
+    pooled = classify(panel["v"].reset_index(drop=True), k=4)
+    cmap = matplotlib.colormaps["YlOrRd"]
+    for lay, year in zip(layers, (2010, 2015, 2020)):
+        values = panel.loc[panel["year"] == year, "v"]
+        assert [f["id"] for f in lay.data["features"]] == list(values.index)
+        assert _fills(lay) == [to_hex(cmap(int(c) / 3)) for c in pooled.apply(values).classes]
+    page = m.get_root().render()
+    assert page.count("L.control.layers") == 1
+    for year in ("2010", "2015", "2020"):
+        assert f'"{year}"' in page
+
+
+def test_legend_and_tooltip_fields(panel):
+    p = panel.copy()
+    p.loc[(p["year"] == 2020).to_numpy() & (p.index == "u02"), "v"] = np.nan
+    m = web_map(p, "v", time="year", k=3, lang="en", tooltip_fields=["pop"], legend_title="Beds")
+    page = m.get_root().render()
+    legend = re.search(r'<div id="geohra-legend".*?</div></div>', page, re.S).group(0)
+    cls = classify(p["v"].dropna().reset_index(drop=True), k=3)
+    for label in cls.labels:
+        assert label in legend
+    assert "No data" in legend and "Beds" in legend
+    layer = _layers(m)[-1]
+    tooltip = next(c for c in layer._children.values() if isinstance(c, folium.GeoJsonTooltip))
+    assert tooltip.fields == ["name", "value", "class", "pop"]
+    assert tooltip.aliases == ["Name", "Beds", "Class", "pop"]
+    props = {f["id"]: f["properties"] for f in layer.data["features"]}
+    assert props["u05"]["name"] == "Unit 5" and props["u05"]["value"] == "27"  # 9.0 * 3
+    assert props["u05"]["class"] in cls.labels
+    assert props["u02"]["value"] == "No data" and props["u02"]["class"] is None
+    assert props["u11"]["pop"] == "11,000.5"  # extra fields formatted like the value
+
+
+def test_chinese_names_and_words(panel, monkeypatch):
+    from geohra.maps import _style
+
+    monkeypatch.setattr(_style, "find_cjk_font", lambda: "Fake CJK")
+    m = web_map(panel, "v", time="year", lang="zh")
+    layer = _layers(m)[-1]
+    assert layer.data["features"][0]["properties"]["name"] == "单元0"
+    tooltip = next(c for c in layer._children.values() if isinstance(c, folium.GeoJsonTooltip))
+    assert tooltip.aliases[0] == "名称" and tooltip.aliases[2] == "分级"
+
+
+def test_same_colours_as_static_map():
+    g = _grid()
+    cls = classify(g["v"], k=5)
+    web = _fills(_layers(web_map(g, "v", classification=cls, cmap="PuBu"))[0])
+    ax = choropleth(g, "v", classification=cls, cmap="PuBu").axes[0]
+    units = next(c for c in ax.collections if c.get_gid() == "units")
+    assert web == [to_hex(c) for c in units.get_facecolor()]
+
+
+def test_offline_html_has_no_remote_assets(tmp_path, panel):
+    path = tmp_path / "map.html"
+    save_web_map(web_map(panel, "v", time="year"), path)
+    page = path.read_text(encoding="utf-8")
+    tags = re.findall(r"<(?:script|link)\b[^>]*>", page, re.I)
+    assert not [t for t in tags if re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", t, re.I)]
+    assert "cdn.jsdelivr" not in page and "code.jquery.com" not in page
+    assert "L.map(" in page and "Leaflet" in page  # the library itself is inline
+    assert "url(images/" not in page  # control icons inlined as data: URIs
+    # the CDN mode really is different
+    online = web_map(panel, "v", time="year", offline=False).get_root().render()
+    assert any("leaflet" in u for u in remote_assets(online))
+    # folium's class-level defaults are untouched by offline maps
+    assert any("leaflet" in url for _, url in folium.Map.default_js)
+
+
+def test_save_refuses_remote_plugins_offline(tmp_path):
+    m = web_map(_grid(), "v")
+    from folium.plugins import Fullscreen
+
+    Fullscreen().add_to(m)  # a plugin that loads its script from a CDN
+    with pytest.raises(ValueError, match="network"):
+        save_web_map(m, tmp_path / "x.html")
+    save_web_map(m, tmp_path / "y.html", offline=False)
+    assert (tmp_path / "y.html").exists()
+
+
+def test_lisa_layer():
+    g = _grid().assign(cluster=["High-High", "Low-Low", "Low-High", "High-Low", "Not significant", None] * 2)
+    m = web_map(g, "v", lisa="cluster", lang="en")
+    layers = _layers(m)
+    assert [lay.layer_name for lay in layers] == ["v", "LISA"]
+    lisa = layers[1]
+    assert lisa.overlay and not lisa.show
+    expected = {"High-High": "#ff0000", "Low-Low": "#0000ff", "Low-High": "#a7adf9",
+                "High-Low": "#f4ada8", "Not significant": "#eeeeee"}
+    assert _fills(lisa) == [expected[c] if pd.notna(c) else "#ffffff" for c in g["cluster"]]
+    page = m.get_root().render()
+    assert "High-High" in re.search(r'<div id="geohra-legend".*?</div></div>', page, re.S).group(0)
+
+
+def test_layers_onto_an_existing_map():
+    base = folium.Map(location=[30, 100], zoom_start=5, tiles=None)
+    out = web_map(_grid(), "v", m=base)
+    assert out is base and len(_layers(base)) == 1
+
+
+def test_reprojected_rounded_and_not_mutated():
+    g = _grid()
+    projected = g.to_crs("+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m")
+    before = projected.copy()
+    layer = _layers(web_map(projected, "v"))[0]
+    coords = np.array(layer.data["features"][0]["geometry"]["coordinates"][0])
+    np.testing.assert_allclose(coords.min(axis=0), [100, 30], atol=1e-5)
+    assert np.all(np.round(coords, 5) == coords)
+    pd.testing.assert_frame_equal(projected, before)
+
+
+def test_simplify_keeps_shared_borders():
+    # two neighbours sharing a wiggly border with many vertices
+    t = np.linspace(0, 1, 2001)
+    border = np.column_stack([1 + 0.01 * np.sin(t * 60), t])
+    left = shapely.Polygon(np.vstack([[[0, 0]], border, [[0, 1]]]))
+    right = shapely.Polygon(np.vstack([border, [[2, 1]], [[2, 0]]]))
+    g = gpd.GeoDataFrame({"v": [1.0, 2.0]}, geometry=[left, right], index=["a", "b"], crs=4326)
+    full = _layers(web_map(g, "v", k=2, simplify=False))[0]
+    simple = _layers(web_map(g, "v", k=2, simplify=0.02))[0]
+    count = lambda lay: sum(len(f["geometry"]["coordinates"][0]) for f in lay.data["features"])  # noqa: E731
+    assert count(simple) < count(full) / 10
+    a, b = (shapely.geometry.shape(f["geometry"]) for f in simple.data["features"])
+    assert a.intersection(b).area == pytest.approx(0, abs=1e-12)  # no overlap
+    assert a.union(b).area == pytest.approx(2.0, rel=1e-3)  # no gap
+
+
+def test_bad_input(panel):
+    with pytest.raises(ValueError, match="time='year'"):
+        web_map(panel, "v")
+    with pytest.raises(ValueError, match="1999"):
+        web_map(panel, "v", time="year", years=[1999])
+    with pytest.raises(KeyError, match="tooltip field"):
+        web_map(_grid(), "v", tooltip_fields=["nope"])
+    with pytest.raises(ValueError, match="no CRS"):
+        web_map(_grid().set_crs(None, allow_override=True), "v")
