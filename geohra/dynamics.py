@@ -280,8 +280,11 @@ def kde(
     cols, dens, feats, peak_rows = [], [], [], []
     for key, x in curves:
         h = bws[key]
-        u = (g[:, None] - x[None, :]) / h
-        f = np.exp(-0.5 * u * u).sum(axis=1) / (len(x) * h * np.sqrt(2 * np.pi))
+        f = np.zeros(len(g))
+        for start in range(0, len(x), 4096):  # blocks keep memory at O(grid x 4096)
+            u = (g[:, None] - x[None, start : start + 4096]) / h
+            f += np.exp(-0.5 * u * u).sum(axis=1)
+        f /= len(x) * h * np.sqrt(2 * np.pi)
         feat, peaks = _features(g, f, peak_threshold)
         row = {
             "n": len(x),
@@ -557,7 +560,7 @@ def markov(
     check_nan_policy(nan_policy)
     if quantiles not in ("pooled", "yearly"):
         raise ValueError(f"markov: quantiles must be 'pooled' or 'yearly'; got {quantiles!r}.")
-    if isinstance(data, pd.DataFrame) and unit is None:
+    if isinstance(data, (pd.DataFrame, pd.Series)) and unit is None:
         names = [n for n in data.index.names if n != time]
         if isinstance(data.index, pd.MultiIndex):
             if len(names) != 1 or time not in data.index.names:

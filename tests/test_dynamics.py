@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from geohra.dynamics import kde, markov
@@ -257,3 +259,34 @@ def test_markov_pooled_quantiles_match_giddy_default():
     np.testing.assert_array_equal(res.transitions.to_numpy(), sm.transitions)
     for i, key in enumerate(res.spatial_transitions):
         np.testing.assert_array_equal(res.spatial_transitions[key].to_numpy(), sm.T[i])
+
+
+def test_markov_series_with_unit_year_index_and_large_kde():
+    panel, _ = _grid_panel(5)
+    s = panel.set_index(["unit", "year"])["v"]
+    res = markov(s, classes=[2.0, 4.0])
+    ref = markov(panel, "v", unit="unit", classes=[2.0, 4.0])
+    pd.testing.assert_frame_equal(res.transitions, ref.transitions)
+    assert res.classes.index.equals(s.index)
+    # more points than one block of the blocked density sum
+    x = np.random.default_rng(0).normal(size=9000)
+    big = kde(pd.Series(x), time=None)
+    ref_kde = stats.gaussian_kde(x, bw_method="silverman")
+    np.testing.assert_allclose(big.densities["all"], ref_kde(big.grid), rtol=1e-9, atol=1e-14)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n_units=st.integers(2, 12), n_years=st.integers(2, 6))
+def test_markov_counts_every_consecutive_pair(seed, n_units, n_years):
+    rng = np.random.default_rng(seed)
+    rows = [
+        {"unit": f"u{i}", "year": 2000 + t, "v": rng.normal()}
+        for i in range(n_units)
+        for t in range(n_years)
+    ]
+    res = markov(pd.DataFrame(rows), "v", unit="unit", classes=[-0.5, 0.5])
+    assert res.transitions.to_numpy().sum() == n_units * (n_years - 1)
+    p = res.probabilities.to_numpy()
+    visited = res.transitions.sum(axis=1).to_numpy() > 0
+    np.testing.assert_allclose(p[visited].sum(axis=1), 1.0)
+    assert np.isnan(p[~visited]).all()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geohra.index import entropy_weights
 from geohra.obstacle import obstacle_degree
@@ -127,3 +129,15 @@ def test_inputs_not_mutated():
     pd.testing.assert_frame_equal(z, z0)
     pd.testing.assert_series_equal(w, w0)
     assert res.degrees.columns.name is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 15), m=st.integers(2, 7))
+def test_rows_sum_to_100_property(seed, n, m):
+    rng = np.random.default_rng(seed)
+    z = pd.DataFrame(rng.uniform(0, 0.99, size=(n, m)), columns=[f"i{j}" for j in range(m)])
+    w = pd.Series(rng.dirichlet(np.ones(m)), index=z.columns)
+    res = obstacle_degree(z, w, top=m)
+    np.testing.assert_allclose(res.degrees.sum(axis=1), 100.0)
+    assert (res.degrees >= 0).all().all()
+    assert len(res.top) == n * m
