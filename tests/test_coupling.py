@@ -172,3 +172,12 @@ def test_permuting_columns_keeps_c_and_d():
         other = coupling_coordination(df, list(perm)).to_frame()
         np.testing.assert_allclose(other["C"], base["C"], atol=1e-12)
         np.testing.assert_allclose(other["D"], base["D"], atol=1e-12)
+
+
+def test_input_not_mutated():
+    df = pd.DataFrame({"a": [0.2, 0.3, 0.9], "b": [0.5, 0.5, 0.8]}, index=["x", "y", "z"])
+    before = df.copy()
+    res = coupling_coordination(df, ["a", "b"])
+    res.summary()
+    pd.testing.assert_frame_equal(df, before)
+    assert res.to_frame().index.equals(df.index)

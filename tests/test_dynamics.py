@@ -290,3 +290,14 @@ def test_markov_counts_every_consecutive_pair(seed, n_units, n_years):
     visited = res.transitions.sum(axis=1).to_numpy() > 0
     np.testing.assert_allclose(p[visited].sum(axis=1), 1.0)
     assert np.isnan(p[~visited]).all()
+
+
+def test_inputs_not_mutated():
+    panel, ids = _grid_panel(6)
+    w = _weights(ids, 4)
+    before = panel.copy()
+    neighbours = {k: list(v) for k, v in w.neighbors.items()}
+    markov(panel, "v", unit="unit", classes=3, spatial_weights=w)
+    kde(panel, "v")
+    pd.testing.assert_frame_equal(panel, before)
+    assert {k: list(v) for k, v in w.neighbors.items()} == neighbours

@@ -208,3 +208,12 @@ def test_input_not_mutated():
         warnings.simplefilter("error")
         entropy_weights(df, list(df.columns), negative=["cost"])
     pd.testing.assert_frame_equal(df, before)
+
+
+def test_panel_with_repeated_unit_index():
+    panel = _panel().set_index("unit")  # every unit label appears once per year
+    res = entropy_weights(panel, ["beds", "docs", "cost"], negative=["cost"], time="year")
+    assert res.scores.index.equals(panel.index)
+    ref = entropy_weights(_panel(), ["beds", "docs", "cost"], negative=["cost"], time="year")
+    np.testing.assert_allclose(res.scores.to_numpy(), ref.scores.to_numpy())
+    pd.testing.assert_frame_equal(res.weights, ref.weights)
