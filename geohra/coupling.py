@@ -4,17 +4,21 @@ For each row (unit or unit-year) with subsystem indices ``U_1 .. U_n`` in [0, 1]
 
 * ``method="traditional"``: ``C = n [prod_i U_i / (sum_i U_i)^n]^(1/n)``
   (the ratio of geometric to arithmetic mean; for two systems ``2 sqrt(U1 U2) / (U1 + U2)``);
-* ``method="revised"`` (Wang Shujia, Kong Wei, Ren Lang, Zhi Dandan & Dai Bingtao 2021,
-  "Misconceptions and corrections of the domestic coupling coordination degree model",
-  Journal of Natural Resources 36(3):793-810)::
+* ``method="revised"`` (Wang Shu-jia, Kong Wei, Ren Liang, Zhi Dan-dan & Dai Bin-ting 2021,
+  "Research on misuses and modification of coupling coordination degree model in China"
+  (国内耦合协调度模型的误区及修正), Journal of Natural Resources 36(3):793-810,
+  doi:10.31497/zrzyxb.20210319)::
 
       C = sqrt{ [1 - sum_{i>j} |U_i - U_j| / sum_{m=1}^{n-1} m] * [prod_i (U_i / max U)]^(1/(n-1)) }
 
 * ``T = sum_i w_i U_i`` (equal weights by default), ``D = sqrt(C T)``.
 
-Grades use the common ten-level scale on ``D``, intervals closed on the left and
-open on the right, the last one closed: ``[0, 0.1)`` level 1 extreme disorder ...
-``[0.9, 1]`` level 10 high-quality coordination.
+Grades use the common ten-level scale on ``D``. By default (``closed="left"``)
+intervals are closed on the left and open on the right, the last one closed:
+``[0, 0.1)`` level 1 extreme disorder ... ``[0.9, 1]`` level 10 high-quality
+coordination. Studies that write ``0.9 < D <= 1`` use ``closed="right"``:
+``[0, 0.1]`` level 1, ``(0.1, 0.2]`` level 2, ... ``(0.9, 1]`` level 10.
+The two differ only for D exactly on a boundary.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ class CouplingResult:
     columns: tuple
     weights: pd.Series
     variant: str
+    closed: str = "left"
     undefined: tuple = ()
     omitted: tuple = ()
 
@@ -75,30 +80,45 @@ class CouplingResult:
         return self.table.copy()
 
     def summary(self) -> pd.DataFrame:
-        """Mean C, T, D and the number of rows per coordination grade, with the variant."""
+        """One row per grade: its D interval (with the closure used), labels, the
+        number and share of rows in it and their mean C, T and D; with the variant."""
         t = self.table
-        counts = t["level"].value_counts().reindex(range(1, 11), fill_value=0)
+        levels = list(range(1, 11))
+
+        def interval(k: int) -> str:
+            lo, hi = (k - 1) / 10, k / 10
+            if self.closed == "left":
+                return f"[{lo:.1f}, {hi:.1f}" + ("]" if k == 10 else ")")
+            return ("[" if k == 1 else "(") + f"{lo:.1f}, {hi:.1f}]"
+
+        grouped = t.groupby("level")[["C", "T", "D"]].mean().reindex(levels)
+        counts = t["level"].value_counts().reindex(levels, fill_value=0)
         out = pd.DataFrame(
             {
-                "level": list(range(1, 11)),
-                "grade_en": [GRADES[k][0] for k in range(1, 11)],
-                "grade_zh": [GRADES[k][1] for k in range(1, 11)],
-                "D_from": [round((k - 1) / 10, 1) for k in range(1, 11)],
-                "D_to": [round(k / 10, 1) for k in range(1, 11)],
+                "interval": [interval(k) for k in levels],
+                "grade_en": [GRADES[k][0] for k in levels],
+                "grade_zh": [GRADES[k][1] for k in levels],
                 "count": counts.to_numpy(),
-            }
-        ).set_index("level")
-        out["share"] = out["count"] / max(len(t), 1)
-        out.attrs["mean"] = t[["C", "T", "D"]].mean().to_dict()
+                "share": counts.to_numpy() / max(len(t), 1),
+                "mean_C": grouped["C"].to_numpy(),
+                "mean_T": grouped["T"].to_numpy(),
+                "mean_D": grouped["D"].to_numpy(),
+            },
+            index=pd.Index(levels, name="level"),
+        )
         out["variant"] = self.variant
         return out
 
 
-def _grade_levels(d: np.ndarray) -> np.ndarray:
+def _grade_levels(d: np.ndarray, closed: str) -> np.ndarray:
     # Rounded to 12 decimals so that floating-point noise at a boundary
-    # (sqrt giving 0.6999999999999999 for 0.7) does not move a unit down a grade.
-    level = np.floor(np.round(d, 12) * 10).astype(float) + 1
-    return np.where(np.isnan(d), np.nan, np.minimum(level, 10))
+    # (sqrt giving 0.6999999999999999 for 0.7) does not move a unit across a grade.
+    scaled = np.round(d, 12) * 10
+    if closed == "left":
+        level = np.minimum(np.floor(scaled) + 1, 10)
+    else:
+        level = np.maximum(np.ceil(scaled), 1)
+    return np.where(np.isnan(d), np.nan, level)
 
 
 def coupling_coordination(
@@ -108,6 +128,7 @@ def coupling_coordination(
     weights: Sequence[float] | Mapping[str, float] | pd.Series | None = None,
     method: str = "revised",
     lang: str = "en",
+    closed: str = "left",
     nan_policy: str = "raise",
 ) -> CouplingResult:
     """Coupling degree C, comprehensive index T, coordination degree D and grade per row.
@@ -124,6 +145,8 @@ def coupling_coordination(
         Default equal weights ``1/n``.
     method : {"revised", "traditional"}
         Formula for C (see the module docstring).
+    closed : {"left", "right"}
+        Which end of each grade interval belongs to it (see the module docstring).
     lang : {"en", "zh"}
         Language of the ``grade`` column (``grade_en`` and ``grade_zh`` are always given).
     nan_policy : {"raise", "omit"}
@@ -144,6 +167,10 @@ def coupling_coordination(
     if method not in _VARIANTS:
         raise ValueError(
             f"coupling_coordination: method must be one of {list(_VARIANTS)}; got {method!r}."
+        )
+    if closed not in ("left", "right"):
+        raise ValueError(
+            f"coupling_coordination: closed must be 'left' or 'right'; got {closed!r}."
         )
     if lang not in ("en", "zh"):
         raise ValueError(f"coupling_coordination: lang must be 'en' or 'zh'; got {lang!r}.")
@@ -228,7 +255,7 @@ def coupling_coordination(
             UserWarning,
             stacklevel=2,
         )
-    level = _grade_levels(d)
+    level = _grade_levels(d, closed)
     en = [GRADES[int(k)][0] if k == k else None for k in level]
     zh = [GRADES[int(k)][1] if k == k else None for k in level]
 
@@ -255,6 +282,7 @@ def coupling_coordination(
         columns=tuple(columns),
         weights=w,
         variant=_VARIANTS[method],
+        closed=closed,
         undefined=tuple(u.index[zero]),
         omitted=tuple(omitted),
     )

@@ -119,6 +119,10 @@ def test_grades_at_boundaries():
     assert out["grade"].iloc[5] == GRADES[5][0] == "on the verge of disorder"
     with pytest.warns(UserWarning, match="undefined"):
         zh = coupling_coordination(df, ["a", "b"], lang="zh").to_frame()
+    with pytest.warns(UserWarning, match="undefined"):
+        right = coupling_coordination(df, ["a", "b"], closed="right").to_frame()
+    # (a, b] intervals, the first closed: [0, 0.1] is level 1
+    assert right["level"].tolist() == [1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10]
     assert zh["grade"].iloc[6] == "勉强协调"
 
 
@@ -161,6 +165,11 @@ def test_weights_mapping_and_summary():
     np.testing.assert_allclose(res.to_frame()["T"], 0.75 * good["a"] + 0.25 * good["b"])
     summ = res.summary()
     assert summ["count"].sum() == 3 and len(summ) == 10
+    d = res.to_frame()["D"]
+    lvl = res.to_frame()["level"]
+    for k in set(lvl):
+        assert summ.loc[k, "mean_D"] == pytest.approx(d[lvl == k].mean())
+    assert summ.loc[1, "interval"] == "[0.0, 0.1)" and summ.loc[10, "interval"] == "[0.9, 1.0]"
     assert "Wang" in summ["variant"].iloc[0]
 
 
