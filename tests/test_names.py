@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import geohra
 from geohra import match_units, province_table
@@ -234,3 +236,42 @@ def test_custom_table_with_duplicate_ids_is_refused():
     table = pd.DataFrame({"name_zh": ["a", "b"]}, index=["1", "1"])
     with pytest.raises(ValueError, match="duplicates"):
         match_units(["a"], table=table)
+
+
+# --- property: presentation variants never change the match ------------------------
+
+_FULLWIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
+
+
+@st.composite
+def _presented(draw):
+    """A province name as a messy spreadsheet might hold it, and its adcode."""
+    code, full, short, english = draw(st.sampled_from(GBT2260))
+    name = draw(st.sampled_from([full, short, english]))
+    chars = []
+    for ch in name:
+        if ch.isascii() and ch.isalpha():
+            ch = ch.upper() if draw(st.booleans()) else ch.lower()
+        if draw(st.integers(0, 4)) == 0:
+            ch = _FULLWIDTH.get(ch, ch)
+        chars.append(ch)
+        if draw(st.integers(0, 6)) == 0:
+            chars.append(draw(st.sampled_from([" ", "\u3000", "\t", "  "])))
+    pad = st.sampled_from(["", " ", "\u3000", " \t"])
+    return draw(pad) + "".join(chars) + draw(pad), code
+
+
+@settings(max_examples=300, deadline=None)
+@given(_presented())
+def test_case_width_and_spacing_never_change_the_match(item):
+    text, code = item
+    assert match_units([text]).iloc[0] == code
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(CODES), min_size=1, max_size=40))
+def test_codes_round_trip_in_any_order(codes):
+    s = pd.Series([int(c) for c in codes], index=[f"r{i}" for i in range(len(codes))])
+    out = match_units(s)
+    assert out.tolist() == codes
+    assert out.index.tolist() == s.index.tolist()
