@@ -39,18 +39,22 @@ def gini_core(y: np.ndarray, w: np.ndarray | None = None) -> float:
     """
     order = np.argsort(y, kind="stable")
     ys = y[order]
-    gaps = np.diff(ys)
     if w is None:
-        n = ys.size
-        k = np.arange(1, n, dtype=np.float64)
-        num = float(np.dot(gaps, k * (n - k)))
-        return num / (n * float(ys.sum()))
+        return gini_sorted(ys)
+    gaps = np.diff(ys)
     ws = w[order]
     total_w = float(ws.sum())
     below = np.cumsum(ws)[:-1]
     above = np.cumsum(ws[::-1])[::-1][1:]  # not total_w - below: stays exactly >= 0
     num = float(np.dot(gaps, below * above))
     return num / (total_w * float(np.dot(ws, ys)))
+
+
+def gini_sorted(ys: np.ndarray) -> float:
+    """Unweighted Gini of values already sorted ascending: Σ_k gap_k·k·(n−k) / (n Σy)."""
+    n = ys.size
+    k = np.arange(1, n, dtype=np.float64)
+    return float(np.dot(np.diff(ys), k * (n - k))) / (n * float(ys.sum()))
 
 
 class GiniValue(float):

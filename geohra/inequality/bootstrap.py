@@ -1,0 +1,337 @@
+"""Percentile bootstrap confidence intervals for the Gini, Theil and Dagum statistics,
+resampling units with replacement within groups (stratified) when groups are given.
+
+Stratified resampling keeps every group's size fixed, so each resample has the same
+group structure as the data (a decomposition by region stays a decomposition by the
+same regions). The three built-in statistics are recomputed on arrays by their own
+cores (no pandas per resample), which makes 999 resamples of a Dagum decomposition at
+n = 3,000 take about a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geohra._common import resolve_rng
+from geohra.inequality._prep import group_codes, resolve
+from geohra.inequality.dagum import dagum_core, dagum_gini
+from geohra.inequality.gini import gini, gini_core
+from geohra.inequality.theil import _BASES, divergence, theil
+
+__all__ = ["bootstrap_ci", "BootstrapResult"]
+
+_INDEX_BLOCK = 2_000_000  # resampled indices drawn at once (16 MB)
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Percentile bootstrap intervals, one per component of the statistic.
+
+    ``estimate``, ``lower``, ``upper``, ``std_error`` are Series indexed by component
+    (e.g. total / within / between). ``distribution`` holds every resample's values
+    (rows = resamples). ``n_invalid`` counts resamples where a component was undefined
+    (NaN; left out of its interval).
+    """
+
+    statistic: str
+    estimate: pd.Series
+    lower: pd.Series
+    upper: pd.Series
+    std_error: pd.Series
+    confidence: float
+    n_resamples: int
+    stratified: bool
+    method: str
+    n_invalid: pd.Series
+    omitted: tuple = ()
+    distribution: pd.DataFrame = field(default=None, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Table indexed by component: estimate, lower, upper, std_error, n_invalid."""
+        return pd.DataFrame(
+            {
+                "estimate": self.estimate,
+                "lower": self.lower,
+                "upper": self.upper,
+                "std_error": self.std_error,
+                "n_invalid": self.n_invalid,
+            }
+        ).rename_axis("component")
+
+    def summary(self) -> pd.DataFrame:
+        """One row per component, with the settings (statistic, confidence, method, ...)."""
+        out = self.to_frame().reset_index()
+        out.insert(0, "statistic", self.statistic)
+        out["confidence"] = self.confidence
+        out["n_resamples"] = self.n_resamples
+        out["stratified"] = self.stratified
+        out["method"] = self.method
+        return out
+
+
+# --- built-in statistics: name -> (function, kwargs it accepts, array core) -----------
+
+
+def _gini_components(y, w, codes, k, opts):
+    return {"gini": gini_core(y, w)}
+
+
+def _theil_components(y, w, codes, k, opts):
+    s = y / y.sum()
+    q = np.full(y.size, 1.0 / y.size) if w is None else w / w.sum()
+    a, b = (s, q) if opts["index"] == "T" else (q, s)
+    if (b[a > 0] == 0).any():  # infinite term in this resample (cannot happen for the data)
+        return None
+    r = divergence(a, b, codes, k)
+    scale = _BASES[opts["base"]]
+    out = {"total": r["total"] / scale}
+    if codes is not None:
+        out["within"] = r["within"] / scale
+        out["between"] = r["between"] / scale
+        out["between_pct"] = r["between"] / r["total"] * 100.0 if r["total"] > 0 else np.nan
+    return out
+
+
+def _dagum_components(y, w, codes, k, opts):
+    r = dagum_core(y, codes, k)
+    t = r["total"]
+    pct = (lambda v: v / t * 100.0) if t > 0 else (lambda v: np.nan)
+    return {
+        "total": t,
+        "within": r["within"],
+        "between_net": r["between_net"],
+        "transvariation": r["transvariation"],
+        "within_pct": pct(r["within"]),
+        "between_net_pct": pct(r["between_net"]),
+        "transvariation_pct": pct(r["transvariation"]),
+    }
+
+
+_REGISTRY: dict[str, dict[str, Any]] = {
+    "gini": {"func": gini, "options": {"weights": None}, "core": _gini_components, "uses_by": False},
+    "theil": {
+        "func": theil,
+        "options": {"population": None, "index": "T", "base": "e"},
+        "core": _theil_components,
+        "uses_by": True,
+    },
+    "dagum_gini": {"func": dagum_gini, "options": {}, "core": _dagum_components, "uses_by": True},
+}
+
+
+def _lookup(statistic: str | Callable) -> tuple[str, dict[str, Any] | None]:
+    if isinstance(statistic, str):
+        if statistic not in _REGISTRY:
+            raise ValueError(
+                f"bootstrap_ci: unknown statistic {statistic!r}; choose one of {sorted(_REGISTRY)} "
+                "or pass a function."
+            )
+        return statistic, _REGISTRY[statistic]
+    if not callable(statistic):
+        raise TypeError(f"bootstrap_ci: statistic must be a name or a function; got {type(statistic).__name__}.")
+    for name, entry in _REGISTRY.items():
+        if statistic is entry["func"]:
+            return name, entry
+    return getattr(statistic, "__name__", "statistic"), None
+
+
+def _resample_indices(gen: np.random.Generator, strata: list[np.ndarray], n: int, n_resamples: int):
+    """Yield blocks of resampled positions (rows × n), drawing within each stratum."""
+    rows = max(1, _INDEX_BLOCK // n)
+    done = 0
+    while done < n_resamples:
+        r = min(rows, n_resamples - done)
+        parts = [m[gen.integers(0, m.size, size=(r, m.size))] for m in strata]
+        yield np.concatenate(parts, axis=1)
+        done += r
+
+
+def _components_of(value: Any) -> dict[str, float]:
+    """Turn a custom statistic's return value into named numbers."""
+    if isinstance(value, Mapping):
+        return {str(k): float(v) for k, v in value.items()}
+    if hasattr(value, "summary"):
+        row = value.summary()
+        if len(row) != 1:
+            raise ValueError("bootstrap_ci: the statistic's summary() must have one row.")
+        num = row.select_dtypes("number").iloc[0]
+        return {str(k): float(v) for k, v in num.items() if not isinstance(v, (bool, np.bool_))}
+    return {"value": float(value)}
+
+
+def bootstrap_ci(
+    statistic: str | Callable[..., Any],
+    data: Any,
+    column: str | None = None,
+    *,
+    by: str | pd.Series | np.ndarray | None = None,
+    n_resamples: int = 999,
+    confidence: float = 0.95,
+    rng: None | int | np.random.Generator = None,
+    nan_policy: str = "raise",
+    **kwargs: Any,
+) -> BootstrapResult:
+    """Percentile bootstrap confidence intervals for an inequality statistic.
+
+    Parameters
+    ----------
+    statistic
+        ``"gini"``, ``"theil"``, ``"dagum_gini"`` or those functions themselves (fast array
+        path), or any other function called as ``statistic(resampled_frame, column, **kwargs)``
+        that returns a float, a mapping of floats or a result with a one-row ``.summary()``.
+    data, column
+        As for the statistic: a Series/array, or a DataFrame and the value column.
+    by
+        Group labels. Units are resampled with replacement **within** each group, keeping
+        group sizes fixed. For ``theil`` and ``dagum_gini`` the same groups define the
+        decomposition; for ``gini`` they only stratify.
+    n_resamples
+        Number of bootstrap resamples.
+    confidence
+        Coverage of the two-sided percentile interval, e.g. 0.95 → 2.5 % and 97.5 % quantiles.
+    rng
+        ``None``, an int seed or a ``numpy.random.Generator`` (same seed → same intervals).
+    nan_policy
+        ``"raise"`` or ``"omit"``, applied once to the data before resampling.
+    **kwargs
+        Options of the statistic: ``weights`` for gini; ``population``, ``index``, ``base``
+        for theil. Unknown options raise ``TypeError``.
+
+    Returns
+    -------
+    BootstrapResult
+        ``estimate`` (on the data), ``lower``/``upper`` (percentile interval, linear
+        interpolation between order statistics), ``std_error`` (standard deviation of the
+        resamples, ddof=1), ``distribution``. Components: gini → ``gini``; theil →
+        ``total`` (+ ``within``, ``between``, ``between_pct`` with ``by``); dagum_gini →
+        ``total``, ``within``, ``between_net``, ``transvariation`` and their ``*_pct`` shares.
+    """
+    if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 2:
+        raise ValueError(f"bootstrap_ci: n_resamples must be an integer >= 2; got {n_resamples!r}.")
+    if not 0 < confidence < 1:
+        raise ValueError(f"bootstrap_ci: confidence must lie strictly between 0 and 1; got {confidence!r}.")
+    name, entry = _lookup(statistic)
+    gen = resolve_rng(rng)
+
+    if entry is not None:
+        unknown = set(kwargs) - set(entry["options"])
+        if unknown:
+            raise TypeError(
+                f"bootstrap_ci: {name} does not take {sorted(unknown)}; its options are "
+                f"{sorted(entry['options']) or 'none'}."
+            )
+        opts = {**entry["options"], **kwargs}
+        weight_key = "weights" if name == "gini" else "population"
+        inp = resolve(
+            data, column, func="bootstrap_ci", numeric={"w": opts.get(weight_key)},
+            labels={"group": by}, nan_policy=nan_policy,
+        )
+        f = inp.frame
+        call = {k: v for k, v in opts.items() if k != weight_key}
+        if "w" in f:
+            call[weight_key] = f["w"]
+        if entry["uses_by"] and "group" in f:
+            call["by"] = f["group"]
+        if name == "dagum_gini" and "group" not in f:
+            raise TypeError("bootstrap_ci: dagum_gini needs by= (the groups of the decomposition).")
+        # the estimate runs the full public function, so every input check applies once
+        est = _components_of_builtin(name, entry["func"](f["value"], **call))
+        y = f["value"].to_numpy(np.float64)
+        w = f["w"].to_numpy(np.float64) if "w" in f else None
+        codes, k = None, 0
+        strata = [np.arange(y.size)]
+        if "group" in f:
+            codes, uniques = group_codes(f["group"], func="bootstrap_ci", min_groups=1)
+            k = len(uniques)
+            strata = [np.flatnonzero(codes == g) for g in range(k)]
+        pass_codes = codes if entry["uses_by"] else None
+        rows = []
+        for block in _resample_indices(gen, strata, y.size, int(n_resamples)):
+            for idx in block:
+                c = pass_codes[idx] if pass_codes is not None else None
+                vals = _safe(entry["core"], y[idx], None if w is None else w[idx], c, k, opts)
+                rows.append(vals)
+        omitted = inp.omitted
+    else:
+        frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame({"value": pd.Series(data)})
+        col = column if isinstance(data, pd.DataFrame) else "value"
+        if by is not None:
+            groups = frame[by] if isinstance(by, str) else pd.Series(np.asarray(by), index=frame.index)
+            codes, uniques = group_codes(groups, func="bootstrap_ci", min_groups=1)
+            strata = [np.flatnonzero(codes == g) for g in range(len(uniques))]
+        else:
+            strata = [np.arange(len(frame))]
+        est = _components_of(statistic(frame, col, **kwargs))
+        rows = []
+        for block in _resample_indices(gen, strata, len(frame), int(n_resamples)):
+            for idx in block:
+                part = frame.iloc[idx].reset_index(drop=True)
+                rows.append(_safe_custom(statistic, part, col, kwargs))
+        omitted = ()
+
+    keys = list(est)
+    dist = pd.DataFrame(
+        [[np.nan] * len(keys) if r is None else [r.get(k2, np.nan) for k2 in keys] for r in rows],
+        columns=keys,
+    )
+    alpha = 1.0 - confidence
+    lower = dist.quantile(alpha / 2.0)
+    upper = dist.quantile(1.0 - alpha / 2.0)
+    return BootstrapResult(
+        statistic=name,
+        estimate=pd.Series(est, dtype=float),
+        lower=lower,
+        upper=upper,
+        std_error=dist.std(ddof=1),
+        confidence=float(confidence),
+        n_resamples=int(n_resamples),
+        stratified=by is not None,
+        method="percentile bootstrap, units resampled with replacement"
+        + (" within groups (group sizes fixed)" if by is not None else ""),
+        n_invalid=dist.isna().sum(),
+        omitted=omitted,
+        distribution=dist,
+    )
+
+
+def _components_of_builtin(name: str, res: Any) -> dict[str, float]:
+    if name == "gini":
+        return {"gini": float(res)}
+    if name == "theil":
+        out = {"total": res.total}
+        if res.within is not None:
+            out["within"] = res.within
+            out["between"] = res.between
+            out["between_pct"] = res.between / res.total * 100.0 if res.total > 0 else np.nan
+        return out
+    c = res.contributions
+    return {
+        "total": res.total,
+        "within": res.within,
+        "between_net": res.between_net,
+        "transvariation": res.transvariation,
+        "within_pct": c["within"],
+        "between_net_pct": c["between_net"],
+        "transvariation_pct": c["transvariation"],
+    }
+
+
+def _safe(core: Callable, y, w, codes, k, opts) -> dict[str, float] | None:
+    # a resample can make a statistic undefined (all values zero); count it, do not fake it
+    total = y.sum() if w is None else np.dot(w, y)
+    if not total > 0 or (w is not None and not w.sum() > 0):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return core(y, w, codes, k, opts)
+
+
+def _safe_custom(statistic: Callable, part: pd.DataFrame, col: str, kwargs: dict) -> dict[str, float] | None:
+    try:
+        return _components_of(statistic(part, col, **kwargs))
+    except (ValueError, ZeroDivisionError, FloatingPointError):
+        return None
