@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,13 +71,13 @@ def _raw_from_rows(rows: list[tuple[int, list[Any]]], *, prefix: str, source: st
         )
     body, where = [], []
     for line, cells in rows[1:]:
-        extra = cells[width:]
-        if any(not tab.is_missing(c) for c in extra):
+        if len(cells) > width and any(not tab.is_missing(c) for c in cells[width:]):
             raise ValueError(
                 f"{who}: {prefix} {line} of {source} has {len(cells)} cells but the header has "
                 f"{width} columns ({labels}). Check for a stray separator or a missing column name."
             )
-        cells = list(cells[:width]) + [None] * (width - len(cells))
+        if len(cells) != width:
+            cells = list(cells[:width]) + [None] * (width - len(cells))
         body.append(cells)
         where.append(f"{prefix} {line}")
     frame = pd.DataFrame(body, columns=labels, dtype=object)
@@ -177,7 +177,18 @@ def _check_not_nbs(raw: tab.RawTable, who: str) -> None:
 
 
 def _parse_years(raw: tab.RawTable, col: str, who: str) -> np.ndarray:
-    cells = raw.frame[col].tolist()
+    column = raw.frame[col]
+    if pd.api.types.is_integer_dtype(column) and not column.isna().any():
+        years = column.to_numpy(dtype="int64")
+        if ((years >= tab.YEAR_MIN) & (years <= tab.YEAR_MAX)).all():
+            return years  # the common case, checked without a Python loop
+    else:
+        text = column.astype(str).str.strip()
+        if text.str.fullmatch(r"[0-9]{4}").all():
+            years = text.astype("int64").to_numpy()
+            if ((years >= tab.YEAR_MIN) & (years <= tab.YEAR_MAX)).all():
+                return years
+    cells = column.tolist()
     years, bad = [], []
     for pos, v in enumerate(cells):
         y = tab.parse_year_cell(v)
@@ -196,14 +207,16 @@ def _parse_years(raw: tab.RawTable, col: str, who: str) -> np.ndarray:
     return np.asarray(years, dtype="int64")
 
 
-def _numeric(raw: tab.RawTable, frame: pd.DataFrame, cols: list[str], context: list[str], who: str) -> pd.DataFrame:
+def _numeric(raw: tab.RawTable, frame: pd.DataFrame, cols: list[str],
+             context: Callable[[int], str], who: str) -> pd.DataFrame:
+    """Columns to float64; ``context(pos)`` describes a row, only for the error message."""
     out, problems, n_bad = {}, [], 0
     for col in cols:
         values, bad = tab.numeric_column(frame[col])
         out[col] = values
         n_bad += len(bad)
         for pos in bad[: max(0, 8 - len(problems))]:
-            problems.append(f"column {col!r}, {context[pos]}: {frame[col].iloc[pos]!r}")
+            problems.append(f"column {col!r}, {context(pos)}: {frame[col].iloc[pos]!r}")
     if problems:
         more = f" ({n_bad} bad cells in all)" if n_bad > len(problems) else ""
         raise ValueError(
@@ -321,7 +334,12 @@ def _wide_parts(raw: tab.RawTable, unit_col: str, year_cols: list[str], indicato
     frame = raw.frame
     years = np.repeat([tab.year_from_label(c) for c in year_cols], len(frame)).astype("int64")
     stacked = pd.DataFrame({indicator: pd.concat([frame[c] for c in year_cols], ignore_index=True)})
-    context = [f"{w} ({frame[unit_col].iloc[p]}), column {c!r}" for c in year_cols for p, w in enumerate(raw.where)]
+    n = len(frame)
+
+    def context(pos: int) -> str:
+        row, col = pos % n, year_cols[pos // n]
+        return f"{raw.where[row]} ({frame[unit_col].iloc[row]}), column {col!r}"
+
     values = _numeric(raw, stacked, [indicator], context, who)
     names = pd.concat([frame[unit_col]] * len(year_cols), ignore_index=True)
     return names, years, values, raw.where * len(year_cols)
@@ -386,7 +404,9 @@ def build_panel(raw: tab.RawTable, *, unit: Any, year: Any, columns: Sequence[st
     frame = raw.frame
     if form == "long":
         years = _parse_years(raw, year_col, who) if year_col else np.full(len(frame), int(year_const))
-        context = [f"{w} ({frame[unit_col].iloc[p]}, {years[p]})" for p, w in enumerate(raw.where)]
+        def context(pos: int) -> str:
+            return f"{raw.where[pos]} ({frame[unit_col].iloc[pos]}, {years[pos]})"
+
         values = _numeric(raw, frame, others, context, who)
         names = frame[unit_col]
         where = list(raw.where)

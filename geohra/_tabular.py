@@ -265,9 +265,18 @@ def numeric_column(cells: pd.Series) -> tuple[np.ndarray, list[int]]:
         values = cells.to_numpy(dtype="float64", na_value=np.nan)
         bad = np.flatnonzero(np.isinf(values)).tolist()
         return values, bad
-    out = np.empty(len(cells), dtype="float64")
+    # Vectorised fast path for plain ASCII numbers and empty cells; every other cell goes
+    # through parse_number one by one (full-width digits, NA tokens, errors).
+    obj = pd.Series(cells.to_numpy(dtype=object, na_value=None), dtype=object)
+    missing = obj.isna().to_numpy()
+    text = obj.where(~missing, "").astype(str).str.strip()
+    plain = text.str.fullmatch(_NUMBER.pattern).to_numpy(dtype=bool)
+    out = np.full(len(cells), np.nan)
+    if plain.any():
+        out[plain] = text[plain].astype("float64").to_numpy()
     bad = []
-    for pos, v in enumerate(cells.tolist()):
+    for pos in np.flatnonzero(~plain & ~missing & (text != "").to_numpy(dtype=bool)):
+        v = obj.iloc[pos]
         x = parse_number(v)
         if x is None:
             bad.append(pos)
