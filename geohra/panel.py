@@ -35,7 +35,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 import pandas as pd
 
 from geohra import _panel_core as core
@@ -287,7 +286,7 @@ def join(
     expected = bids
     if "analysis" in boundaries.columns:
         expected = bids[boundaries["analysis"].fillna(False).astype(bool).to_numpy()]
-    present = set(zip(panel["adcode"], panel["year"]))
+    present = set(zip(panel["adcode"], panel["year"], strict=True))
     absent_units = [u for u in expected if not any((u, y) in present for y in years)]
     partial = [(u, y) for u in expected if u not in absent_units for y in years if (u, y) not in present]
     if absent_units or partial:

@@ -91,14 +91,14 @@ def expected_long(values: dict[str, list], years=YEARS) -> dict[tuple[str, int],
     return {
         (NBS_PROVINCES[name], y): (math.nan if v is None else v)
         for name, vals in values.items()
-        for y, v in zip(years, vals)
+        for y, v in zip(years, vals, strict=True)
     }
 
 
 def check_against(df: pd.DataFrame, column: str, values: dict[str, list]) -> None:
     exp = expected_long(values)
     assert len(df) == len(exp)
-    got = {(a, int(y)): v for a, y, v in zip(df["adcode"], df["year"], df[column])}
+    got = {(a, int(y)): v for a, y, v in zip(df["adcode"], df["year"], df[column], strict=True)}
     assert set(got) == set(exp)
     for key, v in exp.items():
         if math.isnan(v):

@@ -446,3 +446,62 @@ def test_per_capita_and_totals_are_inverse():
         per_capita(df.assign(pop_10k=[1.0, 0.0, 1.0]), ["beds"], population="pop_10k")
     with pytest.raises(KeyError, match="population column 'pop'"):
         per_capita(df, ["beds"], population="pop")
+
+
+def test_join_with_builtin_boundaries_end_to_end():
+    b = geohra.load_boundaries()
+    panel = geohra.load_demo("health-2013")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        j = geohra.join(b, panel)
+        j_all = geohra.join(geohra.load_boundaries(include_other=True), panel)
+    assert len(j) == 31 and len(j_all) == 34
+    assert j_all.loc[~j_all["analysis"], "beds_health_care_institutions_per_10k_pop"].isna().all()
+    cs = cross_section(j, 2013)
+    assert cs.crs == b.crs
+    # region attributes came along: the NBS four-region scheme has 3 Northeast provinces
+    assert (cs["region4"] == "Northeast").sum() == 3
+    assert cs.loc["610000", "population_10k"] == 3764  # Shaanxi, not Shanxi
+    with pytest.warns(DataQualityWarning, match=r"650000 \(新疆\)"):
+        geohra.join(b, panel[panel["adcode"] != "650000"])
+
+
+# --- property: any panel survives a CSV round trip in either form and encoding -------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FINITE = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n_units=st.integers(1, 5),
+    years=st.lists(st.integers(1950, 2050), min_size=1, max_size=4, unique=True),
+    data=st.data(),
+    wide=st.booleans(),
+    encoding=st.sampled_from(["utf-8", "gbk", "utf-8-sig"]),
+)
+def test_round_trip_csv(tmp_path_factory, n_units, years, data, wide, encoding):
+    names = list(ZH.values())[:n_units]
+    codes = [CODES[k] for k in list(ZH)[:n_units]]
+    values = data.draw(st.lists(_FINITE, min_size=n_units * len(years), max_size=n_units * len(years)))
+    long = pd.DataFrame(
+        [(nm, y, values[i * len(years) + j]) for i, nm in enumerate(names) for j, y in enumerate(years)],
+        columns=["地区", "年份", "x"],
+    )
+    order = data.draw(st.permutations(range(len(long))))
+    long = long.iloc[list(order)]
+    path = tmp_path_factory.mktemp("rt") / "p.csv"
+    if wide:
+        table = long.pivot(index="地区", columns="年份", values="x")
+        table.columns = [f"{y}年" for y in table.columns]
+        table.reset_index().to_csv(path, index=False, encoding=encoding, float_format="%.17g")
+        got = geohra.read_panel(path, indicator="x")
+    else:
+        long.to_csv(path, index=False, encoding=encoding, float_format="%.17g")
+        got = geohra.read_panel(path)
+    want = long.assign(adcode=long["地区"].map(dict(zip(names, codes, strict=True)))).sort_values(["adcode", "年份"])
+    assert got["adcode"].tolist() == want["adcode"].tolist()
+    assert got["year"].tolist() == want["年份"].tolist()
+    np.testing.assert_array_equal(got["x"].to_numpy(), want["x"].to_numpy())
