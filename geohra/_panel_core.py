@@ -288,6 +288,7 @@ def check_quality(panel: pd.DataFrame, *, who: str = "read_panel") -> None:
     years = sorted(panel["year"].unique())
     units = list(pd.unique(panel["adcode"]))
     missing_msgs = []
+    present = set(zip(panel["adcode"], panel["year"], strict=True))
     full = pd.MultiIndex.from_product([units, years], names=["adcode", "year"])
     absent = full.difference(wide_all.index)
     if len(absent):
@@ -298,7 +299,7 @@ def check_quality(panel: pd.DataFrame, *, who: str = "read_panel") -> None:
         for y in years:
             colvals = grid[y]
             if colvals.notna().any() and colvals.isna().any():
-                miss = [u for u in colvals.index[colvals.isna()] if (u, y) in wide_all.index]
+                miss = [u for u in colvals.index[colvals.isna()] if (u, y) in present]
                 if miss:
                     missing_msgs.append(f"{col!r} {y}: {', '.join(map(str, miss[:10]))}{' ...' if len(miss) > 10 else ''}")
     if missing_msgs:
