@@ -23,7 +23,7 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["DemoDataset", "demo_sources", "health_2013_totals", "load_demo", "sources_text"]
+__all__ = ["DEMO_DATASETS", "DEMOS", "DemoDataset", "demo_sources", "health_2013_totals", "load_demo", "sources_text"]
 
 
 @dataclass(frozen=True)
@@ -161,6 +161,9 @@ DEMOS: dict[str, DemoDataset] = {
         ),
     )
 }
+
+# The registry under the name the report package uses ([data].builtin in a config).
+DEMO_DATASETS = DEMOS
 
 
 def _get(name: str) -> DemoDataset:
