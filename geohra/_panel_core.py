@@ -72,6 +72,12 @@ def _raw_from_rows(rows: list[tuple[int, list[Any]]], *, prefix: str, source: st
     body, where = [], []
     for line, cells in rows[1:]:
         if len(cells) > width and any(not tab.is_missing(c) for c in cells[width:]):
+            if width == 1:
+                raise ValueError(
+                    f"{who}: the first row of {source} ({prefix} {line0}: {labels[0]!r}) looks like "
+                    "a title, not a header row. Delete title lines above the header, or read the "
+                    "file with pandas (skiprows=...) and pass the DataFrame."
+                )
             raise ValueError(
                 f"{who}: {prefix} {line} of {source} has {len(cells)} cells but the header has "
                 f"{width} columns ({labels}). Check for a stray separator or a missing column name."

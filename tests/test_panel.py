@@ -308,6 +308,13 @@ def test_ragged_csv_row(tmp_path):
         geohra.read_panel(path)
 
 
+def test_title_line_above_header(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("表1 各地区卫生机构数\nprovince,year,beds\nBeijing,2013,1\n", encoding="gbk")
+    with pytest.raises(ValueError, match=r"'表1 各地区卫生机构数'\) looks like a title, not a header row"):
+        geohra.read_panel(path)
+
+
 def test_bad_options():
     with pytest.raises(ValueError, match="form must be"):
         geohra.read_panel(long_frame(), form="tall")
