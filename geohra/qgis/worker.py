@@ -260,9 +260,12 @@ def handle(request: dict) -> dict:
         }
     except Exception as exc:  # noqa: BLE001 - every failure becomes a clean message for QGIS
         message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+        if not isinstance(exc, (ValueError, TypeError, KeyError)):
+            # an unexpected failure: the exception type helps a bug report
+            message = f"{type(exc).__name__}: {message}"
         out = {
             "ok": False,
-            "message": f"{type(exc).__name__}: {message}",
+            "message": f"geohra: {message}",
             "traceback": traceback.format_exc(),
         }
     return out

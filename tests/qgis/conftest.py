@@ -33,12 +33,8 @@ QGIS_PLUGINS = os.environ.get("QGIS_PYTHON_PLUGINS", "/usr/share/qgis/python/plu
 if QGIS_PLUGINS not in sys.path:
     sys.path.append(QGIS_PLUGINS)
 
-from qgis.core import (  # noqa: E402
-    QgsApplication,
-    QgsFeature,
-    QgsProcessingFeedback,
-    QgsVectorLayer,
-)
+from qgis.core import QgsApplication, QgsProject, QgsVectorLayer  # noqa: E402
+from qgis_helpers import RecordingFeedback, layer_rows, owned  # noqa: E402
 
 # Health indicators of 2013 (per 10,000 people) with short field names.
 INDICATORS = {
@@ -64,7 +60,10 @@ def qgis_app():
     assert QgsApplication.processingRegistry().addProvider(provider)
     yield app
     QgsApplication.processingRegistry().removeProvider(provider)
-    # Layers still referenced from Python at exitQgis() make the process segfault.
+    # Python-owned layers still alive at exitQgis() make the process segfault on exit
+    # (a failed test's traceback keeps its frames, and their layers, alive): every layer
+    # a test makes is handed to the project, which deletes them here, before exitQgis.
+    QgsProject.instance().removeAllMapLayers()
     gc.collect()
     app.exitQgis()
 
@@ -126,41 +125,11 @@ def provinces(tmp_path_factory):
 
 @pytest.fixture
 def layer(qgis_app, provinces):
-    lyr = QgsVectorLayer(str(provinces[0]), "provinces", "ogr")
+    """The provinces as an OGR layer, owned by the project (see ``owned``)."""
+    lyr = owned(QgsVectorLayer(str(provinces[0]), "provinces", "ogr"))
     assert lyr.isValid() and lyr.featureCount() == 31
     yield lyr
-    del lyr
-
-
-class RecordingFeedback(QgsProcessingFeedback):
-    """Keeps what the algorithm reports, to check warnings reach the user."""
-
-    def __init__(self):
-        super().__init__()
-        self.warnings: list[str] = []
-        self.infos: list[str] = []
-
-    def pushWarning(self, text):  # noqa: N802 - QGIS API
-        self.warnings.append(text)
-        super().pushWarning(text)
-
-    def pushInfo(self, text):  # noqa: N802 - QGIS API
-        self.infos.append(text)
-        super().pushInfo(text)
-
-
-def _value(v):
-    try:
-        if v.isNull():
-            return None
-    except AttributeError:
-        pass
-    return v
-
-
-def layer_rows(lyr) -> list[dict]:
-    names = lyr.fields().names()
-    return [dict(zip(names, map(_value, f.attributes()))) for f in lyr.getFeatures()]
+    QgsProject.instance().removeMapLayer(lyr.id())
 
 
 @pytest.fixture
@@ -180,31 +149,12 @@ def run_alg(qgis_app):
             lyr = result[name]
             if isinstance(lyr, str):
                 lyr = QgsVectorLayer(lyr, name, "ogr")
+            owned(lyr)
             rows[name] = layer_rows(lyr)
-            del lyr
-        del result
+            QgsProject.instance().removeMapLayer(lyr.id())
+        del result, lyr
         gc.collect()
         return rows, feedback
 
     return run
 
-
-def memory_copy(src, *, crs: str | None = "EPSG:4326", edit=None):
-    """A memory-layer copy of ``src`` (optionally without CRS, or with attributes edited)."""
-    uri = "MultiPolygon" + (f"?crs={crs}" if crs else "")
-    mem = QgsVectorLayer(uri, "copy", "memory")
-    mem.dataProvider().addAttributes(src.fields().toList())
-    mem.updateFields()
-    feats = []
-    for f in src.getFeatures():
-        g = QgsFeature(mem.fields())
-        g.setGeometry(f.geometry())
-        g.setAttributes(f.attributes())
-        if edit is not None:
-            edit(g)
-        feats.append(g)
-    mem.dataProvider().addFeatures(feats)
-    return mem
-
-
-PLUGIN_DIR = Path(__file__).resolve().parents[2] / "geohra" / "qgis" / "plugin" / "geohra_qgis"

@@ -87,6 +87,7 @@ def check_python(python: str) -> tuple[bool, str]:
             text=True,
             timeout=CHECK_TIMEOUT,
             env=worker_env(),
+            cwd=tempfile.gettempdir(),  # `python -c` puts the cwd first on sys.path
             **_popen_flags(),
         )
     except (OSError, subprocess.SubprocessError) as exc:
@@ -174,6 +175,9 @@ def run_worker(
                 stdout=subprocess.DEVNULL,
                 stderr=err,
                 env=worker_env(),
+                # `python -m` puts the cwd first on sys.path: run where no stray
+                # `geohra` folder can shadow the installed package
+                cwd=tmp,
                 **_popen_flags(),
             )
             start = time.monotonic()
