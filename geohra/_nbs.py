@@ -13,6 +13,7 @@ from geohra._panel_core import _raw_from_rows, _wide_from_raw, check_quality
 
 _NOTE_PREFIXES = ("注", "数据来源", "资料来源", "说明", "备注")
 _TITLE = re.compile(r"^(数据库|指标|时间|地区)[:：]\s*(.*)$")
+_HEADER = re.compile(r"地区(?:\s*[\\/]\s*时间)?")  # 地区, or 地区/时间 in some exports
 _UNIT_SUFFIX = re.compile(r"^(.*?)\s*[(（]([^()（）]*)[)）]\s*$")
 
 
@@ -40,7 +41,7 @@ def _nbs_one(path: str | Path, encoding: str | None) -> tuple[pd.DataFrame, dict
         if m is not None:
             meta[keys[m.group(1)]] = m.group(2).strip()
             continue
-        if first == "地区":
+        if _HEADER.fullmatch(first):
             header_at = i
         elif first in ("指标", "时间") and meta.get("database"):
             raise ValueError(

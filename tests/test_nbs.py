@@ -280,3 +280,11 @@ def test_header_year_not_a_year(tmp_path):
 def test_no_paths():
     with pytest.raises(ValueError, match="empty list"):
         geohra.read_nbs([])
+
+
+def test_header_with_region_time_corner_cell(tmp_path):
+    values = make_values(8)
+    rows = nbs_rows(IND, values)
+    rows[3][0] = "地区/时间"
+    df = geohra.read_nbs(write_xlsx(tmp_path / "x.xlsx", rows))
+    check_against(df, "每千人口医疗卫生机构床位数", values)
