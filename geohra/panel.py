@@ -26,6 +26,15 @@ Nothing is dropped or filled silently. Bad input raises (unknown units, duplicat
 Suspicious but possible data are reported with a :class:`DataQualityWarning`: missing
 values in a year in which the indicator is otherwise reported, and two years whose
 values are identical for every unit (a typical copy error in published tables).
+
+Missing-value conventions: an empty cell, or the tokens NA, N/A, NaN, null, None,
+#N/A, is missing (NaN). Yearbook marks such as '…' or '-' are refused with an error,
+because in China's yearbooks '…' means "too small to show", not "missing".
+
+Rates and totals
+----------------
+``per_capita(panel, ["beds"], population="population_10k", per=1000,
+population_unit=10_000)`` adds ``beds_per_1000``; ``totals_from_rates`` is its inverse.
 """
 
 from __future__ import annotations
