@@ -481,6 +481,7 @@ from hypothesis import strategies as st  # noqa: E402
 _FINITE = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 
 
+@pytest.mark.filterwarnings("ignore::geohra.panel.DataQualityWarning")  # drawn values may repeat
 @settings(max_examples=25, deadline=None)
 @given(
     n_units=st.integers(1, 5),
