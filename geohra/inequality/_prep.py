@@ -51,7 +51,8 @@ def resolve(
         s = resolve_column_or_series(data, spec, name=f"{func}: {key}", index=y.index)
         if s is not None:
             cols[key] = s
-    frame = pd.DataFrame(cols, index=y.index)
+    # one column: no need to build (and copy into) a multi-column frame
+    frame = y.to_frame("value") if len(cols) == 1 else pd.DataFrame(cols, index=y.index)
     frame, omitted = handle_nan(frame, nan_policy=nan_policy, name=func)
     if len(frame) == 0:
         raise ValueError(f"{func}: no units left to compute on (the input is empty after NaN handling).")
@@ -60,7 +61,7 @@ def resolve(
 
 def check_nonnegative(s: pd.Series, *, func: str, what: str, why: str) -> None:
     """Raise naming the first negative entries of ``s``."""
-    neg = s < 0
+    neg = s.to_numpy() < 0
     if neg.any():
         shown = ", ".join(f"{k!r}={v:g}" for k, v in s[neg].iloc[:5].items())
         raise ValueError(

@@ -33,7 +33,8 @@ def _xlogx_over(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a·ln(a/b) elementwise with the limit 0·ln(0/b) = 0; the caller guarantees b > 0 where a > 0."""
     out = np.zeros_like(a)
     pos = a > 0
-    out[pos] = a[pos] * np.log(a[pos] / b[pos])
+    # ln a − ln b rather than ln(a/b): the ratio of a tiny and a normal share can overflow
+    out[pos] = a[pos] * (np.log(a[pos]) - np.log(b[pos]))
     return out
 
 
