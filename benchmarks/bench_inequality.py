@@ -41,9 +41,20 @@ def paired(fn_ours, fn_other, repeats: int) -> tuple[float, float]:
     return statistics.median(ours), statistics.median(other)
 
 
-def dagum_quadratic(y: np.ndarray, g: np.ndarray, chunk: int = 2000) -> dict[str, float]:
-    """Plain vectorised O(n²) Dagum decomposition: |y_i − y_r| and (y_i − y_r)⁺ for every
-    pair of units, block by block (rows in chunks so n = 30,000 fits in memory)."""
+def _pair_sums(a: np.ndarray, b: np.ndarray, chunk: int = 2000) -> tuple[float, float]:
+    """Σ|a_i − b_r| and Σ(a_i − b_r)⁺ over the a×b difference matrix, rows in chunks."""
+    absum = pos = 0.0
+    for s in range(0, a.size, chunk):
+        diff = a[s : s + chunk, None] - b[None, :]
+        absum += np.abs(diff).sum()
+        pos += np.maximum(diff, 0.0).sum()
+    return absum, pos
+
+
+def dagum_quadratic(y: np.ndarray, g: np.ndarray) -> dict[str, float]:
+    """Plain vectorised O(n²) Dagum decomposition, formula by formula: G from the n×n
+    difference matrix, G_jj from each group's own, and G_jh, d_jh, p_jh from each pair's
+    n_j×n_h matrix (rows in chunks so that n = 30,000 fits in memory)."""
     labels = np.unique(g)
     vals = [y[g == lab] for lab in labels]
     means = np.array([v.mean() for v in vals])
@@ -51,22 +62,23 @@ def dagum_quadratic(y: np.ndarray, g: np.ndarray, chunk: int = 2000) -> dict[str
     vals = [vals[i] for i in order]
     means = means[order]
     n, mu = y.size, y.mean()
-    k = len(vals)
-    pos = np.zeros((k, k))  # Σ (y_a − y_b)⁺
-    for a in range(k):
-        for b in range(k):
-            acc = 0.0
-            for s in range(0, vals[a].size, chunk):
-                diff = vals[a][s : s + chunk, None] - vals[b][None, :]
-                acc += np.maximum(diff, 0.0).sum()
-            pos[a, b] = acc
-    within = np.trace(pos) * 2 / (2 * n * n * mu)
+    total = _pair_sums(y, y)[0] / (2 * n * n * mu)
+    p = np.array([v.size for v in vals]) / n
+    s = np.array([v.sum() for v in vals]) / (n * mu)
+    within = 0.0
+    for j, v in enumerate(vals):
+        g_jj = _pair_sums(v, v)[0] / (2 * v.size**2 * means[j])
+        within += g_jj * p[j] * s[j]
     net = trans = 0.0
-    for j in range(k):
-        for h in range(j + 1, k):
-            net += (pos[j, h] - pos[h, j]) / (n * n * mu)
-            trans += 2 * pos[h, j] / (n * n * mu)
-    total = pos.sum() * 2 / (2 * n * n * mu)
+    for j in range(len(vals)):
+        for h in range(j + 1, len(vals)):
+            absum, d_jh = _pair_sums(vals[j], vals[h])
+            _, p_jh = _pair_sums(vals[h], vals[j])
+            g_jh = absum / (vals[j].size * vals[h].size * (means[j] + means[h]))
+            D = (d_jh - p_jh) / (d_jh + p_jh)
+            weight = p[j] * s[h] + p[h] * s[j]
+            net += g_jh * weight * D
+            trans += g_jh * weight * (1 - D)
     return {"total": total, "within": within, "between_net": net, "transvariation": trans}
 
 
@@ -90,9 +102,9 @@ def main() -> None:
             if ref is not None:  # the two implementations agree
                 res = geohra.dagum_gini(y, by=g)
                 assert abs(res.transvariation - ref["transvariation"]) < 1e-9 * max(1, ref["total"])
-            rows.append((f"dagum_gini n={n:,} k={k} (public call)", "plain O(n²) NumPy (chunked)",
+            rows.append((f"dagum_gini n={n:,} k={k} (public call)", "plain O(n²) NumPy, formula by formula",
                          t_fast, t_slow, "includes input checks and labelled result tables"))
-            rows.append((f"dagum_gini n={n:,} k={k} (array core)", "plain O(n²) NumPy (chunked)",
+            rows.append((f"dagum_gini n={n:,} k={k} (array core)", "plain O(n²) NumPy, formula by formula",
                          t_core, t_slow, "same computation on arrays: the algorithmic ratio"))
 
     # --- gini / theil at n = 300,000 vs PySAL -----------------------------------------

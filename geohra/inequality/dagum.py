@@ -27,6 +27,7 @@ n² pairs of the textbook loops.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -52,20 +53,28 @@ def positive_part_sums(y: np.ndarray, codes: np.ndarray, k: int, *, presorted: b
     if presorted:
         ys, gs = y, codes
     else:
-        order = np.argsort(y, kind="stable")
+        order = np.argsort(y)
         ys, gs = y[order], codes[order]
     n = ys.size
-    # first position of each value's tie block: members of b "strictly below y" are the
-    # members of b at positions before it, so ties contribute nothing
-    first = np.searchsorted(ys, ys, side="left")
     out = np.empty((k, k))
     count = np.zeros(n + 1)
     prefix = np.zeros(n + 1)
+    tied = ys[1:] == ys[:-1]
+    if tied.any():
+        # first position of each value's tie block: members of b "strictly below y" are the
+        # members of b at positions before it, so ties contribute nothing
+        starts = np.where(np.concatenate(([True], ~tied)), np.arange(n), 0)
+        first = np.maximum.accumulate(starts)
+    else:
+        first = None  # every value distinct: "before its position" is "strictly below"
     for b in range(k):
         member = gs == b
         np.cumsum(member, out=count[1:])
-        np.cumsum(np.where(member, ys, 0.0), out=prefix[1:])
-        below = count[first] * ys - prefix[first]
+        np.cumsum(ys * member, out=prefix[1:])
+        if first is None:
+            below = count[:-1] * ys - prefix[:-1]
+        else:
+            below = count[first] * ys - prefix[first]
         out[:, b] = np.bincount(gs, weights=below, minlength=k)
     # a sum of non-negative terms; clip the last-bit rounding of c·y − prefix
     return np.maximum(out, 0.0)
@@ -82,7 +91,8 @@ def dagum_core(y: np.ndarray, codes: np.ndarray, k: int) -> dict[str, Any]:
     mean_g = sum_g / n_g
     mu = sum_g.sum() / n
     order = np.argsort(-mean_g, kind="stable")  # μ_1 ≥ μ_2 ≥ ... as Dagum orders them
-    by_value = np.argsort(y, kind="stable")  # the one sort, shared by P and the total
+    # the one sort, shared by P and the total; tie order is irrelevant (ties add nothing)
+    by_value = np.argsort(y)
     ys = y[by_value]
     P = positive_part_sums(ys, codes[by_value], k, presorted=True)[np.ix_(order, order)]
     n_g, sum_g, mean_g = n_g[order], sum_g[order], mean_g[order]
@@ -135,37 +145,83 @@ class DagumResult:
     ``within_groups``: G_jj per group (ordered by descending mean; 0 for a one-unit group).
     ``between_groups``: one row per pair (``group_high`` has the larger mean): ``gini`` G_jh,
     ``relative_affluence`` D_jh, ``d`` and ``p`` (d_jh, p_jh as unnormalised pair sums),
-    ``between_net`` and ``transvariation`` (the pair's parts of G_nb and G_t).
-    ``contributions``: within / between_net / transvariation as % of the total.
-    ``group_table``: n, mean, population share p_j and resource share s_j per group.
+    ``between_net`` and ``transvariation`` (the pair's parts of G_nb and G_t) and their % of
+    the total. ``contributions``: within / between_net / transvariation as % of the total.
+    ``group_table``: n, mean, unit share p_j, value share s_j, G_jj and its part of G_w.
+    The tables are built on first access (cheap scalars first, for bootstraps and panels).
     """
 
     total: float
     within: float
     between_net: float
     transvariation: float
-    within_groups: pd.Series
-    between_groups: pd.DataFrame
-    contributions: pd.Series
-    group_table: pd.DataFrame
     variant: str
     n: int
     omitted: tuple = ()
-    units: pd.DataFrame = field(default=None, repr=False)
+    _parts: dict = field(default=None, repr=False, compare=False)
+    _labels: pd.Index = field(default=None, repr=False, compare=False)
+    _values: pd.DataFrame = field(default=None, repr=False, compare=False)
+
+    def _pct(self, x: Any) -> Any:
+        return np.asarray(x, dtype=float) / self.total * 100.0 if self.total > 0 else np.asarray(x) * np.nan
+
+    @cached_property
+    def contributions(self) -> pd.Series:
+        vals = self._pct([self.within, self.between_net, self.transvariation])
+        return pd.Series(vals, index=["within", "between_net", "transvariation"], name="pct")
+
+    @cached_property
+    def within_groups(self) -> pd.Series:
+        return pd.Series(self._parts["g_jj"], index=self._labels, name="gini")
+
+    @cached_property
+    def between_groups(self) -> pd.DataFrame:
+        r, labels = self._parts, self._labels
+        return pd.DataFrame(
+            {
+                "group_high": labels[r["jj"]],
+                "group_low": labels[r["hh"]],
+                "gini": r["g_jh"],
+                "relative_affluence": r["D"],
+                "d": r["d"],
+                "p": r["pt"],
+                "between_net": r["net_terms"],
+                "transvariation": r["trans_terms"],
+                "between_net_pct": self._pct(r["net_terms"]),
+                "transvariation_pct": self._pct(r["trans_terms"]),
+            }
+        )
+
+    @cached_property
+    def group_table(self) -> pd.DataFrame:
+        r = self._parts
+        term = np.nan_to_num(r["g_jj"]) * r["p"] * r["s"]
+        return pd.DataFrame(
+            {
+                "n_units": r["n_g"].astype(int),
+                "mean": r["mean_g"],
+                "unit_share": r["p"],
+                "value_share": r["s"],
+                "gini": r["g_jj"],
+                "within_term": term,
+                "within_pct": self._pct(term),
+            },
+            index=self._labels,
+        )
 
     def summary(self) -> pd.DataFrame:
         """One row: the three parts, their shares (%), n, number of groups and the variant."""
-        c = self.contributions
+        c = self._pct([self.within, self.between_net, self.transvariation])
         row = {
             "n": self.n,
-            "n_groups": len(self.within_groups),
+            "n_groups": len(self._labels),
             "total": self.total,
             "within": self.within,
             "between_net": self.between_net,
             "transvariation": self.transvariation,
-            "within_pct": c["within"],
-            "between_net_pct": c["between_net"],
-            "transvariation_pct": c["transvariation"],
+            "within_pct": c[0],
+            "between_net_pct": c[1],
+            "transvariation_pct": c[2],
             "n_omitted": len(self.omitted),
             "variant": self.variant,
         }
@@ -173,7 +229,7 @@ class DagumResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit, indexed like the input: value and group."""
-        return self.units.copy()
+        return self._values.copy()
 
 
 def dagum_gini(
@@ -227,60 +283,16 @@ def dagum_gini(
         raise ValueError("dagum_gini: all values are zero; the Gini is 0/0 and undefined.")
     codes, uniques = group_codes(frame["group"], func="dagum_gini")
     r = dagum_core(y, codes, len(uniques))
-    labels = uniques[r["order"]]
     name = by if isinstance(by, str) else "group"
-    total = r["total"]
-
-    def pct(x):
-        return x / total * 100.0 if total > 0 else np.nan
-
-    within_groups = pd.Series(r["g_jj"], index=pd.Index(labels, name=name), name="gini")
-    between = pd.DataFrame(
-        {
-            "group_high": labels[r["jj"]],
-            "group_low": labels[r["hh"]],
-            "gini": r["g_jh"],
-            "relative_affluence": r["D"],
-            "d": r["d"],
-            "p": r["pt"],
-            "between_net": r["net_terms"],
-            "transvariation": r["trans_terms"],
-            "between_net_pct": [pct(v) for v in r["net_terms"]],
-            "transvariation_pct": [pct(v) for v in r["trans_terms"]],
-        }
-    )
-    contributions = pd.Series(
-        {
-            "within": pct(r["within"]),
-            "between_net": pct(r["between_net"]),
-            "transvariation": pct(r["transvariation"]),
-        },
-        name="pct",
-    )
-    group_table = pd.DataFrame(
-        {
-            "n_units": r["n_g"].astype(int),
-            "mean": r["mean_g"],
-            "unit_share": r["p"],
-            "value_share": r["s"],
-            "gini": r["g_jj"],
-            "within_term": np.nan_to_num(r["g_jj"]) * r["p"] * r["s"],
-        },
-        index=pd.Index(labels, name=name),
-    )
-    group_table["within_pct"] = [pct(v) for v in group_table["within_term"]]
-    units = pd.DataFrame({"value": y, "group": frame["group"]}, index=frame.index)
     return DagumResult(
-        total=total,
+        total=r["total"],
         within=r["within"],
         between_net=r["between_net"],
         transvariation=r["transvariation"],
-        within_groups=within_groups,
-        between_groups=between,
-        contributions=contributions,
-        group_table=group_table,
         variant=VARIANT,
         n=int(y.size),
         omitted=inp.omitted,
-        units=units,
+        _parts=r,
+        _labels=pd.Index(uniques[r["order"]], name=name),
+        _values=frame,
     )
