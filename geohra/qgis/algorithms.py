@@ -5,7 +5,6 @@ from geohra.qgis.plugin.geohra_qgis.algorithms import (
     CouplingCoordination,
     DagumGini,
     EntropyIndex,
-    GeohraAlgorithm,
     LocalMoran,
     Moran,
     NaturalBreaks,
@@ -13,6 +12,7 @@ from geohra.qgis.plugin.geohra_qgis.algorithms import (
     SpatialGini,
     Theil,
 )
+from geohra.qgis.plugin.geohra_qgis.base import GeohraAlgorithm
 
 __all__ = [
     "ALGORITHMS", "CouplingCoordination", "DagumGini", "EntropyIndex", "GeohraAlgorithm",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -68,35 +67,6 @@ def qgis_app():
     app.exitQgis()
 
 
-def _inputs():
-    import geopandas as gpd
-    import pandas as pd
-
-    import geohra
-
-    if hasattr(geohra, "load_boundaries") and _lands("geohra.boundaries", "load_boundaries"):
-        bounds = geohra.load_boundaries("china-provinces")
-    else:  # TEMPORARY until load_boundaries lands: the shipped file itself
-        bounds = gpd.read_file(Path(__file__).resolve().parents[2] / "boundaries" / "china_provinces.geojson")
-        bounds = bounds[bounds["analysis"].astype(bool)].set_index("adcode")
-    if _lands("geohra.datasets", "load_demo"):
-        demo = geohra.load_demo("health-2013")
-        demo = demo.reset_index() if "adcode" not in demo.columns else demo
-    else:  # TEMPORARY until load_demo lands
-        demo = pd.read_csv(Path(geohra.__file__).parent / "data" / "china_health_2013.csv")
-        demo["adcode"] = geohra.match_units(demo["province"]).to_numpy()
-    return bounds, demo
-
-
-def _lands(module, name):
-    import importlib
-
-    try:
-        return hasattr(importlib.import_module(module), name)
-    except ImportError:
-        return False
-
-
 @pytest.fixture(scope="session")
 def provinces(tmp_path_factory):
     """(path, GeoDataFrame): the 31 built-in provinces joined to the real 2013 health data,
@@ -107,7 +77,8 @@ def provinces(tmp_path_factory):
 
     import geohra
 
-    bounds, demo = _inputs()
+    bounds = geohra.load_boundaries("china-provinces")
+    demo = geohra.load_demo("health-2013")
     demo = demo.set_index("adcode")[list(INDICATORS)].rename(columns=INDICATORS)
     gdf = bounds[["name_en", "region3", "geometry"]].join(demo, how="inner")
     assert len(gdf) == 31, len(gdf)

@@ -46,7 +46,7 @@ def _value(v):
 
 def layer_rows(lyr) -> list[dict]:
     names = lyr.fields().names()
-    return [dict(zip(names, map(_value, f.attributes()))) for f in lyr.getFeatures()]
+    return [dict(zip(names, map(_value, f.attributes()), strict=True)) for f in lyr.getFeatures()]
 
 
 def memory_copy(src, *, crs: str | None = "EPSG:4326", edit=None):

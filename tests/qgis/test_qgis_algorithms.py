@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pandas as pd
-import pytest
 from qgis.core import QgsApplication
 
 import geohra
@@ -33,7 +32,7 @@ def same(a, b, *, rel=1e-12):
 
 def check_table(rows: list[dict], frame: pd.DataFrame) -> None:
     assert len(rows) == len(frame)
-    for row, (_, ref) in zip(rows, frame.iterrows()):
+    for row, (_, ref) in zip(rows, frame.iterrows(), strict=True):
         for col, val in ref.items():
             assert same(row[str(col)], val), (col, row[str(col)], val)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from qgis.core import NULL, QgsProcessingException
-
 from qgis_helpers import memory_copy
 
 

@@ -5,6 +5,8 @@
 older QGIS versions, guarded so it is never registered twice.
 """
 
+from __future__ import annotations
+
 from qgis.core import QgsApplication
 
 from .provider import GeohraProvider
