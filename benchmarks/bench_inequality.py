@@ -92,20 +92,38 @@ def main() -> None:
             y = rng.lognormal(1.0, 0.6, n)
             g = rng.integers(0, k, n)
             fast_rep = 15 if n <= 3_000 else 5
-            t_fast = median_time(lambda: geohra.dagum_gini(y, by=g), fast_rep)
+            t_fast = median_time(lambda y=y, g=g: geohra.dagum_gini(y, by=g), fast_rep)
             if n <= 3_000:
-                t_core, t_slow = paired(lambda: dagum_core(y, g, k), lambda: dagum_quadratic(y, g), 7)
+                t_core, t_slow = paired(
+                    lambda y=y, g=g, k=k: dagum_core(y, g, k),
+                    lambda y=y, g=g: dagum_quadratic(y, g),
+                    7,
+                )
             else:  # the O(n²) side takes seconds here: one run
-                t_core = median_time(lambda: dagum_core(y, g, k), fast_rep)
-                t_slow = median_time(lambda: dagum_quadratic(y, g), 1)
+                t_core = median_time(lambda y=y, g=g, k=k: dagum_core(y, g, k), fast_rep)
+                t_slow = median_time(lambda y=y, g=g: dagum_quadratic(y, g), 1)
             ref = dagum_quadratic(y, g) if n <= 3_000 else None
             if ref is not None:  # the two implementations agree
                 res = geohra.dagum_gini(y, by=g)
                 assert abs(res.transvariation - ref["transvariation"]) < 1e-9 * max(1, ref["total"])
-            rows.append((f"dagum_gini n={n:,} k={k} (public call)", "plain O(n²) NumPy, formula by formula",
-                         t_fast, t_slow, "includes input checks and labelled result tables"))
-            rows.append((f"dagum_gini n={n:,} k={k} (array core)", "plain O(n²) NumPy, formula by formula",
-                         t_core, t_slow, "same computation on arrays: the algorithmic ratio"))
+            rows.append(
+                (
+                    f"dagum_gini n={n:,} k={k} (public call)",
+                    "plain O(n²) NumPy, formula by formula",
+                    t_fast,
+                    t_slow,
+                    "includes input checks and labelled result tables",
+                )
+            )
+            rows.append(
+                (
+                    f"dagum_gini n={n:,} k={k} (array core)",
+                    "plain O(n²) NumPy, formula by formula",
+                    t_core,
+                    t_slow,
+                    "same computation on arrays: the algorithmic ratio",
+                )
+            )
 
     # --- gini / theil at n = 300,000 vs PySAL -----------------------------------------
     from inequality.gini import Gini
@@ -128,12 +146,22 @@ def main() -> None:
     t_ours = median_time(lambda: geohra.spatial_gini(x, weights=w, permutations=999, rng=0), 3)
     np.random.seed(0)
     t_ref = median_time(lambda: Gini_Spatial(x, w, permutations=999), 1)
-    rows.append(("spatial_gini n=3,025, 999 perms", "inequality.gini.Gini_Spatial (1 run)", t_ours, t_ref, ""))
+    rows.append(
+        (
+            "spatial_gini n=3,025, 999 perms",
+            "inequality.gini.Gini_Spatial (1 run)",
+            t_ours,
+            t_ref,
+            "",
+        )
+    )
 
     # --- bootstrap of the Dagum decomposition ----------------------------------------
     y = rng.lognormal(1.0, 0.6, 3_000)
     g = rng.integers(0, 8, 3_000)
-    t_boot = median_time(lambda: geohra.bootstrap_ci("dagum_gini", y, by=g, n_resamples=999, rng=0), 3)
+    t_boot = median_time(
+        lambda: geohra.bootstrap_ci("dagum_gini", y, by=g, n_resamples=999, rng=0), 3
+    )
     rows.append(("bootstrap_ci dagum n=3,000 k=8, 999 resamples", "—", t_boot, None, "stratified"))
 
     lines = [

@@ -39,7 +39,11 @@ def test_hand_computed(provinces):
 def test_identities_random():
     rng = np.random.default_rng(0)
     df = pd.DataFrame(
-        {"beds": rng.gamma(2, 100, 31), "pop": rng.gamma(2, 1000, 31), "area": rng.gamma(2, 50, 31)},
+        {
+            "beds": rng.gamma(2, 100, 31),
+            "pop": rng.gamma(2, 1000, 31),
+            "area": rng.gamma(2, 50, 31),
+        },
         index=[f"u{i}" for i in range(31)],
     )
     res = agglomeration(df, "beds", population="pop", area="area")
@@ -61,7 +65,10 @@ def test_index_alignment_series_and_frame(provinces):
     assert joined["hrad"].notna().all()
     # population/area as Series in another order are aligned by label
     res2 = agglomeration(
-        provinces, provinces["beds"], population=provinces["pop"].iloc[::-1], area=provinces["area"].iloc[::-1]
+        provinces,
+        provinces["beds"],
+        population=provinces["pop"].iloc[::-1],
+        area=provinces["area"].iloc[::-1],
     )
     pd.testing.assert_series_equal(res.hrad, res2.hrad)
     res3 = agglomeration(provinces, "beds", population=provinces["pop"].to_numpy(), area="area")
@@ -74,9 +81,13 @@ def test_bad_inputs(provinces):
     with pytest.raises(ValueError, match="population must be positive"):
         agglomeration(provinces.assign(pop=[0.0, 1.0, 2.0]), "beds", population="pop", area="area")
     with pytest.raises(ValueError, match="non-negative"):
-        agglomeration(provinces.assign(beds=[-1.0, 1.0, 2.0]), "beds", population="pop", area="area")
+        agglomeration(
+            provinces.assign(beds=[-1.0, 1.0, 2.0]), "beds", population="pop", area="area"
+        )
     with pytest.raises(ValueError, match="do not cover the same units"):
-        agglomeration(provinces, "beds", population=pd.Series([1.0, 2.0, 3.0], index=list("abc")), area="area")
+        agglomeration(
+            provinces, "beds", population=pd.Series([1.0, 2.0, 3.0], index=list("abc")), area="area"
+        )
     with pytest.raises(KeyError):
         agglomeration(provinces, "beds", population="people", area="area")
     holed = provinces.assign(beds=[100.0, np.nan, 600.0])
@@ -87,7 +98,11 @@ def test_bad_inputs(provinces):
 
 
 def test_per_year(provinces):
-    panel = pd.concat([provinces.assign(year=2012), provinces.assign(year=2013, beds=provinces["beds"] * 2)])
-    table = geohra.per_year(agglomeration, panel, "beds", population="pop", area="area", time="year")
+    panel = pd.concat(
+        [provinces.assign(year=2012), provinces.assign(year=2013, beds=provinces["beds"] * 2)]
+    )
+    table = geohra.per_year(
+        agglomeration, panel, "beds", population="pop", area="area", time="year"
+    )
     assert list(table["year"]) == [2012, 2013]
     assert table["per_capita_overall"].tolist() == pytest.approx([1.0, 2.0])

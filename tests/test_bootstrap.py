@@ -20,7 +20,9 @@ def counties():
     n = 90
     region = np.repeat(["east", "centre", "west"], [40, 30, 20])
     pop = rng.integers(50, 2000, n).astype(float)
-    rate = rng.lognormal(1.0, 0.5, n) * np.select([region == "east", region == "centre"], [1.4, 1.0], 0.7)
+    rate = rng.lognormal(1.0, 0.5, n) * np.select(
+        [region == "east", region == "centre"], [1.4, 1.0], 0.7
+    )
     return pd.DataFrame(
         {"rate": rate, "beds": rate * pop, "pop": pop, "region": region},
         index=pd.Index([f"c{i:03d}" for i in range(n)], name="adcode"),
@@ -31,8 +33,10 @@ def _replay_indices(seed, strata_sizes, n_resamples):
     """The resamples bootstrap_ci draws, regenerated through its own index generator."""
     gen = np.random.default_rng(seed)
     starts = np.cumsum([0] + list(strata_sizes))[:-1]
-    strata = [np.arange(s, s + m) for s, m in zip(starts, strata_sizes)]
-    return np.concatenate(list(boot_mod._resample_indices(gen, strata, sum(strata_sizes), n_resamples)))
+    strata = [np.arange(s, s + m) for s, m in zip(starts, strata_sizes, strict=True)]
+    return np.concatenate(
+        list(boot_mod._resample_indices(gen, strata, sum(strata_sizes), n_resamples))
+    )
 
 
 def test_fast_path_equals_public_functions_on_same_resamples(counties):
@@ -45,8 +49,12 @@ def test_fast_path_equals_public_functions_on_same_resamples(counties):
         part = df.iloc[rows].reset_index(drop=True)
         full = dagum_gini(part, "rate", by="region")
         assert res.distribution.loc[r, "total"] == pytest.approx(full.total, rel=1e-12)
-        assert res.distribution.loc[r, "between_net"] == pytest.approx(full.between_net, rel=1e-10, abs=1e-14)
-        assert res.distribution.loc[r, "transvariation"] == pytest.approx(full.transvariation, rel=1e-10, abs=1e-14)
+        assert res.distribution.loc[r, "between_net"] == pytest.approx(
+            full.between_net, rel=1e-10, abs=1e-14
+        )
+        assert res.distribution.loc[r, "transvariation"] == pytest.approx(
+            full.transvariation, rel=1e-10, abs=1e-14
+        )
         # each resample keeps the group sizes (stratified)
         assert (part["region"].value_counts().sort_index().to_numpy() == sizes).all()
     t = bootstrap_ci("theil", df, "beds", by="region", population="pop", n_resamples=30, rng=5)
@@ -70,13 +78,17 @@ def test_estimates_and_interval_contain_them(counties):
     assert list(s["component"][:4]) == ["total", "within", "between_net", "transvariation"]
     assert {"estimate", "lower", "upper", "std_error", "method", "confidence"} <= set(s.columns)
     # wider confidence, wider interval
-    wide = bootstrap_ci("dagum_gini", counties, "rate", by="region", n_resamples=199, rng=1, confidence=0.99)
+    wide = bootstrap_ci(
+        "dagum_gini", counties, "rate", by="region", n_resamples=199, rng=1, confidence=0.99
+    )
     assert (wide.upper - wide.lower >= res.upper - res.lower - 1e-15).all()
 
 
 def test_reproducible_with_rng(counties):
     a = bootstrap_ci(gini, counties, "rate", weights="pop", n_resamples=50, rng=3)
-    b = bootstrap_ci("gini", counties, "rate", weights="pop", n_resamples=50, rng=np.random.default_rng(3))
+    b = bootstrap_ci(
+        "gini", counties, "rate", weights="pop", n_resamples=50, rng=np.random.default_rng(3)
+    )
     pd.testing.assert_frame_equal(a.distribution, b.distribution)
     c = bootstrap_ci("gini", counties, "rate", weights="pop", n_resamples=50, rng=4)
     assert not a.distribution.equals(c.distribution)
@@ -126,7 +138,9 @@ def test_errors(counties):
     holed.iloc[3, 0] = np.nan
     with pytest.raises(ValueError, match="missing value"):
         bootstrap_ci("theil", holed, "rate", by="region", n_resamples=10)
-    res = bootstrap_ci("theil", holed, "rate", by="region", n_resamples=10, rng=0, nan_policy="omit")
+    res = bootstrap_ci(
+        "theil", holed, "rate", by="region", n_resamples=10, rng=0, nan_policy="omit"
+    )
     assert res.omitted == (holed.index[3],)
 
 
@@ -142,12 +156,16 @@ def test_dagum_999_resamples_n3000_in_seconds():
 
 
 def test_per_year_bootstrap(counties):
-    panel = pd.concat([counties.assign(year=2016), counties.assign(year=2017, rate=counties["rate"] * 2)])
+    panel = pd.concat(
+        [counties.assign(year=2016), counties.assign(year=2017, rate=counties["rate"] * 2)]
+    )
 
     def dagum_ci(frame, column, **kw):
         return bootstrap_ci("dagum_gini", frame, column, **kw)
 
-    table = geohra.per_year(dagum_ci, panel, "rate", by="region", n_resamples=20, rng=0, time="year")
+    table = geohra.per_year(
+        dagum_ci, panel, "rate", by="region", n_resamples=20, rng=0, time="year"
+    )
     # one row per year and component; the same seed and scale-invariance give equal rows
     assert len(table) == 2 * 7
     first, second = table[table["year"] == 2016], table[table["year"] == 2017]

@@ -72,7 +72,9 @@ def test_weighted_equal_weights_is_unweighted():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(st.tuples(st.floats(0, 1e4, allow_nan=False), st.integers(0, 6)), min_size=2, max_size=25)
+    st.lists(
+        st.tuples(st.floats(0, 1e4, allow_nan=False), st.integers(0, 6)), min_size=2, max_size=25
+    )
 )
 def test_weighted_equals_repeated_units(pairs):
     y = np.array([p[0] for p in pairs])
@@ -107,7 +109,9 @@ def test_series_equals_array_and_column_and_index_alignment():
     # Lorenz table indexed like the input; last point of the curve is (1, 1)
     tab = g_df.to_frame()
     assert list(tab.index) == idx
-    assert tab["lorenz_x"].max() == pytest.approx(1.0) and tab["lorenz_y"].max() == pytest.approx(1.0)
+    assert tab["lorenz_x"].max() == pytest.approx(1.0) and tab["lorenz_y"].max() == pytest.approx(
+        1.0
+    )
 
 
 def test_mismatched_weights_index_raises():
@@ -152,7 +156,11 @@ def test_is_a_float_with_summary_and_per_year():
     s = g.summary()
     assert s.shape[0] == 1 and {"gini", "n", "weighted", "variant"} <= set(s.columns)
     panel = pd.DataFrame(
-        {"year": [2012] * 3 + [2013] * 3, "rate": [1.0, 2.0, 3.0, 1.0, 1.0, 1.0], "pop": [1, 2, 3] * 2}
+        {
+            "year": [2012] * 3 + [2013] * 3,
+            "rate": [1.0, 2.0, 3.0, 1.0, 1.0, 1.0],
+            "pop": [1, 2, 3] * 2,
+        }
     )
     table = geohra.per_year(gini, panel, "rate", weights="pop", time="year")
     assert list(table["year"]) == [2012, 2013]

@@ -60,8 +60,15 @@ def test_inference_matches_pysal_on_identical_permutations(mexico):
     res = spatial_gini(df, "pcgdp1940", weights=w, permutations=0)
     li, lj = sg_mod._links(w, df.index, (), "test")
     inf = sg_mod._inference(
-        x, li, lj, 1.0, res.non_neighbour_sum + res.neighbour_sum, res.neighbour_sum,
-        res.polarization / (res.non_neighbour_sum / res.neighbour_sum), res.polarization, [perms],
+        x,
+        li,
+        lj,
+        1.0,
+        res.non_neighbour_sum + res.neighbour_sum,
+        res.neighbour_sum,
+        res.polarization / (res.non_neighbour_sum / res.neighbour_sum),
+        res.polarization,
+        [perms],
     )
     np.testing.assert_allclose(inf["simulated"], ref.wcgp, rtol=1e-12)
     assert inf["pvalue"] == pytest.approx(ref.p_sim)
@@ -100,7 +107,11 @@ def test_graph_and_w_agree_and_rows_are_aligned_by_label():
         assert other.non_neighbour_sum == pytest.approx(a.non_neighbour_sum, rel=1e-12)
     assert a.pvalue == b.pvalue  # same seed, same links -> same permutations
     # positional reference: PySAL on W ids in data order
-    ref = Gini_Spatial(gdf["beds"].to_numpy(), Graph.build_contiguity(gdf.reset_index(drop=True), rook=True).to_W(), permutations=0)
+    ref = Gini_Spatial(
+        gdf["beds"].to_numpy(),
+        Graph.build_contiguity(gdf.reset_index(drop=True), rook=True).to_W(),
+        permutations=0,
+    )
     assert a.neighbour_sum == pytest.approx(ref.wg, rel=1e-12)
     # strong spatial trend: neighbours are more alike than random pairs
     assert a.pvalue <= 0.02 and a.polarization > 1
@@ -123,7 +134,9 @@ def test_seeding_and_distribution():
     np.testing.assert_array_equal(a.simulated, b.simulated)
     assert a.pvalue == b.pvalue and a.simulated.size == 199
     # every permutation keeps the total; simulated sums lie within [0, total]
-    assert (a.simulated >= 0).all() and (a.simulated <= a.neighbour_sum + a.non_neighbour_sum + 1e-9).all()
+    assert (a.simulated >= 0).all() and (
+        a.simulated <= a.neighbour_sum + a.non_neighbour_sum + 1e-9
+    ).all()
     s = a.summary()
     assert s.shape[0] == 1 and s["permutations"].iloc[0] == 199
 
@@ -158,7 +171,14 @@ def test_per_year_works():
 
     gdf = _grid_gdf(3, 3, 4)
     graph = Graph.build_contiguity(gdf, rook=True)
-    panel = pd.concat([pd.DataFrame(gdf[["beds"]]).assign(year=y, beds=gdf["beds"] * (1 + y - 2015)) for y in (2015, 2016)])
-    table = geohra.per_year(spatial_gini, panel, "beds", weights=graph, permutations=19, rng=0, time="year")
+    panel = pd.concat(
+        [
+            pd.DataFrame(gdf[["beds"]]).assign(year=y, beds=gdf["beds"] * (1 + y - 2015))
+            for y in (2015, 2016)
+        ]
+    )
+    table = geohra.per_year(
+        spatial_gini, panel, "beds", weights=graph, permutations=19, rng=0, time="year"
+    )
     assert list(table["year"]) == [2015, 2016]
     assert table["total"].iloc[0] == pytest.approx(table["total"].iloc[1])  # scale invariance

@@ -36,7 +36,9 @@ def test_matches_pysal_theild_on_mexico(mexico, col):
     g = res.groups
     assert g["n_units"].sum() == len(mexico)
     assert g["resource_share"].sum() == pytest.approx(1.0)
-    assert (g["contribution_pct"].sum() + res.summary()["between_pct"].iloc[0]) == pytest.approx(100.0)
+    assert (g["contribution_pct"].sum() + res.summary()["between_pct"].iloc[0]) == pytest.approx(
+        100.0
+    )
     assert g["within_pct"].sum() == pytest.approx(100.0)
 
 
@@ -47,7 +49,9 @@ def test_population_weighted_equals_repeated_individuals():
     pop = rng.integers(1, 40, size=25)
     beds = rng.gamma(2.0, 10.0, size=25) * pop
     region = rng.choice(["east", "centre", "west"], size=25)
-    res = theil(pd.DataFrame({"beds": beds, "pop": pop, "r": region}), "beds", population="pop", by="r")
+    res = theil(
+        pd.DataFrame({"beds": beds, "pop": pop, "r": region}), "beds", population="pop", by="r"
+    )
     # every person holds the unit's per-capita resource; the unweighted Theil of persons
     per_person = np.repeat(beds / pop, pop)
     ref = TheilD(per_person, np.repeat(region, pop))
@@ -60,7 +64,7 @@ def test_population_weighted_equals_repeated_individuals():
 def test_population_weighted_formula_written_out():
     Y = np.array([10.0, 30.0, 60.0])
     P = np.array([20.0, 30.0, 50.0])
-    expected = sum((y / 100) * math.log((y / 100) / (p / 100)) for y, p in zip(Y, P))
+    expected = sum((y / 100) * math.log((y / 100) / (p / 100)) for y, p in zip(Y, P, strict=True))
     assert theil(Y, population=P).total == pytest.approx(expected, rel=1e-14)
 
 
@@ -163,8 +167,11 @@ def test_bad_inputs():
 
 def test_nan_omit_series_array_and_index():
     df = pd.DataFrame(
-        {"beds": [10.0, 20.0, np.nan, 40.0, 50.0], "pop": [1.0, 2.0, 3.0, np.nan, 5.0],
-         "r": ["e", "e", "w", "w", "w"]},
+        {
+            "beds": [10.0, 20.0, np.nan, 40.0, 50.0],
+            "pop": [1.0, 2.0, 3.0, np.nan, 5.0],
+            "r": ["e", "e", "w", "w", "w"],
+        },
         index=["p1", "p2", "p3", "p4", "p5"],
     )
     res = theil(df, "beds", population="pop", by="r", nan_policy="omit")
@@ -172,7 +179,9 @@ def test_nan_omit_series_array_and_index():
     assert list(res.to_frame().index) == ["p1", "p2", "p5"]
     clean = df.drop(index=["p3", "p4"])
     a = theil(clean["beds"], population=clean["pop"], by=clean["r"])
-    b = theil(clean["beds"].to_numpy(), population=clean["pop"].to_numpy(), by=clean["r"].to_numpy())
+    b = theil(
+        clean["beds"].to_numpy(), population=clean["pop"].to_numpy(), by=clean["r"].to_numpy()
+    )
     assert a.total == pytest.approx(res.total) and b.total == pytest.approx(res.total)
     assert b.within == pytest.approx(a.within)
     # Series given in another order is aligned by label
@@ -193,4 +202,6 @@ def test_per_year_one_row_per_year():
     table = geohra.per_year(theil, panel, "beds", population="pop", by="region3", time="year")
     assert list(table["year"]) == [2012, 2013, 2014]
     one = panel[panel["year"] == 2013].drop(columns="year")
-    assert table["total"].iloc[1] == pytest.approx(theil(one, "beds", population="pop", by="region3").total)
+    assert table["total"].iloc[1] == pytest.approx(
+        theil(one, "beds", population="pop", by="region3").total
+    )

@@ -55,7 +55,9 @@ def resolve(
     frame = y.to_frame("value") if len(cols) == 1 else pd.DataFrame(cols, index=y.index)
     frame, omitted = handle_nan(frame, nan_policy=nan_policy, name=func)
     if len(frame) == 0:
-        raise ValueError(f"{func}: no units left to compute on (the input is empty after NaN handling).")
+        raise ValueError(
+            f"{func}: no units left to compute on (the input is empty after NaN handling)."
+        )
     return Inputs(frame=frame, omitted=tuple(omitted))
 
 
@@ -70,7 +72,9 @@ def check_nonnegative(s: pd.Series, *, func: str, what: str, why: str) -> None:
         )
 
 
-def group_codes(labels: pd.Series, *, func: str, min_groups: int = 2) -> tuple[np.ndarray, pd.Index]:
+def group_codes(
+    labels: pd.Series, *, func: str, min_groups: int = 2
+) -> tuple[np.ndarray, pd.Index]:
     """Integer codes 0..k-1 and the group labels (sorted when sortable)."""
     try:
         codes, uniques = pd.factorize(labels, sort=True)

@@ -106,14 +106,25 @@ def agglomeration(
         land or people has no share to divide by), NaN, mismatched labels.
     """
     if isinstance(resource, pd.Series):
-        inp = resolve(resource, None, func="agglomeration",
-                      numeric={"population": _as_input(data, population), "area": _as_input(data, area)},
-                      nan_policy=nan_policy)
+        inp = resolve(
+            resource,
+            None,
+            func="agglomeration",
+            numeric={"population": _as_input(data, population), "area": _as_input(data, area)},
+            nan_policy=nan_policy,
+        )
     else:
-        inp = resolve(data, resource, func="agglomeration",
-                      numeric={"population": population, "area": area}, nan_policy=nan_policy)
+        inp = resolve(
+            data,
+            resource,
+            func="agglomeration",
+            numeric={"population": population, "area": area},
+            nan_policy=nan_policy,
+        )
     f = inp.frame
-    check_nonnegative(f["value"], func="agglomeration", what="resource values", why="they are counts")
+    check_nonnegative(
+        f["value"], func="agglomeration", what="resource values", why="they are counts"
+    )
     for key in ("population", "area"):
         bad = f[key] <= 0
         if bad.any():

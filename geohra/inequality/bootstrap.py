@@ -113,7 +113,12 @@ def _dagum_components(y, w, codes, k, opts):
 
 
 _REGISTRY: dict[str, dict[str, Any]] = {
-    "gini": {"func": gini, "options": {"weights": None}, "core": _gini_components, "uses_by": False},
+    "gini": {
+        "func": gini,
+        "options": {"weights": None},
+        "core": _gini_components,
+        "uses_by": False,
+    },
     "theil": {
         "func": theil,
         "options": {"population": None, "index": "T", "base": "e"},
@@ -133,7 +138,9 @@ def _lookup(statistic: str | Callable) -> tuple[str, dict[str, Any] | None]:
             )
         return statistic, _REGISTRY[statistic]
     if not callable(statistic):
-        raise TypeError(f"bootstrap_ci: statistic must be a name or a function; got {type(statistic).__name__}.")
+        raise TypeError(
+            f"bootstrap_ci: statistic must be a name or a function; got {type(statistic).__name__}."
+        )
     for name, entry in _REGISTRY.items():
         if statistic is entry["func"]:
             return name, entry
@@ -214,7 +221,9 @@ def bootstrap_ci(
     if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 2:
         raise ValueError(f"bootstrap_ci: n_resamples must be an integer >= 2; got {n_resamples!r}.")
     if not 0 < confidence < 1:
-        raise ValueError(f"bootstrap_ci: confidence must lie strictly between 0 and 1; got {confidence!r}.")
+        raise ValueError(
+            f"bootstrap_ci: confidence must lie strictly between 0 and 1; got {confidence!r}."
+        )
     name, entry = _lookup(statistic)
     gen = resolve_rng(rng)
 
@@ -228,8 +237,12 @@ def bootstrap_ci(
         opts = {**entry["options"], **kwargs}
         weight_key = "weights" if name == "gini" else "population"
         inp = resolve(
-            data, column, func="bootstrap_ci", numeric={"w": opts.get(weight_key)},
-            labels={"group": by}, nan_policy=nan_policy,
+            data,
+            column,
+            func="bootstrap_ci",
+            numeric={"w": opts.get(weight_key)},
+            labels={"group": by},
+            nan_policy=nan_policy,
         )
         f = inp.frame
         call = {k: v for k, v in opts.items() if k != weight_key}
@@ -261,7 +274,9 @@ def bootstrap_ci(
         frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame({"value": pd.Series(data)})
         col = column if isinstance(data, pd.DataFrame) else "value"
         if by is not None:
-            groups = frame[by] if isinstance(by, str) else pd.Series(np.asarray(by), index=frame.index)
+            groups = (
+                frame[by] if isinstance(by, str) else pd.Series(np.asarray(by), index=frame.index)
+            )
             codes, uniques = group_codes(groups, func="bootstrap_ci", min_groups=1)
             strata = [np.flatnonzero(codes == g) for g in range(len(uniques))]
         else:
@@ -330,7 +345,9 @@ def _safe(core: Callable, y, w, codes, k, opts) -> dict[str, float] | None:
         return core(y, w, codes, k, opts)
 
 
-def _safe_custom(statistic: Callable, part: pd.DataFrame, col: str, kwargs: dict) -> dict[str, float] | None:
+def _safe_custom(
+    statistic: Callable, part: pd.DataFrame, col: str, kwargs: dict
+) -> dict[str, float] | None:
     try:
         return _components_of(statistic(part, col, **kwargs))
     except (ValueError, ZeroDivisionError, FloatingPointError):

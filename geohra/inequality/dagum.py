@@ -44,7 +44,9 @@ VARIANT = (
 )
 
 
-def positive_part_sums(y: np.ndarray, codes: np.ndarray, k: int, *, presorted: bool = False) -> np.ndarray:
+def positive_part_sums(
+    y: np.ndarray, codes: np.ndarray, k: int, *, presorted: bool = False
+) -> np.ndarray:
     """k×k matrix P[a, b] = Σ_{i in a} Σ_{r in b} max(y_i − y_r, 0), in O(n log n + k n).
 
     With ``presorted=True`` the caller passes ``y`` sorted ascending (and ``codes`` in the
@@ -163,7 +165,11 @@ class DagumResult:
     _values: pd.DataFrame = field(default=None, repr=False, compare=False)
 
     def _pct(self, x: Any) -> Any:
-        return np.asarray(x, dtype=float) / self.total * 100.0 if self.total > 0 else np.asarray(x) * np.nan
+        return (
+            np.asarray(x, dtype=float) / self.total * 100.0
+            if self.total > 0
+            else np.asarray(x) * np.nan
+        )
 
     @cached_property
     def contributions(self) -> pd.Series:
@@ -277,7 +283,9 @@ def dagum_gini(
     frame = inp.frame
     if "group" not in frame:
         raise TypeError("dagum_gini: by= is required (a column name or a Series of group labels).")
-    check_nonnegative(frame["value"], func="dagum_gini", what="values", why="the Gini compares shares of a total")
+    check_nonnegative(
+        frame["value"], func="dagum_gini", what="values", why="the Gini compares shares of a total"
+    )
     y = frame["value"].to_numpy(np.float64)
     if not y.sum() > 0:
         raise ValueError("dagum_gini: all values are zero; the Gini is 0/0 and undefined.")

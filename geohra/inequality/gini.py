@@ -155,14 +155,20 @@ def gini(
     """
     inp = resolve(data, column, func="gini", numeric={"weights": weights}, nan_policy=nan_policy)
     frame = inp.frame
-    check_nonnegative(frame["value"], func="gini", what="values", why="the Gini compares shares of a total")
+    check_nonnegative(
+        frame["value"], func="gini", what="values", why="the Gini compares shares of a total"
+    )
     y = frame["value"].to_numpy(dtype=np.float64)
     w = None
     if "weights" in frame:
-        check_nonnegative(frame["weights"], func="gini", what="weights", why="they are population counts")
+        check_nonnegative(
+            frame["weights"], func="gini", what="weights", why="they are population counts"
+        )
         w = frame["weights"].to_numpy(dtype=np.float64)
         if not w.sum() > 0:
-            raise ValueError("gini: all weights are zero; at least one unit needs a positive weight.")
+            raise ValueError(
+                "gini: all weights are zero; at least one unit needs a positive weight."
+            )
         total = float(np.dot(w, y))
     else:
         total = float(y.sum())

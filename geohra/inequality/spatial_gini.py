@@ -35,7 +35,9 @@ VARIANT = (
 _BLOCK = 4_000_000  # gathered values per block of permutations (~32 MB of float64)
 
 
-def _links(weights: Any, index: pd.Index, omitted: tuple, func: str) -> tuple[np.ndarray, np.ndarray]:
+def _links(
+    weights: Any, index: pd.Index, omitted: tuple, func: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Ordered neighbour links (positions in ``index``) from a libpysal Graph or W.
 
     Ids are matched to index labels (never by position). Links touching omitted units
@@ -109,8 +111,15 @@ def _permutation_blocks(gen: np.random.Generator, permutations: int, n: int, n_l
 
 
 def _inference(
-    x: np.ndarray, gi: np.ndarray, gj: np.ndarray, factor: float, total_sum: float, wg: float,
-    scale: float, polarization: float, blocks: Any,
+    x: np.ndarray,
+    gi: np.ndarray,
+    gj: np.ndarray,
+    factor: float,
+    total_sum: float,
+    wg: float,
+    scale: float,
+    polarization: float,
+    blocks: Any,
 ) -> dict[str, Any]:
     """Permutation inference on the non-neighbour sum, as PySAL's Gini_Spatial defines it."""
     from scipy.special import ndtr
@@ -176,10 +185,22 @@ class SpatialGiniResult:
     def summary(self) -> pd.DataFrame:
         """One row with every scalar field and the variant."""
         keys = [
-            "total", "neighbours", "non_neighbours", "non_neighbour_share", "neighbour_sum",
-            "non_neighbour_sum", "polarization", "pvalue", "expected_non_neighbour_sum",
-            "std_non_neighbour_sum", "z", "pvalue_normal", "polarization_pvalue", "permutations",
-            "n", "n_links",
+            "total",
+            "neighbours",
+            "non_neighbours",
+            "non_neighbour_share",
+            "neighbour_sum",
+            "non_neighbour_sum",
+            "polarization",
+            "pvalue",
+            "expected_non_neighbour_sum",
+            "std_non_neighbour_sum",
+            "z",
+            "pvalue_normal",
+            "polarization_pvalue",
+            "permutations",
+            "n",
+            "n_links",
         ]
         row = {k: getattr(self, k) for k in keys}
         row["n_omitted"] = len(self.omitted)
@@ -231,10 +252,17 @@ def spatial_gini(
         neighbour pairs in ``polarization`` counts links, not the sum of weights ``s0``.
     """
     if not isinstance(permutations, (int, np.integer)) or permutations < 0:
-        raise ValueError(f"spatial_gini: permutations must be a non-negative integer; got {permutations!r}.")
+        raise ValueError(
+            f"spatial_gini: permutations must be a non-negative integer; got {permutations!r}."
+        )
     inp = resolve(data, column, func="spatial_gini", nan_policy=nan_policy)
     frame = inp.frame
-    check_nonnegative(frame["value"], func="spatial_gini", what="values", why="the Gini compares shares of a total")
+    check_nonnegative(
+        frame["value"],
+        func="spatial_gini",
+        what="values",
+        why="the Gini compares shares of a total",
+    )
     x = frame["value"].to_numpy(np.float64)
     n = x.size
     if not x.sum() > 0:
@@ -250,7 +278,9 @@ def spatial_gini(
 
     xs = np.sort(x)
     k = np.arange(1, n, dtype=np.float64)
-    total_sum = 2.0 * float(np.dot(np.diff(xs), k * (n - k)))  # Σ over ordered pairs, no cancellation
+    total_sum = 2.0 * float(
+        np.dot(np.diff(xs), k * (n - k))
+    )  # Σ over ordered pairs, no cancellation
     den = 2.0 * n * n * x.mean()
     g = total_sum / den
     wg = factor * float(np.abs(x[gi] - x[gj]).sum())
@@ -263,8 +293,13 @@ def spatial_gini(
         polarization = float(wcg / wg * scale)
 
     inference: dict[str, Any] = dict(
-        pvalue=None, expected_non_neighbour_sum=None, std_non_neighbour_sum=None, z=None,
-        pvalue_normal=None, polarization_pvalue=None, simulated=None,
+        pvalue=None,
+        expected_non_neighbour_sum=None,
+        std_non_neighbour_sum=None,
+        z=None,
+        pvalue_normal=None,
+        polarization_pvalue=None,
+        simulated=None,
     )
     if permutations:
         blocks = _permutation_blocks(resolve_rng(rng), int(permutations), n, gi.size)

@@ -177,22 +177,34 @@ def theil(
         groups; NaN with ``nan_policy="raise"``; labels that do not match.
     """
     if index not in _INDICES:
-        raise ValueError(f"theil: index must be 'T' (Theil T) or 'L' (mean log deviation); got {index!r}.")
+        raise ValueError(
+            f"theil: index must be 'T' (Theil T) or 'L' (mean log deviation); got {index!r}."
+        )
     if base not in _BASES:
         raise ValueError(f"theil: base must be one of 'e', 10, 2; got {base!r}.")
     inp = resolve(
-        data, column, func="theil", numeric={"population": population}, labels={"group": by},
+        data,
+        column,
+        func="theil",
+        numeric={"population": population},
+        labels={"group": by},
         nan_policy=nan_policy,
     )
     frame = inp.frame
     weighted = "population" in frame
-    check_nonnegative(frame["value"], func="theil", what="resource values", why="logarithms of shares are taken")
+    check_nonnegative(
+        frame["value"], func="theil", what="resource values", why="logarithms of shares are taken"
+    )
     y = frame["value"].to_numpy(np.float64)
     if not y.sum() > 0:
-        raise ValueError("theil: all resource values are zero; shares are 0/0 and the index is undefined.")
+        raise ValueError(
+            "theil: all resource values are zero; shares are 0/0 and the index is undefined."
+        )
     s = y / y.sum()
     if weighted:
-        check_nonnegative(frame["population"], func="theil", what="population", why="it is a head count")
+        check_nonnegative(
+            frame["population"], func="theil", what="population", why="it is a head count"
+        )
         pop = frame["population"].to_numpy(np.float64)
         if not pop.sum() > 0:
             raise ValueError("theil: total population is zero.")
@@ -260,10 +272,17 @@ def theil(
     name = "Theil T" if index == "T" else "mean log deviation (Theil L)"
     formula = "Σ s_i ln(s_i/q_i)" if index == "T" else "Σ q_i ln(q_i/s_i)"
     shares = "q_i = P_i/P (population-weighted)" if weighted else "q_i = 1/n (units weigh equally)"
-    weights_word = "resource shares S_g" if index == "T" else "population shares Q_g" if weighted else "unit shares n_g/n"
-    variant = (
-        f"{name}: {formula}, s_i = Y_i/Y, {shares}; log base {base}; 0·ln0 = 0"
-        + (f"; within = Σ_g (weight_g · index_g) with {weights_word}, between from group totals" if codes is not None else "")
+    weights_word = (
+        "resource shares S_g"
+        if index == "T"
+        else "population shares Q_g"
+        if weighted
+        else "unit shares n_g/n"
+    )
+    variant = f"{name}: {formula}, s_i = Y_i/Y, {shares}; log base {base}; 0·ln0 = 0" + (
+        f"; within = Σ_g (weight_g · index_g) with {weights_word}, between from group totals"
+        if codes is not None
+        else ""
     )
     return TheilResult(
         total=total,
