@@ -83,7 +83,9 @@ def test_matches_bruteforce_with_ties_and_integer_values():
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.floats(0, 1e6, allow_nan=False), st.integers(0, 4)), min_size=2, max_size=60
+        st.tuples(st.one_of(st.just(0.0), st.floats(1e-6, 1e6)), st.integers(0, 4)),
+        min_size=2,
+        max_size=60,
     )
 )
 def test_identities_on_random_data(rows):

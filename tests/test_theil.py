@@ -96,7 +96,11 @@ def test_weighted_mld_equals_repeated_individuals():
 @settings(max_examples=50, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.floats(0, 1e5, allow_nan=False), st.floats(1, 1e4), st.sampled_from("abcd")),
+        st.tuples(
+            st.one_of(st.just(0.0), st.floats(1e-6, 1e5)),
+            st.floats(1, 1e4),
+            st.sampled_from("abcd"),
+        ),
         min_size=3,
         max_size=40,
     ),
