@@ -1,0 +1,538 @@
+"""Local spatial statistics: local Moran's I (LISA) and Getis-Ord Gi / Gi*.
+
+Conditional randomisation is done here in vectorised NumPy with the caller's ``rng``
+instead of esda's numba engine, so a fresh process pays no numba compilation (esda's
+``Moran_Local`` takes ~15 s on first call) and results are reproducible from ``rng``.
+
+Conditional randomisation (Anselin 1995): for each unit ``i`` its own value stays put
+and its ``c_i`` neighbour slots are filled with ``c_i`` values drawn without
+replacement from the other ``n - 1`` units. As in esda, one set of ``permutations``
+draws of indices (into "the other units") is shared by all units; each unit maps them
+to its own ``n - 1`` others. Work is done in blocks of units so memory stays bounded
+(n = 3,000 with 999 permutations runs in well under a second per statistic).
+
+Public names are re-exported by :mod:`geohra.spatial`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+CLUSTER_LABELS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
+NOT_SIGNIFICANT = "Not significant"
+SPOT_LABELS = ("Hot spot", "Cold spot", NOT_SIGNIFICANT)
+INFERENCE = ("analytic", "permutation")
+_BLOCK = 4_000_000  # elements of the (units x permutations x neighbours) block
+
+
+# ----------------------------------------------------------------------------- engine
+
+
+def _split_self(w: Any) -> tuple[Any, np.ndarray]:
+    """Off-diagonal weights (CSR, explicit zeros removed) and the self-weights."""
+    from scipy import sparse
+
+    diag = w.diagonal().astype(np.float64)
+    off = sparse.csr_array(w - sparse.diags_array(diag, format="csr"))
+    off.eliminate_zeros()
+    off.sort_indices()
+    return off, diag
+
+
+def _random_others(n: int, k: int, permutations: int, rng: np.random.Generator) -> np.ndarray:
+    """``permutations`` ordered samples of ``k`` distinct indices from ``range(n - 1)``.
+
+    The ``k`` smallest of ``n - 1`` uniform keys, in order of their keys, are the first
+    ``k`` entries of a uniformly random permutation.
+    """
+    keys = rng.random((permutations, n - 1))
+    if k < n - 1:
+        pick = np.argpartition(keys, k - 1, axis=1)[:, :k]
+    else:
+        pick = np.broadcast_to(np.arange(n - 1), (permutations, n - 1))
+    order = np.argsort(np.take_along_axis(keys, pick, axis=1), axis=1)
+    return np.take_along_axis(pick, order, axis=1)
+
+
+def _conditional_pvalues(
+    values: np.ndarray,
+    off: Any,
+    observed: np.ndarray,
+    simulate: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    permutations: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Folded pseudo p-values from conditional randomisation; NaN for islands.
+
+    ``simulate(sites, lags)`` turns random neighbour sums ``lags`` (sites x
+    permutations) into simulated statistics for those sites.
+    """
+    from geohra.spatial import _folded_pvalue
+
+    n = values.size
+    card = np.diff(off.indptr)
+    kmax = int(card.max()) if n else 0
+    pvalues = np.full(n, np.nan)
+    if kmax == 0:
+        return pvalues
+    # weights of each unit's neighbours, left-aligned and zero-padded to kmax
+    wpad = np.zeros((n, kmax))
+    slot = np.arange(off.indptr[-1]) - np.repeat(off.indptr[:-1], card)
+    wpad[np.repeat(np.arange(n), card), slot] = off.data
+    draws = _random_others(n, kmax, permutations, rng)  # (P, kmax) into "others"
+    step = max(1, _BLOCK // (permutations * kmax))
+    for start in range(0, n, step):
+        sites = np.arange(start, min(n, start + step))
+        # index j of "the others of i" is unit j, or j + 1 from i on (skipping i)
+        idx = draws[None, :, :] + (draws[None, :, :] >= sites[:, None, None])
+        lags = np.einsum("spk,sk->sp", values[idx], wpad[sites])
+        sims = simulate(sites, lags)
+        pvalues[sites] = _folded_pvalue(observed[sites], sims)
+    pvalues[card == 0] = np.nan  # no neighbours: nothing to test
+    return pvalues
+
+
+def _bh_adjust(pvalues: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg (1995) adjusted p-values (q-values); NaN stays NaN.
+
+    q_(i) = min_{j >= i} p_(j) m / j over the m tested units, capped at 1; a unit is
+    significant at level alpha when q <= alpha (the classic step-up rule).
+    """
+    out = np.full(pvalues.shape, np.nan)
+    ok = ~np.isnan(pvalues)
+    p = pvalues[ok]
+    m = p.size
+    if m == 0:
+        return out
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] * m / np.arange(1, m + 1)
+    q = np.minimum.accumulate(ranked[::-1])[::-1]
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(q, 1.0)
+    out[ok] = adjusted
+    return out
+
+
+def _check_significance(significance: float) -> float:
+    if not isinstance(significance, (int, float)) or not 0 < significance < 1:
+        raise ValueError(f"significance must be a number between 0 and 1; got {significance!r}.")
+    return float(significance)
+
+
+def _series(
+    values: np.ndarray, ids: pd.Index, index: pd.Index, name: str, dtype: Any = None
+) -> pd.Series:
+    """Values in the weights' order -> a Series on the caller's full index (NaN for omitted)."""
+    s = pd.Series(values, index=ids, name=name, dtype=dtype)
+    return s.reindex(index)
+
+
+# ----------------------------------------------------------------------------- local Moran
+
+
+@dataclass(frozen=True)
+class LocalMoranResult:
+    """Local Moran's I (LISA) per unit, Series indexed like the input.
+
+    ``statistic`` I_i = (n-1) z_i lag_i / sum z^2 with z the values standardised by the
+    population standard deviation and lag_i = sum_j w_ij z_j (esda's definition);
+    ``quadrant`` 1 HH, 2 LH, 3 LL, 4 HL (PySAL's numbering; z or lag equal to 0 count as
+    low); ``pvalue`` the folded pseudo p-value from conditional randomisation;
+    ``pvalue_fdr`` the Benjamini-Hochberg adjusted p-value (``None`` unless ``fdr``);
+    ``cluster`` the label at ``significance`` (on ``pvalue_fdr`` when ``fdr``).
+    Islands get NaN p-values and "Not significant".
+    """
+
+    statistic: pd.Series
+    pvalue: pd.Series
+    quadrant: pd.Series
+    cluster: pd.Series
+    z: pd.Series
+    lag: pd.Series
+    pvalue_fdr: pd.Series | None
+    significance: float
+    fdr: bool
+    permutations: int
+    n: int
+    omitted: tuple
+    islands: tuple
+    method: str = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Columns statistic, pvalue, quadrant, cluster, z, lag (+ pvalue_fdr)."""
+        cols = {
+            "statistic": self.statistic,
+            "pvalue": self.pvalue,
+            "quadrant": self.quadrant,
+            "cluster": self.cluster,
+            "z": self.z,
+            "lag": self.lag,
+        }
+        if self.pvalue_fdr is not None:
+            cols["pvalue_fdr"] = self.pvalue_fdr
+        return pd.DataFrame(cols)
+
+    def summary(self) -> pd.DataFrame:
+        """One row: number of units per cluster label, n, settings."""
+        counts = self.cluster.value_counts()
+        row = {lab: int(counts.get(lab, 0)) for lab in (*CLUSTER_LABELS.values(), NOT_SIGNIFICANT)}
+        row.update(
+            n=self.n,
+            significance=self.significance,
+            fdr=self.fdr,
+            permutations=self.permutations,
+            islands=len(self.islands),
+            omitted=len(self.omitted),
+            method=self.method,
+        )
+        return pd.DataFrame([row], index=pd.Index(["local_moran"], name="statistic_name"))
+
+
+_LISA_METHOD = (
+    "local Moran I_i = (n-1) z_i sum_j w_ij z_j / sum z^2 (z standardised, ddof=0); "
+    "pvalue: folded one-sided pseudo p (min(#I_sim >= I_i, #I_sim <= I_i) + 1)/(permutations + 1) "
+    "from conditional randomisation (own value fixed, neighbours drawn without replacement); "
+    "FDR: Benjamini-Hochberg step-up with q <= significance"
+)
+
+
+def local_moran(
+    data: Any,
+    column: str | None = None,
+    *,
+    weights: Any = None,
+    permutations: int = 999,
+    significance: float = 0.05,
+    fdr: bool = False,
+    rng: None | int | np.random.Generator = None,
+    nan_policy: str = "raise",
+    time: str | None = None,
+    unit: str | None = None,
+) -> LocalMoranResult:
+    """Local Moran's I (LISA) with cluster labels.
+
+    Parameters
+    ----------
+    data, column, weights, rng, nan_policy, time, unit
+        As :func:`geohra.moran` (default weights: queen contiguity, row-standardised,
+        islands linked to the nearest unit).
+    permutations : int
+        Conditional randomisations for the pseudo p-values (at least 1; 999 default:
+        the smallest attainable p is 1/(permutations+1)).
+    significance : float
+        Level for the cluster labels: a unit is labelled by its quadrant ("High-High",
+        "Low-High", "Low-Low", "High-Low") when p <= significance, else
+        "Not significant".
+    fdr : bool
+        Control the false discovery rate over all units with Benjamini-Hochberg
+        (1995): labels use the adjusted p-values (``pvalue_fdr``) with the classic
+        "<=" step-up rule. esda's ``fdr()`` instead returns one cut-off i·alpha/m for a
+        strict "<" comparison (and alpha/m when nothing passes), which can drop units
+        whose p equals the cut-off (e.g. p = 0.001 with 999 permutations and 50 units).
+
+    Returns
+    -------
+    LocalMoranResult
+    """
+    from geohra._common import resolve_rng
+    from geohra.spatial import _by_time, _check_permutations, _prepare
+
+    if time is not None:
+        return _by_time(
+            local_moran,
+            data,
+            column,
+            time,
+            unit,
+            weights=weights,
+            permutations=permutations,
+            significance=significance,
+            fdr=fdr,
+            rng=rng,
+            nan_policy=nan_policy,
+        )
+    permutations = _check_permutations(permutations)
+    if permutations < 1:
+        raise ValueError(
+            "local_moran: permutations must be at least 1 (pseudo p-values need them)."
+        )
+    significance = _check_significance(significance)
+    p = _prepare(data, column, weights, nan_policy, "local_moran")
+    n = p.y.size
+    z = (p.y - p.y.mean()) / p.y.std()
+    lag = p.w @ z
+    scale = (n - 1) / float(z @ z)
+    stat = scale * z * lag
+    quadrant = np.where(z > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 2, 3))
+    off, self_w = _split_self(p.w)
+
+    def simulate(sites: np.ndarray, lags: np.ndarray) -> np.ndarray:
+        zi = z[sites][:, None]
+        return scale * zi * (lags + self_w[sites][:, None] * zi)
+
+    pvals = _conditional_pvalues(z, off, stat, simulate, permutations, resolve_rng(rng))
+    q = _bh_adjust(pvals) if fdr else None
+    test = q if fdr else pvals
+    significant = np.nan_to_num(test, nan=1.0) <= significance
+    labels = np.where(significant, np.vectorize(CLUSTER_LABELS.get)(quadrant), NOT_SIGNIFICANT)
+    ids, index = p.ids, p.index
+    cluster = _series(labels, ids, index, "cluster", dtype="string")
+    return LocalMoranResult(
+        statistic=_series(stat, ids, index, "statistic"),
+        pvalue=_series(pvals, ids, index, "pvalue"),
+        quadrant=_series(quadrant, ids, index, "quadrant", dtype="Int64"),
+        cluster=cluster,
+        z=_series(z, ids, index, "z"),
+        lag=_series(lag, ids, index, "lag"),
+        pvalue_fdr=None if q is None else _series(q, ids, index, "pvalue_fdr"),
+        significance=significance,
+        fdr=bool(fdr),
+        permutations=permutations,
+        n=n,
+        omitted=p.omitted,
+        islands=p.islands,
+        method=_LISA_METHOD,
+    )
+
+
+# ----------------------------------------------------------------------------- Getis-Ord
+
+
+@dataclass(frozen=True)
+class GetisOrdResult:
+    """Getis-Ord local G (Gi*, or Gi without the unit itself) per unit.
+
+    ``statistic`` G_i = sum_j w_ij x_j / sum_j x_j; ``expected`` W_i / N and ``variance``
+    under total randomisation (Ord & Getis 1995, general weights); ``z`` and ``pvalue``
+    (two-sided normal); ``pvalue_sim`` folded pseudo p from conditional randomisation;
+    ``spot``: "Hot spot" (z > 0), "Cold spot" (z < 0) where the p-value chosen by
+    ``inference`` is <= ``significance``, else "Not significant".
+    """
+
+    statistic: pd.Series
+    expected: pd.Series
+    variance: pd.Series
+    z: pd.Series
+    pvalue: pd.Series
+    pvalue_sim: pd.Series | None
+    pvalue_fdr: pd.Series | None
+    spot: pd.Series
+    star: bool
+    transform: str
+    inference: str
+    significance: float
+    permutations: int
+    n: int
+    omitted: tuple
+    islands: tuple
+    method: str = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Columns statistic, expected, variance, z, pvalue, pvalue_sim, spot (+ pvalue_fdr)."""
+        cols = {
+            "statistic": self.statistic,
+            "expected": self.expected,
+            "variance": self.variance,
+            "z": self.z,
+            "pvalue": self.pvalue,
+        }
+        if self.pvalue_sim is not None:
+            cols["pvalue_sim"] = self.pvalue_sim
+        if self.pvalue_fdr is not None:
+            cols["pvalue_fdr"] = self.pvalue_fdr
+        cols["spot"] = self.spot
+        return pd.DataFrame(cols)
+
+    def summary(self) -> pd.DataFrame:
+        """One row: number of hot and cold spots, n, settings."""
+        counts = self.spot.value_counts()
+        row = {lab: int(counts.get(lab, 0)) for lab in SPOT_LABELS}
+        row.update(
+            n=self.n,
+            star=self.star,
+            transform=self.transform,
+            inference=self.inference,
+            significance=self.significance,
+            permutations=self.permutations,
+            islands=len(self.islands),
+            omitted=len(self.omitted),
+            method=self.method,
+        )
+        name = "getis_ord_gi_star" if self.star else "getis_ord_gi"
+        return pd.DataFrame([row], index=pd.Index([name], name="statistic_name"))
+
+
+def getis_ord(
+    data: Any,
+    column: str | None = None,
+    *,
+    weights: Any = None,
+    star: bool = True,
+    transform: str = "b",
+    permutations: int = 999,
+    significance: float = 0.05,
+    inference: str = "analytic",
+    fdr: bool = False,
+    rng: None | int | np.random.Generator = None,
+    nan_policy: str = "raise",
+    time: str | None = None,
+    unit: str | None = None,
+) -> GetisOrdResult:
+    """Getis-Ord Gi* (default) or Gi hot-spot statistics.
+
+    Parameters
+    ----------
+    data, column, rng, nan_policy, time, unit
+        As :func:`geohra.moran`. The variable must be non-negative (G is a share of
+        the total; Getis & Ord 1992).
+    weights : libpysal Graph or W, optional
+        Ids = the data's index. Default: queen contiguity with islands linked to the
+        nearest unit. The weights are then re-weighted by ``transform``.
+    star : bool
+        True: Gi*, the unit itself is in its neighbourhood with self-weight 1 (unless
+        the weights already have a non-zero diagonal); False: Gi without it.
+    transform : {"b", "r", "o"}
+        ``"b"`` binary (the classic Gi*, as ArcGIS's hot spot analysis and esda's
+        ``G_Local(transform="B")``), ``"r"`` row-standardised after adding the
+        self-weight, ``"o"`` the weights as given.
+    permutations : int
+        Conditional randomisations for ``pvalue_sim`` (0 to skip).
+    significance : float
+        Level for the hot/cold spot labels.
+    inference : {"analytic", "permutation"}
+        Which p-value labels the spots: the two-sided normal ``pvalue`` (default, as
+        ArcGIS) or the folded pseudo ``pvalue_sim``.
+    fdr : bool
+        Benjamini-Hochberg adjustment of that p-value before labelling.
+
+    Notes
+    -----
+    z_i = (sum_j w_ij x_j - xbar W_i) / (s sqrt((N S1_i - W_i^2)/(N - 1))) with
+    W_i = sum_j w_ij, S1_i = sum_j w_ij^2, xbar and s (population sd) over the N = n
+    values (Gi*) or the N = n - 1 values other than x_i (Gi). For binary weights
+    this equals esda's ``Zs``; for row-standardised weights esda applies the
+    binary-weights formula, which differs.
+    """
+    from geohra._common import resolve_rng
+    from geohra.spatial import _by_time, _check_permutations, _check_transform, _prepare
+
+    if time is not None:
+        return _by_time(
+            getis_ord,
+            data,
+            column,
+            time,
+            unit,
+            weights=weights,
+            star=star,
+            transform=transform,
+            permutations=permutations,
+            significance=significance,
+            inference=inference,
+            fdr=fdr,
+            rng=rng,
+            nan_policy=nan_policy,
+        )
+    permutations = _check_permutations(permutations)
+    significance = _check_significance(significance)
+    if inference not in INFERENCE:
+        raise ValueError(f"getis_ord: inference must be one of {INFERENCE}; got {inference!r}.")
+    if inference == "permutation" and permutations < 1:
+        raise ValueError("getis_ord: inference='permutation' needs permutations >= 1.")
+    transform = _check_transform(transform)
+    if transform not in ("b", "r", "o"):
+        raise ValueError(f"getis_ord: transform must be 'b', 'r' or 'o'; got {transform!r}.")
+    p = _prepare(data, column, weights, nan_policy, "getis_ord", default_transform="o")
+    x = p.y
+    if (x < 0).any():
+        bad = p.ids[x < 0][:5].tolist()
+        raise ValueError(
+            f"getis_ord: negative values at {bad}; G is a share of the total and needs "
+            "non-negative values (Getis & Ord 1992). Use local_moran for signed variables."
+        )
+    off, self_w = _split_self(p.w)
+    if transform == "b":
+        off.data = np.ones_like(off.data)
+        self_w = (self_w != 0).astype(float)
+    if star:
+        self_w = np.where(self_w == 0, 1.0, self_w)
+    else:
+        self_w = np.zeros_like(self_w)
+    if transform == "r":
+        total = np.asarray(off.sum(axis=1)).ravel() + self_w
+        total = np.where(total > 0, total, 1.0)  # an empty row (island, Gi) stays empty
+        off = off.multiply(1.0 / total[:, None]).tocsr()
+        self_w = self_w / total
+    n = x.size
+    card = np.diff(off.indptr)
+    w_i = np.asarray(off.sum(axis=1)).ravel() + self_w
+    s1_i = np.asarray(off.multiply(off).sum(axis=1)).ravel() + self_w**2
+    t_i = off @ x + self_w * x
+    if star:
+        big_n = float(n)
+        denom = np.full(n, x.sum())
+        xbar = np.full(n, x.mean())
+        var_x = np.full(n, np.mean(x * x) - x.mean() ** 2)
+    else:
+        big_n = float(n - 1)
+        denom = x.sum() - x
+        xbar = denom / big_n
+        var_x = (np.sum(x * x) - x * x) / big_n - xbar**2
+    stat = t_i / denom
+    expected = w_i / big_n
+    spread = (big_n * s1_i - w_i**2) / (big_n - 1)
+    variance = spread * var_x / (big_n * xbar) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        zs = (t_i - xbar * w_i) / np.sqrt(var_x * spread)
+    zs[card == 0] = np.nan  # islands: no neighbours, no test
+    from scipy import stats
+
+    pvals = 2.0 * stats.norm.sf(np.abs(zs))
+    psim = None
+    if permutations:
+
+        def simulate(sites: np.ndarray, lags: np.ndarray) -> np.ndarray:
+            own = (self_w[sites] * x[sites])[:, None]
+            return (lags + own) / denom[sites][:, None]
+
+        psim = _conditional_pvalues(x, off, stat, simulate, permutations, resolve_rng(rng))
+    test = pvals if inference == "analytic" else psim
+    q = _bh_adjust(test) if fdr else None
+    significant = np.nan_to_num(q if fdr else test, nan=1.0) <= significance
+    spot = np.where(
+        significant & (zs > 0),
+        "Hot spot",
+        np.where(significant & (zs < 0), "Cold spot", NOT_SIGNIFICANT),
+    )
+    ids, index = p.ids, p.index
+    method = (
+        f"Getis-Ord {'Gi*' if star else 'Gi'} with {transform}-transformed weights; z under "
+        "total randomisation (Ord & Getis 1995, general weights), two-sided normal pvalue; "
+        "pvalue_sim: folded one-sided pseudo p from conditional randomisation; spots on "
+        f"{'pvalue' if inference == 'analytic' else 'pvalue_sim'}"
+        + (" after Benjamini-Hochberg" if fdr else "")
+    )
+    return GetisOrdResult(
+        statistic=_series(stat, ids, index, "statistic"),
+        expected=_series(expected, ids, index, "expected"),
+        variance=_series(variance, ids, index, "variance"),
+        z=_series(zs, ids, index, "z"),
+        pvalue=_series(pvals, ids, index, "pvalue"),
+        pvalue_sim=None if psim is None else _series(psim, ids, index, "pvalue_sim"),
+        pvalue_fdr=None if q is None else _series(q, ids, index, "pvalue_fdr"),
+        spot=_series(spot, ids, index, "spot", dtype="string"),
+        star=bool(star),
+        transform=transform,
+        inference=inference,
+        significance=significance,
+        permutations=permutations,
+        n=n,
+        omitted=p.omitted,
+        islands=p.islands,
+        method=method,
+    )

@@ -1,0 +1,493 @@
+"""Tests for geohra.spatial: weights, Moran's I, Geary's C, local Moran, Getis-Ord.
+
+References: esda/libpysal on the same data and weights (statistics and analytic
+moments exactly), exact enumeration of every permutation on tiny examples (moments
+and permutation p-values), and the textbook Benjamini-Hochberg rule written here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+
+import esda
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from libpysal.graph import Graph
+from shapely.geometry import box
+
+import geohra
+from geohra.spatial import (
+    IslandWarning,
+    geary,
+    getis_ord,
+    local_moran,
+    moran,
+    spatial_weights,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+# ----------------------------------------------------------------------------- data
+
+
+@pytest.fixture(scope="module")
+def provinces() -> gpd.GeoDataFrame:
+    g = geohra.load_boundaries("china-provinces")
+    rng = np.random.default_rng(0)
+    g["v"] = rng.lognormal(size=len(g)) + np.arange(len(g)) / 10
+    g["weak"] = rng.normal(size=len(g)) + np.arange(len(g)) / 40
+    return g
+
+
+@pytest.fixture(scope="module")
+def w_provinces(provinces) -> Graph:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IslandWarning)
+        return spatial_weights(provinces)
+
+
+def lattice(rows: int, cols: int, seed: int = 1, crs: str = "EPSG:3857") -> gpd.GeoDataFrame:
+    """A grid of 1 km squares with a smooth trend plus noise, ids 'c00', 'c01', ..."""
+    rng = np.random.default_rng(seed)
+    geoms, ids, vals = [], [], []
+    for r in range(rows):
+        for c in range(cols):
+            geoms.append(box(c * 1000, r * 1000, (c + 1) * 1000, (r + 1) * 1000))
+            ids.append(f"c{r}{c}" if rows < 10 and cols < 10 else f"c{r}_{c}")
+            vals.append(r + c + rng.normal(scale=1.5))
+    return gpd.GeoDataFrame({"v": vals}, geometry=geoms, index=pd.Index(ids, name="id"), crs=crs)
+
+
+# ----------------------------------------------------------------------------- weights
+
+
+def test_contiguity_attaches_hainan_to_guangdong_with_warning(provinces):
+    with pytest.warns(IslandWarning, match=r"Hainan \(460000\) -> Guangdong \(440000\)"):
+        w = spatial_weights(provinces)
+    assert list(w.unique_ids) == list(provinces.index)
+    assert len(w.isolates) == 0
+    adj = w.transform("B").adjacency
+    assert adj.loc[("460000", "440000")] == 1 and adj.loc[("440000", "460000")] == 1
+    np.testing.assert_allclose(np.asarray(w.sparse.sum(axis=1)).ravel(), 1.0)
+    # known neighbours share borders (queen)
+    assert ("110000", "130000") in adj.index and ("140000", "610000") in adj.index
+
+
+def test_islands_keep_warns_how_statistics_treat_it(provinces):
+    with pytest.warns(IslandWarning, match=r"Hainan \(460000\).*spatial lag there is 0"):
+        w = spatial_weights(provinces, islands="keep")
+    assert list(w.isolates) == ["460000"]
+
+
+def test_rook_queen_knn_distance_on_a_lattice():
+    g = lattice(4, 5)
+    queen = spatial_weights(g, "queen", transform="b")
+    rook = spatial_weights(g, "rook", transform="b")
+    assert queen.cardinalities["c11"] == 8 and rook.cardinalities["c11"] == 4
+    assert queen.cardinalities["c00"] == 3 and rook.cardinalities["c00"] == 2
+    knn = spatial_weights(g, "knn", k=3)
+    assert (knn.cardinalities == 3).all()
+    dist = spatial_weights(g, "distance", threshold=1000.0, transform="b")
+    pd.testing.assert_series_equal(dist.cardinalities, rook.cardinalities)
+
+
+def test_weights_bad_options():
+    g = lattice(3, 3)
+    with pytest.raises(TypeError, match="k= is only for kind='knn'"):
+        spatial_weights(g, "queen", k=3)
+    with pytest.raises(TypeError, match="threshold= is only for kind='distance'"):
+        spatial_weights(g, "knn", k=2, threshold=5.0)
+    with pytest.raises(ValueError, match="needs k="):
+        spatial_weights(g, "knn")
+    with pytest.raises(ValueError, match="needs threshold="):
+        spatial_weights(g, "distance")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        spatial_weights(g, "bishop")
+    with pytest.raises(ValueError, match="transform must be one of"):
+        spatial_weights(g, transform="x")
+    with pytest.raises(TypeError):
+        spatial_weights(g, "queen", bandwidth=3)
+    with pytest.raises(ValueError, match="set_crs"):
+        spatial_weights(g.set_crs(None, allow_override=True))
+    with pytest.raises(ValueError, match="repeats unit ids"):
+        spatial_weights(pd.concat([g, g]))
+    with pytest.raises(TypeError, match="GeoDataFrame"):
+        spatial_weights(pd.DataFrame(g))
+
+
+# ----------------------------------------------------------------------------- global vs esda
+
+
+def test_moran_matches_esda_exactly(provinces, w_provinces):
+    res = moran(provinces, "v", weights=w_provinces, permutations=0)
+    ref = esda.Moran(provinces["v"].to_numpy(), w_provinces, transformation="r", permutations=0)
+    assert res.statistic == pytest.approx(ref.I, rel=1e-12)
+    assert res.expected == pytest.approx(ref.EI, rel=1e-12)
+    assert res.variance == pytest.approx(ref.VI_rand, rel=1e-10)
+    assert res.variance_norm == pytest.approx(ref.VI_norm, rel=1e-10)
+    assert res.z == pytest.approx(ref.z_rand, rel=1e-10)
+    assert res.z_norm == pytest.approx(ref.z_norm, rel=1e-10)
+    assert res.pvalue == pytest.approx(ref.p_rand, rel=1e-8)  # both two-sided
+    assert res.pvalue_norm == pytest.approx(ref.p_norm, rel=1e-8)
+    assert res.pvalue_sim is None and res.n == 31
+
+
+def test_moran_and_geary_binary_weights_match_esda():
+    g = lattice(5, 6)
+    wb = spatial_weights(g, "rook", transform="b")
+    m = moran(g, "v", weights=wb, permutations=0)
+    ref = esda.Moran(g["v"].to_numpy(), wb, transformation="b", permutations=0)
+    assert m.statistic == pytest.approx(ref.I, rel=1e-12)
+    assert m.variance == pytest.approx(ref.VI_rand, rel=1e-10)
+    c = geary(g, "v", weights=wb, permutations=0)
+    refc = esda.Geary(g["v"].to_numpy(), wb, transformation="b", permutations=0)
+    assert c.statistic == pytest.approx(refc.C, rel=1e-12)
+    assert c.variance == pytest.approx(refc.VC_rand, rel=1e-10)
+
+
+def test_geary_matches_esda_exactly(provinces, w_provinces):
+    res = geary(provinces, "v", weights=w_provinces, permutations=0)
+    ref = esda.Geary(provinces["v"].to_numpy(), w_provinces, transformation="r", permutations=0)
+    assert res.statistic == pytest.approx(ref.C, rel=1e-12)
+    assert res.expected == 1.0
+    assert res.variance == pytest.approx(ref.VC_rand, rel=1e-10)
+    assert res.variance_norm == pytest.approx(ref.VC_norm, rel=1e-10)
+    assert res.z == pytest.approx(ref.z_rand, rel=1e-10)
+    # esda's Geary p-values are one-sided; ours are two-sided
+    assert res.pvalue == pytest.approx(2 * ref.p_rand, rel=1e-8)
+    assert res.pvalue_norm == pytest.approx(2 * ref.p_norm, rel=1e-8)
+
+
+def test_permutation_pvalue_close_to_esda(provinces, w_provinces):
+    y = provinces["weak"]
+    ours = moran(provinces, "weak", weights=w_provinces, permutations=9999, rng=5)
+    np.random.seed(12345)  # esda.Moran draws from numpy's global state
+    ref = esda.Moran(y.to_numpy(), w_provinces, transformation="r", permutations=9999)
+    p = ref.p_sim
+    assert 0.005 < p < 0.5  # a case where the comparison means something
+    assert abs(ours.pvalue_sim - p) < 5 * math.sqrt(2 * p * (1 - p) / 9999) + 1e-3
+    assert ours.expected_sim == pytest.approx(ref.EI_sim, abs=0.01)
+
+
+# ----------------------------------------------------------------------------- exact enumeration
+
+
+def _tiny():
+    g = lattice(2, 4, seed=7)  # 8 units
+    g = g.iloc[:7]  # 7 units: 5,040 permutations
+    return g, spatial_weights(g, "queen")
+
+
+def test_analytic_moments_equal_exact_permutation_moments():
+    g, w = _tiny()
+    y = g["v"].to_numpy()
+    W = w.sparse.toarray()
+    n = y.size
+    s0 = W.sum()
+    i_all, c_all = [], []
+    for perm in itertools.permutations(range(n)):
+        z = y[list(perm)] - y.mean()
+        i_all.append(n / s0 * (z @ W @ z) / (z @ z))
+        diff2 = (z[:, None] - z[None, :]) ** 2
+        c_all.append((n - 1) * (W * diff2).sum() / (2 * s0 * (z @ z)))
+    i_all, c_all = np.array(i_all), np.array(c_all)
+    m = moran(g, "v", weights=w, permutations=0)
+    c = geary(g, "v", weights=w, permutations=0)
+    assert m.expected == pytest.approx(i_all.mean(), rel=1e-10)
+    assert m.variance == pytest.approx(i_all.var(), rel=1e-9)
+    assert c.expected == pytest.approx(c_all.mean(), rel=1e-10)
+    assert c.variance == pytest.approx(c_all.var(), rel=1e-9)
+    # permutation p-value against the exact permutation distribution
+    ours = moran(g, "v", weights=w, permutations=20000, rng=3)
+    exact = _exact_folded(i_all, m.statistic)
+    assert abs(ours.pvalue_sim - exact) < 5 * math.sqrt(exact * (1 - exact) / 20000) + 2e-4
+
+
+def _exact_folded(sims: np.ndarray, obs: float) -> float:
+    # draws reproducing the observed neighbourhood tie with it: extreme on both sides
+    return float(min((sims >= obs - 1e-12).mean(), (sims <= obs + 1e-12).mean()))
+
+
+def test_local_pvalues_against_exact_conditional_enumeration():
+    """Conditional randomisation p-values vs. the exact conditional distribution
+    (every ordered draw of the neighbours' values from the other units)."""
+    g, w = _tiny()
+    g = g.assign(v=g["v"] - g["v"].min() + 1.0)
+    P = 20000
+    lisa = local_moran(g, "v", weights=w, permutations=P, rng=11)
+    gstar = getis_ord(g, "v", weights=w, permutations=P, rng=12)
+    x = g["v"].to_numpy()
+    z = (x - x.mean()) / x.std()
+    n = len(g)
+    W = w.sparse.toarray()
+    Wb = (W > 0).astype(float)
+    for i, unit in enumerate(g.index):
+        nbrs = np.flatnonzero(W[i])
+        others = [j for j in range(n) if j != i]
+        draws = np.array(list(itertools.permutations(others, len(nbrs))))
+        moran_sims = (n - 1) * z[i] * (z[draws] @ W[i, nbrs]) / (z @ z)
+        g_sims = (x[draws] @ Wb[i, nbrs] + x[i]) / x.sum()
+        for res, sims, pv in ((lisa, moran_sims, lisa.pvalue), (gstar, g_sims, gstar.pvalue_sim)):
+            exact = _exact_folded(sims, res.statistic[unit])
+            tol = 5 * math.sqrt(max(exact * (1 - exact), 1e-4) / P) + 2e-4
+            assert abs(pv[unit] - exact) < tol, (unit, pv[unit], exact)
+
+
+def test_getis_ord_moments_equal_exact_permutation_moments():
+    g, _ = _tiny()
+    g = g.assign(v=g["v"] - g["v"].min() + 1.0)
+    w = spatial_weights(g, "queen", transform="o")
+    x = g["v"].to_numpy()
+    n = x.size
+    for transform in ("b", "r"):
+        res = getis_ord(g, "v", weights=w, transform=transform, permutations=0)
+        W = w.transform("B").sparse.toarray() + np.eye(n)
+        if transform == "r":
+            W = W / W.sum(axis=1, keepdims=True)
+        sims = np.array([W @ x[list(p)] / x.sum() for p in itertools.permutations(range(n))])
+        np.testing.assert_allclose(res.expected.to_numpy(), sims.mean(axis=0), rtol=1e-10)
+        np.testing.assert_allclose(res.variance.to_numpy(), sims.var(axis=0), rtol=1e-9)
+        np.testing.assert_allclose(res.statistic.to_numpy(), W @ x / x.sum(), rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------- alignment, rng
+
+
+def test_results_align_on_ids_not_positions(provinces, w_provinces):
+    shuffled = provinces.sample(frac=1.0, random_state=3)
+    a = moran(provinces, "v", weights=w_provinces, rng=1)
+    b = moran(shuffled, "v", weights=w_provinces, rng=1)
+    assert a.statistic == pytest.approx(b.statistic, rel=1e-12)
+    assert a.pvalue_sim == b.pvalue_sim
+    la = local_moran(provinces, "v", weights=w_provinces, rng=2)
+    lb = local_moran(shuffled, "v", weights=w_provinces, rng=2)
+    assert list(lb.to_frame().index) == list(shuffled.index)
+    pd.testing.assert_frame_equal(la.to_frame(), lb.to_frame().loc[provinces.index])
+    s = moran(provinces["v"], weights=w_provinces, rng=1)  # a Series works too
+    assert s.statistic == a.statistic and s.pvalue_sim == a.pvalue_sim
+
+
+def test_old_style_w_and_id_mismatch(provinces, w_provinces):
+    w_old = w_provinces.to_W()
+    assert moran(provinces, "v", weights=w_old, permutations=0).statistic == pytest.approx(
+        moran(provinces, "v", weights=w_provinces, permutations=0).statistic, rel=1e-12
+    )
+    with pytest.raises(ValueError, match=r"not in the weights \['999999'\]"):
+        moran(
+            pd.concat([provinces, provinces.iloc[:1].set_axis(["999999"])]),
+            "v",
+            weights=w_provinces,
+        )
+    with pytest.raises(ValueError, match=r"not in the data \['110000'\]"):
+        moran(provinces.drop(index="110000"), "v", weights=w_provinces)
+    with pytest.raises(TypeError, match="Graph or libpysal.weights.W"):
+        moran(provinces, "v", weights=np.eye(31))
+
+
+def test_rng_reproducible_and_not_global(provinces, w_provinces):
+    np.random.seed(0)
+    a = local_moran(provinces, "v", weights=w_provinces, rng=7)
+    np.random.seed(1)
+    b = local_moran(provinces, "v", weights=w_provinces, rng=np.random.default_rng(7))
+    pd.testing.assert_series_equal(a.pvalue, b.pvalue)
+    m1 = moran(provinces, "v", weights=w_provinces, rng=4)
+    m2 = moran(provinces, "v", weights=w_provinces, rng=4)
+    np.testing.assert_array_equal(m1.simulations, m2.simulations)
+
+
+def test_default_weights_are_queen_with_nearest_islands(provinces, w_provinces):
+    with pytest.warns(IslandWarning, match="Hainan"):
+        res = moran(provinces, "v", permutations=0)
+    assert res.statistic == moran(provinces, "v", weights=w_provinces, permutations=0).statistic
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_error_paths(provinces, w_provinces):
+    g = provinces.copy()
+    g.loc["110000", "v"] = np.nan
+    with pytest.raises(ValueError, match="missing value"):
+        moran(g, "v", weights=w_provinces)
+    with pytest.raises(ValueError, match="constant variable"):
+        moran(provinces.assign(c=3.0), "c", weights=w_provinces)
+    with pytest.raises(ValueError, match="expected numbers"):
+        moran(provinces, "name_en", weights=w_provinces)
+    with pytest.raises(ValueError, match="at least 3 units"):
+        moran(provinces.iloc[:1], "v", weights=w_provinces.subgraph(["110000"]))
+    with pytest.raises(ValueError, match="negative values"):
+        getis_ord(provinces.assign(s=provinces["v"] - 3), "s", weights=w_provinces)
+    with pytest.raises(ValueError, match="permutations must be at least 1"):
+        local_moran(provinces, "v", weights=w_provinces, permutations=0)
+    with pytest.raises(ValueError, match="significance"):
+        local_moran(provinces, "v", weights=w_provinces, significance=5)
+
+
+def test_nan_omit_drops_units_and_restandardises():
+    g = lattice(4, 5)
+    w = spatial_weights(g, "queen")
+    g2 = g.copy()
+    g2.loc["c12", "v"] = np.nan
+    res = moran(g2, "v", weights=w, permutations=0, nan_policy="omit")
+    assert res.omitted == ("c12",) and res.n == 19
+    sub = w.subgraph([u for u in g.index if u != "c12"]).transform("R")
+    y = g2["v"].drop("c12").reindex(sub.unique_ids).to_numpy()
+    ref = esda.Moran(y, sub, transformation="r", permutations=0)
+    assert res.statistic == pytest.approx(ref.I, rel=1e-12)
+    lm = local_moran(g2, "v", weights=w, nan_policy="omit", rng=0)
+    frame = lm.to_frame()
+    assert frame.index.equals(g2.index)
+    assert frame.loc["c12"].drop("cluster").isna().all() and pd.isna(frame.loc["c12", "cluster"])
+
+
+# ----------------------------------------------------------------------------- local Moran
+
+
+def test_local_moran_matches_esda(provinces, w_provinces):
+    # permutations=0: esda's conditional randomisation compiles numba code (~30 s);
+    # our p-values are checked against exact enumeration above instead.
+    res = local_moran(provinces, "v", weights=w_provinces, permutations=999, rng=1)
+    ref = esda.Moran_Local(
+        provinces["v"].to_numpy(), w_provinces, transformation="r", permutations=0
+    )
+    np.testing.assert_allclose(res.statistic.to_numpy(), ref.Is, rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(res.quadrant.to_numpy(dtype=int), ref.q)
+    np.testing.assert_allclose(res.z.to_numpy(), ref.z, rtol=1e-12)
+    lag = w_provinces.sparse @ ref.z
+    np.testing.assert_allclose(res.lag.to_numpy(), lag, rtol=1e-12, atol=1e-14)
+
+
+def test_local_moran_frame_and_labels(provinces, w_provinces):
+    res = local_moran(provinces, "v", weights=w_provinces, rng=1, significance=0.1)
+    frame = res.to_frame()
+    assert list(frame.columns) == ["statistic", "pvalue", "quadrant", "cluster", "z", "lag"]
+    assert frame.index.equals(provinces.index)
+    names = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
+    for _, row in frame.iterrows():
+        expected = names[row["quadrant"]] if row["pvalue"] <= 0.1 else "Not significant"
+        assert row["cluster"] == expected
+        assert (row["z"] > 0) == (row["quadrant"] in (1, 4))
+        assert (row["lag"] > 0) == (row["quadrant"] in (1, 2))
+    summ = res.summary()
+    assert (
+        len(summ) == 1
+        and summ[["High-High", "Low-High", "Low-Low", "High-Low", "Not significant"]]
+        .sum(axis=1)
+        .iloc[0]
+        == 31
+    )
+    assert "conditional randomisation" in summ["method"].iloc[0]
+
+
+def test_islands_kept_get_no_test(provinces):
+    with pytest.warns(IslandWarning):
+        w = spatial_weights(provinces, islands="keep")
+    res = local_moran(provinces, "v", weights=w, rng=0)
+    assert np.isnan(res.pvalue["460000"]) and res.cluster["460000"] == "Not significant"
+    assert res.lag["460000"] == 0.0
+    assert res.islands == ("460000",)
+    assert moran(provinces, "v", weights=w, permutations=0).islands == ("460000",)
+
+
+def test_fdr_is_benjamini_hochberg():
+    g = lattice(8, 8, seed=4)
+    w = spatial_weights(g, "queen")
+    res = local_moran(g, "v", weights=w, permutations=999, fdr=True, significance=0.1, rng=2)
+    p = res.pvalue.to_numpy()
+    m = p.size
+    ranked = np.sort(p)
+    passing = np.flatnonzero(ranked <= np.arange(1, m + 1) * 0.1 / m)
+    cutoff = ranked[passing.max()] if passing.size else -1.0
+    significant = p <= cutoff
+    assert significant.any()  # the example has real clusters
+    assert np.array_equal(significant, (res.cluster != "Not significant").to_numpy())
+    assert np.all(res.pvalue_fdr.to_numpy() >= p - 1e-15)
+    assert "pvalue_fdr" in res.to_frame().columns
+    # esda's fdr cut-off agrees where no p-value sits exactly on it
+    cut = esda.fdr(p, 0.1)
+    if not np.any(np.isclose(p, cut)):
+        assert np.array_equal(significant, p < cut)
+
+
+# ----------------------------------------------------------------------------- Getis-Ord
+
+
+@pytest.mark.parametrize("star", [True, False])
+def test_getis_ord_matches_esda_binary(provinces, star):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IslandWarning)
+        wb = spatial_weights(provinces, transform="b")
+    res = getis_ord(provinces, "v", weights=wb, star=star, rng=1)
+    ref = esda.G_Local(provinces["v"].to_numpy(), wb, transform="B", star=star, permutations=0)
+    np.testing.assert_allclose(res.statistic.to_numpy(), ref.Gs, rtol=1e-12)
+    np.testing.assert_allclose(res.z.to_numpy(), ref.Zs, rtol=1e-10)
+    np.testing.assert_allclose(res.expected.to_numpy(), ref.EGs, rtol=1e-12)
+    np.testing.assert_allclose(res.pvalue.to_numpy(), 2 * ref.p_norm, rtol=1e-8)
+    frame = res.to_frame()
+    assert frame.index.equals(provinces.index)
+    hot = (frame["pvalue"] <= 0.05) & (frame["z"] > 0)
+    cold = (frame["pvalue"] <= 0.05) & (frame["z"] < 0)
+    assert (frame.loc[hot, "spot"] == "Hot spot").all()
+    assert (frame.loc[cold, "spot"] == "Cold spot").all()
+    assert (frame.loc[~hot & ~cold, "spot"] == "Not significant").all()
+
+
+# ----------------------------------------------------------------------------- panels
+
+
+@pytest.fixture(scope="module")
+def long_panel(provinces):
+    a = provinces[["v", "geometry"]].assign(year=2010)
+    b = provinces[["v", "geometry"]].assign(year=2020, v=provinces["v"][::-1].to_numpy())
+    long = pd.concat([a, b]).rename_axis("adcode").reset_index()
+    return gpd.GeoDataFrame(long, geometry="geometry", crs=provinces.crs)
+
+
+def test_time_gives_one_row_per_year(long_panel, provinces, w_provinces):
+    res = moran(long_panel, "v", time="year", weights=w_provinces, rng=0, permutations=99)
+    summ = res.summary()
+    assert list(summ.index) == [2010, 2020]
+    one = moran(
+        provinces.assign(v=long_panel["v"].iloc[31:].to_numpy()),
+        "v",
+        weights=w_provinces,
+        permutations=0,
+    )
+    assert summ.loc[2020, "statistic"] == pytest.approx(one.statistic, rel=1e-12)
+    lisa = local_moran(long_panel, "v", time="year", weights=w_provinces, rng=0)
+    frame = lisa.to_frame()
+    assert sorted(frame.index) == list(long_panel.index)  # like the panel's rows
+    assert (frame.loc[long_panel.index, "year"] == long_panel["year"]).all()
+    with pytest.warns(IslandWarning):
+        built = moran(long_panel, "v", time="year", permutations=0)
+    assert built.summary().loc[2010, "statistic"] == pytest.approx(
+        moran(provinces, "v", weights=w_provinces, permutations=0).statistic, rel=1e-12
+    )
+
+
+def test_per_year_helper_gives_one_row_per_year(long_panel):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IslandWarning)
+        out = geohra.per_year(geohra.moran, long_panel.drop(columns="adcode"), "v", permutations=0)
+    assert len(out) == 2 and list(out["year"]) == [2010, 2020]
+
+
+def test_local_statistics_do_not_import_esda():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, warnings, geohra\n"
+        "warnings.simplefilter('ignore')\n"
+        "g = geohra.load_boundaries('china-provinces')\n"
+        "g['v'] = range(31)\n"
+        "geohra.local_moran(g, 'v', rng=0); geohra.getis_ord(g, 'v', rng=0)\n"
+        "print('esda' in sys.modules, 'numba' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[0] == "False"
