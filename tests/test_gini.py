@@ -163,3 +163,97 @@ def test_is_a_float_with_summary_and_per_year():
     assert list(table["year"]) == [2012, 2013]
     assert table["gini"].iloc[0] == pytest.approx(brute_gini([1, 2, 3], [1, 2, 3]))
     assert table["gini"].iloc[1] == 0.0
+
+
+# --- common checks over the whole inequality family (one table, every statistic) -----
+
+
+def _family_data():
+    rng = np.random.default_rng(99)
+    idx = pd.Index([f"{110000 + 10000 * i}" for i in range(12)], name="adcode")
+    return pd.DataFrame(
+        {
+            "rate": rng.gamma(2.0, 3.0, 12),
+            "beds": rng.gamma(2.0, 300.0, 12),
+            "pop": rng.integers(100, 5000, 12).astype(float),
+            "area": rng.gamma(2.0, 10.0, 12),
+            "region": np.repeat(["east", "centre", "west"], 4),
+        },
+        index=idx,
+    )
+
+
+def _line_graph(index):
+    from libpysal.graph import Graph
+
+    ids = list(index)
+    return Graph.from_arrays(ids[:-1] + ids[1:], ids[1:] + ids[:-1], np.ones(2 * len(ids) - 2))
+
+
+FAMILY = {
+    "gini": lambda df: geohra.gini(df, "rate", weights="pop"),
+    "theil": lambda df: geohra.theil(df, "beds", population="pop", by="region"),
+    "dagum_gini": lambda df: geohra.dagum_gini(df, "rate", by="region"),
+    "spatial_gini": lambda df: geohra.spatial_gini(
+        df, "rate", weights=_line_graph(_family_data().index), permutations=49, rng=1
+    ),
+    "agglomeration": lambda df: geohra.agglomeration(df, "beds", population="pop", area="area"),
+    "bootstrap_ci": lambda df: geohra.bootstrap_ci(
+        "theil", df, "beds", population="pop", by="region", n_resamples=30, rng=1
+    ),
+}
+
+
+def _scalar(res):
+    return res.summary().select_dtypes("number").to_numpy(dtype=float)
+
+
+@pytest.mark.parametrize("name", sorted(FAMILY))
+def test_family_common_checks(name):
+    call = FAMILY[name]
+    df = _family_data()
+    before = df.copy(deep=True)
+    res = call(df)
+    pd.testing.assert_frame_equal(df, before)  # inputs are never mutated
+    # rows in another order: same numbers (aligned on labels, not positions)
+    again = call(df.iloc[::-1])
+    np.testing.assert_allclose(_scalar(again), _scalar(res), rtol=1e-10)
+    # a one-row-per-result (or per-component) summary that per_year can stack
+    assert isinstance(res.summary(), pd.DataFrame) and len(res.summary()) >= 1
+    tab = res.to_frame()
+    assert isinstance(tab, pd.DataFrame)
+    if name != "bootstrap_ci":  # per-unit tables are indexed like the input
+        assert set(tab.index) == set(df.index) and tab.index.name == "adcode"
+    # NaN raises by default (omit: see the per-statistic tests and the test below)
+    holed = df.copy()
+    holed.loc["120000", "rate"] = np.nan
+    holed.loc["120000", "beds"] = np.nan
+    with pytest.raises(ValueError, match="missing value"):
+        call(holed)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d, **k: geohra.gini(d["rate"], weights=d["pop"], **k),
+        lambda d, **k: geohra.theil(d["beds"], population=d["pop"], by=d["region"], **k),
+        lambda d, **k: geohra.dagum_gini(d["rate"], by=d["region"], **k),
+        lambda d, **k: geohra.agglomeration(d, d["beds"], population=d["pop"], area=d["area"], **k),
+    ],
+)
+def test_family_series_equals_array_and_omit(call):
+    df = _family_data()
+    as_series = call(df)
+    as_array = call(df.reset_index(drop=True).assign(**{c: df[c].to_numpy() for c in df.columns}))
+    np.testing.assert_allclose(_scalar(as_array), _scalar(as_series), rtol=1e-12)
+    holed = df.copy()
+    holed.loc["130000", ["rate", "beds"]] = np.nan
+    res = call(holed, nan_policy="omit")
+    assert res.omitted == ("130000",)
+
+
+def test_family_same_rng_same_answer():
+    df = _family_data()
+    for name in ("spatial_gini", "bootstrap_ci"):
+        a, b = FAMILY[name](df), FAMILY[name](df)
+        pd.testing.assert_frame_equal(a.summary(), b.summary())

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import resolve_rng
+from geohra._common import align, resolve_rng
 from geohra.inequality._prep import group_codes, resolve
 from geohra.inequality.dagum import dagum_core, dagum_gini
 from geohra.inequality.gini import gini, gini_core
@@ -244,7 +244,7 @@ def bootstrap_ci(
             labels={"group": by},
             nan_policy=nan_policy,
         )
-        f = inp.frame
+        f = _canonical(inp.frame)
         call = {k: v for k, v in opts.items() if k != weight_key}
         if "w" in f:
             call[weight_key] = f["w"]
@@ -272,11 +272,15 @@ def bootstrap_ci(
         omitted = inp.omitted
     else:
         frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame({"value": pd.Series(data)})
+        if isinstance(by, (pd.Series, np.ndarray, list)):  # keep labels with their rows
+            frame = frame.assign(**{"__stratum__": resolve_by(frame, by)})
+            by = "__stratum__"
+        frame = _canonical(frame)
         col = column if isinstance(data, pd.DataFrame) else "value"
         if by is not None:
-            groups = (
-                frame[by] if isinstance(by, str) else pd.Series(np.asarray(by), index=frame.index)
-            )
+            if by not in frame.columns:
+                raise KeyError(f"bootstrap_ci: by column {by!r} is not in the data.")
+            groups = frame[by]
             codes, uniques = group_codes(groups, func="bootstrap_ci", min_groups=1)
             strata = [np.flatnonzero(codes == g) for g in range(len(uniques))]
         else:
@@ -312,6 +316,25 @@ def bootstrap_ci(
         omitted=omitted,
         distribution=dist,
     )
+
+
+def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by label (when labels sort), so a seed draws the same units whatever
+    the row order of the data."""
+    try:
+        return frame.sort_index(kind="stable")
+    except TypeError:  # unorderable labels: keep the given order
+        return frame
+
+
+def resolve_by(frame: pd.DataFrame, by: Any) -> pd.Series:
+    if isinstance(by, pd.Series):
+        align({"data": frame.iloc[:, 0], "by": by})
+        return by.reindex(frame.index)
+    arr = np.asarray(by)
+    if arr.shape != (len(frame),):
+        raise ValueError(f"bootstrap_ci: by has shape {arr.shape}; expected {len(frame)} labels.")
+    return pd.Series(arr, index=frame.index)
 
 
 def _components_of_builtin(name: str, res: Any) -> dict[str, float]:

@@ -90,6 +90,12 @@ def _links(
     return pos_i[inside].astype(np.intp), pos_j[inside].astype(np.intp)
 
 
+def _id_order(weights: Any) -> list:
+    """The weights' own unit order (Graph.unique_ids or W.id_order)."""
+    ids = getattr(weights, "unique_ids", None)
+    return list(ids if ids is not None else weights.id_order)
+
+
 def _neighbour_sums(x: np.ndarray, li: np.ndarray, lj: np.ndarray, perms: np.ndarray) -> np.ndarray:
     """Σ over links of |x[perm[i]] − x[perm[j]]| for each row ``perm`` of ``perms`` (k×n)."""
     out = np.empty(perms.shape[0])
@@ -263,13 +269,19 @@ def spatial_gini(
         what="values",
         why="the Gini compares shares of a total",
     )
-    x = frame["value"].to_numpy(np.float64)
-    n = x.size
-    if not x.sum() > 0:
+    n = len(frame)
+    if not frame["value"].sum() > 0:
         raise ValueError("spatial_gini: all values are zero; the Gini is 0/0 and undefined.")
     li, lj = _links(weights, frame.index, inp.omitted, "spatial_gini")
     if li.size == 0:
         raise ValueError("spatial_gini: the weights have no neighbour links among these units.")
+    # work in the weights' unit order, so a seed gives the same permutations (and p-value)
+    # whatever the row order of the data
+    present = frame.index.get_indexer(pd.Index([i for i in _id_order(weights) if i in frame.index]))
+    inverse = np.empty(n, dtype=np.intp)
+    inverse[present] = np.arange(n)
+    x = frame["value"].to_numpy(np.float64)[present]
+    li, lj = inverse[li], inverse[lj]
     # symmetric links (contiguity): gather each unordered pair once and double it
     code = li.astype(np.int64) * n + lj
     rev = np.sort(lj.astype(np.int64) * n + li)
@@ -308,8 +320,8 @@ def spatial_gini(
     local = np.bincount(li, weights=np.abs(x[li] - x[lj]), minlength=n)
     units = pd.DataFrame(
         {"value": x, "n_neighbours": np.bincount(li, minlength=n), "neighbour_abs_diff": local},
-        index=frame.index,
-    )
+        index=frame.index[present],
+    ).reindex(frame.index)
     return SpatialGiniResult(
         total=g,
         neighbours=wg / den,
