@@ -3,6 +3,7 @@ with recomputing the public functions on the same resamples, coverage sanity, er
 
 from __future__ import annotations
 
+import functools
 import time
 
 import numpy as np
@@ -160,9 +161,7 @@ def test_per_year_bootstrap(counties):
         [counties.assign(year=2016), counties.assign(year=2017, rate=counties["rate"] * 2)]
     )
 
-    def dagum_ci(frame, column, **kw):
-        return bootstrap_ci("dagum_gini", frame, column, **kw)
-
+    dagum_ci = functools.partial(bootstrap_ci, "dagum_gini")
     table = geohra.per_year(
         dagum_ci, panel, "rate", by="region", n_resamples=20, rng=0, time="year"
     )

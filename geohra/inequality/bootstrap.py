@@ -204,10 +204,18 @@ def bootstrap_ci(
     rng
         ``None``, an int seed or a ``numpy.random.Generator`` (same seed → same intervals).
     nan_policy
-        ``"raise"`` or ``"omit"``, applied once to the data before resampling.
+        ``"raise"`` or ``"omit"``, applied once to the data before resampling (built-in
+        statistics; a custom function receives the rows as given and handles NaN itself).
     **kwargs
         Options of the statistic: ``weights`` for gini; ``population``, ``index``, ``base``
         for theil. Unknown options raise ``TypeError``.
+
+    Notes
+    -----
+    Rows are put in label order before drawing, so the same seed gives the same intervals
+    whatever the row order. For a panel, bind the statistic first:
+    ``geohra.per_year(functools.partial(bootstrap_ci, "theil"), panel, "beds",
+    population="pop", by="region", rng=0)`` gives one row per year and component.
 
     Returns
     -------
