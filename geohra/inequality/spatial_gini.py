@@ -146,7 +146,7 @@ def _inference(
         expected_non_neighbour_sum=e,
         std_non_neighbour_sum=sd,
         z=float(z),
-        pvalue_normal=float(1.0 - ndtr(z)),
+        pvalue_normal=float(ndtr(-z)),  # upper tail; 1 − ndtr(z) loses small p-values
         polarization_pvalue=(int((pol_sim >= polarization).sum()) + 1.0) / (permutations + 1.0),
         simulated=sim,
     )
