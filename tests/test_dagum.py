@@ -194,3 +194,14 @@ def test_summary_and_per_year():
     assert {"total", "within", "between_net", "transvariation", "variant"} <= set(table.columns)
     s = table.iloc[0]
     assert s["within_pct"] + s["between_net_pct"] + s["transvariation_pct"] == pytest.approx(100.0)
+
+
+def test_group_axis_named_after_the_grouping():
+    df = pd.DataFrame({"rate": [1.0, 2.0, 3.0, 5.0], "region": ["e", "e", "w", "w"]})
+    assert dagum_gini(df, "rate", by="region").within_groups.index.name == "region"
+    assert dagum_gini(df["rate"], by=df["region"]).group_table.index.name == "region"
+    assert (
+        dagum_gini(df["rate"].to_numpy(), by=df["region"].to_numpy()).within_groups.index.name
+        == "group"
+    )
+    assert geohra.theil(df["rate"], by=df["region"]).groups.index.name == "region"

@@ -87,3 +87,12 @@ def group_codes(
             "into within- and between-group parts needs at least two. Check the grouping column."
         )
     return codes.astype(np.intp), uniques
+
+
+def group_name(by: Any) -> str:
+    """Name for the group axis of result tables: the column name, the Series' name, or 'group'."""
+    if isinstance(by, str):
+        return by
+    if isinstance(by, pd.Series) and by.name is not None:
+        return str(by.name)
+    return "group"

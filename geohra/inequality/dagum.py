@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra.inequality._prep import check_nonnegative, group_codes, resolve
+from geohra.inequality._prep import check_nonnegative, group_codes, group_name, resolve
 from geohra.inequality.gini import gini_sorted
 
 __all__ = ["dagum_gini", "DagumResult", "positive_part_sums", "dagum_core"]
@@ -291,7 +291,7 @@ def dagum_gini(
         raise ValueError("dagum_gini: all values are zero; the Gini is 0/0 and undefined.")
     codes, uniques = group_codes(frame["group"], func="dagum_gini")
     r = dagum_core(y, codes, len(uniques))
-    name = by if isinstance(by, str) else "group"
+    name = group_name(by)
     return DagumResult(
         total=r["total"],
         within=r["within"],

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra.inequality._prep import check_nonnegative, group_codes, resolve
+from geohra.inequality._prep import check_nonnegative, group_codes, group_name, resolve
 
 __all__ = ["theil", "TheilResult"]
 
@@ -267,7 +267,7 @@ def theil(
             },
             index=uniques,
         )
-        groups.index.name = by if isinstance(by, str) else "group"
+        groups.index.name = group_name(by)
 
     name = "Theil T" if index == "T" else "mean log deviation (Theil L)"
     formula = "Σ s_i ln(s_i/q_i)" if index == "T" else "Σ q_i ln(q_i/s_i)"
