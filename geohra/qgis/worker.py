@@ -8,6 +8,7 @@ library) writes REQUEST.json::
     {"op": "moran",                      # one of OPS
      "index": [...], "index_name": "fid", # unit labels, unique, in feature order
      "columns": {"beds": [...], ...},     # attribute values, null for NULL
+     "numeric": ["beds", ...],            # the columns QGIS knows are numeric
      "geometry": ["<WKB hex>", ...] | null,
      "crs": "EPSG:4326" | "<WKT>" | null,
      "params": {...}}                      # the op's options
@@ -51,11 +52,13 @@ def build_frame(request: dict) -> pd.DataFrame:
             f"the unit ID field {index.name!r} has duplicate values {dup}; "
             "choose a field with one value per feature (or leave the ID field empty to use feature ids)."
         )
+    numeric = set(request.get("numeric", ()))
     data = {}
     for name, values in request.get("columns", {}).items():
-        # object dtype first so None stays missing; numeric fields become float64
+        # Fields QGIS declared numeric become float64 (None -> NaN); others (group labels,
+        # ids) keep their values as sent, so a group coded 1, 2, 3 is not relabelled 1.0 ...
         s = pd.Series(values, index=index, dtype=object, name=name)
-        if all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
+        if name in numeric:
             s = s.astype("float64")
         data[name] = s
     frame = pd.DataFrame(data, index=index)

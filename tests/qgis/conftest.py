@@ -87,6 +87,7 @@ def provinces(tmp_path_factory):
     gdf["u_beds"] = gdf["beds"] / gdf["beds"].max()
     gdf["u_staff"] = gdf["staff"] / gdf["staff"].max()
     gdf["country"] = "China"
+    gdf["region_code"] = gdf["region3"].map({"East": 1, "Central": 2, "West": 3}).astype("int64")
     path = tmp_path_factory.mktemp("data") / "provinces.geojson"
     gdf.rename_axis("adcode").reset_index().to_file(path, driver="GeoJSON")
     ref = gpd.read_file(path).set_index("adcode")

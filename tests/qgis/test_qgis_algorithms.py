@@ -113,6 +113,20 @@ def test_dagum_gini(layer, provinces, run_alg):
     assert len(rows["PAIRS"]) == 3  # East/Central/West
 
 
+def test_integer_group_codes_stay_labels(layer, provinces, run_alg):
+    """A group field holding codes 1/2/3 groups like the names do, and stays 1/2/3."""
+    rows, _ = run_alg(
+        "geohra:dagumgini",
+        {"INPUT": layer, "FIELD": "beds", "GROUP": "region_code"},
+        outputs=("OUTPUT", "GROUPS"),
+    )
+    ref = geohra.dagum_gini(provinces[1], "beds", by="region_code")
+    check_table(rows["OUTPUT"], ref.summary())
+    assert sorted(r["region_code"] for r in rows["GROUPS"]) == [1, 2, 3]
+    by_name = geohra.dagum_gini(provinces[1], "beds", by="region3")
+    assert math.isclose(rows["OUTPUT"][0]["between_net"], by_name.between_net, rel_tol=1e-12)
+
+
 SPATIAL = {"ID_FIELD": "adcode", "FIELD": "beds", "PERMUTATIONS": 99, "SEED": 20131}
 
 

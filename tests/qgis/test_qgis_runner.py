@@ -78,7 +78,7 @@ def test_cancel_kills_the_worker(tmp_path):
 def test_worker_round_trip_and_json_cells(tmp_path):
     req = {
         "op": "theil", "index": ["a", "b", "c", "d"], "index_name": "unit",
-        "columns": {"y": [1.0, 2.0, 3.0, 10.0], "g": ["x", "x", "z", "z"]},
+        "columns": {"y": [1.0, 2.0, 3.0, 10.0], "g": ["x", "x", "z", "z"]}, "numeric": ["y"],
         "geometry": None, "params": {"field": "y", "group": "g"},
     }
     resp = runner.run_worker(req, python=sys.executable)
@@ -108,12 +108,13 @@ def test_worker_errors_are_messages_not_tracebacks():
 def test_build_frame_keeps_types_and_index():
     frame = worker.build_frame({
         "index": ["110000", "120000"], "index_name": "adcode",
-        "columns": {"v": [1, 2.5], "name": ["a", None], "n": [None, 3]},
-        "geometry": None,
+        "columns": {"v": [1, 2.5], "name": ["a", None], "n": [None, 3], "g": [1, 2]},
+        "numeric": ["v", "n"], "geometry": None,
     })
     assert list(frame.index) == ["110000", "120000"] and frame.index.name == "adcode"
     assert frame["v"].dtype == "float64" and math.isnan(frame["n"].iloc[0])
     assert frame["name"].iloc[1] is None
+    assert list(frame["g"]) == [1, 2] and isinstance(frame["g"].iloc[0], int)  # labels kept
 
 
 def test_install_copies_plugin_and_records_python(tmp_path):

@@ -294,7 +294,13 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
                 f"{len(empty)} feature(s) have no geometry ({', '.join(map(repr, empty[:8]))}); "
                 f"{self.display} needs every unit's polygon to find its neighbours."
             )
-        request = {"index": index, "index_name": id_field or "fid", "columns": columns, "geometry": geometry}
+        request = {
+            "index": index,
+            "index_name": id_field or "fid",
+            "columns": columns,
+            "numeric": list(numeric),
+            "geometry": geometry,
+        }
         return features, request
 
     def _fields_from(self, tab: dict) -> QgsFields:
