@@ -84,3 +84,19 @@ def test_no_python_with_geohra(layer, run_alg, monkeypatch, tmp_path):
     monkeypatch.setenv("GEOHRA_PYTHON", str(tmp_path / "no-such-python"))
     msg = error_of(run_alg, "geohra:theil", {"INPUT": layer, "FIELD": "beds", "GROUP": "region3"})
     assert "no-such-python" in msg and "GEOHRA_PYTHON" in msg and "pip install geohra" in msg
+
+
+def test_processing_setting_is_used_and_named(layer, run_alg, tmp_path):
+    """The provider registers its Processing setting; a broken value there is reported as such
+    (set in memory only: nothing is written to the user's QGIS settings)."""
+    from processing.core.ProcessingConfig import ProcessingConfig
+
+    setting = ProcessingConfig.settings["GEOHRA_PYTHON"]
+    assert setting.group == "geohra"
+    old = setting.value
+    setting.value = str(tmp_path / "not-a-python")
+    try:
+        msg = error_of(run_alg, "geohra:theil", {"INPUT": layer, "FIELD": "beds", "GROUP": "region3"})
+    finally:
+        setting.value = old
+    assert "not-a-python" in msg and "the Processing setting GEOHRA_PYTHON" in msg

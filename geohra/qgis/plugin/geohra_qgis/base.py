@@ -219,6 +219,7 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
             if exc.details:
                 feedback.pushDebugInfo(exc.details)
             raise QgsProcessingException(str(exc)) from None
+        feedback.pushInfo(f"geohra {response.get('geohra_version', '?')} computed {self.op}")
         for message in response.get("warnings", []):
             feedback.pushWarning(f"geohra: {message}")
 
