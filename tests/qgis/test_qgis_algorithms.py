@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 from qgis.core import QgsApplication
+from qgis_helpers import layer_rows, owned
 
 import geohra
 
@@ -210,3 +211,54 @@ def test_selected_features_only(layer, provinces, run_alg):
     ref = geohra.theil(sub, "beds", by="region3")
     check_table(rows["OUTPUT"], ref.summary())
     assert rows["OUTPUT"][0]["n"] == 20
+
+
+def test_chained_in_a_processing_model(layer, provinces, qgis_app):
+    """Graphical-modeler use: entropy index -> natural breaks of its score, as one model."""
+    import processing
+    from qgis.core import (
+        QgsProcessingModelAlgorithm,
+        QgsProcessingModelChildAlgorithm,
+        QgsProcessingModelOutput,
+        QgsProcessingModelParameter,
+        QgsProcessingParameterFeatureSource,
+    )
+    from qgis.core import (
+        QgsProcessingModelChildParameterSource as Src,
+    )
+
+    model = QgsProcessingModelAlgorithm("equity", "tests")
+    model.addModelParameter(
+        QgsProcessingParameterFeatureSource("provinces", "Provinces"), QgsProcessingModelParameter("provinces")
+    )
+    entropy = QgsProcessingModelChildAlgorithm("geohra:entropyindex")
+    entropy.setChildId("entropy")
+    entropy.addParameterSources("INPUT", [Src.fromModelParameter("provinces")])
+    entropy.addParameterSources("ID_FIELD", [Src.fromStaticValue("adcode")])
+    entropy.addParameterSources("FIELDS", [Src.fromStaticValue(["beds", "staff", "inst"])])
+    breaks = QgsProcessingModelChildAlgorithm("geohra:naturalbreaks")
+    breaks.setChildId("breaks")
+    breaks.addParameterSources("INPUT", [Src.fromChildOutput("entropy", "OUTPUT")])
+    breaks.addParameterSources("ID_FIELD", [Src.fromStaticValue("adcode")])
+    breaks.addParameterSources("FIELD", [Src.fromStaticValue("score")])
+    breaks.addParameterSources("K", [Src.fromStaticValue(3)])
+    out = QgsProcessingModelOutput("classes")
+    out.setChildOutputName("OUTPUT")
+    breaks.setModelOutputs({"classes": out})
+    model.addChildAlgorithm(entropy)
+    model.addChildAlgorithm(breaks)
+
+    result = processing.run(model, {"provinces": layer, "breaks:classes": "TEMPORARY_OUTPUT"})
+    lyr = result["breaks:classes"]
+    if isinstance(lyr, str):  # a path or layer id, depending on the QGIS version
+        from qgis.core import QgsVectorLayer
+
+        lyr = QgsVectorLayer(lyr, "classes", "ogr")
+    owned(lyr)
+    rows = by_unit(layer_rows(lyr))
+    del result
+    scores = geohra.entropy_weights(provinces[1], ["beds", "staff", "inst"]).scores
+    ref = geohra.classify(scores, "fisher_jenks", k=3).to_frame()
+    for code in ref.index:
+        assert same(rows[code]["score"], scores[code])
+        assert rows[code]["class"] == int(ref.loc[code, "class"])
