@@ -177,6 +177,14 @@ class LocalMoranResult:
             cols["pvalue_fdr"] = self.pvalue_fdr
         return pd.DataFrame(cols)
 
+    def plot(self, **kwargs: Any) -> Any:
+        """Moran scatter plot (z against lag, points coloured by cluster); keyword
+        arguments go to :func:`geohra.maps.charts.moran_scatter`. Needs matplotlib."""
+        from geohra.maps.charts import moran_scatter
+
+        ok = self.z.notna()
+        return moran_scatter(self.z[ok], self.lag[ok], clusters=self.cluster[ok], **kwargs)
+
     def summary(self) -> pd.DataFrame:
         """One row: number of units per cluster label, n, settings."""
         counts = self.cluster.value_counts()

@@ -179,9 +179,7 @@ def _attach_islands(graph: Graph, geo: Any, isolated: list, gdf: Any) -> Graph:
         dist = geo.distance(geo.loc[unit]).drop(unit)
         nearest = dist.idxmin()
         extra += [(unit, nearest, 1.0), (nearest, unit, 1.0)]
-        notes.append(
-            f"{_names(gdf, [unit])} -> {_names(gdf, [nearest])} ({dist.min() / 1000:,.0f} km)"
-        )
+        notes.append(f"{_names(gdf, [unit])} -> {_names(gdf, [nearest])} ({_km(dist.min(), geo)})")
     extra_df = pd.DataFrame(extra, columns=[focal, neighbor, "weight"])
     edges = pd.concat([adj, extra_df], ignore_index=True).drop_duplicates([focal, neighbor])
     # keep the gdf's order of ids
@@ -199,6 +197,13 @@ def _attach_islands(graph: Graph, geo: Any, isolated: list, gdf: Any) -> Graph:
     return Graph.from_arrays(
         edges[focal].to_numpy(), edges[neighbor].to_numpy(), edges["weight"].to_numpy(float)
     )
+
+
+def _km(distance: float, geo: Any) -> str:
+    unit = geo.crs.axis_info[0].unit_name if geo.crs.axis_info else ""
+    if unit in ("metre", "meter"):
+        return f"{distance / 1000:,.0f} km"
+    return f"distance {distance:,.4g} {unit}".rstrip()
 
 
 def _projected(geometry: Any) -> Any:

@@ -391,7 +391,25 @@ def test_islands_kept_get_no_test(provinces):
     assert np.isnan(res.pvalue["460000"]) and res.cluster["460000"] == "Not significant"
     assert res.lag["460000"] == 0.0
     assert res.islands == ("460000",)
-    assert moran(provinces, "v", weights=w, permutations=0).islands == ("460000",)
+    kept = moran(provinces, "v", weights=w, permutations=0)
+    assert kept.islands == ("460000",)
+    # PySAL treats an island the same way (zero row, still counted in n)
+    ref = esda.Moran(provinces["v"].to_numpy(), w, transformation="r", permutations=0)
+    assert kept.statistic == pytest.approx(ref.I, rel=1e-12)
+    assert kept.variance == pytest.approx(ref.VI_rand, rel=1e-10)
+
+
+def test_local_moran_plot_delegates_to_moran_scatter(provinces, w_provinces):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    res = local_moran(provinces, "v", weights=w_provinces, rng=0)
+    fig = res.plot()
+    assert isinstance(fig, Figure)
+    points = [c for c in fig.axes[0].collections if c.get_gid() == "moran-points"]
+    assert len(points) == 1 and len(points[0].get_offsets()) == 31
 
 
 def test_fdr_is_benjamini_hochberg():
