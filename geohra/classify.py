@@ -376,6 +376,11 @@ def classify(
     TypeError
         Options that the chosen scheme does not take.
     """
+    if isinstance(values, pd.DataFrame):
+        raise TypeError(
+            "classify: pass one column of values, e.g. classify(df['beds'], k=5); "
+            f"got a DataFrame with columns {list(map(str, values.columns))[:8]}."
+        )
     name, entry = _resolve_scheme(scheme)
     if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer))):
         raise TypeError(f"k must be a whole number of classes; got {k!r}.")

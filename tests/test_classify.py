@@ -198,6 +198,11 @@ def test_nan_raises_by_default_and_omit_reports():
     assert res.counts.sum() == 3
 
 
+def test_dataframe_input_is_explained():
+    with pytest.raises(TypeError, match=r"classify\(df\['beds'\]"):
+        classify(pd.DataFrame({"beds": [1.0, 2.0, 3.0]}), "beds")
+
+
 def test_infinite_and_non_numeric_raise():
     with pytest.raises(ValueError, match="infinite"):
         classify([1.0, np.inf, 2.0], k=2)

@@ -488,6 +488,21 @@ def test_time_gives_one_row_per_year(long_panel, provinces, w_provinces):
     )
 
 
+def test_time_with_missing_values_omitted_per_year(long_panel, w_provinces):
+    panel = long_panel.copy()
+    gap = panel.index[(panel["adcode"] == "110000") & (panel["year"] == 2020)][0]
+    panel.loc[gap, "v"] = np.nan
+    with pytest.raises(ValueError, match="missing value"):
+        local_moran(panel, "v", time="year", weights=w_provinces, rng=0)
+    res = local_moran(panel, "v", time="year", weights=w_provinces, rng=0, nan_policy="omit")
+    assert res[2020].omitted == ("110000",) and res[2010].omitted == ()
+    frame = res.to_frame()
+    assert np.isnan(frame.loc[gap, "statistic"]) and pd.isna(frame.loc[gap, "cluster"])
+    assert frame.drop(index=gap)["statistic"].notna().all()
+    summ = res.summary()
+    assert list(summ.index) == [2010, 2020] and list(summ["n"]) == [31, 30]
+
+
 def test_per_year_helper_gives_one_row_per_year(long_panel):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IslandWarning)
