@@ -166,8 +166,9 @@ def per_year(
     """Run a cross-section statistic once per year of a long panel.
 
     ``per_year(geohra.theil, panel, "beds", population="pop", by="region3")`` returns
-    one row per year: ``func``'s ``.summary()`` (a one-row or several-row DataFrame),
-    or a scalar result in a column named after the function, with the year as index level.
+    the year in the first column, then ``func``'s ``.summary()`` (one or several rows per
+    year; a named summary index, such as indicator names, is kept as columns), or a scalar
+    result in a column named after the function.
     """
     if time not in data.columns:
         raise KeyError(f"per_year: time column {time!r} is not in the data; columns: {list(data.columns)}.")
@@ -178,7 +179,12 @@ def per_year(
             frame = res.summary()
         else:
             frame = pd.DataFrame({getattr(func, "__name__", "value"): [res]})
-        frame = frame.copy()
+        # a meaningful summary index (indicator names, grade levels) becomes columns;
+        # a plain 0..n-1 index is dropped
+        if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
+            frame = frame.reset_index(drop=True)
+        else:
+            frame = frame.reset_index()
         frame.insert(0, time, year)
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)

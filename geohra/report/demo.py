@@ -139,6 +139,8 @@ def _nbs_1998(report: Report, boundaries, out: Path, progress: Progress, caught:
             cs = part.set_index(unit)
             for col in ("beds_per_1000", "doctors_per_1000"):
                 valid = cs[col].notna() & cs["population_yearend"].notna()
+                if not valid.any():  # the 1999 table has no bed counts
+                    continue
                 dropped = sorted(cs.index[~valid])
                 total = (cs[col] * cs["population_yearend"])[valid]
                 t = geohra.theil(

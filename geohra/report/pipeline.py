@@ -224,17 +224,17 @@ def step_inequality(report: Report, ctx: PanelContext) -> None:
     try:
         from geohra.maps import charts
 
-        fig = charts.decomposition_chart(theil.set_index("year"), parts=("within", "between"), title="Theil T")
+        fig = charts.decomposition_bars(theil, parts=("within", "between"), title="Theil T", lang=cfg.lang)
         path, rel = _fig_path(ctx, "theil_chart")
         _save(fig, path)
         sec.items.append(Figure(rel, "Theil T: within- and between-region parts by year"))
-        fig = charts.decomposition_chart(
-            dagum.set_index("year"), parts=("within", "between_net", "transvariation"), title="Dagum Gini"
+        fig = charts.decomposition_bars(
+            dagum, parts=("within", "between_net", "transvariation"), title="Dagum Gini", lang=cfg.lang
         )
         path, rel = _fig_path(ctx, "dagum_chart")
         _save(fig, path)
         sec.items.append(Figure(rel, "Dagum Gini: contributions by year"))
-    except (ImportError, AttributeError) as exc:  # charts module is optional for tables
+    except ValueError as exc:  # e.g. a year without two regions: keep the tables
         sec.items.append(f"Decomposition charts not drawn: {exc}")
 
 
@@ -363,9 +363,14 @@ def step_coupling(report: Report, ctx: PanelContext) -> None:
     last = ctx.years[-1]
     import geopandas as gpd
 
-    gdf = gpd.GeoDataFrame(ctx.data.assign(grade=frame["grade"].to_numpy()), geometry="geometry", crs=ctx.data.crs)
+    from geohra.coupling import GRADES
+
+    pos = 1 if cfg.lang == "zh" else 0
+    grade_col = "grade_zh" if cfg.lang == "zh" else "grade_en"
+    order = [GRADES[level][pos] for level in sorted(GRADES)]
+    gdf = gpd.GeoDataFrame(ctx.data.assign(grade=frame[grade_col].to_numpy()), geometry="geometry", crs=ctx.data.crs)
     gdf = gdf[gdf["year"] == last].set_index(ctx.unit)
-    fig = static.grade_map(gdf, "grade", lang=cfg.lang, title=f"Coupling coordination grade, {last}")
+    fig = static.grade_map(gdf, "grade", order=order, lang=cfg.lang, title=f"Coupling coordination grade, {last}")
     path, rel = _fig_path(ctx, "coupling_map")
     _save(fig, path)
     sec.items.append(Figure(rel, f"Coupling coordination grades, {last}"))

@@ -1,0 +1,1 @@
+"""geohra gallery: one small example script per analysis (see README.md)."""

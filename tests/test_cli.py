@@ -1,0 +1,102 @@
+"""The command line: help, refusing to overwrite, and `geohra demo` end to end in a temp folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geohra.cli import main, prepare_out
+
+
+def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "geohra.cli", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=600,
+    )
+
+
+def test_help_lists_commands():
+    r = _run("--help")
+    assert r.returncode == 0
+    for cmd in ("demo", "report", "gallery"):
+        assert cmd in r.stdout
+
+
+def test_import_is_light():
+    code = (
+        "import sys, geohra; heavy = [m for m in ('matplotlib', 'folium', 'esda', 'mapclassify', "
+        "'giddy', 'geopandas', 'numba', 'libpysal') if m in sys.modules]; print(heavy)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+def test_refuses_non_empty_out_without_force(tmp_path):
+    (tmp_path / "mine.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(SystemExit, match="not empty; refusing to overwrite.*--force"):
+        prepare_out(tmp_path, force=False)
+    assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "keep me"
+    assert prepare_out(tmp_path, force=True) == tmp_path
+
+
+def test_out_that_is_a_file_is_refused(tmp_path):
+    f = tmp_path / "f.txt"
+    f.write_text("x", encoding="utf-8")
+    with pytest.raises(SystemExit, match="is a file, not a folder"):
+        prepare_out(f, force=True)
+
+
+def test_report_with_bad_config_exits_with_message(tmp_path, capsys):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[data]\nbuiltin = "health-2013"\n[indicators]\nx = "sideways"\n', encoding="utf-8")
+    code = main(["report", str(cfg), "--out", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "[indicators].x.direction = 'sideways' is not allowed" in err
+
+
+@pytest.mark.slow
+def test_demo_end_to_end(tmp_path):
+    out = tmp_path / "demo"
+    r = _run("demo", "--out", str(out))
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "report.html" in r.stdout
+    page = (out / "report.html").read_text(encoding="utf-8")
+    for heading in (
+        "entropy-weight composite index", "natural-breaks classes", "inequality decompositions",
+        "spatial autocorrelation", "distribution dynamics", "obstacle degree", "coupling coordination",
+        "Data sources and caveats",
+    ):
+        assert heading in page, heading
+    # every referenced figure exists and is a real PNG
+    figures = sorted((out / "figures").glob("*.png"))
+    assert len(figures) >= 10
+    for f in figures:
+        assert f.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"figures/{f.name}" in page
+    # the workbook has one sheet per CSV table (+ contents)
+    csvs = sorted((out / "tables").glob("*.csv"))
+    with zipfile.ZipFile(out / "report.xlsx") as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert len(sheets) == len(csvs) + 1
+    # real numbers: the composite index covers all 31 provinces for 2013 and is in [0, 100]
+    idx = pd.read_csv(out / "tables" / "health2013_composite_index.csv", encoding="utf-8-sig")
+    assert len(idx) == 31
+    score = idx.filter(like="score_").iloc[:, 0]
+    assert score.between(0, 100).all() and score.nunique() > 20
+    # web maps are written and work offline (no remote scripts)
+    maps = [p for p in out.glob("*.html") if p.name != "report.html"]
+    assert maps
+    for m in maps:
+        text = m.read_text(encoding="utf-8")
+        assert "<script src=\"http" not in text and "<script src='http" not in text
+    # second run into the same folder is refused, files kept
+    r2 = _run("demo", "--out", str(out))
+    assert r2.returncode != 0 and "--force" in r2.stderr
+    assert (out / "report.html").read_text(encoding="utf-8") == page
