@@ -45,12 +45,19 @@ Table = dict[str, Any]
 # --------------------------------------------------------------------------- data in/out
 def build_frame(request: dict) -> pd.DataFrame:
     """The request's attributes (and geometry, if sent) as a (Geo)DataFrame indexed by unit."""
-    index = pd.Index(request["index"], name=request.get("index_name") or "fid")
+    name = request.get("index_name") or "fid"
+    time = request.get("time")
+    if time:  # a long panel: (unit, year) labels
+        index = pd.MultiIndex.from_tuples([tuple(x) for x in request["index"]], names=[name, time])
+    else:
+        index = pd.Index(request["index"], name=name)
     if index.has_duplicates:
         dup = index[index.duplicated()].unique()[:5].tolist()
+        what = f"unit ID field {name!r}" + (f" with year field {time!r}" if time else "")
         raise ValueError(
-            f"the unit ID field {index.name!r} has duplicate values {dup}; "
-            "choose a field with one value per feature (or leave the ID field empty to use feature ids)."
+            f"the {what} has duplicate values {dup}; each feature needs its own "
+            + ("(unit, year) pair." if time else "value (leave the ID field empty to use feature ids; "
+               "for a panel with one feature per unit and year, also choose the year field).")
         )
     numeric = set(request.get("numeric", ()))
     data = {}
@@ -127,6 +134,26 @@ def _seed(params: dict) -> int | None:
     return None if seed is None else int(seed)
 
 
+def _per_year(func: Callable, df: pd.DataFrame, p: dict, *args: Any, **kwargs: Any) -> list:
+    """[(year, result)] for a panel (``p["time"]`` names the year level), else [(None, result)]."""
+    time = p.get("time")
+    if not time:
+        return [(None, func(df, *args, **kwargs))]
+    return [(year, func(part.droplevel(time), *args, **kwargs)) for year, part in df.groupby(level=time, sort=True)]
+
+
+def _stack(results: list, time: str | None, get: Callable[[Any], pd.DataFrame], *, keep_index: bool) -> Table:
+    """One table from per-year frames, the year as the first column."""
+    frames = []
+    for year, res in results:
+        frame = get(res)
+        frame = frame.reset_index() if keep_index else frame.reset_index(drop=True)
+        if time:
+            frame.insert(0, time, year)
+        frames.append(frame)
+    return table(pd.concat(frames, ignore_index=True), keep_index=False)
+
+
 def _weights(gdf: Any, params: dict) -> Any:
     import geohra
 
@@ -136,7 +163,10 @@ def _weights(gdf: Any, params: dict) -> Any:
 def op_entropy_index(df: pd.DataFrame, p: dict) -> tuple:
     import geohra
 
-    res = geohra.entropy_weights(df, p["fields"], negative=p.get("negative", ()), scale=p.get("scale", 1.0))
+    res = geohra.entropy_weights(
+        df, p["fields"], negative=p.get("negative", ()), scale=p.get("scale", 1.0),
+        time=p.get("time"), pooled=bool(p.get("time")) and p.get("pooled", False),
+    )
     layer = pd.DataFrame({p.get("score_field", "score"): res.scores})
     if p.get("add_normalized"):
         layer = layer.join(res.normalized.add_suffix("_norm"))
@@ -158,21 +188,26 @@ def op_natural_breaks(df: pd.DataFrame, p: dict) -> tuple:
 def op_theil(df: pd.DataFrame, p: dict) -> tuple:
     import geohra
 
-    res = geohra.theil(
-        df, p["field"], population=p.get("population"), by=p["group"],
+    results = _per_year(
+        geohra.theil, df, p, p["field"], population=p.get("population"), by=p["group"],
         index=p.get("index", "T"), base=p.get("base", "e"),
     )
-    return None, {"OUTPUT": table(res.summary(), keep_index=False), "GROUPS": table(res.groups)}
+    time = p.get("time")
+    return None, {
+        "OUTPUT": _stack(results, time, lambda r: r.summary(), keep_index=False),
+        "GROUPS": _stack(results, time, lambda r: r.groups, keep_index=True),
+    }
 
 
 def op_dagum_gini(df: pd.DataFrame, p: dict) -> tuple:
     import geohra
 
-    res = geohra.dagum_gini(df, p["field"], by=p["group"])
+    results = _per_year(geohra.dagum_gini, df, p, p["field"], by=p["group"])
+    time = p.get("time")
     return None, {
-        "OUTPUT": table(res.summary(), keep_index=False),
-        "PAIRS": table(res.between_groups, keep_index=False),
-        "GROUPS": table(res.group_table),
+        "OUTPUT": _stack(results, time, lambda r: r.summary(), keep_index=False),
+        "PAIRS": _stack(results, time, lambda r: r.between_groups, keep_index=False),
+        "GROUPS": _stack(results, time, lambda r: r.group_table, keep_index=True),
     }
 
 
@@ -220,8 +255,11 @@ def op_coupling_coordination(df: pd.DataFrame, p: dict) -> tuple:
 def op_obstacle_degree(df: pd.DataFrame, p: dict) -> tuple:
     import geohra
 
-    ew = geohra.entropy_weights(df, p["fields"], negative=p.get("negative", ()))
-    res = geohra.obstacle_degree(ew.normalized, ew.weights, top=p.get("top", 3))
+    ew = geohra.entropy_weights(
+        df, p["fields"], negative=p.get("negative", ()),
+        time=p.get("time"), pooled=bool(p.get("time")) and p.get("pooled", False),
+    )
+    res = geohra.obstacle_degree(ew, top=p.get("top", 3))
     return None, {"OUTPUT": table(res.to_frame()), "TOP": table(res.top)}
 
 
@@ -253,7 +291,8 @@ def handle(request: dict) -> dict:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             data = build_frame(request)
-            layer, tables = func(data, request.get("params", {}))
+            params = {**request.get("params", {}), "time": request.get("time")}
+            layer, tables = func(data, params)
         out = {
             "ok": True,
             "layer": None if layer is None else layer_table(layer, data.index),

@@ -95,6 +95,36 @@ def provinces(tmp_path_factory):
     return path, ref
 
 
+@pytest.fixture(scope="session")
+def gp_panel(tmp_path_factory):
+    """(path, DataFrame): a long panel layer, one feature per province and year 2012-2017
+    (the real general-practitioner data joined to the provinces), and the same rows read
+    back with geopandas, indexed by (adcode, year)."""
+    import geopandas as gpd
+
+    import geohra
+
+    bounds = geohra.load_boundaries("china-provinces")[["region3", "geometry"]]
+    panel = geohra.load_demo("gp-2012-2017").rename(
+        columns={"gp_registration_rate_pct": "gp_rate",
+                 "gp_share_of_practising_assistant_physicians_pct": "gp_share"}
+    )
+    gdf = gpd.GeoDataFrame(panel.merge(bounds, left_on="adcode", right_index=True), crs=bounds.crs)
+    assert len(gdf) == 31 * 6
+    path = tmp_path_factory.mktemp("panel") / "gp_panel.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    ref = gpd.read_file(path).set_index(["adcode", "year"])
+    return path, ref
+
+
+@pytest.fixture
+def panel_layer(qgis_app, gp_panel):
+    lyr = owned(QgsVectorLayer(str(gp_panel[0]), "gp_panel", "ogr"))
+    assert lyr.isValid() and lyr.featureCount() == 186
+    yield lyr
+    QgsProject.instance().removeMapLayer(lyr.id())
+
+
 @pytest.fixture
 def layer(qgis_app, provinces):
     """The provinces as an OGR layer, owned by the project (see ``owned``)."""

@@ -18,6 +18,7 @@ class EntropyIndex(GeohraAlgorithm):
     display = "Entropy-weight composite index"
     group_name = "Composite indices"
     layer_output = True
+    supports_year = True
     tables = (("WEIGHTS", "Indicator weights", False),)
     help_html = (
         "<p>Objective indicator weights by the entropy-weight method and a composite score per unit "
@@ -27,6 +28,9 @@ class EntropyIndex(GeohraAlgorithm):
         "score = scale · Σ_j w_j z_ij. A constant indicator gets weight 0 with a warning.</p>"
         "<p>Outputs: the input layer with the score field (and optionally the normalised indicators), "
         "and a table of direction, entropy, divergence, weight and rank per indicator.</p>"
+        "<p><b>Panels</b>: with a year field (one feature per unit and year), normalisation and "
+        "weights are computed per year, or once over all unit-years with <b>pool all years</b> "
+        "(the panel entropy method; then scores are comparable across years).</p>"
     )
 
     def add_parameters(self):
@@ -40,6 +44,14 @@ class EntropyIndex(GeohraAlgorithm):
             )
         )
         self.addParameter(QgsProcessingParameterBoolean("ADD_NORMALIZED", "Also add the normalised indicators (<field>_norm)", defaultValue=False))
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                "POOLED",
+                "With a year field: pool all years (one normalisation and one weight set over all "
+                "unit-years, so scores compare across years)",
+                defaultValue=False,
+            )
+        )
 
     def options(self, parameters, context):
         fields = self.parameterAsFields(parameters, "FIELDS", context)
@@ -50,6 +62,7 @@ class EntropyIndex(GeohraAlgorithm):
             "score_field": self.parameterAsString(parameters, "SCORE_FIELD", context).strip() or "score",
             "scale": self.parameterAsDouble(parameters, "SCALE", context),
             "add_normalized": self.parameterAsBool(parameters, "ADD_NORMALIZED", context),
+            "pooled": self.parameterAsBool(parameters, "POOLED", context),
         }
         return list(fields) + [n for n in negative if n not in fields], [], params
 
@@ -99,6 +112,7 @@ class NaturalBreaks(GeohraAlgorithm):
 
 class _GroupDecomposition(GeohraAlgorithm):
     group_name = "Inequality"
+    supports_year = True
 
     def add_group_parameters(self):
         self.numeric_field("FIELD", "Resource field")
@@ -117,6 +131,8 @@ class Theil(_GroupDecomposition):
         "(T = Σ_i s_i ln(n s_i)). Index 'L' is the mean log deviation. 0·ln 0 = 0; negative values "
         "and fewer than two groups are errors.</p><p>Outputs: a one-row summary table (total, "
         "within, between, shares and the variant used) and a table per group.</p>"
+        "<p><b>Panels</b>: with a year field (one feature per unit and year) the decomposition is "
+        "computed for each year; every table then starts with the year.</p>"
     )
 
     def add_parameters(self):
@@ -153,6 +169,8 @@ class DagumGini(_GroupDecomposition):
         "pair of groups (between-group Gini G_jh, relative economic affluence D_jh and the pair's "
         "parts of the net between and transvariation terms) and a table per group (n, mean, "
         "population and resource shares, within-group Gini G_jj).</p>"
+        "<p><b>Panels</b>: with a year field (one feature per unit and year) the decomposition is "
+        "computed for each year; every table then starts with the year.</p>"
     )
 
     def add_parameters(self):
@@ -270,13 +288,16 @@ class ObstacleDegree(GeohraAlgorithm):
     op = "obstacle_degree"
     display = "Obstacle degree"
     group_name = "Composite indices"
+    supports_year = True
     tables = (("OUTPUT", "Obstacle degree per unit", False), ("TOP", "Main obstacle factors per unit", True))
     help_html = (
         "<p>Obstacle degree of each indicator for each unit (geohra.obstacle_degree), from the "
         "entropy-weight method on the chosen indicators: O_ij = w_j (1 − z_ij) / Σ_j w_j (1 − z_ij) "
         "× 100 (%), where z are the min-max normalised indicators (reversed for negative ones) and "
         "w the entropy weights.</p><p>Outputs: a table of obstacle degrees per unit and indicator, "
-        "and the top obstacle factors of each unit.</p>"
+        "and the top obstacle factors of each unit.</p><p><b>Panels</b>: with a year field the "
+        "entropy weights are per year (or pooled over all years, as in the entropy-weight "
+        "algorithm).</p>"
     )
 
     def add_parameters(self):
@@ -285,11 +306,24 @@ class ObstacleDegree(GeohraAlgorithm):
         self.addParameter(
             QgsProcessingParameterNumber("TOP", "Number of top obstacle factors", QgsProcessingParameterNumber.Integer, defaultValue=3, minValue=1)
         )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                "POOLED",
+                "With a year field: pool all years (one normalisation and one weight set over all "
+                "unit-years, so scores compare across years)",
+                defaultValue=False,
+            )
+        )
 
     def options(self, parameters, context):
         fields = self.parameterAsFields(parameters, "FIELDS", context)
         negative = self.parameterAsFields(parameters, "NEGATIVE", context)
-        params = {"fields": fields, "negative": negative, "top": self.parameterAsInt(parameters, "TOP", context)}
+        params = {
+            "fields": fields,
+            "negative": negative,
+            "top": self.parameterAsInt(parameters, "TOP", context),
+            "pooled": self.parameterAsBool(parameters, "POOLED", context),
+        }
         return list(fields) + [n for n in negative if n not in fields], [], params
 
 

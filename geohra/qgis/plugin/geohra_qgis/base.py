@@ -73,6 +73,7 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
 
     INPUT = "INPUT"
     ID_FIELD = "ID_FIELD"
+    YEAR_FIELD = "YEAR_FIELD"
     OUTPUT = "OUTPUT"
 
     op: str = ""
@@ -80,6 +81,7 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
     group_name: str = ""
     spatial: bool = False  # sends geometry, needs a CRS and polygons
     layer_output: bool = False  # OUTPUT is the input layer plus result fields
+    supports_year: bool = False  # offers a year field for long panels (unit x year rows)
     tables: tuple[tuple[str, str, bool], ...] = ()  # (parameter, description, optional)
     help_html: str = ""
 
@@ -112,6 +114,15 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
                 optional=True,
             )
         )
+        if self.supports_year:
+            self.addParameter(
+                QgsProcessingParameterField(
+                    self.YEAR_FIELD,
+                    "Year field (optional: a long panel with one feature per unit and year; "
+                    "results per year)",
+                    parentLayerParameterName=self.INPUT, optional=True,
+                )
+            )
         self.add_parameters()
         if self.layer_output:
             self.addParameter(
@@ -187,8 +198,12 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         numeric, others, params = self.options(parameters, context)
         id_field = self.parameterAsString(parameters, self.ID_FIELD, context) or None
+        year_field = None
+        if self.supports_year:
+            year_field = self.parameterAsString(parameters, self.YEAR_FIELD, context) or None
         fields = source.fields()
-        self._check_fields(fields, numeric, others + ([id_field] if id_field else []))
+        keys = [f for f in (id_field, year_field) if f]
+        self._check_fields(fields, numeric, others + keys)
         if self.layer_output:
             clash = [n for n in self.new_field_names(params) if fields.lookupField(n) >= 0]
             if clash:
@@ -205,7 +220,7 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
                 "system, or the 'Assign projection' algorithm) and run again."
             )
 
-        features, request = self._read(source, numeric, others, id_field, feedback)
+        features, request = self._read(source, numeric, others, id_field, year_field, feedback)
         request.update(op=self.op, params=params)
         if self.spatial:
             request["crs"] = crs.authid() or crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED)
@@ -247,7 +262,7 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
                     "one with the Field Calculator (e.g. to_real(\"" + name + "\"))."
                 )
 
-    def _read(self, source, numeric, others, id_field, feedback) -> tuple[list, dict]:
+    def _read(self, source, numeric, others, id_field, year_field, feedback) -> tuple[list, dict]:
         names = list(dict.fromkeys(numeric + others))
         columns: dict[str, list] = {n: [] for n in names}
         index: list = []
@@ -265,6 +280,15 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
                     f"The unit ID field {id_field!r} is NULL for feature {feature.id()}; "
                     "every feature needs an ID (or leave the ID field empty to use feature ids)."
                 )
+            if year_field:
+                # (unit, year) labels: the worker makes them a two-level index
+                year = _plain(feature[year_field])
+                if year is None:
+                    raise QgsProcessingException(
+                        f"The year field {year_field!r} is NULL for feature {feature.id()}; "
+                        "every feature of a panel needs its year."
+                    )
+                label = [label, year]
             index.append(label)
             for n in names:
                 value = _plain(feature[n])
@@ -298,6 +322,7 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
         request = {
             "index": index,
             "index_name": id_field or "fid",
+            "time": year_field,
             "columns": columns,
             "numeric": list(numeric),
             "geometry": geometry,
