@@ -5,6 +5,7 @@ from geohra.qgis.plugin.geohra_qgis.algorithms import (
     CouplingCoordination,
     DagumGini,
     EntropyIndex,
+    GetisOrd,
     LocalMoran,
     Moran,
     NaturalBreaks,
@@ -15,6 +16,6 @@ from geohra.qgis.plugin.geohra_qgis.algorithms import (
 from geohra.qgis.plugin.geohra_qgis.base import GeohraAlgorithm
 
 __all__ = [
-    "ALGORITHMS", "CouplingCoordination", "DagumGini", "EntropyIndex", "GeohraAlgorithm",
+    "ALGORITHMS", "CouplingCoordination", "DagumGini", "EntropyIndex", "GetisOrd", "GeohraAlgorithm",
     "LocalMoran", "Moran", "NaturalBreaks", "ObstacleDegree", "SpatialGini", "Theil",
 ]

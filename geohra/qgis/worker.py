@@ -157,7 +157,9 @@ def _stack(results: list, time: str | None, get: Callable[[Any], pd.DataFrame], 
 def _weights(gdf: Any, params: dict) -> Any:
     import geohra
 
-    return geohra.spatial_weights(gdf, kind=params.get("contiguity", "queen"))
+    return geohra.spatial_weights(
+        gdf, kind=params.get("contiguity", "queen"), islands=params.get("islands", "nearest")
+    )
 
 
 def op_entropy_index(df: pd.DataFrame, p: dict) -> tuple:
@@ -237,11 +239,22 @@ def op_local_moran(gdf: Any, p: dict) -> tuple:
     res = geohra.local_moran(
         gdf, p["field"], weights=_weights(gdf, p),
         permutations=p.get("permutations", 999), significance=p.get("significance", 0.05),
-        rng=_seed(p),
+        fdr=p.get("fdr", False), rng=_seed(p),
     )
-    prefix = p.get("prefix", "lisa_")
-    layer = res.to_frame().add_prefix(prefix)
-    return layer, {}
+    layer = res.to_frame().add_prefix("lisa_")
+    return layer, {"SUMMARY": table(res.summary(), keep_index=False)}
+
+
+def op_getis_ord(gdf: Any, p: dict) -> tuple:
+    import geohra
+
+    res = geohra.getis_ord(
+        gdf, p["field"], weights=_weights(gdf, p), star=True,
+        permutations=p.get("permutations", 999), significance=p.get("significance", 0.05),
+        inference=p.get("inference", "analytic"), fdr=p.get("fdr", False), rng=_seed(p),
+    )
+    layer = res.to_frame().add_prefix("gi_")
+    return layer, {"SUMMARY": table(res.summary(), keep_index=False)}
 
 
 def op_coupling_coordination(df: pd.DataFrame, p: dict) -> tuple:
@@ -272,6 +285,7 @@ OPS: dict[str, tuple[Callable[[Any, dict], tuple], bool]] = {
     "spatial_gini": (op_spatial_gini, True),
     "moran": (op_moran, True),
     "local_moran": (op_local_moran, True),
+    "getis_ord": (op_getis_ord, True),
     "coupling_coordination": (op_coupling_coordination, False),
     "obstacle_degree": (op_obstacle_degree, False),
 }

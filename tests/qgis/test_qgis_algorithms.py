@@ -7,13 +7,14 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 from qgis.core import QgsApplication
 from qgis_helpers import layer_rows, owned
 
 import geohra
 
 EXPECTED = {
-    "couplingcoordination", "dagumgini", "entropyindex", "localmoran", "moran",
+    "couplingcoordination", "dagumgini", "entropyindex", "getisord", "localmoran", "moran",
     "naturalbreaks", "obstacledegree", "spatialgini", "theil",
 }
 
@@ -151,17 +152,46 @@ def test_spatial_gini(layer, provinces, run_alg):
     check_table(rows["OUTPUT"], ref.summary())
 
 
-def test_local_moran(layer, provinces, run_alg):
-    rows, _ = run_alg("geohra:localmoran", {"INPUT": layer, **SPATIAL, "SIGNIFICANCE": 0.1})
+@pytest.mark.parametrize("islands,fdr", [(0, False), (1, True)])
+def test_local_moran(layer, provinces, run_alg, islands, fdr):
+    rows, _ = run_alg(
+        "geohra:localmoran",
+        {"INPUT": layer, **SPATIAL, "SIGNIFICANCE": 0.1, "ISLANDS": islands, "FDR": fdr},
+        outputs=("OUTPUT", "SUMMARY"),
+    )
     gdf = provinces[1]
-    ref = geohra.local_moran(
-        gdf, "beds", weights=_weights(gdf), permutations=99, significance=0.1, rng=20131
-    ).to_frame()
+    weights = geohra.spatial_weights(gdf, kind="queen", islands=["nearest", "keep"][islands])
+    res = geohra.local_moran(
+        gdf, "beds", weights=weights, permutations=99, significance=0.1, fdr=fdr, rng=20131
+    )
+    ref = res.to_frame()
     out = by_unit(rows["OUTPUT"])
     assert {"lisa_statistic", "lisa_pvalue", "lisa_cluster"} <= set(rows["OUTPUT"][0])
+    assert ("lisa_pvalue_fdr" in rows["OUTPUT"][0]) is fdr
     for code, ref_row in ref.iterrows():
         for col, val in ref_row.items():
             assert same(out[code][f"lisa_{col}"], val), (code, col)
+    if islands == 1:  # Hainan kept isolated: no p-value, not significant
+        assert out["460000"]["lisa_pvalue"] is None
+        assert out["460000"]["lisa_cluster"] == "Not significant"
+    check_table(rows["SUMMARY"], res.summary())
+
+
+@pytest.mark.parametrize("inference", [0, 1])
+def test_getis_ord(layer, provinces, run_alg, inference):
+    rows, _ = run_alg(
+        "geohra:getisord", {"INPUT": layer, **SPATIAL, "INFERENCE": inference}, outputs=("OUTPUT", "SUMMARY")
+    )
+    gdf = provinces[1]
+    res = geohra.getis_ord(
+        gdf, "beds", weights=_weights(gdf), star=True, permutations=99,
+        inference=["analytic", "permutation"][inference], rng=20131,
+    )
+    out = by_unit(rows["OUTPUT"])
+    for code, ref_row in res.to_frame().iterrows():
+        for col, val in ref_row.items():
+            assert same(out[code][f"gi_{col}"], val), (code, col)
+    check_table(rows["SUMMARY"], res.summary())
 
 
 def test_seed_makes_permutation_pvalues_reproducible(layer, run_alg):

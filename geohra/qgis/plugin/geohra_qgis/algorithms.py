@@ -197,9 +197,10 @@ class _Spatial(GeohraAlgorithm):
 
 _WEIGHTS_HELP = (
     "<p>Neighbours are polygons sharing an edge or corner (queen) or an edge (rook), built by "
-    "geohra.spatial_weights; a unit without neighbours (an island such as Hainan) is attached to "
-    "its nearest unit, with a warning. Set a <b>seed</b> to make the permutation p-value "
-    "reproducible.</p>"
+    "geohra.spatial_weights. A unit without neighbours (an island such as Hainan) is by default "
+    "linked to its nearest unit (polygon distance in an equal-area projection), with a warning; "
+    "or kept isolated (no neighbours, spatial lag 0). Set a <b>seed</b> to make the permutation "
+    "p-values reproducible.</p>"
 )
 
 
@@ -226,18 +227,8 @@ class Moran(_Spatial):
     )
 
 
-class LocalMoran(_Spatial):
-    op = "local_moran"
-    display = "Local Moran's I (LISA)"
+class _LocalSpatial(_Spatial):
     layer_output = True
-    tables = ()
-    help_html = (
-        "<p>Local Moran's I per unit (geohra.local_moran) with conditional-permutation pseudo "
-        "p-values. Adds to the input layer: lisa_statistic, lisa_pvalue, lisa_quadrant "
-        "(1 HH, 2 LH, 3 LL, 4 HL), lisa_cluster (High-High, Low-Low, High-Low, Low-High or Not "
-        "significant at the chosen level) and the other per-unit columns geohra reports.</p>"
-        + _WEIGHTS_HELP
-    )
 
     def add_parameters(self):
         super().add_parameters()
@@ -247,14 +238,69 @@ class LocalMoran(_Spatial):
                 defaultValue=0.05, minValue=0.0, maxValue=1.0,
             )
         )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                "FDR", "Control the false discovery rate (Benjamini-Hochberg adjusted p-values)",
+                defaultValue=False,
+            )
+        )
 
     def options(self, parameters, context):
         numeric, others, params = super().options(parameters, context)
         params["significance"] = self.parameterAsDouble(parameters, "SIGNIFICANCE", context)
+        params["fdr"] = self.parameterAsBool(parameters, "FDR", context)
+        return numeric, others, params
+
+
+class LocalMoran(_LocalSpatial):
+    op = "local_moran"
+    display = "Local Moran's I (LISA)"
+    tables = (("SUMMARY", "LISA cluster counts", True),)
+    help_html = (
+        "<p>Local Moran's I per unit (geohra.local_moran) with conditional-permutation pseudo "
+        "p-values. Adds to the input layer: lisa_statistic, lisa_pvalue, lisa_quadrant "
+        "(1 HH, 2 LH, 3 LL, 4 HL), lisa_cluster (High-High, Low-Low, High-Low, Low-High or Not "
+        "significant at the chosen level), lisa_z (standardised value), lisa_lag (spatial lag of "
+        "z) and, with FDR, lisa_pvalue_fdr (Benjamini-Hochberg; clusters are then labelled on "
+        "it). Islands kept isolated get no p-value and 'Not significant'.</p>"
+        + _WEIGHTS_HELP
+    )
+
+    def new_field_names(self, params):
+        return ["lisa_statistic", "lisa_pvalue", "lisa_quadrant", "lisa_cluster", "lisa_z", "lisa_lag"]
+
+
+class GetisOrd(_LocalSpatial):
+    op = "getis_ord"
+    display = "Hot spots (Getis-Ord Gi*)"
+    tables = (("SUMMARY", "Hot and cold spot counts", True),)
+    help_html = (
+        "<p>Getis-Ord Gi* per unit (geohra.getis_ord, star=True, binary weights as in ArcGIS's "
+        "hot spot analysis and esda's G_Local): gi_statistic, gi_expected, gi_variance, gi_z, "
+        "gi_pvalue (two-sided normal), gi_pvalue_sim (folded permutation pseudo p-value, when "
+        "permutations &gt; 0), and gi_spot (hot spot, cold spot or not significant, labelled on "
+        "the p-value chosen by <b>inference</b>).</p>"
+        + _WEIGHTS_HELP
+    )
+
+    def add_parameters(self):
+        super().add_parameters()
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                "INFERENCE", "p-value used for the spot labels", options=INFERENCE, defaultValue=0
+            )
+        )
+
+    def options(self, parameters, context):
+        numeric, others, params = super().options(parameters, context)
+        params["inference"] = INFERENCE[self.parameterAsEnum(parameters, "INFERENCE", context)]
         return numeric, others, params
 
     def new_field_names(self, params):
-        return ["lisa_statistic", "lisa_pvalue", "lisa_cluster"]
+        return ["gi_statistic", "gi_z", "gi_pvalue", "gi_spot"]
+
+
+INFERENCE = ["analytic", "permutation"]
 
 
 class CouplingCoordination(GeohraAlgorithm):
@@ -335,6 +381,7 @@ ALGORITHMS = (
     SpatialGini,
     Moran,
     LocalMoran,
+    GetisOrd,
     CouplingCoordination,
     ObstacleDegree,
 )

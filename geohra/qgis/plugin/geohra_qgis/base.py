@@ -34,6 +34,12 @@ from .runner import WorkerError, find_python, run_worker
 
 _QTYPES = {"double": QVariant.Double, "int": QVariant.LongLong, "bool": QVariant.Bool, "string": QVariant.String}
 
+ISLANDS = ["nearest", "keep"]
+ISLANDS_LABELS = [
+    "link each to its nearest unit (with a warning)",
+    "keep isolated (no neighbours, spatial lag 0)",
+]
+
 _COMMON_HELP = (
     "<p>The computation runs in the Python environment where the geohra library is installed "
     "(Settings &gt; Options &gt; Processing &gt; Providers &gt; geohra, or the GEOHRA_PYTHON "
@@ -163,6 +169,12 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
             )
         )
         self.addParameter(
+            QgsProcessingParameterEnum(
+                "ISLANDS", "Units without a contiguous neighbour (islands)",
+                options=ISLANDS_LABELS, defaultValue=0,
+            )
+        )
+        self.addParameter(
             QgsProcessingParameterNumber(
                 "PERMUTATIONS", "Permutations for the pseudo p-value",
                 QgsProcessingParameterNumber.Integer, defaultValue=999, minValue=0,
@@ -179,6 +191,7 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
         seed = parameters.get("SEED")
         return {
             "contiguity": ["queen", "rook"][self.parameterAsEnum(parameters, "CONTIGUITY", context)],
+            "islands": ISLANDS[self.parameterAsEnum(parameters, "ISLANDS", context)],
             "permutations": self.parameterAsInt(parameters, "PERMUTATIONS", context),
             "seed": None if seed is None or _is_null(seed) or seed == "" else self.parameterAsInt(parameters, "SEED", context),
         }
