@@ -100,3 +100,16 @@ def test_processing_setting_is_used_and_named(layer, run_alg, tmp_path):
     finally:
         setting.value = old
     assert "not-a-python" in msg and "the Processing setting GEOHRA_PYTHON" in msg
+
+
+def test_infinite_value(layer, run_alg):
+    idx = layer.fields().lookupField("beds")
+
+    def infinite_tianjin(feature):
+        if feature["adcode"] == "120000":
+            feature.setAttribute(idx, float("inf"))
+
+    bad = memory_copy(layer, edit=infinite_tianjin)
+    msg = error_of(run_alg, "geohra:moran", {"INPUT": bad, "ID_FIELD": "adcode", "FIELD": "beds"})
+    assert "'beds'" in msg and "infinite" in msg and "'120000'" in msg
+    del bad

@@ -10,6 +10,7 @@ and/or geometry-less tables. Only qgis and the standard library are imported.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from qgis.core import (
@@ -68,9 +69,8 @@ def _plain(value: Any) -> Any:
         return None
     if isinstance(value, (bool, int, float, str)):
         return value
-    for conv in ("toString",):  # QDate, QDateTime ...
-        if hasattr(value, conv):
-            return getattr(value, conv)()
+    if hasattr(value, "toString"):  # QDate, QDateTime, QTime: ISO text
+        return value.toString()
     return str(value)
 
 
@@ -189,11 +189,12 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
 
     def spatial_options(self, parameters, context) -> dict:
         seed = parameters.get("SEED")
+        no_seed = seed is None or _is_null(seed) or seed == ""  # optional and left empty
         return {
             "contiguity": ["queen", "rook"][self.parameterAsEnum(parameters, "CONTIGUITY", context)],
             "islands": ISLANDS[self.parameterAsEnum(parameters, "ISLANDS", context)],
             "permutations": self.parameterAsInt(parameters, "PERMUTATIONS", context),
-            "seed": None if seed is None or _is_null(seed) or seed == "" else self.parameterAsInt(parameters, "SEED", context),
+            "seed": None if no_seed else self.parameterAsInt(parameters, "SEED", context),
         }
 
     def options(self, parameters, context) -> tuple[list[str], list[str], dict]:
@@ -307,6 +308,11 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
                 value = _plain(feature[n])
                 if value is None:
                     nulls.setdefault(n, []).append(label)
+                elif isinstance(value, float) and math.isinf(value):
+                    raise QgsProcessingException(
+                        f"Field {n!r} holds an infinite value ({value}) for feature {label!r}; "
+                        "geohra needs finite numbers. Fix or remove that value and run again."
+                    )
                 columns[n].append(value)
             if geometry is not None:
                 geom = feature.geometry()
