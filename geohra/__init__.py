@@ -24,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     "read_panel": "geohra.panel",
     "read_nbs": "geohra.panel",
     "join": "geohra.panel",
+    "cross_section": "geohra.panel",
     "load_demo": "geohra.datasets",
     "per_year": "geohra._common",
     # analysis
@@ -78,5 +79,5 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from geohra.inequality.spatial_gini import spatial_gini
     from geohra.inequality.theil import theil
     from geohra.obstacle import obstacle_degree
-    from geohra.panel import join, read_nbs, read_panel
+    from geohra.panel import cross_section, join, read_nbs, read_panel
     from geohra.spatial import geary, getis_ord, local_moran, moran, spatial_weights
