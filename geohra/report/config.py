@@ -27,6 +27,7 @@ Example (every key but ``[data].path`` / ``builtin`` and ``[indicators]`` is opt
     k = 5
     pooled = true                     # one entropy weight set across years
     permutations = 999
+    n_resamples = 999                 # bootstrap confidence intervals
     seed = 2024
     coupling = ["population", "area"] # two or more subsystems to couple
 """
@@ -53,7 +54,7 @@ _DATA_KEYS = {"path", "builtin", "format", "unit", "year", "encoding", "sheet"}
 _BOUNDARY_KEYS = {"source", "id_col"}
 _ANALYSIS_KEYS = {
     "region", "population", "map_years", "scheme", "k", "pooled", "permutations",
-    "seed", "coupling", "significance", "bins", "per_capita",
+    "seed", "coupling", "significance", "bins", "per_capita", "n_resamples",
 }
 
 
@@ -88,6 +89,7 @@ class ReportConfig:
     bins: tuple[float, ...] | None = None
     pooled: bool = True
     permutations: int = 999
+    n_resamples: int = 999
     seed: int = 2024
     significance: float = 0.05
     coupling: tuple[str, ...] | None = None
@@ -237,6 +239,7 @@ def parse_config(raw: dict[str, Any], *, base: Path | None = None) -> ReportConf
         bins=tuple(bins) if bins else None,
         pooled=bool(analysis.get("pooled", True)),
         permutations=_int("[analysis].permutations", analysis.get("permutations", 999), minimum=0),
+        n_resamples=_int("[analysis].n_resamples", analysis.get("n_resamples", 999), minimum=1),
         seed=_int("[analysis].seed", analysis.get("seed", 2024), minimum=0),
         significance=float(analysis.get("significance", 0.05)),
         coupling=coupling,

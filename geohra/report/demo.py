@@ -112,7 +112,11 @@ def _physicians(report: Report, boundaries, out: Path, progress: Progress) -> No
     sec.items.append(Figure("figures/physicians_2018_map.png", "Physicians per 1,000 people, 2018, natural breaks"))
     try:
         with progress.step("spatial Gini"):
-            w = geohra.spatial_weights(gdf, kind="queen", islands="nearest")
+            with warnings.catch_warnings(record=True) as caught_w:
+                warnings.simplefilter("always")
+                w = geohra.spatial_weights(gdf, kind="queen", islands="nearest")
+            for c in caught_w:
+                sec.items.append(f"Spatial weights: {c.message}")
             sg = geohra.spatial_gini(gdf, "physicians_per_1000_pop", weights=w, permutations=999, rng=2024)
         sec.items.append(Table("physicians_spatial_gini", "Spatial Gini decomposition (Rey & Smith 2013)", sg.summary()))
     except Exception as exc:  # report the reason instead of losing the whole report

@@ -204,6 +204,25 @@ def step_inequality(report: Report, ctx: PanelContext) -> None:
     )
     theil_last = geohra.theil(data[data["year"] == last], INDEX_COL, by=region)
     sec.items.append(Table(ctx.key("theil_groups"), f"Theil contributions by region, {last}", theil_last.groups))
+    with ctx.progress.step(f"bootstrap confidence intervals ({cfg.n_resamples} resamples)"):
+        rows = []
+        for name in ("theil", "dagum_gini"):
+            for year in ctx.years:
+                b = geohra.bootstrap_ci(
+                    name, data[data["year"] == year], INDEX_COL, by=region,
+                    n_resamples=cfg.n_resamples, confidence=0.95, rng=cfg.seed,
+                )
+                frame = b.summary()[["statistic", "component", "estimate", "lower", "upper", "std_error"]]
+                frame.insert(0, "year", year)
+                rows.append(frame)
+    sec.items.append(
+        Table(
+            ctx.key("bootstrap"),
+            "95 % percentile bootstrap intervals (units resampled within regions)",
+            pd.concat(rows, ignore_index=True).set_index(["statistic", "year", "component"]),
+            note=f"{cfg.n_resamples} resamples, seed {cfg.seed}; percentile intervals, group sizes fixed.",
+        )
+    )
 
     if cfg.population and cfg.per_capita:
         rows = []
@@ -376,7 +395,24 @@ def step_coupling(report: Report, ctx: PanelContext) -> None:
     sec.items.append(Figure(rel, f"Coupling coordination grades, {last}"))
 
 
-STEPS = (step_composite, step_classes, step_inequality, step_spatial, step_dynamics, step_obstacle, step_coupling)
+def step_data(report: Report, ctx: PanelContext) -> None:
+    """The joined panel itself (boundary attributes + indicators), without geometry."""
+    cfg = ctx.cfg
+    sec = report.section(
+        f"{ctx.title}: data",
+        f"The panel joined to the boundaries: {ctx.data[ctx.unit].nunique()} units, "
+        f"years {', '.join(map(str, ctx.years))}.",
+    )
+    keep = [c for c in (ctx.unit, "year", "name_zh", "name_en", cfg.region) if c and c in ctx.data.columns]
+    keep += [c for c in cfg.columns + ([cfg.population] if cfg.population else []) if c not in keep]
+    table = pd.DataFrame(ctx.data[keep]).set_index([ctx.unit, "year"]).sort_index()
+    sec.items.append(Table(ctx.key("data"), "Joined panel (unit x year)", table))
+    missing = table[cfg.columns].isna().sum()
+    if missing.any():
+        sec.items.append(f"Missing values per indicator: {missing[missing > 0].to_dict()}")
+
+
+STEPS = (step_data, step_composite, step_classes, step_inequality, step_spatial, step_dynamics, step_obstacle, step_coupling)
 
 
 def analyse_panel(report: Report, ctx: PanelContext) -> None:
