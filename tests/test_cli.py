@@ -14,10 +14,14 @@ from geohra.cli import main, prepare_out
 
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "geohra.cli", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=600,
-    )
+    # run outside the checkout so that `python -m` imports the installed package
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return subprocess.run(
+            [sys.executable, "-m", "geohra.cli", *args],
+            capture_output=True, text=True, cwd=cwd or tmp, timeout=600,
+        )
 
 
 def test_help_lists_commands():
