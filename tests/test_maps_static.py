@@ -344,3 +344,126 @@ def test_real_cjk_font_detection_checks_glyphs():
 
     path = font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
     assert ord("中") in FT2Font(path).get_charmap()
+
+
+# ---------------------------------------------------------------------------
+# charts
+# ---------------------------------------------------------------------------
+
+from geohra.maps.charts import decomposition_bars, kde_curves, kde_surface, moran_scatter  # noqa: E402
+
+
+def _long_panel(seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for year in (2010, 2015, 2020):
+        for i in range(30):
+            rows.append({"unit": f"p{i}", "year": year, "region": ["East", "Central", "West"][i % 3],
+                         "beds": rng.gamma(4 + (year - 2010) / 5, 1.0), "pop": rng.uniform(1, 10)})
+    return pd.DataFrame(rows).set_index("unit")
+
+
+def test_kde_curves_one_line_per_year():
+    from geohra.dynamics import kde
+
+    res = kde(_long_panel(), "beds", time="year")
+    ax = kde_curves(res.densities).axes[0]
+    assert len(ax.lines) == 3
+    for line, year in zip(ax.lines, (2010, 2015, 2020)):
+        np.testing.assert_array_equal(line.get_ydata(), res.densities[year].to_numpy())
+        assert line.get_label() == str(year)
+    cmap = matplotlib.colormaps["viridis"]
+    assert to_hex(ax.lines[0].get_color()) == to_hex(cmap(0.0))
+    assert to_hex(ax.lines[-1].get_color()) == to_hex(cmap(1.0))
+
+
+def test_kde_curves_per_region():
+    from geohra.dynamics import kde
+
+    res = kde(_long_panel(), "beds", time="year", by="region")
+    fig = kde_curves(res.densities, lang="en")
+    panels = [a for a in fig.axes if a.lines]
+    groups = list(dict.fromkeys(res.densities.columns.get_level_values(0)))
+    assert [a.get_title() for a in panels] == [str(g) for g in groups]
+    assert all(len(a.lines) == 3 for a in panels)
+    assert len(fig.legends) == 1
+
+
+def test_kde_surface():
+    from geohra.dynamics import kde
+
+    res = kde(_long_panel(), "beds", time="year", grid_size=40)
+    fig = kde_surface(res.densities, lang="en")
+    ax = fig.axes[0]
+    assert ax.name == "3d" and len(ax.collections) == 1
+    assert ax.get_ylabel() == "Year" and ax.get_zlabel() == "Density"
+    # 40 grid points x 3 years -> 39 x 2 quadrilaterals
+    assert len(ax.collections[0].get_facecolor()) == 39 * 2
+    with pytest.raises(ValueError, match="group"):
+        kde_surface(kde(_long_panel(), "beds", time="year", by="region").densities)
+
+
+def test_decomposition_bars_theil_and_dagum():
+    from geohra import per_year
+    from geohra.inequality.dagum import dagum_gini
+    from geohra.inequality.theil import theil
+
+    panel = _long_panel()
+    summ = per_year(theil, panel, "beds", population="pop", by="region")
+    ax = decomposition_bars(summ, lang="en").axes[0]
+    def part(axes, name):
+        return np.array([r.get_height() for r in axes.patches if r.get_gid() == f"part-{name}"])
+
+    w, b = part(ax, "within"), part(ax, "between")
+    assert len(w) == len(b) == 3
+    np.testing.assert_allclose(w, summ["within"] / summ["total"] * 100)
+    np.testing.assert_allclose(w + b, 100, rtol=1e-9)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2010", "2015", "2020"]
+
+    dsum = per_year(dagum_gini, panel, "beds", by="region")
+    ax = decomposition_bars(dsum, kind="value", lang="en").axes[0]
+    parts = [part(ax, p) for p in ("within", "between_net", "transvariation")]
+    np.testing.assert_allclose(parts[0], dsum["within"])
+    np.testing.assert_allclose(sum(parts), dsum["total"], rtol=1e-9)  # Dagum: parts add up to G
+    total_line = [ln for ln in ax.lines if ln.get_gid() == "total"][0]
+    np.testing.assert_allclose(total_line.get_ydata(), dsum["total"])
+    with pytest.raises(KeyError, match="parts"):
+        decomposition_bars(summ, parts=["within", "nope"])
+
+
+def test_moran_scatter_slope_is_esdas_moran_i():
+    import libpysal
+    from esda.moran import Moran
+
+    w = libpysal.weights.lat2W(5, 5, rook=True)
+    w.transform = "r"
+    y = np.random.default_rng(7).normal(size=25).cumsum()
+    mi = Moran(y, w, permutations=0)
+    ids = [f"c{i}" for i in range(25)]
+    z = (y - y.mean()) / y.std()
+    dense, _ = w.full()
+    lag = dense @ z  # row-standardised lag, computed independently of geohra
+    z_s, lag_s = pd.Series(z, index=ids), pd.Series(lag, index=ids)
+    # pass the lag in another order: alignment is on the index
+    fig = moran_scatter(z_s, lag_s.iloc[::-1], lang="en")
+    ax = fig.axes[0]
+    line = [ln for ln in ax.lines if ln.get_gid() == "moran-line"][0]
+    x, yv = line.get_xdata(), line.get_ydata()
+    assert (yv[1] - yv[0]) / (x[1] - x[0]) == pytest.approx(mi.I, rel=1e-10)
+    assert f"{mi.I:.3f}" in ax.get_title()
+    pts = [c for c in ax.collections if c.get_gid() == "moran-points"][0]
+    np.testing.assert_allclose(pts.get_offsets(), np.column_stack([z, lag]))
+    quads = sorted(t.get_text() for t in ax.texts if t.get_gid() == "quadrant")
+    assert quads == ["High-High", "High-Low", "Low-High", "Low-Low"]
+    with pytest.raises(ValueError, match="same units"):
+        moran_scatter(z_s, lag_s.iloc[:-1])
+
+
+def test_moran_scatter_cluster_colours():
+    z = pd.Series([1.0, -1.0, 0.5, -0.5], index=list("abcd"))
+    lag = pd.Series([0.8, -0.7, -0.2, 0.1], index=list("abcd"))
+    cl = pd.Series(["High-High", "Low-Low", "High-Low", "Not significant"], index=list("abcd"))
+    ax = moran_scatter(z, lag, clusters=cl, labels=pd.Series(list("ABCD"), index=list("abcd"))).axes[0]
+    pts = [c for c in ax.collections if c.get_gid() == "moran-points"][0]
+    assert [to_hex(c) for c in pts.get_facecolor()] == ["#ff0000", "#0000ff", "#f4ada8", "#eeeeee"]
+    assert {t.get_text() for t in ax.texts} >= {"A", "B", "C", "D"}

@@ -230,19 +230,25 @@ def looks_chinese(frame: Any) -> bool:
     return all(isinstance(i, str) and len(i) == 6 and i.isdigit() and i[:2] in prefixes for i in index)
 
 
-def resolve_lang(lang: str, frame: Any = None) -> str:
+def has_cjk(strings: Any) -> bool:
+    """True if any of the strings contains a CJK ideograph."""
+    return any(any("\u4e00" <= ch <= "\u9fff" for ch in str(s)) for s in strings)
+
+
+def resolve_lang(lang: str, frame: Any = None, *, chinese: bool | None = None) -> str:
     """Turn ``lang`` ("auto", "zh", "en") into "zh" or "en".
 
-    "auto" means Chinese labels for Chinese units (see :func:`looks_chinese`), English
-    otherwise. Chinese needs a CJK font: without one, warn once (how to install one) and
-    use English, so a figure never shows empty boxes.
+    "auto" means Chinese labels for Chinese units (see :func:`looks_chinese`; or when
+    ``chinese`` is True, e.g. chart labels written in Chinese), English otherwise.
+    Chinese needs a CJK font: without one, warn once (how to install one) and use
+    English, so a figure never shows empty boxes.
     """
     global _warned_no_cjk
     if lang not in ("auto", "zh", "en"):
         raise ValueError(f"lang must be 'auto', 'zh' or 'en'; got {lang!r}.")
     if lang == "en":
         return "en"
-    if lang == "auto" and not looks_chinese(frame):
+    if lang == "auto" and not (looks_chinese(frame) if chinese is None else chinese):
         return "en"
     if find_cjk_font() is not None:
         return "zh"
