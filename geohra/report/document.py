@@ -169,7 +169,8 @@ class Report:
             "th,td{border:1px solid #ccc;padding:3px 7px;text-align:right}"
             "th{background:#eef2f7}td:first-child,th:first-child{text-align:left}"
             "figure{margin:1em 0}img{max-width:100%}figcaption{color:#555;font-size:13px}"
-            ".note{color:#555;font-size:13px}nav li{margin:2px 0}</style></head><body>",
+            ".note{color:#555;font-size:13px}nav li{margin:2px 0}.scroll{overflow-x:auto;max-height:40em}"
+            "thead th{position:sticky;top:0}</style></head><body>",
             f"<h1>{esc(self.title)}</h1>",
         ]
         if self.intro:
@@ -187,6 +188,7 @@ class Report:
                     parts.append(f"<h3>{esc(it.title)}</h3>")
                     if it.note:
                         parts.append(f"<p class='note'>{esc(it.note)}</p>")
+                    parts.append("<div class='scroll'>")
                     parts.append(
                         it.frame.to_html(
                             float_format=lambda v: f"{v:,.4f}" if abs(v) < 1000 else f"{v:,.1f}",
@@ -194,6 +196,7 @@ class Report:
                             border=0,
                         )
                     )
+                    parts.append("</div>")
                     parts.append(
                         f"<p class='note'>CSV: <a href='tables/{esc(it.key)}.csv'>tables/{esc(it.key)}.csv</a></p>"
                     )
