@@ -467,3 +467,34 @@ def test_moran_scatter_cluster_colours():
     pts = [c for c in ax.collections if c.get_gid() == "moran-points"][0]
     assert [to_hex(c) for c in pts.get_facecolor()] == ["#ff0000", "#0000ff", "#f4ada8", "#eeeeee"]
     assert {t.get_text() for t in ax.texts} >= {"A", "B", "C", "D"}
+
+
+# ---------------------------------------------------------------------------
+# the real built-in layers
+# ---------------------------------------------------------------------------
+
+
+def test_real_china_province_map():
+    from geohra.boundaries import load_boundaries
+
+    prov = load_boundaries("china-provinces")
+    assert len(prov) == 31
+    g = prov.assign(v=np.linspace(1.0, 31.0, 31))
+    g.loc["650000", "v"] = np.nan
+    fig = choropleth(g, "v", k=5, lang="en")
+    ax = fig.axes[0]
+    assert len(_collection(ax, "units").get_paths()) == 30
+    assert len(_collection(ax, "missing").get_paths()) == 1
+    assert len(_collection(ax, "context").get_paths()) == 3  # Hong Kong, Macao, Taiwan
+    inset = [a for a in ax.child_axes if a.get_gid() == "inset"][0]
+    assert _collection(inset, "south-sea-line") is not None
+    assert _collection(inset, "south-sea-islands") is not None
+    # the main map stops north of the Spratlys: its lowest edge lies above 17.5 N
+    x0, x1 = ax.get_xlim()
+    y0, _ = ax.get_ylim()
+    lon, lat = Transformer.from_crs(CHINA_ALBERS, 4326, always_xy=True).transform((x0 + x1) / 2, y0)
+    assert 15.0 < lat < 18.2
+    # no land (Taiwan!) hidden under the inset box
+    tw = gpd.GeoSeries(load_boundaries("china-provinces", include_other=True).geometry.loc[["710000"]]).to_crs(CHINA_ALBERS)
+    inset_left = x0 + 0.80 * (x1 - x0)
+    assert tw.total_bounds[2] < inset_left

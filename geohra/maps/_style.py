@@ -276,10 +276,33 @@ def font_family(lang: str) -> list[str]:
     return ["DejaVu Sans"]
 
 
+class _WeightNoteFilter:
+    """Drop matplotlib's "Failed to find font weight normal for <CJK font>, now using 500"
+    notes: some CJK families (WenQuanYi Zen Hei) ship one 'medium' face, which is the
+    right one to use, and the note would be logged for every text drawn."""
+
+    def __init__(self, family: str) -> None:
+        self.family = family
+
+    def filter(self, record: Any) -> bool:
+        msg = record.getMessage()
+        return not (msg.startswith("findfont: Failed to find font weight") and self.family in msg)
+
+
+@functools.lru_cache(maxsize=4)
+def _quiet_weight_notes(family: str) -> None:
+    import logging
+
+    logging.getLogger("matplotlib.font_manager").addFilter(_WeightNoteFilter(family))
+
+
 def font_props(lang: str, size: float | None = None) -> Any:
     from matplotlib.font_manager import FontProperties
 
-    return FontProperties(family=font_family(lang), size=size)
+    family = font_family(lang)
+    if len(family) > 1:
+        _quiet_weight_notes(family[0])
+    return FontProperties(family=family, size=size)
 
 
 def format_number(x: float, *, digits: int = 3) -> str:

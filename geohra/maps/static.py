@@ -62,8 +62,10 @@ CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +
 # Units drawn in grey when the map shows Chinese units (not analysed: no comparable data).
 _NON_ANALYSIS = frozenset(row[0] for row in PROVINCES if not row[5])
 _PROVINCE_PREFIXES = frozenset(row[0][:2] for row in PROVINCES)
-# Main map of China with an inset: the mainland and Hainan (18.1 N) down to 17 N.
-_MAINLAND_BOX = (70.0, 17.0, 138.0, 56.0)
+# Main map of China with an inset: the mainland and Hainan (southern tip 18.15 N).
+_MAINLAND_BOX = (70.0, 17.8, 138.0, 56.0)
+# Where the inset sits on the main axes (axes fraction: x0, y0, width, height).
+_INSET_RECT = (0.80, 0.015, 0.19, 0.30)
 # The South China Sea inset: lon/lat box of the standard 南海诸岛 inset.
 _INSET_BOX = (106.5, 2.5, 123.5, 24.5)
 _MISSING_POLICIES = ("hatch", "raise", "omit")
@@ -187,12 +189,25 @@ def _prepare_geo(
     if want_inset:
         mainland = every.to_crs(4326).clip_by_rect(*_MAINLAND_BOX)
         mainland = gpd.GeoSeries(mainland[~mainland.is_empty], crs=4326).to_crs(crs)
-        extent = _pad(mainland.total_bounds)
+        extent = _room_for_inset(mainland, _pad(mainland.total_bounds))
         inset_extent = _box_extent(_INSET_BOX, crs)
     else:
         extent = _pad(every.total_bounds)
         inset_extent = None
     return _Geo(geoms, ctx, south_sea, crs, extent, inset_extent)
+
+
+def _room_for_inset(mainland: Any, extent: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """Widen the main map to the east until the inset box covers no land (e.g. Taiwan)."""
+    x0, x1, y0, y1 = extent
+    x_frac, y_frac, _, h_frac = _INSET_RECT
+    band = mainland.clip_by_rect(x0, y0, x1, y0 + (y_frac + h_frac + 0.01) * (y1 - y0))
+    band = band[~band.is_empty]
+    if band.empty:
+        return extent
+    east = float(band.total_bounds[2])
+    need = x0 + (east - x0) / (x_frac - 0.01)  # inset's left edge just east of the land
+    return (x0, max(x1, need), y0, y1)
 
 
 def _pad(bounds: Sequence[float], frac: float = 0.03) -> tuple[float, float, float, float]:
@@ -340,7 +355,7 @@ def _draw_north_arrow(ax: Axes, lang: str) -> None:
     ann = ax.annotate(
         "N", xy=(0.06, 0.96), xytext=(0.06, 0.86), xycoords="axes fraction",
         textcoords="axes fraction", ha="center", va="center", fontsize=12, fontweight="bold",
-        fontproperties=font_props(lang, 12),
+        fontproperties=font_props("en", 12),  # "N" in every language; Latin bold face
         arrowprops={"facecolor": "black", "edgecolor": "black", "width": 3, "headwidth": 10},
         zorder=5,
     )
@@ -372,7 +387,7 @@ def _draw_scale_bar(ax: Axes, geo: _Geo, lang: str) -> None:
 
     x0, x1, y0, y1 = geo.extent
     width, height = x1 - x0, y1 - y0
-    bx, by = x0 + 0.36 * width, y0 + 0.04 * height
+    bx, by = x0 + 0.26 * width, y0 + 0.04 * height  # right of the legend, left of the inset
     if geo.crs is None:
         return  # no CRS: distances unknown, no bar (documented on the functions)
     per_unit = _metres_per_unit(geo.crs)
@@ -403,7 +418,7 @@ def _draw_inset(ax: Axes, geo: _Geo, colors: pd.Series, lang: str) -> None:
     """The South China Sea in a box at the lower right, with the maritime boundary line."""
     from matplotlib.collections import LineCollection
 
-    inset = ax.inset_axes([0.80, 0.015, 0.19, 0.30])
+    inset = ax.inset_axes(list(_INSET_RECT))
     inset.set_gid("inset")
     _draw_layers(inset, geo, colors, linewidth=0.2)
     layer = geo.south_sea
