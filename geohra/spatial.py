@@ -121,109 +121,105 @@ def spatial_weights(
     if gdf.geometry.isna().any() or gdf.geometry.is_empty.any():
         bad = gdf.index[gdf.geometry.isna() | gdf.geometry.is_empty][:5].tolist()
         raise ValueError(f"spatial_weights: units {bad} have no geometry.")
-    geo = _projected(gdf.geometry)
+    from geohra import _weights
 
-    from libpysal.graph import Graph
-
+    geometry = gdf.geometry
+    if geometry.crs is None:
+        _weights.projected(geometry)  # raises, saying how to set a CRS
+    ids = np.asarray(gdf.index)
+    n = ids.size
     if kind in ("queen", "rook"):
-        if not geo.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        if not geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all():
             raise ValueError(
                 f"spatial_weights: kind={kind!r} needs polygons; got geometry types "
-                f"{sorted(set(geo.geom_type))}. Use kind='knn' or 'distance' for points."
+                f"{sorted(set(geometry.geom_type))}. Use kind='knn' or 'distance' for points."
             )
-        graph = Graph.build_contiguity(geo, rook=kind == "rook")
-    elif kind == "knn":
-        if k is None or isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ValueError(
-                f"spatial_weights: kind='knn' needs k= a positive whole number; got {k!r}."
-            )
-        if k >= len(gdf):
-            raise ValueError(
-                f"spatial_weights: k={k} must be below the number of units ({len(gdf)})."
-            )
-        graph = Graph.build_knn(geo.centroid, int(k))
+        # shared vertices do not depend on the projection: use the data as they are
+        a, b = _weights.contiguity_pairs(geometry.values, rook=kind == "rook")
+        focal = np.concatenate([a, b])
+        neighbor = np.concatenate([b, a])
+        weight = np.ones(focal.size)
     else:
-        if threshold is None or not np.isfinite(threshold) or threshold <= 0:
-            raise ValueError(
-                "spatial_weights: kind='distance' needs threshold= a positive distance "
-                f"(metres for longitude/latitude data); got {threshold!r}."
-            )
-        graph = Graph.build_distance_band(geo.centroid, float(threshold))
+        from libpysal.graph import Graph
 
-    isolated = list(graph.isolates)
-    if isolated:
-        if islands == "nearest":
-            graph = _attach_islands(graph, geo, isolated, gdf)
+        centroids = _weights.projected(geometry).centroid
+        if kind == "knn":
+            if k is None or isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+                raise ValueError(
+                    f"spatial_weights: kind='knn' needs k= a positive whole number; got {k!r}."
+                )
+            if k >= n:
+                raise ValueError(f"spatial_weights: k={k} must be below the number of units ({n}).")
+            built = Graph.build_knn(centroids, int(k))
         else:
-            warnings.warn(
-                f"spatial_weights: {_names(gdf, isolated)} ha{'s' if len(isolated) == 1 else 've'} "
-                "no neighbour and stay isolated (islands='keep'): the spatial lag there is 0, "
-                "the unit still counts in n and in the mean/variance of global statistics, and "
-                "local statistics report no test for it (p-value NaN). Pass islands='nearest' "
-                "to link it to its nearest unit instead.",
-                IslandWarning,
-                stacklevel=2,
-            )
-    return graph.transform(transform.upper())
+            if threshold is None or not np.isfinite(threshold) or threshold <= 0:
+                raise ValueError(
+                    "spatial_weights: kind='distance' needs threshold= a positive distance "
+                    f"(metres for longitude/latitude data); got {threshold!r}."
+                )
+            built = Graph.build_distance_band(centroids, float(threshold))
+        adj = built.adjacency
+        adj = adj[adj != 0]
+        pos = pd.Index(gdf.index)
+        focal = pos.get_indexer(adj.index.get_level_values(0))
+        neighbor = pos.get_indexer(adj.index.get_level_values(1))
+        weight = adj.to_numpy(dtype=np.float64)
+
+    isolated = np.setdiff1d(np.arange(n), focal)
+    if isolated.size and islands == "nearest":
+        notes = []
+        extra_f, extra_n = [], []
+        for i, (j, dist, unit) in zip(
+            isolated, _weights.nearest_units(geometry, isolated.tolist()), strict=True
+        ):
+            extra_f += [i, j]
+            extra_n += [j, i]
+            notes.append(f"{_names(gdf, [ids[i]])} -> {_names(gdf, [ids[j]])} ({_km(dist, unit)})")
+        focal = np.concatenate([focal, extra_f])
+        neighbor = np.concatenate([neighbor, extra_n])
+        weight = np.concatenate([weight, np.ones(len(extra_f))])
+        warnings.warn(
+            "spatial_weights: unit(s) without a neighbour were linked to the nearest unit "
+            "(islands='nearest', shortest distance between the polygons in an equal-area "
+            f"projection): {'; '.join(notes)}. Pass islands='keep' to leave them isolated.",
+            IslandWarning,
+            stacklevel=2,
+        )
+    elif isolated.size:
+        kept = [ids[i] for i in isolated]
+        warnings.warn(
+            f"spatial_weights: {_names(gdf, kept)} "
+            + ("has no neighbour and stays" if len(kept) == 1 else "have no neighbour and stay")
+            + " isolated (islands='keep'): the spatial lag there is 0, "
+            "the unit still counts in n and in the mean/variance of global statistics, and "
+            "local statistics report no test for it (p-value NaN). Pass islands='nearest' "
+            "to link it to its nearest unit instead.",
+            IslandWarning,
+            stacklevel=2,
+        )
+        # libpysal marks an isolate by a zero-weight link to itself
+        focal = np.concatenate([focal, isolated])
+        neighbor = np.concatenate([neighbor, isolated])
+        weight = np.concatenate([weight, np.zeros(isolated.size)])
+    return _graph_from_positions(ids, focal, neighbor, weight).transform(transform.upper())
 
 
-def _attach_islands(graph: Graph, geo: Any, isolated: list, gdf: Any) -> Graph:
+def _graph_from_positions(
+    ids: np.ndarray, focal: np.ndarray, neighbor: np.ndarray, weight: np.ndarray
+) -> Graph:
+    """A libpysal Graph from position arrays, ordered like ``ids``, duplicate links once."""
     from libpysal.graph import Graph
 
-    adj = graph.adjacency.reset_index()
-    focal, neighbor = adj.columns[0], adj.columns[1]
-    adj = adj[~adj[focal].isin(isolated)]  # drop the zero self-loops marking islands
-    extra = []
-    notes = []
-    for unit in isolated:
-        dist = geo.distance(geo.loc[unit]).drop(unit)
-        nearest = dist.idxmin()
-        extra += [(unit, nearest, 1.0), (nearest, unit, 1.0)]
-        notes.append(f"{_names(gdf, [unit])} -> {_names(gdf, [nearest])} ({_km(dist.min(), geo)})")
-    extra_df = pd.DataFrame(extra, columns=[focal, neighbor, "weight"])
-    edges = pd.concat([adj, extra_df], ignore_index=True).drop_duplicates([focal, neighbor])
-    # keep the gdf's order of ids
-    order = {u: i for i, u in enumerate(gdf.index)}
-    edges = edges.sort_values(
-        [focal, neighbor], key=lambda s: s.map(order), kind="stable"
-    ).reset_index(drop=True)
-    warnings.warn(
-        "spatial_weights: unit(s) without a contiguous neighbour were linked to the nearest "
-        f"unit (islands='nearest', polygon distance in an equal-area projection): "
-        f"{'; '.join(notes)}. Pass islands='keep' to leave them isolated.",
-        IslandWarning,
-        stacklevel=3,
-    )
-    return Graph.from_arrays(
-        edges[focal].to_numpy(), edges[neighbor].to_numpy(), edges["weight"].to_numpy(float)
-    )
+    n = ids.size
+    key = np.asarray(focal, dtype=np.int64) * n + np.asarray(neighbor, dtype=np.int64)
+    _, first = np.unique(key, return_index=True)  # sorted by (focal, neighbor) position
+    return Graph.from_arrays(ids[focal[first]], ids[neighbor[first]], weight[first])
 
 
-def _km(distance: float, geo: Any) -> str:
-    unit = geo.crs.axis_info[0].unit_name if geo.crs.axis_info else ""
+def _km(distance: float, unit: str) -> str:
     if unit in ("metre", "meter"):
         return f"{distance / 1000:,.0f} km"
     return f"distance {distance:,.4g} {unit}".rstrip()
-
-
-def _projected(geometry: Any) -> Any:
-    """The geometry in a projected CRS (metres): its own, or a fitted Albers equal-area."""
-    crs = geometry.crs
-    if crs is None:
-        raise ValueError(
-            "spatial_weights: the GeoDataFrame has no CRS, so distances and centroids are "
-            "undefined. Set it, e.g. gdf = gdf.set_crs('EPSG:4326') for longitude/latitude."
-        )
-    if crs.is_projected:
-        return geometry
-    minx, miny, maxx, maxy = geometry.total_bounds
-    lat_1 = miny + (maxy - miny) / 6
-    lat_2 = maxy - (maxy - miny) / 6
-    albers = (
-        f"+proj=aea +lat_1={lat_1:.4f} +lat_2={lat_2:.4f} +lat_0={(miny + maxy) / 2:.4f} "
-        f"+lon_0={(minx + maxx) / 2:.4f} +datum=WGS84 +units=m +no_defs"
-    )
-    return geometry.to_crs(albers)
 
 
 def _names(gdf: Any, ids: list) -> str:

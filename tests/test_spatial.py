@@ -96,6 +96,52 @@ def test_rook_queen_knn_distance_on_a_lattice():
     pd.testing.assert_series_equal(dist.cardinalities, rook.cardinalities)
 
 
+@pytest.mark.parametrize("rook", [False, True])
+def test_contiguity_equals_libpysal(provinces, rook):
+    kind = "rook" if rook else "queen"
+    with pytest.warns(IslandWarning, match="has no neighbour and stays isolated"):
+        ours = spatial_weights(provinces, kind, transform="b", islands="keep")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = Graph.build_contiguity(provinces.geometry, rook=rook)
+    assert set(ours.adjacency[ours.adjacency > 0].index) == set(
+        ref.adjacency[ref.adjacency > 0].index
+    )
+    assert list(ours.isolates) == list(ref.isolates) == ["460000"]
+    # a random Voronoi coverage: vertex contiguity equals libpysal's strict (shapely) one
+    import shapely
+    from shapely.geometry import MultiPoint
+
+    pts = MultiPoint(np.random.default_rng(0).uniform(0, 100, (150, 2)))
+    cells = shapely.get_parts(shapely.voronoi_polygons(pts, extend_to=box(-10, -10, 110, 110)))
+    vor = gpd.GeoDataFrame(geometry=cells, crs="EPSG:3857")
+    ours = spatial_weights(vor, kind, transform="b")
+    strict = Graph.build_contiguity(vor.geometry, rook=rook, strict=True)
+    assert set(ours.adjacency[ours.adjacency > 0].index) == set(
+        strict.adjacency[strict.adjacency > 0].index
+    )
+
+
+def test_islands_nearest_in_a_projected_crs():
+    g = lattice(3, 3)
+    far = gpd.GeoDataFrame(
+        {"v": [1.0, 2.0]},
+        geometry=[box(10_000, 0, 11_000, 1000), box(5_000, 2_500, 6_000, 3_500)],
+        index=pd.Index(["east", "north"], name="id"),
+        crs=g.crs,
+    )
+    both = pd.concat([g, far])
+    with pytest.warns(IslandWarning) as rec:
+        w = spatial_weights(both, transform="b")
+    text = str(rec[0].message)
+    # polygon distances by hand: east-north 4,272 m < east-grid 7,000 m; north-c22 2,000 m
+    d_east_grid = 10_000 - 3_000
+    d_east_north = float(np.hypot(10_000 - 6_000, 2_500 - 1_000))
+    assert d_east_north < d_east_grid and "east -> north (4 km)" in text
+    assert "north -> c22 (2 km)" in text
+    assert w.adjacency.loc[("north", "c22")] == 1 and w.adjacency.loc[("c22", "north")] == 1
+
+
 def test_weights_bad_options():
     g = lattice(3, 3)
     with pytest.raises(TypeError, match="k= is only for kind='knn'"):
