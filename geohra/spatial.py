@@ -427,6 +427,10 @@ class _GlobalResult:
     islands: tuple
     method: str
     simulations: np.ndarray | None = field(default=None, repr=False)
+    # per unit (indexed like the input, NaN where omitted): standardised values
+    # (population sd) and their spatial lag, for the Moran scatter plot
+    standardised: pd.Series | None = field(default=None, repr=False)
+    lag: pd.Series | None = field(default=None, repr=False)
 
     _FIELDS = (
         "statistic",
@@ -478,9 +482,18 @@ class MoranResult(_GlobalResult):
     ``z`` and ``pvalue`` are under randomisation (two-sided); ``*_norm`` under the
     normality assumption; ``pvalue_sim`` is the permutation pseudo p-value (see
     ``method``); ``expected_sim`` and ``z_sim`` summarise the permutation distribution
-    (kept in ``simulations``)."""
+    (kept in ``simulations``); ``standardised`` and ``lag`` hold each unit's
+    standardised value and its spatial lag (the Moran scatter plot)."""
 
     _NAME = "moran_i"
+
+    def plot(self, **kwargs: Any) -> Any:
+        """Moran scatter plot; keyword arguments go to
+        :func:`geohra.maps.charts.moran_scatter`. Needs matplotlib."""
+        from geohra.maps.charts import moran_scatter
+
+        ok = self.standardised.notna()
+        return moran_scatter(self.standardised[ok], self.lag[ok], **kwargs)
 
 
 @dataclass(frozen=True)
@@ -603,12 +616,15 @@ def moran(
     a = n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 * s0)
     b = kurt * ((n * n - n) * s1 - 2 * n * s2 + 6 * s0 * s0)
     var_rand = (a - b) / ((n - 1) * (n - 2) * (n - 3) * s0 * s0) - expected**2
+    std = z / p.y.std()
     return MoranResult(
         **_inference(observed, expected, var_rand, var_norm, z, stat, permutations, rng),
         n=n,
         omitted=p.omitted,
         islands=p.islands,
         method=_MORAN_METHOD,
+        standardised=pd.Series(std, index=p.ids, name="z").reindex(p.index),
+        lag=pd.Series(p.w @ std, index=p.ids, name="lag").reindex(p.index),
     )
 
 

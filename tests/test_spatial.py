@@ -451,6 +451,10 @@ def test_local_moran_plot_delegates_to_moran_scatter(provinces, w_provinces):
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
+    glob = moran(provinces, "v", weights=w_provinces, permutations=0)
+    lines = [ln for ln in glob.plot().axes[0].lines if ln.get_gid() == "moran-line"]
+    (x0, x1), (y0, y1) = lines[0].get_xdata(), lines[0].get_ydata()
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(glob.statistic, rel=1e-9)  # slope = I (R)
     res = local_moran(provinces, "v", weights=w_provinces, rng=0)
     fig = res.plot()
     assert isinstance(fig, Figure)
