@@ -247,7 +247,7 @@ def test_small_multiples_share_breaks(grid):
     maps = [a for a in fig.axes if _collection(a, "units") is not None]
     assert [a.get_title() for a in maps] == ["2010", "2020"]
     cmap = matplotlib.colormaps["viridis"]
-    for ax, values in zip(maps, (grid["v"], grid["v"] * 3)):
+    for ax, values in zip(maps, (grid["v"], grid["v"] * 3), strict=True):
         classes = pooled.apply(values).classes
         assert _hexes(_collection(ax, "units")) == [to_hex(cmap(int(c) / 3)) for c in classes]
         assert ax.get_legend() is None
@@ -369,7 +369,7 @@ def test_kde_curves_one_line_per_year():
     res = kde(_long_panel(), "beds", time="year")
     ax = kde_curves(res.densities).axes[0]
     assert len(ax.lines) == 3
-    for line, year in zip(ax.lines, (2010, 2015, 2020)):
+    for line, year in zip(ax.lines, (2010, 2015, 2020), strict=True):
         np.testing.assert_array_equal(line.get_ydata(), res.densities[year].to_numpy())
         assert line.get_label() == str(year)
     cmap = matplotlib.colormaps["viridis"]

@@ -54,7 +54,7 @@ def test_one_layer_per_year_with_shared_breaks(panel):
     assert not any(lay.overlay for lay in layers)  # radio buttons: one year at a time
     pooled = classify(panel["v"].reset_index(drop=True), k=4)
     cmap = matplotlib.colormaps["YlOrRd"]
-    for lay, year in zip(layers, (2010, 2015, 2020)):
+    for lay, year in zip(layers, (2010, 2015, 2020), strict=True):
         values = panel.loc[panel["year"] == year, "v"]
         assert [f["id"] for f in lay.data["features"]] == list(values.index)
         assert _fills(lay) == [to_hex(cmap(int(c) / 3)) for c in pooled.apply(values).classes]
@@ -188,3 +188,21 @@ def test_bad_input(panel):
         web_map(_grid(), "v", tooltip_fields=["nope"])
     with pytest.raises(ValueError, match="no CRS"):
         web_map(_grid().set_crs(None, allow_override=True), "v")
+
+
+def test_chinese_provinces_get_grey_context_and_maritime_line():
+    from geohra.boundaries import load_boundaries
+
+    prov = load_boundaries("china-provinces")
+    m = web_map(prov.assign(v=np.arange(31.0)), "v", lang="en")
+    layers = {lay.layer_name: lay for lay in _layers(m)}
+    context = layers["context"]
+    assert sorted(f["id"] for f in context.data["features"]) == ["710000", "810000", "820000"]
+    assert not context.control and context.options.get("interactive") is False
+    line = layers["maritime boundary"]
+    assert line.data["features"][0]["geometry"]["type"] in ("LineString", "MultiLineString")
+    assert len(layers["v"].data["features"]) == 31
+    # not for other units, and refused when forced on them
+    assert "context" not in {lay.layer_name for lay in _layers(web_map(_grid(), "v"))}
+    with pytest.raises(ValueError, match="Chinese units"):
+        web_map(_grid(), "v", context=True)

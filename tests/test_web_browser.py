@@ -156,3 +156,25 @@ def test_cdn_page_stays_blank_without_network(browser, served):
     pg.wait_for_timeout(1500)
     assert pg.locator("path.leaflet-interactive").count() == 0
     context.close()
+
+
+def test_real_province_map_in_browser(browser, tmp_path):
+    """31 interactive provinces from the built-in layer; grey context is drawn but not
+    interactive; the page is opened from file:// with every network request refused."""
+    from geohra.boundaries import load_boundaries
+
+    prov = load_boundaries("china-provinces")
+    values = pd.Series(np.linspace(1.0, 31.0, 31), index=prov.index)
+    m = web_map(prov.assign(beds=values), "beds", lang="en")
+    path = tmp_path / "provinces.html"
+    save_web_map(m, path)
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    pg = context.new_page()
+    pg.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+    pg.goto(path.as_uri())
+    pg.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    assert pg.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 31
+    assert pg.locator(".leaflet-overlay-pane path").count() == 31 + 3 + 1  # + HK/MO/TW + line
+    text = _hover_unit(pg, m.get_name(), prov.geometry["620000"].representative_point())
+    assert "Gansu" in text and format(values["620000"], ".4g") in text
+    context.close()

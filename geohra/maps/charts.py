@@ -115,8 +115,8 @@ def kde_curves(
         fig, a0 = _figure(ax, figsize or (6.5, 4.2))
         axes = [a0]
     fp = font_props(lang, 9)
-    for a, group in zip(axes, groups):
-        for colour, year in zip(colours, years):
+    for a, group in zip(axes, groups, strict=False):
+        for colour, year in zip(colours, years, strict=True):
             col = (group, year) if grouped else year
             if col in densities.columns:
                 a.plot(densities.index, densities[col].to_numpy(), color=colour, lw=1.4, label=str(year))

@@ -268,7 +268,7 @@ def _legend_labels(classification: Any, classes: pd.Series, counts: bool) -> lis
     labels = [str(lab) for lab in classification.labels]
     if counts:
         n = np.bincount(classes.to_numpy(), minlength=len(labels))
-        labels = [f"{lab} ({int(c)})" for lab, c in zip(labels, n)]
+        labels = [f"{lab} ({int(c)})" for lab, c in zip(labels, n, strict=True)]
     return labels
 
 
@@ -605,7 +605,7 @@ def choropleth(
     colors = _style.colors_for_classes(classes.reindex(geo.units.index), palette)
     fig, ax = _new_axes(ax, figsize)
     _draw_map(
-        ax, geo, colors, [(lab, col, None) for lab, col in zip(labels, palette)], lang=lang,
+        ax, geo, colors, [(lab, col, None) for lab, col in zip(labels, palette, strict=True)], lang=lang,
         title=title, legend_title=column if legend_title is None else legend_title,
         north_arrow=north_arrow, scale_bar=scale_bar,
     )
@@ -686,7 +686,7 @@ def small_multiples(
     fig = Figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows + 0.8), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     any_missing = any_context = False
-    for i, (ax, year) in enumerate(zip(axes, years)):
+    for i, (ax, year) in enumerate(zip(axes, years, strict=False)):
         part = panels[year]
         values = _values(part, column)
         as_context = _context_units(values, context)
@@ -702,7 +702,7 @@ def small_multiples(
         any_context |= geo.context is not None and len(geo.context) > 0
     for ax in axes[len(years):]:
         ax.set_axis_off()
-    entries = [(lab, col, None) for lab, col in zip(labels, palette)]
+    entries = [(lab, col, None) for lab, col in zip(labels, palette, strict=True)]
     if any_missing:
         entries.append((text("no_data", lang), MISSING_COLOR, MISSING_HATCH))
     if any_context:
@@ -740,7 +740,7 @@ def _categorical_map(
 
 
 def _with_counts(labels: list[str], counts: list[int], show: bool) -> list[str]:
-    return [f"{lab} ({n})" for lab, n in zip(labels, counts)] if show else labels
+    return [f"{lab} ({n})" for lab, n in zip(labels, counts, strict=True)] if show else labels
 
 
 def lisa_map(
@@ -791,7 +791,7 @@ def lisa_map(
     lang = resolve_lang(lang, gdf)
     counts = [int((present == lab).sum()) for lab in LISA_LABELS]
     names = _with_counts([text(lab, lang) for lab in LISA_LABELS], counts, legend_counts)
-    entries = [(n, LISA_COLORS[lab], None) for n, lab in zip(names, LISA_LABELS)]
+    entries = [(n, LISA_COLORS[lab], None) for n, lab in zip(names, LISA_LABELS, strict=True)]
     return _categorical_map(
         gdf, colors, entries, ax=ax, lang=lang, title=title,
         legend_title="LISA" if legend_title is None else legend_title, context=context,
@@ -853,14 +853,14 @@ def grade_map(
     unknown = sorted({str(g) for g in present if g not in order})
     if unknown:
         raise ValueError(f"{grade_column}: grades {unknown} are not in order={order}.")
-    palette = dict(zip(order, class_colors(cmap, len(order))))
+    palette = dict(zip(order, class_colors(cmap, len(order)), strict=True))
     colors = pd.Series(pd.NA, index=gdf.index, dtype="object")
     colors[present.index] = [palette[g] for g in present]
     lang = resolve_lang(lang, gdf)
     shown = [g for g in order if (present == g).any()]
     names = _with_counts([str(g) for g in shown], [int((present == g).sum()) for g in shown],
                          legend_counts)
-    entries = [(n, palette[g], None) for n, g in zip(names, shown)]
+    entries = [(n, palette[g], None) for n, g in zip(names, shown, strict=True)]
     return _categorical_map(
         gdf, colors, entries, ax=ax, lang=lang, title=title,
         legend_title=grade_column if legend_title is None else legend_title, context=context,

@@ -207,7 +207,7 @@ def _legend_html(title: str, entries: Sequence[tuple[str, str]], lisa: Sequence[
     if lisa:
         body += block("LISA", lisa)
     return (
-        '<div id="geohra-legend" class="geohra-legend" style="position:fixed;bottom:24px;left:12px;'
+        '<div id="geohra-legend" class="geohra-legend" style="position:fixed;bottom:28px;right:12px;'
         "z-index:1000;background:rgba(255,255,255,0.92);padding:6px 10px;border:1px solid #999;"
         'border-radius:4px;font:12px/1.5 sans-serif">' + body + "</div>"
     )
@@ -324,6 +324,7 @@ def web_map(
     m: folium.Map | None = None,
     lang: str = "auto",
     legend_title: str | None = None,
+    context: bool | None = None,
 ) -> folium.Map:
     """Classified choropleth web map (folium/Leaflet) with tooltips, legend and layers.
 
@@ -373,6 +374,11 @@ def web_map(
         "auto", "zh" or "en": tooltip and legend words, and Chinese or English names.
     legend_title
         Title of the legend (default ``column``).
+    context
+        For Chinese units (six-digit adcodes as index): draw Hong Kong, Macao and Taiwan
+        in neutral grey and the South China Sea maritime boundary line from the built-in
+        layers, not interactive and not in the layer control. None (default): when
+        the units are Chinese; True on other units raises.
 
     Returns
     -------
@@ -402,6 +408,9 @@ def web_map(
         m.fit_bounds([[y0, x0], [y1, x1]])
     elif tiles is not None:
         folium.TileLayer(tiles).add_to(m)
+
+    if _want_context(gdf, context):
+        _add_context(m, gdf, lang, precision)
 
     any_missing = False
     last = list(frames)[-1]
@@ -441,7 +450,7 @@ def web_map(
             _add_lisa(m, part, geometry, lisa, props["name"], lang,
                       "LISA" if year is None else f"LISA {year}")
 
-    entries = list(zip(labels, palette))
+    entries = list(zip(labels, palette, strict=True))
     if any_missing:
         entries.append((text("no_data", lang), MISSING_COLOR))
     lisa_entries = [(text(lab, lang), LISA_COLORS[lab]) for lab in LISA_LABELS] if lisa else None
@@ -453,6 +462,59 @@ def web_map(
     if offline:
         make_offline(m)
     return m
+
+
+def _want_context(gdf: Any, context: bool | None) -> bool:
+    from geohra.maps.static import _is_china
+
+    china = _is_china(pd.Index(pd.unique(gdf.index)))
+    if context and not china:
+        raise ValueError(
+            "context=True needs Chinese units (six-digit adcodes as index, as from "
+            "geohra.load_boundaries); these units are not. Pass context=False or leave it None."
+        )
+    return china if context is None else bool(context)
+
+
+def _add_context(m: Any, gdf: Any, lang: str, precision: int) -> None:
+    """Grey Hong Kong / Macao / Taiwan (those not among the units) and the maritime line."""
+    import folium
+    import shapely
+    from shapely.geometry import mapping
+
+    from geohra.boundaries import load_boundaries
+    from geohra.maps._style import CONTEXT_COLOR, CONTEXT_EDGE_COLOR
+    from geohra.maps.static import _NON_ANALYSIS
+
+    def rounded(geoms: Any) -> list:
+        scale = 10.0**precision
+        arr = shapely.transform(np.asarray(geoms, dtype=object), lambda xy: np.round(xy * scale) / scale)
+        return [mapping(g) for g in arr]
+
+    provinces = load_boundaries("china-provinces", include_other=True)
+    present = {str(i)[:2] for i in gdf.index}
+    other = provinces[provinces.index.isin(_NON_ANALYSIS) & ~provinces.index.str[:2].isin(present)]
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    if len(other):
+        feats = [
+            {"type": "Feature", "id": uid, "properties": {"name": str(other.loc[uid, name_col])}, "geometry": geom}
+            for uid, geom in zip(other.index, rounded(other.geometry.array), strict=True)
+        ]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": feats}, name="context", control=False,
+            interactive=False,
+            style_function=lambda f: {"fillColor": CONTEXT_COLOR, "color": CONTEXT_EDGE_COLOR,
+                                      "weight": 0.6, "fillOpacity": 0.9},
+        ).add_to(m)
+    sea = load_boundaries("china-south-sea")
+    lines = sea[sea.geom_type.isin(["LineString", "MultiLineString"])]
+    if len(lines):
+        feats = [{"type": "Feature", "properties": {}, "geometry": g} for g in rounded(lines.geometry.array)]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": feats}, name="maritime boundary", control=False,
+            interactive=False,
+            style_function=lambda f: {"color": "#333333", "weight": 1.2, "dashArray": "6 4"},
+        ).add_to(m)
 
 
 def _bounds(geometry: pd.Series) -> np.ndarray:
