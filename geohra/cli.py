@@ -43,7 +43,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gallery", help="build the example gallery (one figure per analysis)")
     _add_out(p, "geohra-gallery")
     p.set_defaults(func=_cmd_gallery)
+
+    p = sub.add_parser(
+        "qgis",
+        help="install the QGIS Processing plugin (runs its computations in this Python)",
+        description="Install the geohra plugin into a QGIS profile: 'geohra qgis install' "
+        "(same as 'python -m geohra.qgis install'); 'geohra qgis path' prints the plugin folder.",
+    )
+    p.add_argument("qgis_args", nargs=argparse.REMAINDER, help="install [--profile DIR | --plugins-dir DIR] | path")
+    p.set_defaults(func=_cmd_qgis)
     return parser
+
+
+def _cmd_qgis(args: argparse.Namespace) -> int:
+    from geohra.qgis.__main__ import main as qgis_main
+
+    return qgis_main(args.qgis_args or ["--help"])
 
 
 def prepare_out(out: str | Path, *, force: bool) -> Path:

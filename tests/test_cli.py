@@ -104,3 +104,11 @@ def test_demo_end_to_end(tmp_path):
     r2 = _run("demo", "--out", str(out))
     assert r2.returncode != 0 and "--force" in r2.stderr
     assert (out / "report.html").read_text(encoding="utf-8") == page
+
+
+def test_qgis_install_subcommand_copies_plugin_and_records_python(tmp_path, capsys):
+    assert main(["qgis", "install", "--plugins-dir", str(tmp_path)]) == 0
+    plugin = tmp_path / "geohra_qgis"
+    assert (plugin / "metadata.txt").read_text(encoding="utf-8").count("hasProcessingProvider=yes") == 1
+    assert (plugin / "geohra_python.txt").read_text(encoding="utf-8").strip() == sys.executable
+    assert "enable it in QGIS" in capsys.readouterr().out
