@@ -33,9 +33,14 @@ from geohra.maps.static import (  # noqa: E402
 
 def _grid(n: int = 12, *, index=None, origin=(100.0, 30.0)) -> gpd.GeoDataFrame:
     x0, y0 = origin
-    geoms = [box(x0 + (i % 4) * 2, y0 + (i // 4) * 2, x0 + (i % 4) * 2 + 2, y0 + (i // 4) * 2 + 2) for i in range(n)]
+    geoms = [
+        box(x0 + (i % 4) * 2, y0 + (i // 4) * 2, x0 + (i % 4) * 2 + 2, y0 + (i // 4) * 2 + 2)
+        for i in range(n)
+    ]
     idx = index if index is not None else [f"u{i:02d}" for i in range(n)]
-    values = np.array([3.0, 1.0, 4.0, 1.5, 5.0, 9.0, 2.0, 6.0, 5.5, 3.5, 8.0, 9.5, 7.0, 9.3, 2.3, 8.4])[:n]
+    values = np.array(
+        [3.0, 1.0, 4.0, 1.5, 5.0, 9.0, 2.0, 6.0, 5.5, 3.5, 8.0, 9.5, 7.0, 9.3, 2.3, 8.4]
+    )[:n]
     return gpd.GeoDataFrame({"v": values}, geometry=geoms, index=idx, crs=4326)
 
 
@@ -87,7 +92,9 @@ def test_legend_labels_are_the_classification_labels(grid):
 
 def test_given_classification_is_applied(grid):
     # breaks from other data: the map must use them, not re-classify
-    cls = classify(pd.Series([0.0, 2.0, 4.0, 6.0, 8.0, 10.0]), scheme="user_defined", bins=[2.5, 5, 7.5, 10])
+    cls = classify(
+        pd.Series([0.0, 2.0, 4.0, 6.0, 8.0, 10.0]), scheme="user_defined", bins=[2.5, 5, 7.5, 10]
+    )
     ax = choropleth(grid, "v", classification=cls, cmap="Blues").axes[0]
     expected_classes = np.searchsorted([2.5, 5, 7.5, 10], grid["v"].to_numpy(), side="left")
     cmap = matplotlib.colormaps["Blues"]
@@ -108,7 +115,9 @@ def test_missing_values_are_hatched_and_labelled(grid):
     with pytest.raises(ValueError, match="u03"):
         choropleth(g, "v", k=3, missing="raise")
     ax = choropleth(g, "v", k=3, missing="omit").axes[0]
-    assert _collection(ax, "missing") is None and "No data" not in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert _collection(ax, "missing") is None and "No data" not in [
+        t.get_text() for t in ax.get_legend().get_texts()
+    ]
 
 
 def test_input_not_mutated_and_bad_input(grid):
@@ -150,8 +159,10 @@ def _fitted_crs(gdf):
     # latitude range, central meridian and latitude of origin in the middle
     x0, y0, x1, y1 = gdf.total_bounds
     s = y1 - y0
-    return (f"+proj=aea +lat_1={y0 + s / 6:.4f} +lat_2={y1 - s / 6:.4f} +lat_0={(y0 + y1) / 2:.4f} "
-            f"+lon_0={(x0 + x1) / 2:.4f} +datum=WGS84 +units=m +no_defs")
+    return (
+        f"+proj=aea +lat_1={y0 + s / 6:.4f} +lat_2={y1 - s / 6:.4f} +lat_0={(y0 + y1) / 2:.4f} "
+        f"+lon_0={(x0 + x1) / 2:.4f} +datum=WGS84 +units=m +no_defs"
+    )
 
 
 def test_projection_none_keeps_coordinates(grid):
@@ -193,7 +204,10 @@ def fake_layers(monkeypatch):
         if name == "china-south-sea":
             return gpd.GeoDataFrame(
                 {"kind": ["island", "boundary"]},
-                geometry=[box(112, 16, 112.5, 16.5), LineString([(109, 18), (111, 8), (117, 5), (121, 20)])],
+                geometry=[
+                    box(112, 16, 112.5, 16.5),
+                    LineString([(109, 18), (111, 8), (117, 5), (121, 20)]),
+                ],
                 crs=4326,
             )
         raise AssertionError(name)
@@ -210,7 +224,9 @@ def test_context_and_inset_for_chinese_units(fake_layers):
     context = _collection(ax, "context")
     assert len(context.get_paths()) == 3
     assert set(_hexes(context)) == {_style.CONTEXT_COLOR}
-    assert "Hong Kong, Macao, Taiwan: not analysed" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Hong Kong, Macao, Taiwan: not analysed" in [
+        t.get_text() for t in ax.get_legend().get_texts()
+    ]
     insets = [a for a in ax.child_axes if a.get_gid() == "inset"]
     assert len(insets) == 1
     line = _collection(insets[0], "south-sea-line")
@@ -264,8 +280,13 @@ def test_lisa_colours(grid):
     g = grid.assign(cluster=labels[: len(grid)])
     g.loc["u05", "cluster"] = None
     ax = lisa_map(g, legend_counts=True, lang="en").axes[0]
-    expected = {"High-High": "#ff0000", "Low-Low": "#0000ff", "Low-High": "#a7adf9",
-                "High-Low": "#f4ada8", "Not significant": "#eeeeee"}
+    expected = {
+        "High-High": "#ff0000",
+        "Low-Low": "#0000ff",
+        "Low-High": "#a7adf9",
+        "High-Low": "#f4ada8",
+        "Not significant": "#eeeeee",
+    }
     drawn = g["cluster"].dropna()
     assert _hexes(_collection(ax, "units")) == [expected[c] for c in drawn]
     assert len(_collection(ax, "missing").get_paths()) == 1
@@ -279,7 +300,9 @@ def test_lisa_colours(grid):
 
 def test_grade_map_order_and_colours(grid):
     order = ["serious imbalance", "barely coordinated", "good coordination"]
-    grades = pd.Categorical([order[i % 2 * 2] for i in range(len(grid))], categories=order, ordered=True)
+    grades = pd.Categorical(
+        [order[i % 2 * 2] for i in range(len(grid))], categories=order, ordered=True
+    )
     g = grid.assign(grade=grades)
     ax = grade_map(g, "grade", cmap="RdYlGn").axes[0]
     cmap = matplotlib.colormaps["RdYlGn"]
@@ -342,7 +365,9 @@ def test_real_cjk_font_detection_checks_glyphs():
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
-    path = font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=name), fallback_to_default=False
+    )
     assert ord("中") in FT2Font(path).get_charmap()
 
 
@@ -358,8 +383,15 @@ def _long_panel(seed: int = 3) -> pd.DataFrame:
     rows = []
     for year in (2010, 2015, 2020):
         for i in range(30):
-            rows.append({"unit": f"p{i}", "year": year, "region": ["East", "Central", "West"][i % 3],
-                         "beds": rng.gamma(4 + (year - 2010) / 5, 1.0), "pop": rng.uniform(1, 10)})
+            rows.append(
+                {
+                    "unit": f"p{i}",
+                    "year": year,
+                    "region": ["East", "Central", "West"][i % 3],
+                    "beds": rng.gamma(4 + (year - 2010) / 5, 1.0),
+                    "pop": rng.uniform(1, 10),
+                }
+            )
     return pd.DataFrame(rows).set_index("unit")
 
 
@@ -411,6 +443,7 @@ def test_decomposition_bars_theil_and_dagum():
     panel = _long_panel()
     summ = per_year(theil, panel, "beds", population="pop", by="region")
     ax = decomposition_bars(summ, lang="en").axes[0]
+
     def part(axes, name):
         return np.array([r.get_height() for r in axes.patches if r.get_gid() == f"part-{name}"])
 
@@ -463,7 +496,9 @@ def test_moran_scatter_cluster_colours():
     z = pd.Series([1.0, -1.0, 0.5, -0.5], index=list("abcd"))
     lag = pd.Series([0.8, -0.7, -0.2, 0.1], index=list("abcd"))
     cl = pd.Series(["High-High", "Low-Low", "High-Low", "Not significant"], index=list("abcd"))
-    ax = moran_scatter(z, lag, clusters=cl, labels=pd.Series(list("ABCD"), index=list("abcd"))).axes[0]
+    ax = moran_scatter(
+        z, lag, clusters=cl, labels=pd.Series(list("ABCD"), index=list("abcd"))
+    ).axes[0]
     pts = [c for c in ax.collections if c.get_gid() == "moran-points"][0]
     assert [to_hex(c) for c in pts.get_facecolor()] == ["#ff0000", "#0000ff", "#f4ada8", "#eeeeee"]
     assert {t.get_text() for t in ax.texts} >= {"A", "B", "C", "D"}
@@ -495,6 +530,8 @@ def test_real_china_province_map():
     lon, lat = Transformer.from_crs(CHINA_ALBERS, 4326, always_xy=True).transform((x0 + x1) / 2, y0)
     assert 15.0 < lat < 18.2
     # no land (Taiwan!) hidden under the inset box
-    tw = gpd.GeoSeries(load_boundaries("china-provinces", include_other=True).geometry.loc[["710000"]]).to_crs(CHINA_ALBERS)
+    tw = gpd.GeoSeries(
+        load_boundaries("china-provinces", include_other=True).geometry.loc[["710000"]]
+    ).to_crs(CHINA_ALBERS)
     inset_left = x0 + 0.80 * (x1 - x0)
     assert tw.total_bounds[2] < inset_left

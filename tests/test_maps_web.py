@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import folium
 import geopandas as gpd
@@ -24,9 +25,16 @@ from geohra.maps.web import remote_assets, save_web_map, web_map  # noqa: E402
 def _grid(n: int = 12) -> gpd.GeoDataFrame:
     values = np.array([3.0, 1.0, 4.0, 1.5, 5.0, 9.0, 2.0, 6.0, 5.5, 3.5, 8.0, 9.5])[:n]
     return gpd.GeoDataFrame(
-        {"v": values, "name_en": [f"Unit {i}" for i in range(n)], "name_zh": [f"单元{i}" for i in range(n)],
-         "pop": np.arange(n) * 1000.0 + 0.5},
-        geometry=[box(100 + (i % 4) * 2, 30 + (i // 4) * 2, 102 + (i % 4) * 2, 32 + (i // 4) * 2) for i in range(n)],
+        {
+            "v": values,
+            "name_en": [f"Unit {i}" for i in range(n)],
+            "name_zh": [f"单元{i}" for i in range(n)],
+            "pop": np.arange(n) * 1000.0 + 0.5,
+        },
+        geometry=[
+            box(100 + (i % 4) * 2, 30 + (i // 4) * 2, 102 + (i % 4) * 2, 32 + (i // 4) * 2)
+            for i in range(n)
+        ],
         index=[f"u{i:02d}" for i in range(n)],
         crs=4326,
     )
@@ -88,8 +96,12 @@ def test_legend_and_tooltip_fields(panel):
 def test_chinese_names_and_words(panel, monkeypatch):
     from geohra.maps import _style
 
-    monkeypatch.setattr(_style, "find_cjk_font", lambda: "Fake CJK")
-    m = web_map(panel, "v", time="year", lang="zh")
+    # the browser draws the text: Chinese works without a local CJK font, and silently
+    monkeypatch.setattr(_style, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(_style, "_warned_no_cjk", False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = web_map(panel, "v", time="year", lang="zh")
     layer = _layers(m)[-1]
     assert layer.data["features"][0]["properties"]["name"] == "单元0"
     tooltip = next(c for c in layer._children.values() if isinstance(c, folium.GeoJsonTooltip))
@@ -133,14 +145,21 @@ def test_save_refuses_remote_plugins_offline(tmp_path):
 
 
 def test_lisa_layer():
-    g = _grid().assign(cluster=["High-High", "Low-Low", "Low-High", "High-Low", "Not significant", None] * 2)
+    g = _grid().assign(
+        cluster=["High-High", "Low-Low", "Low-High", "High-Low", "Not significant", None] * 2
+    )
     m = web_map(g, "v", lisa="cluster", lang="en")
     layers = _layers(m)
     assert [lay.layer_name for lay in layers] == ["v", "LISA"]
     lisa = layers[1]
     assert lisa.overlay and not lisa.show
-    expected = {"High-High": "#ff0000", "Low-Low": "#0000ff", "Low-High": "#a7adf9",
-                "High-Low": "#f4ada8", "Not significant": "#eeeeee"}
+    expected = {
+        "High-High": "#ff0000",
+        "Low-Low": "#0000ff",
+        "Low-High": "#a7adf9",
+        "High-Low": "#f4ada8",
+        "Not significant": "#eeeeee",
+    }
     assert _fills(lisa) == [expected[c] if pd.notna(c) else "#ffffff" for c in g["cluster"]]
     page = m.get_root().render()
     assert "High-High" in re.search(r'<div id="geohra-legend".*?</div></div>', page, re.S).group(0)

@@ -24,8 +24,13 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("GEOHRA_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -37,7 +42,10 @@ def _panel() -> gpd.GeoDataFrame:
             "name_en": [f"Unit {chr(65 + i)}" for i in range(n)],
             "cluster": ["High-High", "Low-Low", "Not significant", "High-Low"] * 3,
         },
-        geometry=[box(100 + (i % 4) * 2, 30 + (i // 4) * 2, 102 + (i % 4) * 2, 32 + (i // 4) * 2) for i in range(n)],
+        geometry=[
+            box(100 + (i % 4) * 2, 30 + (i // 4) * 2, 102 + (i % 4) * 2, 32 + (i // 4) * 2)
+            for i in range(n)
+        ],
         index=[f"u{i:02d}" for i in range(n)],
         crs=4326,
     )
@@ -70,11 +78,14 @@ def served(tmp_path_factory):
     panel = _panel()
     m = web_map(panel, "beds", time="year", lisa="cluster", k=4, lang="en", offline=True)
     save_web_map(m, folder / "map.html")
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):  # no request log in the test output
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/map.html", m.get_name(), panel, folder
@@ -107,7 +118,9 @@ def page(browser, served):
 def _hover_unit(pg, map_name: str, geom) -> str:
     c = geom.centroid
     box_ = pg.locator(".folium-map").bounding_box()
-    pt = pg.evaluate(f"() => {{ const p = {map_name}.latLngToContainerPoint([{c.y}, {c.x}]); return [p.x, p.y]; }}")
+    pt = pg.evaluate(
+        f"() => {{ const p = {map_name}.latLngToContainerPoint([{c.y}, {c.x}]); return [p.x, p.y]; }}"
+    )
     pg.mouse.move(box_["x"] + pt[0], box_["y"] + pt[1])
     tip = pg.locator(".leaflet-tooltip")
     tip.wait_for(state="visible")
@@ -137,7 +150,10 @@ def test_tooltip_shows_name_and_value(page):
 def test_switching_year_layer(page):
     pg, map_name, panel, _, _ = page
     pg.get_by_text("2010", exact=True).click()
-    assert pg.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == panel.index.nunique()
+    assert (
+        pg.locator(".leaflet-overlay-pane path.leaflet-interactive").count()
+        == panel.index.nunique()
+    )
     text = _hover_unit(pg, map_name, panel[panel["year"] == 2010].geometry["u05"])
     assert "Unit F" in text and "6.25" in text
 
@@ -151,7 +167,10 @@ def test_cdn_page_stays_blank_without_network(browser, served):
     folder_url = url.rsplit("/", 1)[0]
     context = browser.new_context()
     pg = context.new_page()
-    pg.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
+    pg.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort(),
+    )
     pg.goto(f"{folder_url}/cdn.html")
     pg.wait_for_timeout(1500)
     assert pg.locator("path.leaflet-interactive").count() == 0

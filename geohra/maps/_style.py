@@ -227,7 +227,9 @@ def looks_chinese(frame: Any) -> bool:
     from geohra._provinces import PROVINCES
 
     prefixes = {row[0][:2] for row in PROVINCES}
-    return all(isinstance(i, str) and len(i) == 6 and i.isdigit() and i[:2] in prefixes for i in index)
+    return all(
+        isinstance(i, str) and len(i) == 6 and i.isdigit() and i[:2] in prefixes for i in index
+    )
 
 
 def has_cjk(strings: Any) -> bool:

@@ -29,8 +29,12 @@ __all__ = ["kde_curves", "kde_surface", "decomposition_bars", "moran_scatter"]
 # Parts of the two decompositions, in stacking order.
 _THEIL_PARTS = ("within", "between")
 _DAGUM_PARTS = ("within", "between_net", "transvariation")
-_PART_COLORS = {"within": "#4575b4", "between": "#d73027", "between_net": "#d73027",
-                "transvariation": "#fdae61"}
+_PART_COLORS = {
+    "within": "#4575b4",
+    "between": "#d73027",
+    "between_net": "#d73027",
+    "transvariation": "#fdae61",
+}
 
 
 def _figure(ax: Axes | None, figsize: tuple[float, float], **kw: Any) -> tuple[Figure, Axes]:
@@ -109,7 +113,7 @@ def kde_curves(
         nr = -(-len(groups) // nc)
         fig = Figure(figsize=figsize or (4.5 * nc, 3.4 * nr), layout="constrained")
         axes = fig.subplots(nr, nc, squeeze=False, sharex=True, sharey=True).ravel()
-        for a in axes[len(groups):]:
+        for a in axes[len(groups) :]:
             a.set_axis_off()
     else:
         fig, a0 = _figure(ax, figsize or (6.5, 4.2))
@@ -119,7 +123,13 @@ def kde_curves(
         for colour, year in zip(colours, years, strict=True):
             col = (group, year) if grouped else year
             if col in densities.columns:
-                a.plot(densities.index, densities[col].to_numpy(), color=colour, lw=1.4, label=str(year))
+                a.plot(
+                    densities.index,
+                    densities[col].to_numpy(),
+                    color=colour,
+                    lw=1.4,
+                    label=str(year),
+                )
         if grouped:
             a.set_title(str(group), fontproperties=font_props(lang, 10))
         a.set_xlabel(xlabel or text("value", lang), fontproperties=fp)
@@ -175,7 +185,9 @@ def kde_surface(
     try:
         years = np.asarray(densities.columns, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"the surface needs numeric years as columns; got {list(densities.columns)}.") from None
+        raise ValueError(
+            f"the surface needs numeric years as columns; got {list(densities.columns)}."
+        ) from None
     if len(years) < 2:
         raise ValueError("a surface needs at least two years.")
     order = np.argsort(years)
@@ -240,16 +252,28 @@ def decomposition_bars(
         )
     values = pd.DataFrame({p: to_numeric(frame[p], name=p) for p in parts})
     if values.isna().any().any():
-        raise ValueError("the decomposition has missing parts (NaN); compute it with groups in every year.")
-    total = to_numeric(frame["total"], name="total") if "total" in frame.columns else values.sum(axis=1)
+        raise ValueError(
+            "the decomposition has missing parts (NaN); compute it with groups in every year."
+        )
+    total = (
+        to_numeric(frame["total"], name="total") if "total" in frame.columns else values.sum(axis=1)
+    )
     shown = values.div(total, axis=0) * 100 if kind == "share" else values
     lang = _lang(lang, [title or ""])
     fig, ax = _figure(ax, figsize)
     x = np.arange(len(shown))
     bottom = np.zeros(len(shown))
     for p in parts:
-        bars = ax.bar(x, shown[p].to_numpy(), bottom=bottom, color=_PART_COLORS.get(p), label=text(p, lang),
-                      edgecolor="white", linewidth=0.5, width=0.7)
+        bars = ax.bar(
+            x,
+            shown[p].to_numpy(),
+            bottom=bottom,
+            color=_PART_COLORS.get(p),
+            label=text(p, lang),
+            edgecolor="white",
+            linewidth=0.5,
+            width=0.7,
+        )
         for rect in bars:
             rect.set_gid(f"part-{p}")  # containers have no gid: tag the rectangles
         bottom = bottom + shown[p].to_numpy()
@@ -258,7 +282,9 @@ def decomposition_bars(
         line.set_gid("total")
     ax.set_xticks(x, [str(i) for i in shown.index], rotation=45 if len(x) > 8 else 0)
     fp = font_props(lang, 9)
-    ax.set_ylabel(text("share", lang) if kind == "share" else text("value", lang), fontproperties=fp)
+    ax.set_ylabel(
+        text("share", lang) if kind == "share" else text("value", lang), fontproperties=fp
+    )
     ax.set_xlabel(text("year", lang), fontproperties=fp)
     ax.legend(prop=fp, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if title:
@@ -315,7 +341,15 @@ def moran_scatter(
         if unknown:
             raise ValueError(f"clusters: unknown labels {unknown}; expected {list(LISA_LABELS)}.")
         colours = [LISA_COLORS[c] if pd.notna(c) else "#ffffff" for c in cl]
-    pts = ax.scatter(z.to_numpy(), lag.to_numpy(), c=colours, s=22, edgecolors="#333333", linewidths=0.5, zorder=3)
+    pts = ax.scatter(
+        z.to_numpy(),
+        lag.to_numpy(),
+        c=colours,
+        s=22,
+        edgecolors="#333333",
+        linewidths=0.5,
+        zorder=3,
+    )
     pts.set_gid("moran-points")
     lim = 1.1 * max(np.abs(z).max(), np.abs(lag).max())
     xs = np.array([-lim, lim])
@@ -326,19 +360,38 @@ def moran_scatter(
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     fp = font_props(lang, 9)
-    for (qx, qy), key in (((1, 1), "High-High"), ((-1, -1), "Low-Low"), ((-1, 1), "Low-High"), ((1, -1), "High-Low")):
-        t = ax.text(0.97 if qx > 0 else 0.03, 0.97 if qy > 0 else 0.03, text(key, lang), transform=ax.transAxes,
-                    ha="right" if qx > 0 else "left", va="top" if qy > 0 else "bottom", color="#666666",
-                    fontproperties=fp)
+    for (qx, qy), key in (
+        ((1, 1), "High-High"),
+        ((-1, -1), "Low-Low"),
+        ((-1, 1), "Low-High"),
+        ((1, -1), "High-Low"),
+    ):
+        t = ax.text(
+            0.97 if qx > 0 else 0.03,
+            0.97 if qy > 0 else 0.03,
+            text(key, lang),
+            transform=ax.transAxes,
+            ha="right" if qx > 0 else "left",
+            va="top" if qy > 0 else "bottom",
+            color="#666666",
+            fontproperties=fp,
+        )
         t.set_gid("quadrant")
     if labels is not None:
         names = labels.reindex(z.index)
         for uid in z.index:
-            ax.annotate(str(names[uid]), (z[uid], lag[uid]), xytext=(3, 3), textcoords="offset points",
-                        fontproperties=font_props(lang, 7))
+            ax.annotate(
+                str(names[uid]),
+                (z[uid], lag[uid]),
+                xytext=(3, 3),
+                textcoords="offset points",
+                fontproperties=font_props(lang, 7),
+            )
     ax.set_xlabel(text("standardised", lang), fontproperties=fp)
     ax.set_ylabel(text("spatial_lag", lang), fontproperties=fp)
     heading = f"{text('moran', lang)} = {slope:.3f}"
-    ax.set_title(heading if title is None else f"{title}\n{heading}", fontproperties=font_props(lang, 11))
+    ax.set_title(
+        heading if title is None else f"{title}\n{heading}", fontproperties=font_props(lang, 11)
+    )
     ax.set_aspect("equal")
     return fig

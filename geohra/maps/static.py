@@ -197,7 +197,9 @@ def _prepare_geo(
     return _Geo(geoms, ctx, south_sea, crs, extent, inset_extent)
 
 
-def _room_for_inset(mainland: Any, extent: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def _room_for_inset(
+    mainland: Any, extent: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
     """Widen the main map to the east until the inset box covers no land (e.g. Taiwan)."""
     x0, x1, y0, y1 = extent
     x_frac, y_frac, _, h_frac = _INSET_RECT
@@ -216,7 +218,9 @@ def _pad(bounds: Sequence[float], frac: float = 0.03) -> tuple[float, float, flo
     return (x0 - dx, x1 + dx, y0 - dy, y1 + dy)
 
 
-def _box_extent(box: tuple[float, float, float, float], crs: Any) -> tuple[float, float, float, float]:
+def _box_extent(
+    box: tuple[float, float, float, float], crs: Any
+) -> tuple[float, float, float, float]:
     """Projected extent of a lon/lat box (edges densified: parallels are curves in Albers)."""
     import geopandas as gpd
     from shapely.geometry import box as shp_box
@@ -329,18 +333,34 @@ def _draw_layers(ax: Axes, geo: _Geo, colors: pd.Series, *, linewidth: float) ->
     have = colors.reindex(units.index).notna().to_numpy()
     if have.any():
         _add_polygons(
-            ax, units[have], gid="units", facecolors=list(colors.reindex(units.index)[have]),
-            edgecolors=EDGE_COLOR, linewidths=linewidth, zorder=2,
+            ax,
+            units[have],
+            gid="units",
+            facecolors=list(colors.reindex(units.index)[have]),
+            edgecolors=EDGE_COLOR,
+            linewidths=linewidth,
+            zorder=2,
         )
     if (~have).any():
         _add_polygons(
-            ax, units[~have], gid="missing", facecolors=MISSING_COLOR, edgecolors=EDGE_COLOR,
-            hatch=MISSING_HATCH, linewidths=linewidth, zorder=2,
+            ax,
+            units[~have],
+            gid="missing",
+            facecolors=MISSING_COLOR,
+            edgecolors=EDGE_COLOR,
+            hatch=MISSING_HATCH,
+            linewidths=linewidth,
+            zorder=2,
         )
     if geo.context is not None and len(geo.context):
         _add_polygons(
-            ax, geo.context, gid="context", facecolors=CONTEXT_COLOR,
-            edgecolors=CONTEXT_EDGE_COLOR, linewidths=linewidth, zorder=1,
+            ax,
+            geo.context,
+            gid="context",
+            facecolors=CONTEXT_COLOR,
+            edgecolors=CONTEXT_EDGE_COLOR,
+            linewidths=linewidth,
+            zorder=1,
         )
 
 
@@ -353,8 +373,15 @@ def _setup_axes(ax: Axes, extent: tuple[float, float, float, float]) -> None:
 
 def _draw_north_arrow(ax: Axes, lang: str) -> None:
     ann = ax.annotate(
-        "N", xy=(0.06, 0.96), xytext=(0.06, 0.86), xycoords="axes fraction",
-        textcoords="axes fraction", ha="center", va="center", fontsize=12, fontweight="bold",
+        "N",
+        xy=(0.06, 0.96),
+        xytext=(0.06, 0.86),
+        xycoords="axes fraction",
+        textcoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=12,
+        fontweight="bold",
         fontproperties=font_props("en", 12),  # "N" in every language; Latin bold face
         arrowprops={"facecolor": "black", "edgecolor": "black", "width": 3, "headwidth": 10},
         zorder=5,
@@ -404,8 +431,9 @@ def _draw_scale_bar(ax: Axes, geo: _Geo, lang: str) -> None:
     seg = km / 2 * units_per_km
     h = 0.012 * height
     for i, face in enumerate(("black", "white")):
-        rect = Rectangle((bx + i * seg, by), seg, h, facecolor=face, edgecolor="black",
-                         linewidth=0.8, zorder=5)
+        rect = Rectangle(
+            (bx + i * seg, by), seg, h, facecolor=face, edgecolor="black", linewidth=0.8, zorder=5
+        )
         rect.set_gid("scale-bar")
         ax.add_patch(rect)
     fp = font_props(lang, 8)
@@ -425,8 +453,15 @@ def _draw_inset(ax: Axes, geo: _Geo, colors: pd.Series, lang: str) -> None:
     lines = layer[layer.geom_type.isin(["LineString", "MultiLineString"])]
     areas = layer[layer.geom_type.isin(["Polygon", "MultiPolygon"])]
     if len(areas):
-        _add_polygons(inset, areas.geometry, gid="south-sea-islands", facecolors=CONTEXT_COLOR,
-                      edgecolors=EDGE_COLOR, linewidths=0.2, zorder=3)
+        _add_polygons(
+            inset,
+            areas.geometry,
+            gid="south-sea-islands",
+            facecolors=CONTEXT_COLOR,
+            edgecolors=EDGE_COLOR,
+            linewidths=0.2,
+            zorder=3,
+        )
     segments = []
     for geom in lines.geometry:
         for part in getattr(geom, "geoms", [geom]):
@@ -441,8 +476,15 @@ def _draw_inset(ax: Axes, geo: _Geo, colors: pd.Series, lang: str) -> None:
     inset.set_yticks([])
     for spine in inset.spines.values():
         spine.set_linewidth(0.8)
-    inset.text(0.5, 0.03, text("south_sea", lang), transform=inset.transAxes, ha="center",
-               va="bottom", fontproperties=font_props(lang, 6))
+    inset.text(
+        0.5,
+        0.03,
+        text("south_sea", lang),
+        transform=inset.transAxes,
+        ha="center",
+        va="bottom",
+        fontproperties=font_props(lang, 6),
+    )
     inset.set_facecolor("white")
 
 
@@ -463,8 +505,13 @@ def _legend(
         for label, color, hatch in entries
     ]
     leg = ax.legend(
-        handles=handles, loc=loc, title=title, prop=font_props(lang, 8),
-        title_fontproperties=font_props(lang, 9), frameon=False, **kw,
+        handles=handles,
+        loc=loc,
+        title=title,
+        prop=font_props(lang, 8),
+        title_fontproperties=font_props(lang, 9),
+        frameon=False,
+        **kw,
     )
     leg.set_gid("legend")
     return leg
@@ -502,6 +549,8 @@ def _draw_map(
     linewidth: float = 0.4,
 ) -> None:
     """Draw everything of one map on ``ax``; ``entries=None`` draws no legend."""
+    if len(geo.units) > 300:  # county maps: thin borders, or the map turns grey
+        linewidth = min(linewidth, 0.12)
     _draw_layers(ax, geo, colors, linewidth=linewidth)
     _setup_axes(ax, geo.extent)
     if geo.south_sea is not None:
@@ -530,7 +579,7 @@ _COMMON_DOC = """
         Rows of the data for those three with no value are drawn grey as well.
     inset
         The South China Sea inset (lower right, with the maritime boundary line); the
-        main map then ends at 17 N. None (default): when the units are Chinese.
+        main map then ends at 17.8 N (south of Hainan). None (default): when the units are Chinese.
     north_arrow, scale_bar
         Draw a north arrow (upper left) and a scale bar in km (bottom).
     projection
@@ -584,7 +633,7 @@ def choropleth(
         "hatch" (default): units without a value are drawn white, hatched, and listed as
         "No data" / "无数据" in the legend; "raise": refuse missing values; "omit": do not
         draw those units.
-    """ + _COMMON_DOC + """
+    {common}
     Returns
     -------
     matplotlib.figure.Figure
@@ -596,18 +645,26 @@ def choropleth(
         keep = values.notna() | values.index.isin(as_context)
         gdf, values = gdf[keep.to_numpy()], values[keep]
     lang = resolve_lang(lang, gdf)
-    geo = _prepare_geo(gdf, projection=projection, context=context, inset=inset,
-                       as_context=as_context)
-    classification, classes = _classify(values.drop(as_context), classification, scheme, k,
-                                        classify_kwds)
+    geo = _prepare_geo(
+        gdf, projection=projection, context=context, inset=inset, as_context=as_context
+    )
+    classification, classes = _classify(
+        values.drop(as_context), classification, scheme, k, classify_kwds
+    )
     labels = _legend_labels(classification, classes, legend_counts)
     palette = class_colors(cmap, len(labels))
     colors = _style.colors_for_classes(classes.reindex(geo.units.index), palette)
     fig, ax = _new_axes(ax, figsize)
     _draw_map(
-        ax, geo, colors, [(lab, col, None) for lab, col in zip(labels, palette, strict=True)], lang=lang,
-        title=title, legend_title=column if legend_title is None else legend_title,
-        north_arrow=north_arrow, scale_bar=scale_bar,
+        ax,
+        geo,
+        colors,
+        [(lab, col, None) for lab, col in zip(labels, palette, strict=True)],
+        lang=lang,
+        title=title,
+        legend_title=column if legend_title is None else legend_title,
+        north_arrow=north_arrow,
+        scale_bar=scale_bar,
     )
     return fig
 
@@ -651,13 +708,15 @@ def small_multiples(
         Panels per row (default: up to 3).
     panel_size
         Size in inches of one panel.
-    """ + _COMMON_DOC.split("    figsize")[0] + """
+    {common_no_figsize}
     Returns
     -------
     matplotlib.figure.Figure
     """
     if time not in gdf_long.columns:
-        raise KeyError(f"time column {time!r} is not in the data; columns: {list(gdf_long.columns)}.")
+        raise KeyError(
+            f"time column {time!r} is not in the data; columns: {list(gdf_long.columns)}."
+        )
     available = sorted(pd.unique(gdf_long[time]))
     years = available if years is None else list(years)
     unknown = [y for y in years if y not in set(available)]
@@ -669,7 +728,9 @@ def small_multiples(
     pooled = pd.concat([_values(p, column) for p in panels.values()], ignore_index=True)
     if classification is None:
         if pooled.dropna().empty:
-            raise ValueError(f"{column}: every value of the shown years is missing; nothing to map.")
+            raise ValueError(
+                f"{column}: every value of the shown years is missing; nothing to map."
+            )
         from geohra.classify import classify
 
         classification = classify(pooled.dropna(), scheme=scheme, k=k, **(classify_kwds or {}))
@@ -690,25 +751,41 @@ def small_multiples(
         part = panels[year]
         values = _values(part, column)
         as_context = _context_units(values, context)
-        geo = _prepare_geo(part, projection=projection, context=context, inset=inset,
-                           as_context=as_context)
+        geo = _prepare_geo(
+            part, projection=projection, context=context, inset=inset, as_context=as_context
+        )
         present = values.drop(as_context).dropna()
         classes = pd.Series(_classes_from(classification.apply(present)), index=present.index)
         colors = _style.colors_for_classes(classes.reindex(geo.units.index), palette)
-        _draw_map(ax, geo, colors, None, lang=lang, title=str(year), legend_title=None,
-                  north_arrow=north_arrow and i == 0, scale_bar=scale_bar and i == 0,
-                  linewidth=0.25)
+        _draw_map(
+            ax,
+            geo,
+            colors,
+            None,
+            lang=lang,
+            title=str(year),
+            legend_title=None,
+            north_arrow=north_arrow and i == 0,
+            scale_bar=scale_bar and i == 0,
+            linewidth=0.25,
+        )
         any_missing |= bool(colors.isna().any())
         any_context |= geo.context is not None and len(geo.context) > 0
-    for ax in axes[len(years):]:
+    for ax in axes[len(years) :]:
         ax.set_axis_off()
     entries = [(lab, col, None) for lab, col in zip(labels, palette, strict=True)]
     if any_missing:
         entries.append((text("no_data", lang), MISSING_COLOR, MISSING_HATCH))
     if any_context:
         entries.append((text("context", lang), CONTEXT_COLOR, None))
-    _legend(fig, entries, lang=lang, title=column if legend_title is None else legend_title,
-            loc="outside lower center", ncols=min(len(entries), 4))
+    _legend(
+        fig,
+        entries,
+        lang=lang,
+        title=column if legend_title is None else legend_title,
+        loc="outside lower center",
+        ncols=min(len(entries), 4),
+    )
     if title:
         fig.suptitle(title, fontproperties=font_props(lang, 14))
     return fig
@@ -731,11 +808,21 @@ def _categorical_map(
     figsize: tuple[float, float],
 ) -> Figure:
     as_context = _context_units(colors, context)
-    geo = _prepare_geo(gdf, projection=projection, context=context, inset=inset,
-                       as_context=as_context)
+    geo = _prepare_geo(
+        gdf, projection=projection, context=context, inset=inset, as_context=as_context
+    )
     fig, ax = _new_axes(ax, figsize)
-    _draw_map(ax, geo, colors, entries, lang=lang, title=title, legend_title=legend_title,
-              north_arrow=north_arrow, scale_bar=scale_bar)
+    _draw_map(
+        ax,
+        geo,
+        colors,
+        entries,
+        lang=lang,
+        title=title,
+        legend_title=legend_title,
+        north_arrow=north_arrow,
+        scale_bar=scale_bar,
+    )
     return fig
 
 
@@ -771,13 +858,15 @@ def lisa_map(
         the legend, in that order.
     legend_counts
         Append the number of units of each cluster: "High-High (4)".
-    """ + _COMMON_DOC + """
+    {common}
     Returns
     -------
     matplotlib.figure.Figure
     """
     if clusters_column not in gdf.columns:
-        raise KeyError(f"column {clusters_column!r} is not in the GeoDataFrame; columns: {list(gdf.columns)}.")
+        raise KeyError(
+            f"column {clusters_column!r} is not in the GeoDataFrame; columns: {list(gdf.columns)}."
+        )
     labels = gdf[clusters_column]
     present = labels.dropna().astype(str)
     unknown = sorted(set(present) - set(LISA_LABELS))
@@ -793,9 +882,18 @@ def lisa_map(
     names = _with_counts([text(lab, lang) for lab in LISA_LABELS], counts, legend_counts)
     entries = [(n, LISA_COLORS[lab], None) for n, lab in zip(names, LISA_LABELS, strict=True)]
     return _categorical_map(
-        gdf, colors, entries, ax=ax, lang=lang, title=title,
-        legend_title="LISA" if legend_title is None else legend_title, context=context,
-        inset=inset, north_arrow=north_arrow, scale_bar=scale_bar, projection=projection,
+        gdf,
+        colors,
+        entries,
+        ax=ax,
+        lang=lang,
+        title=title,
+        legend_title="LISA" if legend_title is None else legend_title,
+        context=context,
+        inset=inset,
+        north_arrow=north_arrow,
+        scale_bar=scale_bar,
+        projection=projection,
         figsize=figsize,
     )
 
@@ -830,13 +928,15 @@ def grade_map(
         All grades from lowest to highest. Colours are sampled from ``cmap`` over the
         whole order, so a grade keeps its colour on every map; the legend lists the
         grades present, in order.
-    """ + _COMMON_DOC + """
+    {common}
     Returns
     -------
     matplotlib.figure.Figure
     """
     if grade_column not in gdf.columns:
-        raise KeyError(f"column {grade_column!r} is not in the GeoDataFrame; columns: {list(gdf.columns)}.")
+        raise KeyError(
+            f"column {grade_column!r} is not in the GeoDataFrame; columns: {list(gdf.columns)}."
+        )
     grades = gdf[grade_column]
     if order is None:
         if isinstance(grades.dtype, pd.CategoricalDtype):
@@ -858,12 +958,32 @@ def grade_map(
     colors[present.index] = [palette[g] for g in present]
     lang = resolve_lang(lang, gdf)
     shown = [g for g in order if (present == g).any()]
-    names = _with_counts([str(g) for g in shown], [int((present == g).sum()) for g in shown],
-                         legend_counts)
+    names = _with_counts(
+        [str(g) for g in shown], [int((present == g).sum()) for g in shown], legend_counts
+    )
     entries = [(n, palette[g], None) for n, g in zip(names, shown, strict=True)]
     return _categorical_map(
-        gdf, colors, entries, ax=ax, lang=lang, title=title,
-        legend_title=grade_column if legend_title is None else legend_title, context=context,
-        inset=inset, north_arrow=north_arrow, scale_bar=scale_bar, projection=projection,
+        gdf,
+        colors,
+        entries,
+        ax=ax,
+        lang=lang,
+        title=title,
+        legend_title=grade_column if legend_title is None else legend_title,
+        context=context,
+        inset=inset,
+        north_arrow=north_arrow,
+        scale_bar=scale_bar,
+        projection=projection,
         figsize=figsize,
     )
+
+
+# Shared parameter descriptions, filled into the docstrings once (a docstring must be a
+# plain literal, so the text is inserted after the definitions).
+for _func in (choropleth, lisa_map, grade_map):
+    _func.__doc__ = _func.__doc__.replace("{common}", _COMMON_DOC.strip() + "\n")
+small_multiples.__doc__ = small_multiples.__doc__.replace(
+    "{common_no_figsize}", _COMMON_DOC.split("    figsize")[0].strip() + "\n"
+)
+del _func

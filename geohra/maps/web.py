@@ -43,7 +43,7 @@ from geohra.maps._style import (
     LISA_LABELS,
     MISSING_COLOR,
     class_colors,
-    resolve_lang,
+    looks_chinese,
     text,
 )
 
@@ -86,13 +86,17 @@ def _split_years(
     chosen = available if years is None else list(years)
     unknown = [y for y in chosen if y not in set(available)]
     if unknown or not chosen:
-        raise ValueError(f"years {unknown or chosen} are not in column {time!r}; available: {available}.")
+        raise ValueError(
+            f"years {unknown or chosen} are not in column {time!r}; available: {available}."
+        )
     out = {}
     for year in chosen:
         part = gdf[(gdf[time] == year).to_numpy()]
         if part.index.has_duplicates:
             dup = part.index[part.index.duplicated()].unique()[:5].tolist()
-            raise ValueError(f"year {year}: duplicate unit labels {dup}; one row per unit and year.")
+            raise ValueError(
+                f"year {year}: duplicate unit labels {dup}; one row per unit and year."
+            )
         out[year] = part
     return out
 
@@ -141,14 +145,18 @@ def format_value(x: float) -> str:
 
 def _names(gdf: gpd.GeoDataFrame, name_field: str | None, lang: str) -> pd.Series:
     if name_field is None:
-        for candidate in (("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")) + ("name",):
+        for candidate in (("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")) + (
+            "name",
+        ):
             if candidate in gdf.columns:
                 name_field = candidate
                 break
     if name_field is None:
         return pd.Series(gdf.index.astype(str), index=gdf.index)
     if name_field not in gdf.columns:
-        raise KeyError(f"name_field {name_field!r} is not in the data; columns: {list(gdf.columns)}.")
+        raise KeyError(
+            f"name_field {name_field!r} is not in the data; columns: {list(gdf.columns)}."
+        )
     return gdf[name_field].astype(str)
 
 
@@ -193,7 +201,9 @@ def _highlight(feature: dict) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def _legend_html(title: str, entries: Sequence[tuple[str, str]], lisa: Sequence[tuple[str, str]] | None) -> str:
+def _legend_html(
+    title: str, entries: Sequence[tuple[str, str]], lisa: Sequence[tuple[str, str]] | None
+) -> str:
     def block(head: str, rows: Sequence[tuple[str, str]]) -> str:
         items = "".join(
             f'<div class="geohra-legend-row"><span style="display:inline-block;width:14px;height:12px;'
@@ -287,14 +297,20 @@ def save_web_map(m: folium.Map, path: Any, *, offline: bool = True) -> None:
 
 
 def _classification(
-    frames: dict[Any, gpd.GeoDataFrame], column: str, classification: Any, scheme: str, k: int,
+    frames: dict[Any, gpd.GeoDataFrame],
+    column: str,
+    classification: Any,
+    scheme: str,
+    k: int,
     classify_kwds: dict | None,
 ) -> Any:
     if classification is not None:
         if classify_kwds:
             raise TypeError("classify_kwds are only used when no classification is given.")
         return classification
-    pooled = pd.concat([to_numeric(f[column], name=column) for f in frames.values()], ignore_index=True)
+    pooled = pd.concat(
+        [to_numeric(f[column], name=column) for f in frames.values()], ignore_index=True
+    )
     pooled = pooled.dropna()
     if pooled.empty:
         raise ValueError(f"{column}: every value is missing; there is nothing to map.")
@@ -372,6 +388,8 @@ def web_map(
         too when ``offline=True``).
     lang
         "auto", "zh" or "en": tooltip and legend words, and Chinese or English names.
+        "auto" is Chinese for Chinese units. No local CJK font is needed: the browser
+        renders the text.
     legend_title
         Title of the legend (default ``column``).
     context
@@ -392,19 +410,22 @@ def web_map(
     classification = _classification(frames, column, classification, scheme, k, classify_kwds)
     labels = [str(lab) for lab in classification.labels]
     palette = class_colors(cmap, len(labels))
-    lang = resolve_lang(lang, next(iter(frames.values())))
+    lang = _web_lang(lang, next(iter(frames.values())))
     geometry = _prepare_geometry(gdf, simplify, precision)
     name_label, class_label = _TOOLTIP_TEXT[lang]
     for extra in tooltip_fields:
         if extra not in gdf.columns:
-            raise KeyError(f"tooltip field {extra!r} is not in the data; columns: {list(gdf.columns)}.")
+            raise KeyError(
+                f"tooltip field {extra!r} is not in the data; columns: {list(gdf.columns)}."
+            )
     if lisa is not None and lisa not in gdf.columns:
         raise KeyError(f"lisa column {lisa!r} is not in the data; columns: {list(gdf.columns)}.")
 
     if m is None:
         x0, y0, x1, y1 = [float(v) for v in _bounds(geometry)]
-        m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], tiles=tiles, zoom_start=4,
-                       control_scale=True)
+        m = folium.Map(
+            location=[(y0 + y1) / 2, (x0 + x1) / 2], tiles=tiles, zoom_start=4, control_scale=True
+        )
         m.fit_bounds([[y0, x0], [y1, x1]])
     elif tiles is not None:
         folium.TileLayer(tiles).add_to(m)
@@ -417,21 +438,26 @@ def web_map(
     for year, part in frames.items():
         values = to_numeric(part[column], name=column)
         present = values.dropna()
-        classes = pd.Series(np.asarray(classification.apply(present).classes, dtype=int),
-                            index=present.index).reindex(part.index)
+        classes = pd.Series(
+            np.asarray(classification.apply(present).classes, dtype=int), index=present.index
+        ).reindex(part.index)
         any_missing |= bool(classes.isna().any())
         props = pd.DataFrame(
             {
                 "name": _names(part, name_field, lang),
-                "value": [format_value(v) if pd.notna(v) else text("no_data", lang) for v in values],
+                "value": [
+                    format_value(v) if pd.notna(v) else text("no_data", lang) for v in values
+                ],
                 "class": [labels[int(c)] if pd.notna(c) else None for c in classes],
                 "fill": [palette[int(c)] if pd.notna(c) else MISSING_COLOR for c in classes],
             },
             index=part.index,
         )
         for extra in tooltip_fields:
-            props[extra] = [v if isinstance(v, str) else (format_value(v) if pd.notna(v) else None)
-                            for v in part[extra]]
+            props[extra] = [
+                v if isinstance(v, str) else (format_value(v) if pd.notna(v) else None)
+                for v in part[extra]
+            ]
         layer_name = column if year is None else str(year)
         aliases = [name_label, legend_title or column, class_label, *tooltip_fields]
         folium.GeoJson(
@@ -447,21 +473,38 @@ def web_map(
             smooth_factor=0.5,
         ).add_to(m)
         if lisa is not None:
-            _add_lisa(m, part, geometry, lisa, props["name"], lang,
-                      "LISA" if year is None else f"LISA {year}")
+            _add_lisa(
+                m,
+                part,
+                geometry,
+                lisa,
+                props["name"],
+                lang,
+                "LISA" if year is None else f"LISA {year}",
+            )
 
     entries = list(zip(labels, palette, strict=True))
     if any_missing:
         entries.append((text("no_data", lang), MISSING_COLOR))
     lisa_entries = [(text(lab, lang), LISA_COLORS[lab]) for lab in LISA_LABELS] if lisa else None
     m.get_root().html.add_child(
-        folium.Element(_legend_html(legend_title or column, entries, lisa_entries)), name="geohra_legend"
+        folium.Element(_legend_html(legend_title or column, entries, lisa_entries)),
+        name="geohra_legend",
     )
     if len(frames) > 1 or lisa is not None:
         folium.LayerControl(collapsed=False).add_to(m)
     if offline:
         make_offline(m)
     return m
+
+
+def _web_lang(lang: str, frame: Any) -> str:
+    # The browser draws the text with its own fonts, so no local CJK font is needed here.
+    if lang not in ("auto", "zh", "en"):
+        raise ValueError(f"lang must be 'auto', 'zh' or 'en'; got {lang!r}.")
+    if lang == "auto":
+        return "zh" if looks_chinese(frame) else "en"
+    return lang
 
 
 def _want_context(gdf: Any, context: bool | None) -> bool:
@@ -488,7 +531,9 @@ def _add_context(m: Any, gdf: Any, lang: str, precision: int) -> None:
 
     def rounded(geoms: Any) -> list:
         scale = 10.0**precision
-        arr = shapely.transform(np.asarray(geoms, dtype=object), lambda xy: np.round(xy * scale) / scale)
+        arr = shapely.transform(
+            np.asarray(geoms, dtype=object), lambda xy: np.round(xy * scale) / scale
+        )
         return [mapping(g) for g in arr]
 
     provinces = load_boundaries("china-provinces", include_other=True)
@@ -497,21 +542,37 @@ def _add_context(m: Any, gdf: Any, lang: str, precision: int) -> None:
     name_col = "name_zh" if lang == "zh" else "name_en"
     if len(other):
         feats = [
-            {"type": "Feature", "id": uid, "properties": {"name": str(other.loc[uid, name_col])}, "geometry": geom}
+            {
+                "type": "Feature",
+                "id": uid,
+                "properties": {"name": str(other.loc[uid, name_col])},
+                "geometry": geom,
+            }
             for uid, geom in zip(other.index, rounded(other.geometry.array), strict=True)
         ]
         folium.GeoJson(
-            {"type": "FeatureCollection", "features": feats}, name="context", control=False,
+            {"type": "FeatureCollection", "features": feats},
+            name="context",
+            control=False,
             interactive=False,
-            style_function=lambda f: {"fillColor": CONTEXT_COLOR, "color": CONTEXT_EDGE_COLOR,
-                                      "weight": 0.6, "fillOpacity": 0.9},
+            style_function=lambda f: {
+                "fillColor": CONTEXT_COLOR,
+                "color": CONTEXT_EDGE_COLOR,
+                "weight": 0.6,
+                "fillOpacity": 0.9,
+            },
         ).add_to(m)
     sea = load_boundaries("china-south-sea")
     lines = sea[sea.geom_type.isin(["LineString", "MultiLineString"])]
     if len(lines):
-        feats = [{"type": "Feature", "properties": {}, "geometry": g} for g in rounded(lines.geometry.array)]
+        feats = [
+            {"type": "Feature", "properties": {}, "geometry": g}
+            for g in rounded(lines.geometry.array)
+        ]
         folium.GeoJson(
-            {"type": "FeatureCollection", "features": feats}, name="maritime boundary", control=False,
+            {"type": "FeatureCollection", "features": feats},
+            name="maritime boundary",
+            control=False,
             interactive=False,
             style_function=lambda f: {"color": "#333333", "weight": 1.2, "dashArray": "6 4"},
         ).add_to(m)
@@ -523,14 +584,17 @@ def _bounds(geometry: pd.Series) -> np.ndarray:
     return shapely.total_bounds(np.asarray(geometry, dtype=object))
 
 
-def _add_lisa(m: Any, part: Any, geometry: pd.Series, column: str, names: pd.Series, lang: str,
-              name: str) -> None:
+def _add_lisa(
+    m: Any, part: Any, geometry: pd.Series, column: str, names: pd.Series, lang: str, name: str
+) -> None:
     import folium
 
     labels = part[column]
     unknown = sorted(set(labels.dropna().astype(str)) - set(LISA_LABELS))
     if unknown:
-        raise ValueError(f"{column}: unknown cluster labels {unknown}; expected {list(LISA_LABELS)}.")
+        raise ValueError(
+            f"{column}: unknown cluster labels {unknown}; expected {list(LISA_LABELS)}."
+        )
     props = pd.DataFrame(
         {
             "name": names,
@@ -544,9 +608,14 @@ def _add_lisa(m: Any, part: Any, geometry: pd.Series, column: str, names: pd.Ser
         name=name,
         overlay=True,
         show=False,
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": EDGE_COLOR,
-                                  "weight": 0.6, "fillOpacity": 0.9},
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": EDGE_COLOR,
+            "weight": 0.6,
+            "fillOpacity": 0.9,
+        },
         highlight_function=_highlight,
-        tooltip=folium.GeoJsonTooltip(fields=["name", "cluster"],
-                                      aliases=[_TOOLTIP_TEXT[lang][0], "LISA"], sticky=True),
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "cluster"], aliases=[_TOOLTIP_TEXT[lang][0], "LISA"], sticky=True
+        ),
     ).add_to(m)
