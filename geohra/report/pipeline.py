@@ -327,10 +327,16 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
     with ctx.progress.step("kernel density"):
         k = geohra.kde(data, INDEX_COL, time="year")
     sec.items.append(Table(ctx.key("kde_features"), "Kernel-density features by year", k.features))
-    fig = charts.kde_curves(k.densities, title="Kernel density by year")
+    fig = charts.kde_curves(k.densities, title="Kernel density by year (national)", lang=cfg.lang)
     path, rel = _fig_path(ctx, "kde_curves")
     _save(fig, path)
     sec.items.append(Figure(rel, "Kernel-density curves by year"))
+    with ctx.progress.step("kernel density by region"):
+        kr = geohra.kde(data, INDEX_COL, time="year", by=cfg.region)
+    fig = charts.kde_curves(kr.densities, title=f"Kernel density by year and {cfg.region}", lang=cfg.lang)
+    path, rel = _fig_path(ctx, "kde_regions")
+    _save(fig, path)
+    sec.items.append(Figure(rel, f"Kernel-density curves by year, one panel per region ({cfg.region})"))
     fig = charts.kde_surface(k.densities, title="Kernel density: year × value")
     path, rel = _fig_path(ctx, "kde_surface")
     _save(fig, path)
