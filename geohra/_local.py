@@ -402,8 +402,9 @@ def getis_ord(
         Ids = the data's index. Default: queen contiguity with islands linked to the
         nearest unit. The weights are then re-weighted by ``transform``.
     star : bool
-        True: Gi*, the unit itself is in its neighbourhood with self-weight 1 (unless
-        the weights already have a non-zero diagonal); False: Gi without it.
+        True: Gi*, the unit itself is in its neighbourhood (unless the weights already
+        have a non-zero diagonal) with self-weight 1 for ``"b"``, else the largest
+        weight of its row (esda's rule); False: Gi without it.
     transform : {"b", "r", "o"}
         ``"b"`` binary (the classic Gi*, as ArcGIS's hot spot analysis and esda's
         ``G_Local(transform="B")``), ``"r"`` row-standardised after adding the
@@ -445,6 +446,7 @@ def getis_ord(
             fdr=fdr,
             rng=rng,
             nan_policy=nan_policy,
+            default_transform="o",
         )
     permutations = _check_permutations(permutations)
     significance = _check_significance(significance)
@@ -468,7 +470,14 @@ def getis_ord(
         off.data = np.ones_like(off.data)
         self_w = (self_w != 0).astype(float)
     if star:
-        self_w = np.where(self_w == 0, 1.0, self_w)
+        # a unit's own weight: 1 for binary weights, else the largest weight of its row
+        # (esda's rule: equal to its neighbours' weight for row-standardised or binary
+        # input, so "r" gives 1/(c_i + 1) whatever the input's scaling)
+        row_max = np.zeros(off.shape[0])
+        has = np.diff(off.indptr) > 0
+        row_max[has] = np.maximum.reduceat(off.data, off.indptr[:-1][has])
+        fill = np.where(row_max > 0, row_max, 1.0) if transform != "b" else 1.0
+        self_w = np.where(self_w == 0, fill, self_w)
     else:
         self_w = np.zeros_like(self_w)
     if transform == "r":

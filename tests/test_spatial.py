@@ -350,6 +350,21 @@ def test_default_weights_are_queen_with_nearest_islands(provinces, w_provinces):
     with pytest.warns(IslandWarning, match="Hainan"):
         res = moran(provinces, "v", permutations=0)
     assert res.statistic == moran(provinces, "v", weights=w_provinces, permutations=0).statistic
+    g = provinces.copy()
+    g.loc[["440000", "110000"], "v"] = np.nan  # Hainan's link goes: it becomes an island
+    with pytest.warns(IslandWarning, match="no neighbour left"):
+        default = local_moran(g, "v", nan_policy="omit", rng=3)
+    with pytest.warns(IslandWarning, match="no neighbour left"):
+        explicit = local_moran(g, "v", weights=w_provinces, nan_policy="omit", rng=3)
+    pd.testing.assert_frame_equal(default.to_frame(), explicit.to_frame())
+    assert default.islands == explicit.islands == ("460000",)
+    with pytest.warns(IslandWarning):
+        gi = getis_ord(g, "v", nan_policy="omit", rng=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IslandWarning)
+        binary = spatial_weights(provinces, transform="b")
+        ref = getis_ord(g, "v", weights=binary, nan_policy="omit", rng=3)
+    pd.testing.assert_frame_equal(gi.to_frame(), ref.to_frame())
 
 
 # ----------------------------------------------------------------------------- bad input
@@ -505,6 +520,24 @@ def test_getis_ord_matches_esda_binary(provinces, star):
     assert (frame.loc[~hot & ~cold, "spot"] == "Not significant").all()
 
 
+def test_getis_ord_row_standardised_does_not_depend_on_input_scaling(provinces, w_provinces):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IslandWarning)
+        wb = spatial_weights(provinces, transform="b")
+    from_r = getis_ord(provinces, "v", weights=w_provinces, transform="r", permutations=0)
+    from_b = getis_ord(provinces, "v", weights=wb, transform="r", permutations=0)
+    pd.testing.assert_frame_equal(from_r.to_frame(), from_b.to_frame())
+    # statistic: sum_j w_ij x_j / sum x with w_ij = 1/(c_i + 1) over i and its neighbours
+    card = wb.cardinalities.reindex(provinces.index).to_numpy()
+    x = provinces["v"].to_numpy()
+    manual = (wb.sparse @ x + x) / (card + 1) / x.sum()
+    np.testing.assert_allclose(from_r.statistic.to_numpy(), manual, rtol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = esda.G_Local(x, wb, transform="R", star=True, permutations=0)
+    np.testing.assert_allclose(from_r.statistic.to_numpy(), ref.Gs, rtol=1e-12)
+
+
 # ----------------------------------------------------------------------------- panels
 
 
@@ -531,6 +564,13 @@ def test_time_gives_one_row_per_year(long_panel, provinces, w_provinces):
     frame = lisa.to_frame()
     assert sorted(frame.index) == list(long_panel.index)  # like the panel's rows
     assert (frame.loc[long_panel.index, "year"] == long_panel["year"]).all()
+    with pytest.warns(IslandWarning):
+        gi_years = getis_ord(long_panel, "v", time="year", transform="o", permutations=0)
+    with pytest.warns(IslandWarning):
+        gi_2010 = getis_ord(provinces, "v", transform="o", permutations=0)
+    np.testing.assert_allclose(
+        gi_years[2010].statistic.to_numpy(), gi_2010.statistic.to_numpy(), rtol=1e-12
+    )
     with pytest.warns(IslandWarning):
         built = moran(long_panel, "v", time="year", permutations=0)
     assert built.summary().loc[2010, "statistic"] == pytest.approx(
@@ -570,7 +610,9 @@ def test_local_statistics_do_not_import_esda():
         "g = geohra.load_boundaries('china-provinces')\n"
         "g['v'] = range(31)\n"
         "geohra.local_moran(g, 'v', rng=0); geohra.getis_ord(g, 'v', rng=0)\n"
-        "print('esda' in sys.modules, 'numba' in sys.modules)\n"
+        "geohra.moran(g, 'v', rng=0); geohra.geary(g, 'v', rng=0)\n"
+        "print('esda' in sys.modules, 'libpysal' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split()[0] == "False"
+    # default weights need neither esda (numba compilation) nor libpysal (~1.2 s import)
+    assert out.stdout.split() == ["False", "False"]
