@@ -218,7 +218,10 @@ def fake_layers(monkeypatch):
 
 def test_context_and_inset_for_chinese_units(fake_layers):
     g = _grid(len(_CODES), index=_CODES, origin=(108.0, 20.0))
+    # a few provinces only: no inset or context unless asked for
     fig = choropleth(g, "v", k=3, lang="en")
+    assert _collection(fig.axes[0], "context") is None and not fig.axes[0].child_axes
+    fig = choropleth(g, "v", k=3, lang="en", context=True, inset=True)
     ax = fig.axes[0]
     assert len(_collection(ax, "units").get_paths()) == len(_CODES)
     context = _collection(ax, "context")
@@ -245,7 +248,7 @@ def test_hk_macao_taiwan_rows_without_value_are_grey(fake_layers):
     codes = _CODES + ["810000"]
     g = _grid(len(codes), index=codes, origin=(108.0, 20.0))
     g.loc["810000", "v"] = np.nan
-    ax = choropleth(g, "v", k=3, inset=False).axes[0]
+    ax = choropleth(g, "v", k=3, context=True, inset=False).axes[0]
     assert _collection(ax, "missing") is None
     assert len(_collection(ax, "context").get_paths()) == 3  # its own row + Taiwan + Macao
     assert len(_collection(ax, "units").get_paths()) == len(_CODES)

@@ -223,5 +223,9 @@ def test_chinese_provinces_get_grey_context_and_maritime_line():
     assert len(layers["v"].data["features"]) == 31
     # not for other units, and refused when forced on them
     assert "context" not in {lay.layer_name for lay in _layers(web_map(_grid(), "v"))}
+    # one province's worth of units: no context by default
+    few = prov.iloc[:5].assign(v=np.arange(5.0))
+    assert "context" not in {lay.layer_name for lay in _layers(web_map(few, "v"))}
+    assert "context" in {lay.layer_name for lay in _layers(web_map(few, "v", context=True))}
     with pytest.raises(ValueError, match="Chinese units"):
         web_map(_grid(), "v", context=True)

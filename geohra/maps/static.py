@@ -61,6 +61,7 @@ CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +
 
 # Units drawn in grey when the map shows Chinese units (not analysed: no comparable data).
 _NON_ANALYSIS = frozenset(row[0] for row in PROVINCES if not row[5])
+_ANALYSIS = frozenset(row[0] for row in PROVINCES if row[5])
 _PROVINCE_PREFIXES = frozenset(row[0][:2] for row in PROVINCES)
 # Main map of China with an inset: the mainland and Hainan (southern tip 18.15 N).
 _MAINLAND_BOX = (70.0, 17.8, 138.0, 56.0)
@@ -133,9 +134,17 @@ def _check_geometry(gdf: Any, projection: Any) -> None:
         )
 
 
-def _resolve_flag(flag: bool | None, china: bool, what: str) -> bool:
+def _is_national(index: pd.Index) -> bool:
+    """Chinese units spread over (nearly) all of China: at least 25 of the 31 mainland
+    provinces present. Maps of one province or a few get no inset/grey context by default
+    (Taiwan would stretch the extent of, say, a Guangdong county map)."""
+    mainland = {code[:2] for code in _ANALYSIS}
+    return _is_china(index) and len({str(i)[:2] for i in index} & mainland) >= 25
+
+
+def _resolve_flag(flag: bool | None, china: bool, what: str, national: bool | None = None) -> bool:
     if flag is None:
-        return china
+        return china if national is None else national
     if flag and not china:
         raise ValueError(
             f"{what}=True needs Chinese units (six-digit adcodes as index, as from "
@@ -157,8 +166,9 @@ def _prepare_geo(
 
     _check_geometry(gdf, projection)
     china = _is_china(gdf.index)
-    want_context = _resolve_flag(context, china, "context")
-    want_inset = _resolve_flag(inset, china, "inset")
+    national = _is_national(gdf.index)
+    want_context = _resolve_flag(context, china, "context", national)
+    want_inset = _resolve_flag(inset, china, "inset", national)
     crs = _target_crs(gdf, projection, china)
     geoms = gdf.geometry if projection is None else gdf.geometry.to_crs(crs)
 
@@ -575,11 +585,13 @@ _COMMON_DOC = """
         Texts above the map and the legend.
     context
         Draw Hong Kong, Macao and Taiwan in neutral grey from the built-in layer.
-        None (default): when the units are Chinese (six-digit adcodes as index).
+        None (default): for national maps of Chinese units (six-digit adcodes as index,
+        at least 25 of the 31 mainland provinces present); True also for fewer.
         Rows of the data for those three with no value are drawn grey as well.
     inset
         The South China Sea inset (lower right, with the maritime boundary line); the
-        main map then ends at 17.8 N (south of Hainan). None (default): when the units are Chinese.
+        main map then ends at 17.8 N (south of Hainan). None (default): for national maps
+        of Chinese units, as for ``context``.
     north_arrow, scale_bar
         Draw a north arrow (upper left) and a scale bar in km (bottom).
     projection

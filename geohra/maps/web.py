@@ -395,8 +395,9 @@ def web_map(
     context
         For Chinese units (six-digit adcodes as index): draw Hong Kong, Macao and Taiwan
         in neutral grey and the South China Sea maritime boundary line from the built-in
-        layers, not interactive and not in the layer control. None (default): when
-        the units are Chinese; True on other units raises.
+        layers, not interactive and not in the layer control. None (default): for
+        national maps (at least 25 of the 31 mainland provinces present); True on
+        non-Chinese units raises.
 
     Returns
     -------
@@ -508,15 +509,16 @@ def _web_lang(lang: str, frame: Any) -> str:
 
 
 def _want_context(gdf: Any, context: bool | None) -> bool:
-    from geohra.maps.static import _is_china
+    from geohra.maps.static import _is_china, _is_national
 
-    china = _is_china(pd.Index(pd.unique(gdf.index)))
+    units = pd.Index(pd.unique(gdf.index))
+    china = _is_china(units)
     if context and not china:
         raise ValueError(
             "context=True needs Chinese units (six-digit adcodes as index, as from "
             "geohra.load_boundaries); these units are not. Pass context=False or leave it None."
         )
-    return china if context is None else bool(context)
+    return _is_national(units) if context is None else bool(context)
 
 
 def _add_context(m: Any, gdf: Any, lang: str, precision: int) -> None:
