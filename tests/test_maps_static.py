@@ -13,6 +13,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from matplotlib.colors import to_hex
 from pyproj import Geod, Transformer
 from shapely.geometry import LineString, box
@@ -538,3 +539,19 @@ def test_real_china_province_map():
     ).to_crs(CHINA_ALBERS)
     inset_left = x0 + 0.80 * (x1 - x0)
     assert tw.total_bounds[2] < inset_left
+
+
+def test_unit_names_inside_their_units(grid, monkeypatch):
+    g = grid.assign(name_en=[f"N{i}" for i in range(len(grid))])
+    ax = choropleth(g, "v", annotate=True, lang="en", projection=None).axes[0]
+    names = [t for t in ax.texts if t.get_gid() == "unit-name"]
+    assert [t.get_text() for t in names] == list(g["name_en"])
+    for t, geom in zip(names, g.geometry, strict=True):
+        assert geom.contains(shapely.geometry.Point(t.get_position()))
+    ax = lisa_map(g.assign(cluster="Not significant"), annotate="name_en", lang="en").axes[0]
+    assert len([t for t in ax.texts if t.get_gid() == "unit-name"]) == len(g)
+    with pytest.raises(ValueError, match="name column"):
+        choropleth(grid, "v", annotate=True)
+    monkeypatch.setattr(_style, "find_cjk_font", lambda: None)
+    with pytest.raises(ValueError, match="empty boxes"):
+        choropleth(g.assign(nm="北京"), "v", annotate="nm", lang="en")

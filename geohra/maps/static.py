@@ -557,6 +557,7 @@ def _draw_map(
     north_arrow: bool,
     scale_bar: bool,
     linewidth: float = 0.4,
+    names: pd.Series | None = None,
 ) -> None:
     """Draw everything of one map on ``ax``; ``entries=None`` draws no legend."""
     if len(geo.units) > 300:  # county maps: thin borders, or the map turns grey
@@ -573,6 +574,67 @@ def _draw_map(
         _legend(ax, entries + _extra_entries(colors, geo, lang), lang=lang, title=legend_title)
     if title:
         ax.set_title(title, fontproperties=font_props(lang, 13))
+    if names is not None:
+        _draw_names(ax, geo, names, colors)
+
+
+def _annotation(gdf: Any, annotate: bool | str, lang: str) -> pd.Series | None:
+    """Unit names to write on the map: a column, or True for short Chinese / English names."""
+    if annotate is False or annotate is None:
+        return None
+    if annotate is True:
+        candidates = ("short_zh", "name_zh") if lang == "zh" else ("name_en",)
+        found = [c for c in (*candidates, "name") if c in gdf.columns]
+        if not found:
+            raise ValueError(
+                f"annotate=True looks for a name column {[*candidates, 'name']}; none is in the "
+                "data. Pass annotate='<column>' naming the column to write."
+            )
+        annotate = found[0]
+    if annotate not in gdf.columns:
+        raise KeyError(
+            f"annotate column {annotate!r} is not in the data; columns: {list(gdf.columns)}."
+        )
+    names = gdf[annotate].astype("object").where(gdf[annotate].notna(), "").astype(str)
+    if _style.has_cjk(names) and _style.find_cjk_font() is None:
+        raise ValueError(
+            f"the names in {annotate!r} are Chinese but no font with Chinese glyphs is installed, "
+            "so they would be drawn as empty boxes. Install one (e.g. apt-get install "
+            "fonts-noto-cjk) or annotate with English names (annotate='name_en')."
+        )
+    return names
+
+
+def _draw_names(ax: Axes, geo: _Geo, names: pd.Series, colors: pd.Series) -> None:
+    """Each unit's name at a point inside it (representative point, not the centroid,
+    which may fall outside a crescent-shaped unit); white on dark fills."""
+    from matplotlib.colors import to_rgb
+    from matplotlib.font_manager import FontProperties
+
+    family = _style.font_family("zh" if _style.has_cjk(names) else "en")
+    fp = FontProperties(family=family, size=6 if len(geo.units) <= 60 else 3)
+    points = geo.units.representative_point()
+    for uid, pt in points.items():
+        label = names.get(uid, "")
+        if not label:
+            continue
+        fill = colors.get(uid)
+        dark = False
+        if isinstance(fill, str):
+            r, g, b = to_rgb(fill)
+            dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.35  # relative luminance
+        t = ax.text(
+            pt.x,
+            pt.y,
+            label,
+            ha="center",
+            va="center",
+            fontproperties=fp,
+            zorder=4,
+            color="white" if dark else "black",
+        )
+        t.set_gid("unit-name")
+        t.set_clip_on(True)
 
 
 _COMMON_DOC = """
@@ -599,6 +661,9 @@ _COMMON_DOC = """
         None (keep the data's CRS) or any CRS accepted by ``GeoDataFrame.to_crs``.
     figsize
         Size in inches of a new figure.
+    annotate
+        Write each unit's name on the map: a column name, or True for the short
+        Chinese names (``short_zh``) with Chinese labels, ``name_en`` otherwise.
 """
 
 
@@ -620,6 +685,7 @@ def choropleth(
     inset: bool | None = None,
     north_arrow: bool = True,
     scale_bar: bool = True,
+    annotate: bool | str = False,
     missing: str = "hatch",
     projection: Any = "albers",
     figsize: tuple[float, float] = (8.0, 7.0),
@@ -677,6 +743,7 @@ def choropleth(
         legend_title=column if legend_title is None else legend_title,
         north_arrow=north_arrow,
         scale_bar=scale_bar,
+        names=_annotation(gdf, annotate, lang),
     )
     return fig
 
@@ -816,6 +883,7 @@ def _categorical_map(
     inset: bool | None,
     north_arrow: bool,
     scale_bar: bool,
+    annotate: bool | str,
     projection: Any,
     figsize: tuple[float, float],
 ) -> Figure:
@@ -834,6 +902,7 @@ def _categorical_map(
         legend_title=legend_title,
         north_arrow=north_arrow,
         scale_bar=scale_bar,
+        names=_annotation(gdf, annotate, lang),
     )
     return fig
 
@@ -855,6 +924,7 @@ def lisa_map(
     inset: bool | None = None,
     north_arrow: bool = True,
     scale_bar: bool = True,
+    annotate: bool | str = False,
     projection: Any = "albers",
     figsize: tuple[float, float] = (8.0, 7.0),
 ) -> Figure:
@@ -905,6 +975,7 @@ def lisa_map(
         inset=inset,
         north_arrow=north_arrow,
         scale_bar=scale_bar,
+        annotate=annotate,
         projection=projection,
         figsize=figsize,
     )
@@ -925,6 +996,7 @@ def grade_map(
     inset: bool | None = None,
     north_arrow: bool = True,
     scale_bar: bool = True,
+    annotate: bool | str = False,
     projection: Any = "albers",
     figsize: tuple[float, float] = (8.0, 7.0),
 ) -> Figure:
@@ -986,6 +1058,7 @@ def grade_map(
         inset=inset,
         north_arrow=north_arrow,
         scale_bar=scale_bar,
+        annotate=annotate,
         projection=projection,
         figsize=figsize,
     )
