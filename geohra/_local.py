@@ -48,15 +48,21 @@ def _random_others(n: int, k: int, permutations: int, rng: np.random.Generator) 
     """``permutations`` ordered samples of ``k`` distinct indices from ``range(n - 1)``.
 
     The ``k`` smallest of ``n - 1`` uniform keys, in order of their keys, are the first
-    ``k`` entries of a uniformly random permutation.
+    ``k`` entries of a uniformly random permutation. Keys are drawn in blocks of
+    permutations so memory stays bounded for large ``n`` or many permutations.
     """
-    keys = rng.random((permutations, n - 1))
-    if k < n - 1:
-        pick = np.argpartition(keys, k - 1, axis=1)[:, :k]
-    else:
-        pick = np.broadcast_to(np.arange(n - 1), (permutations, n - 1))
-    order = np.argsort(np.take_along_axis(keys, pick, axis=1), axis=1)
-    return np.take_along_axis(pick, order, axis=1)
+    out = np.empty((permutations, k), dtype=np.int64)
+    per_block = max(1, _BLOCK // max(1, n - 1))
+    for start in range(0, permutations, per_block):
+        stop = min(permutations, start + per_block)
+        keys = rng.random((stop - start, n - 1))
+        if k < n - 1:
+            pick = np.argpartition(keys, k - 1, axis=1)[:, :k]
+        else:
+            pick = np.broadcast_to(np.arange(n - 1), keys.shape)
+        order = np.argsort(np.take_along_axis(keys, pick, axis=1), axis=1)
+        out[start:stop] = np.take_along_axis(pick, order, axis=1)
+    return out
 
 
 def _conditional_pvalues(

@@ -68,7 +68,11 @@ def spatial_weights(
     gdf : GeoDataFrame
         One row per unit, a unique index (e.g. adcode) and a CRS.
     kind : {"queen", "rook", "knn", "distance"}
-        ``queen``: polygons sharing a border or a corner; ``rook``: a border;
+        ``queen``: polygons sharing a border or a corner; ``rook``: a border
+        (vertex-based, as libpysal's default: a shared corner is a common vertex, a
+        shared border two consecutive common vertices, compared exactly; layers whose
+        neighbours do not share vertices need cleaning first, e.g. snapping or
+        ``shapely.coverage_simplify``, or use ``knn``/``distance``);
         ``knn``: the ``k`` nearest centroids; ``distance``: centroids within
         ``threshold``. Centroids and distances are taken in a projected CRS: the
         data's own if projected, otherwise an Albers equal-area projection fitted to
