@@ -228,9 +228,7 @@ def test_context_and_inset_for_chinese_units(fake_layers):
     context = _collection(ax, "context")
     assert len(context.get_paths()) == 3
     assert set(_hexes(context)) == {_style.CONTEXT_COLOR}
-    assert "Hong Kong, Macao, Taiwan: not analysed" in [
-        t.get_text() for t in ax.get_legend().get_texts()
-    ]
+    assert "Not analysed (HK, Macao, Taiwan)" in [t.get_text() for t in ax.get_legend().get_texts()]
     insets = [a for a in ax.child_axes if a.get_gid() == "inset"]
     assert len(insets) == 1
     line = _collection(insets[0], "south-sea-line")

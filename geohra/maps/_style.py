@@ -40,7 +40,7 @@ LISA_COLORS: MappingProxyType = MappingProxyType(
 _TEXT = {
     "en": {
         "no_data": "No data",
-        "context": "Hong Kong, Macao, Taiwan: not analysed",
+        "context": "Not analysed (HK, Macao, Taiwan)",
         "south_sea": "South China Sea Islands",
         "km": "km",
         "High-High": "High-High",

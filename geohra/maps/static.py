@@ -67,6 +67,9 @@ _PROVINCE_PREFIXES = frozenset(row[0][:2] for row in PROVINCES)
 _MAINLAND_BOX = (70.0, 17.8, 138.0, 56.0)
 # Where the inset sits on the main axes (axes fraction: x0, y0, width, height).
 _INSET_RECT = (0.80, 0.015, 0.19, 0.30)
+# Scale bar (axes fraction of its left end) and the bottom of the legend above it.
+_SCALE_BAR_AT = (0.03, 0.045)
+_LEGEND_BOTTOM = 0.065
 # The South China Sea inset: lon/lat box of the standard 南海诸岛 inset.
 _INSET_BOX = (106.5, 2.5, 123.5, 24.5)
 _MISSING_POLICIES = ("hatch", "raise", "omit")
@@ -419,12 +422,13 @@ def _metres_per_unit(crs: Any) -> float | None:
 
 
 def _draw_scale_bar(ax: Axes, geo: _Geo, lang: str) -> None:
-    """A two-segment scale bar in km, sized to about a fifth of the map width."""
+    """A two-segment scale bar in km, sized to about a sixth of the map width, in the
+    lower left corner under the legend (labels below the bar)."""
     from matplotlib.patches import Rectangle
 
     x0, x1, y0, y1 = geo.extent
     width, height = x1 - x0, y1 - y0
-    bx, by = x0 + 0.26 * width, y0 + 0.04 * height  # right of the legend, left of the inset
+    bx, by = x0 + _SCALE_BAR_AT[0] * width, y0 + _SCALE_BAR_AT[1] * height
     if geo.crs is None:
         return  # no CRS: distances unknown, no bar (documented on the functions)
     per_unit = _metres_per_unit(geo.crs)
@@ -437,7 +441,7 @@ def _draw_scale_bar(ax: Axes, geo: _Geo, lang: str) -> None:
         units_per_km = lon_end - bx
     else:
         units_per_km = 1000.0 / per_unit
-    km = _nice_length(0.2 * width / units_per_km)
+    km = _nice_length(0.17 * width / units_per_km)
     seg = km / 2 * units_per_km
     h = 0.012 * height
     for i, face in enumerate(("black", "white")):
@@ -448,7 +452,7 @@ def _draw_scale_bar(ax: Axes, geo: _Geo, lang: str) -> None:
         ax.add_patch(rect)
     fp = font_props(lang, 8)
     for x, label in ((bx, "0"), (bx + 2 * seg, f"{km:g} {text('km', lang)}")):
-        t = ax.text(x, by + 1.6 * h, label, ha="center", va="bottom", fontproperties=fp, zorder=5)
+        t = ax.text(x, by - 0.5 * h, label, ha="center", va="top", fontproperties=fp, zorder=5)
         t.set_gid("scale-bar")
 
 
@@ -568,10 +572,17 @@ def _draw_map(
         _draw_inset(ax, geo, colors, lang)
     if north_arrow:
         _draw_north_arrow(ax, lang)
+    if entries is not None:
+        # lower left, lifted to leave room for the scale bar underneath
+        _legend(
+            ax,
+            entries + _extra_entries(colors, geo, lang),
+            lang=lang,
+            title=legend_title,
+            bbox_to_anchor=(0.0, _LEGEND_BOTTOM if scale_bar else 0.0),
+        )
     if scale_bar:
         _draw_scale_bar(ax, geo, lang)
-    if entries is not None:
-        _legend(ax, entries + _extra_entries(colors, geo, lang), lang=lang, title=legend_title)
     if title:
         ax.set_title(title, fontproperties=font_props(lang, 13))
     if names is not None:
