@@ -155,7 +155,7 @@ class Classification:
                 )
         return _build(
             s,
-            kept.index,
+            s.notna().to_numpy(),
             x,
             omitted,
             self.bins,
@@ -436,7 +436,7 @@ def classify(
         options["k"] = k
     return _build(
         s,
-        kept.index,
+        s.notna().to_numpy(),
         x,
         omitted,
         upper,
@@ -537,7 +537,7 @@ def _check_fmt(fmt: Any) -> None:
 
 def _build(
     s: pd.Series,
-    kept_index: pd.Index,
+    present: np.ndarray,
     x: np.ndarray,
     omitted: tuple,
     upper: np.ndarray,
@@ -552,8 +552,10 @@ def _build(
     # class i holds bins[i-1] < x <= bins[i]; clip handles apply(out_of_range="clip")
     cls = np.minimum(np.searchsorted(upper, x, side="left"), k - 1)
     counts = np.bincount(cls, minlength=k)
-    classes = pd.Series(pd.NA, index=s.index, dtype="Int64", name="class")
-    classes.loc[kept_index] = cls
+    # by position: a pooled panel may repeat index labels (one row per unit-year)
+    values = np.full(len(s), -1, dtype=np.int64)
+    values[present] = cls
+    classes = pd.Series(pd.arrays.IntegerArray(values, ~present), index=s.index, name="class")
     return Classification(
         scheme=scheme,
         k=k,

@@ -187,6 +187,17 @@ def test_series_and_array_agree_and_index_is_kept():
 # ----------------------------------------------------------------------------- bad input
 
 
+def test_repeated_index_labels_of_a_pooled_panel():
+    # a long panel indexed by unit repeats each label once per year
+    s = pd.Series([1.0, 2.0, np.nan, 40.0, 41.0], index=["a", "a", "b", "b", "c"])
+    res = classify(s, k=2, nan_policy="omit")
+    assert res.classes.index.equals(s.index)
+    assert res.classes.tolist() == [0, 0, pd.NA, 1, 1]
+    assert res.to_frame()["label"].isna().tolist() == [False, False, True, False, False]
+    again = res.apply(s, nan_policy="omit")
+    assert again.classes.tolist() == [0, 0, pd.NA, 1, 1]
+
+
 def test_nan_raises_by_default_and_omit_reports():
     s = pd.Series([1.0, np.nan, 3.0, 10.0], index=list("abcd"))
     with pytest.raises(ValueError, match="missing value"):
