@@ -553,3 +553,31 @@ def test_unit_names_inside_their_units(grid, monkeypatch):
     monkeypatch.setattr(_style, "find_cjk_font", lambda: None)
     with pytest.raises(ValueError, match="empty boxes"):
         choropleth(g.assign(nm="北京"), "v", annotate="nm", lang="en")
+
+
+# ---------------------------------------------------------------------------
+# property: every unit's colour is its class's colour, for any data
+# ---------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=12, max_size=12
+    ).filter(lambda v: len(set(v)) >= 4),
+    k=st.integers(min_value=2, max_value=4),
+    permutation_seed=st.integers(min_value=0, max_value=1000),
+)
+def test_colours_follow_classes_for_any_values(values, k, permutation_seed):
+    g = _grid().assign(v=values)
+    # row order must not matter: shuffle the rows
+    order = np.random.default_rng(permutation_seed).permutation(len(g))
+    shuffled = g.iloc[order]
+    ax = choropleth(shuffled, "v", k=k, north_arrow=False, scale_bar=False).axes[0]
+    classes = classify(g["v"], k=k).classes
+    cmap = matplotlib.colormaps["YlOrRd"]
+    expected = [to_hex(cmap(int(classes[uid]) / (k - 1))) for uid in shuffled.index]
+    assert _hexes(_collection(ax, "units")) == expected

@@ -229,3 +229,16 @@ def test_chinese_provinces_get_grey_context_and_maritime_line():
     assert "context" in {lay.layer_name for lay in _layers(web_map(few, "v", context=True))}
     with pytest.raises(ValueError, match="Chinese units"):
         web_map(_grid(), "v", context=True)
+
+
+def test_lisa_layer_per_year(panel):
+    p = panel.assign(cluster=np.where(panel["v"] > 10, "High-High", "Not significant"))
+    m = web_map(p, "v", time="year", lisa="cluster", lang="en")
+    names = [lay.layer_name for lay in _layers(m)]
+    assert names == ["2010", "LISA 2010", "2015", "LISA 2015", "2020", "LISA 2020"]
+    for year in (2010, 2015, 2020):
+        lisa = next(lay for lay in _layers(m) if lay.layer_name == f"LISA {year}")
+        part = p[p["year"] == year]
+        assert _fills(lisa) == [
+            "#ff0000" if c == "High-High" else "#eeeeee" for c in part["cluster"]
+        ]
