@@ -509,7 +509,7 @@ def _web_lang(lang: str, frame: Any) -> str:
 
 
 def _want_context(gdf: Any, context: bool | None) -> bool:
-    from geohra.maps.static import _is_china, _is_national
+    from geohra.maps._geo import _is_china, _is_national
 
     units = pd.Index(pd.unique(gdf.index))
     china = _is_china(units)
@@ -529,7 +529,7 @@ def _add_context(m: Any, gdf: Any, lang: str, precision: int) -> None:
 
     from geohra.boundaries import load_boundaries
     from geohra.maps._style import CONTEXT_COLOR, CONTEXT_EDGE_COLOR
-    from geohra.maps.static import _NON_ANALYSIS
+    from geohra.maps._geo import _NON_ANALYSIS
 
     def rounded(geoms: Any) -> list:
         scale = 10.0**precision
