@@ -242,3 +242,15 @@ def test_lisa_layer_per_year(panel):
         assert _fills(lisa) == [
             "#ff0000" if c == "High-High" else "#eeeeee" for c in part["cluster"]
         ]
+
+
+def test_two_indicators_on_one_map_share_legend_and_control():
+    g = _grid().assign(w=np.arange(12.0))
+    m = web_map(g, "v", legend_title="Beds")
+    web_map(g, "w", m=m, legend_title="Doctors")
+    controls = [c for c in m._children.values() if isinstance(c, folium.LayerControl)]
+    assert len(controls) == 1 and list(m._children.values())[-1] is controls[0]
+    page = m.get_root().render()
+    assert page.count('id="geohra-legend"') == 1
+    legend = re.search(r'<div id="geohra-legend".*?</div></div>', page, re.S).group(0)
+    assert "Beds" in legend and "Doctors" in legend

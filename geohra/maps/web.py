@@ -198,7 +198,7 @@ def _highlight(feature: dict) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def _legend_html(
+def _legend_block(
     title: str, entries: Sequence[tuple[str, str]], lisa: Sequence[tuple[str, str]] | None
 ) -> str:
     def block(head: str, rows: Sequence[tuple[str, str]]) -> str:
@@ -208,16 +208,41 @@ def _legend_html(
             f"{html.escape(label)}</div>"
             for label, color in rows
         )
-        return f'<div class="geohra-legend-title" style="font-weight:bold;margin:2px 0">{html.escape(head)}</div>{items}'
+        return (
+            '<div class="geohra-legend-title" style="font-weight:bold;margin:2px 0">'
+            f"{html.escape(head)}</div>{items}"
+        )
 
     body = block(title, entries)
     if lisa:
         body += block("LISA", lisa)
-    return (
+    return body
+
+
+def _set_legend(m: Any, block: str) -> None:
+    """One legend box per map: blocks of several web_map calls on the same ``m`` stack."""
+    import folium
+
+    blocks = [*getattr(m, "_geohra_legend_blocks", []), block]
+    m._geohra_legend_blocks = blocks
+    page = (
         '<div id="geohra-legend" class="geohra-legend" style="position:fixed;bottom:28px;right:12px;'
         "z-index:1000;background:rgba(255,255,255,0.92);padding:6px 10px;border:1px solid #999;"
-        'border-radius:4px;font:12px/1.5 sans-serif">' + body + "</div>"
+        'border-radius:4px;font:12px/1.5 sans-serif;max-height:70%;overflow:auto">'
+        + '<div style="height:6px"></div>'.join(blocks)
+        + "</div>"
     )
+    m.get_root().html.add_child(folium.Element(page), name="geohra_legend")
+
+
+def _layer_control_last(m: Any) -> None:
+    """A single layer control, added after all layers (its script refers to them)."""
+    import folium
+
+    for key, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            del m._children[key]
+    folium.LayerControl(collapsed=False).add_to(m)
 
 
 # ---------------------------------------------------------------------------
@@ -360,7 +385,8 @@ def web_map(
     elif tiles is not None:
         folium.TileLayer(tiles).add_to(m)
 
-    if _want_context(gdf, context):
+    already = any(getattr(c, "layer_name", None) == "context" for c in m._children.values())
+    if _want_context(gdf, context) and not already:
         _add_context(m, gdf, lang, precision)
 
     any_missing = False
@@ -417,12 +443,10 @@ def web_map(
     if any_missing:
         entries.append((text("no_data", lang), MISSING_COLOR))
     lisa_entries = [(text(lab, lang), LISA_COLORS[lab]) for lab in LISA_LABELS] if lisa else None
-    m.get_root().html.add_child(
-        folium.Element(_legend_html(legend_title or column, entries, lisa_entries)),
-        name="geohra_legend",
-    )
-    if len(frames) > 1 or lisa is not None:
-        folium.LayerControl(collapsed=False).add_to(m)
+    _set_legend(m, _legend_block(legend_title or column, entries, lisa_entries))
+    n_layers = sum(isinstance(c, folium.GeoJson) and c.control for c in m._children.values())
+    if n_layers > 1:
+        _layer_control_last(m)
     if offline:
         make_offline(m)
     return m
