@@ -581,3 +581,22 @@ def test_colours_follow_classes_for_any_values(values, k, permutation_seed):
     cmap = matplotlib.colormaps["YlOrRd"]
     expected = [to_hex(cmap(int(classes[uid]) / (k - 1))) for uid in shuffled.index]
     assert _hexes(_collection(ax, "units")) == expected
+
+
+def test_small_multiples_accepts_join_output_and_draws_china_context():
+    """geohra.join returns a plain row index with an adcode column: the map must still
+    recognise Chinese provinces (grey Hong Kong/Macao/Taiwan, South China Sea inset)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import geohra
+    from geohra.maps import static
+
+    joined = geohra.join(geohra.load_boundaries("china-provinces"), geohra.load_demo("physicians-2018"))
+    assert "adcode" in joined.columns
+    fig = static.small_multiples(joined, "physicians_per_1000_pop", time="year", years=[2018], lang="en")
+    gids = {a.get_gid() for ax in fig.axes for a in ax.get_children() if a.get_gid()}
+    assert {"context", "inset", "units"} <= gids
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
