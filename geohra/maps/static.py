@@ -267,8 +267,8 @@ def small_multiples(
     ----------
     gdf_long
         A long panel: one row per unit and year, the unit id as index, ``time`` column.
-        The output of ``geohra.join`` (a plain row index with an ``adcode`` column) is
-        accepted as it is: its ``adcode`` column becomes the unit index.
+        The output of ``geohra.join`` (a row index with an ``adcode`` column), or rows
+        selected from it, is accepted as it is: the ``adcode`` column becomes the unit index.
     years
         Years to show, in order (default: all, ascending).
     ncols
@@ -284,8 +284,8 @@ def small_multiples(
         raise KeyError(
             f"time column {time!r} is not in the data; columns: {list(gdf_long.columns)}."
         )
-    if "adcode" in gdf_long.columns and isinstance(gdf_long.index, pd.RangeIndex):
-        gdf_long = gdf_long.set_index("adcode")  # geohra.join's layout
+    if "adcode" in gdf_long.columns and gdf_long.index.name != "adcode":
+        gdf_long = gdf_long.set_index("adcode")  # geohra.join's layout (or a filtered part of it)
     available = sorted(pd.unique(gdf_long[time]))
     years = available if years is None else list(years)
     unknown = [y for y in years if y not in set(available)]
