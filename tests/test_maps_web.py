@@ -254,3 +254,15 @@ def test_two_indicators_on_one_map_share_legend_and_control():
     assert page.count('id="geohra-legend"') == 1
     legend = re.search(r'<div id="geohra-legend".*?</div></div>', page, re.S).group(0)
     assert "Beds" in legend and "Doctors" in legend
+
+
+def test_web_map_accepts_join_output_and_draws_china_context():
+    """A long panel straight from geohra.join (adcode column, row index) still gets the grey
+    Hong Kong / Macao / Taiwan context layer and one layer per year."""
+    import geohra
+    from geohra.maps import web
+
+    joined = geohra.join(geohra.load_boundaries("china-provinces"), geohra.load_demo("physicians-2018"))
+    m = web.web_map(joined, "physicians_per_1000_pop", time="year", offline=True)
+    names = [getattr(c, "layer_name", None) for c in m._children.values()]
+    assert {"context", "maritime boundary", "2018"} <= set(names)

@@ -32,6 +32,14 @@ _INSET_BOX = (106.5, 2.5, 123.5, 24.5)
 # ---------------------------------------------------------------------------
 
 
+def unit_indexed(gdf: Any) -> Any:
+    """Index ``gdf`` by its ``adcode`` column when it has one and is not indexed by it yet
+    (``geohra.join`` returns a row index with an ``adcode`` column)."""
+    if "adcode" in getattr(gdf, "columns", ()) and gdf.index.name != "adcode":
+        return gdf.set_index("adcode")
+    return gdf
+
+
 def _is_china(index: pd.Index) -> bool:
     """Six-digit adcodes (str) whose first two digits are a province: provinces or counties."""
     return len(index) > 0 and all(

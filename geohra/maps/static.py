@@ -36,7 +36,7 @@ import pandas as pd
 from geohra._common import to_numeric
 from geohra.maps import _style
 from geohra.maps._draw import _annotation, _draw_map, _legend, _new_axes
-from geohra.maps._geo import _NON_ANALYSIS, CHINA_ALBERS, _prepare_geo
+from geohra.maps._geo import _NON_ANALYSIS, CHINA_ALBERS, _prepare_geo, unit_indexed
 from geohra.maps._style import (
     CONTEXT_COLOR,
     LISA_COLORS,
@@ -203,6 +203,7 @@ def choropleth(
     matplotlib.figure.Figure
         The figure holding the map (``ax.get_figure()`` when ``ax`` was given).
     """
+    gdf = unit_indexed(gdf)  # geohra.join's layout: adcode column -> unit index
     values = _missing_policy(_values(gdf, column), missing, column)
     as_context = _context_units(values, context)
     if missing == "omit":
@@ -284,8 +285,7 @@ def small_multiples(
         raise KeyError(
             f"time column {time!r} is not in the data; columns: {list(gdf_long.columns)}."
         )
-    if "adcode" in gdf_long.columns and gdf_long.index.name != "adcode":
-        gdf_long = gdf_long.set_index("adcode")  # geohra.join's layout (or a filtered part of it)
+    gdf_long = unit_indexed(gdf_long)  # geohra.join's layout (or rows selected from it)
     available = sorted(pd.unique(gdf_long[time]))
     years = available if years is None else list(years)
     unknown = [y for y in years if y not in set(available)]
@@ -435,6 +435,7 @@ def lisa_map(
     -------
     matplotlib.figure.Figure
     """
+    gdf = unit_indexed(gdf)
     if clusters_column not in gdf.columns:
         raise KeyError(
             f"column {clusters_column!r} is not in the GeoDataFrame; columns: {list(gdf.columns)}."
@@ -507,6 +508,7 @@ def grade_map(
     -------
     matplotlib.figure.Figure
     """
+    gdf = unit_indexed(gdf)
     if grade_column not in gdf.columns:
         raise KeyError(
             f"column {grade_column!r} is not in the GeoDataFrame; columns: {list(gdf.columns)}."

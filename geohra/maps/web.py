@@ -361,6 +361,9 @@ def web_map(
     """
     import folium
 
+    from geohra.maps._geo import unit_indexed
+
+    gdf = unit_indexed(gdf)  # geohra.join's layout: adcode column -> unit index
     frames = _split_years(gdf, time, years)
     classification = _classification(frames, column, classification, scheme, k, classify_kwds)
     labels = [str(lab) for lab in classification.labels]
