@@ -134,19 +134,19 @@ class KDEResult:
         out["variant"] = self.variant
         return out
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Draw the curves with matplotlib (one line per curve); returns the Axes."""
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError as err:  # pragma: no cover
-            raise ImportError("KDEResult.plot needs matplotlib: pip install matplotlib") from err
-        if ax is None:
-            _, ax = plt.subplots()
-        for col in self.densities.columns:
-            ax.plot(self.grid, self.densities[col].to_numpy(), label=str(col), **kwargs)
-        ax.set_ylabel("density")
-        ax.legend()
-        return ax
+    def plot(self, kind: str = "curves", **kwargs: Any) -> Any:
+        """Draw the densities; returns a matplotlib Figure.
+
+        ``kind="curves"``: :func:`geohra.maps.charts.kde_curves` (one line per year, one
+        panel per group); ``kind="surface"``: :func:`geohra.maps.charts.kde_surface`
+        (year × value × density). Keyword arguments go to that function.
+        """
+        from geohra.maps import charts
+
+        draw = {"curves": charts.kde_curves, "surface": charts.kde_surface}
+        if kind not in draw:
+            raise ValueError(f"kind must be one of {list(draw)}; got {kind!r}.")
+        return draw[kind](self.densities, **kwargs)
 
 
 def _resolve_panel(

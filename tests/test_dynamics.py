@@ -301,3 +301,23 @@ def test_inputs_not_mutated():
     kde(panel, "v")
     pd.testing.assert_frame_equal(panel, before)
     assert {k: list(v) for k, v in w.neighbors.items()} == neighbours
+
+
+def test_kde_plot_delegates_to_the_charts():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(3)
+    panel = pd.DataFrame({"year": np.repeat([2020, 2021], 40), "v": rng.normal(size=80)})
+    res = kde(panel, "v", time="year")
+    fig = res.plot()
+    lines = [ln for ax in fig.axes for ln in ax.get_lines()]
+    assert len(lines) == 2
+    np.testing.assert_allclose(lines[0].get_ydata(), res.densities.iloc[:, 0].to_numpy())
+    surface = res.plot(kind="surface")
+    assert any(ax.name == "3d" for ax in surface.axes)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        res.plot(kind="pie")
+    plt.close("all")
