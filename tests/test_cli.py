@@ -112,3 +112,48 @@ def test_qgis_install_subcommand_copies_plugin_and_records_python(tmp_path, caps
     assert (plugin / "metadata.txt").read_text(encoding="utf-8").count("hasProcessingProvider=yes") == 1
     assert (plugin / "geohra_python.txt").read_text(encoding="utf-8").strip() == sys.executable
     assert "enable it in QGIS" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_report_from_config_on_a_user_gbk_file(tmp_path):
+    """A user's own GBK CSV with Chinese short names, region4, coupling of two subsystems."""
+    import warnings
+
+    import geohra
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the GP table's known 2013/2014 duplicate
+        gp = geohra.load_demo("gp-2012-2017")
+    gp.insert(0, "省份", gp.pop("adcode").map(geohra.province_table()["short_zh"]))
+    gp.to_csv(tmp_path / "gp.csv", index=False, encoding="gbk")
+    (tmp_path / "study.toml").write_text(
+        """
+title = "GP allocation"
+[data]
+path = "gp.csv"
+unit = "省份"
+[indicators]
+gp_registration_rate_pct = { direction = "positive", subsystem = "registration" }
+gp_share_of_practising_assistant_physicians_pct = { direction = "negative", subsystem = "share" }
+[analysis]
+region = "region4"
+coupling = ["registration", "share"]
+permutations = 99
+n_resamples = 49
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    r = _run("report", str(tmp_path / "study.toml"), "--out", str(out))
+    assert r.returncode == 0, r.stderr[-3000:]
+    dagum = pd.read_csv(out / "tables" / "panel_dagum.csv", encoding="utf-8-sig")
+    assert list(dagum["year"]) == [2012, 2013, 2014, 2015, 2016, 2017]
+    parts = dagum["within"] + dagum["between_net"] + dagum["transvariation"]
+    assert (parts - dagum["total"]).abs().max() < 1e-12
+    weights = pd.read_csv(out / "tables" / "panel_entropy_weights.csv", encoding="utf-8-sig")
+    assert abs(weights["weight"].sum() - 1) < 1e-12
+    assert set(weights["direction"]) == {"positive", "negative"}
+    coupling = pd.read_csv(out / "tables" / "panel_coupling.csv", encoding="utf-8-sig")
+    assert len(coupling) == 31 * 6 and coupling["D"].between(0, 1).all()
+    assert (out / "panel_index_webmap.html").exists()
+    assert len(list((out / "figures").glob("*.png"))) >= 8
