@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from geohra._gallery._common import provinces_with, save
+
 import geohra
 from geohra.maps import static
-
-from geohra._gallery._common import provinces_with, save
 from geohra.panel import cross_section
 
 

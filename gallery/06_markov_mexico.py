@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from geohra._gallery._common import save
 
 import geohra
-from geohra._gallery._common import save
 
 
 def make(out: Path) -> list[Path]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geohra
 from geohra._gallery._common import provinces_with, save
+
+import geohra
 from geohra.panel import cross_section
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from geohra._gallery._common import provinces_with, save
 
 import geohra
-from geohra._gallery._common import provinces_with, save
 from geohra.panel import cross_section
 
 

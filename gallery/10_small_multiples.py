@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geohra._gallery._common import provinces_with, save
+
 from geohra.maps import static
 
 

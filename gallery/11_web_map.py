@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geohra._gallery._common import provinces_with
+
 from geohra.maps import web
 
 

@@ -31,8 +31,6 @@ def read_config_data(cfg: ReportConfig):
     ]
     if len(frames) == 1:
         return frames[0]
-    import pandas as pd
-
     key = [c for c in ("adcode", "unit", "year") if c in frames[0].columns]
     out = frames[0]
     for f in frames[1:]:
