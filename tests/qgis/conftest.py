@@ -46,8 +46,14 @@ INDICATORS = {
 
 
 @pytest.fixture(scope="session")
-def qgis_app():
-    """One QgsApplication for the session, with Processing and the geohra provider."""
+def qgis_app(tmp_path_factory):
+    """One QgsApplication for the session, with Processing and the geohra provider.
+
+    The session runs in a temporary working directory: QGIS 3.22 writes the unset table
+    outputs of some runs (models, panels) as 1.gpkg, 2.gpkg ... into the current directory,
+    which would otherwise litter the checkout."""
+    old_cwd = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("qgis-cwd"))
     app = QgsApplication([], False)
     app.initQgis()
     from processing.core.Processing import Processing
@@ -65,6 +71,7 @@ def qgis_app():
     QgsProject.instance().removeAllMapLayers()
     gc.collect()
     app.exitQgis()
+    os.chdir(old_cwd)
 
 
 @pytest.fixture(scope="session")

@@ -243,11 +243,8 @@ def test_selected_features_only(layer, provinces, run_alg):
     assert rows["OUTPUT"][0]["n"] == 20
 
 
-def test_chained_in_a_processing_model(layer, provinces, qgis_app, tmp_path, monkeypatch):
+def test_chained_in_a_processing_model(layer, provinces, qgis_app):
     """Graphical-modeler use: entropy index -> natural breaks of its score, as one model."""
-    # QGIS 3.22 writes the children's unused table outputs as 1.gpkg, 2.gpkg into the
-    # working directory: keep them out of the checkout
-    monkeypatch.chdir(tmp_path)
     import processing
     from qgis.core import (
         QgsProcessingModelAlgorithm,
