@@ -22,7 +22,7 @@ import mapclassify
 import numpy as np
 from numba import njit
 
-from geohra.classify import classify
+from geohra.classification import classify
 
 SIZES = (3_000, 30_000)
 KS = (5, 7)

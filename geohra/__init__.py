@@ -45,7 +45,7 @@ _EXPORTS: dict[str, str] = {
     "geary": "geohra.spatial",
     "local_moran": "geohra.spatial",
     "getis_ord": "geohra.spatial",
-    "classify": "geohra.classify",
+    "classify": "geohra.classification",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
@@ -67,7 +67,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from geohra._common import per_year
     from geohra.boundaries import load_boundaries, match_units, province_table
-    from geohra.classify import classify
+    from geohra.classification import classify
     from geohra.coupling import coupling_coordination
     from geohra.datasets import load_demo
     from geohra.dynamics import kde, markov

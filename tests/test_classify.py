@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import geohra
-from geohra.classify import SCHEMES, classify, classify_panel, make_labels
+from geohra.classification import SCHEMES, classify, classify_panel, make_labels
 
 
 def ssw_of(x: np.ndarray, cls: np.ndarray) -> float:
@@ -379,11 +379,12 @@ def test_apply_to_another_year_and_panel_pooling():
         classify_panel(panel, "v", years=[1999])
 
 
-def test_public_name_works_even_after_the_submodule_is_imported():
-    # importing geohra.classify (the module) rebinds the package attribute to it
-    import geohra.classify as module
+def test_public_name_is_the_function_even_after_the_module_is_imported():
+    # the module is named classification.py so importing it never rebinds geohra.classify
+    import geohra.classification as module
 
     assert module.classify is classify
+    assert geohra.classify is classify
     res = geohra.classify(pd.Series([1.0, 2.0, 9.0]), k=2)
     assert res.classes.tolist() == [0, 0, 1]
     assert set(SCHEMES) >= {

@@ -21,7 +21,7 @@ from shapely.geometry import LineString, box
 matplotlib.use("Agg")
 
 import geohra.boundaries  # noqa: E402
-from geohra.classify import classify  # noqa: E402
+from geohra.classification import classify  # noqa: E402
 from geohra.maps import _style  # noqa: E402
 from geohra.maps.static import (  # noqa: E402
     CHINA_ALBERS,

@@ -85,7 +85,7 @@ def _classify(
     if present.empty:
         raise ValueError("every value is missing (NaN); there is nothing to classify or map.")
     if classification is None:
-        from geohra.classify import classify
+        from geohra.classification import classify
 
         classification = classify(present, scheme=scheme, k=k, **(classify_kwds or {}))
         classes = _classes_from(classification.classes.reindex(present.index))
@@ -300,7 +300,7 @@ def small_multiples(
             raise ValueError(
                 f"{column}: every value of the shown years is missing; nothing to map."
             )
-        from geohra.classify import classify
+        from geohra.classification import classify
 
         classification = classify(pooled.dropna(), scheme=scheme, k=k, **(classify_kwds or {}))
     elif classify_kwds:

@@ -268,7 +268,7 @@ def _classification(
     pooled = pooled.dropna()
     if pooled.empty:
         raise ValueError(f"{column}: every value is missing; there is nothing to map.")
-    from geohra.classify import classify
+    from geohra.classification import classify
 
     return classify(pooled, scheme=scheme, k=k, **(classify_kwds or {}))
 

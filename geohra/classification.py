@@ -23,8 +23,6 @@ Breaks shared across years (pooled) are one call on all the years' values::
 from __future__ import annotations
 
 import math
-import sys
-import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -625,18 +623,3 @@ def make_labels(
         else:
             labels.append(f"{f(lo)} – {f(hi)}")
     return tuple(labels)
-
-
-# ----------------------------------------------------------------------------- module call
-
-
-# The module shares its name with its function: once anything imports the submodule
-# ``geohra.classify``, Python binds the package attribute ``geohra.classify`` to this
-# MODULE, shadowing the lazily exported function. Making the module callable keeps
-# ``geohra.classify(values, ...)`` working whichever was bound first.
-class _CallableModule(types.ModuleType):
-    def __call__(self, *args: Any, **kwargs: Any) -> Classification:
-        return classify(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
