@@ -82,6 +82,26 @@ PROVINCES: tuple[tuple, ...] = (
     ),
 )
 
+# Traditional-character short names, where they differ from the simplified ones (data from
+# Hong Kong, Macao and Taiwan sources); matched like any other alias.
+TRADITIONAL_SHORT: dict[str, tuple[str, ...]] = {
+    "150000": ("內蒙古",),
+    "210000": ("遼寧",),
+    "230000": ("黑龍江",),
+    "320000": ("江蘇",),
+    "370000": ("山東",),
+    "440000": ("廣東",),
+    "450000": ("廣西",),
+    "500000": ("重慶",),
+    "520000": ("貴州",),
+    "530000": ("雲南",),
+    "610000": ("陝西",),
+    "620000": ("甘肅",),
+    "640000": ("寧夏",),
+    "710000": ("臺灣", "台灣"),
+    "820000": ("澳門",),
+}
+
 COLUMNS = (
     "adcode", "name_zh", "short_zh", "name_en", "aliases", "analysis",
     "region3", "region3_1986", "region4",
@@ -95,4 +115,7 @@ def province_table():
     import pandas as pd
 
     df = pd.DataFrame(list(PROVINCES), columns=COLUMNS).set_index("adcode")
+    df["aliases"] = [
+        tuple(aliases) + TRADITIONAL_SHORT.get(code, ()) for code, aliases in df["aliases"].items()
+    ]
     return df

@@ -63,6 +63,8 @@ _SUFFIXES = tuple(
             "province", "sheng", "municipality", "city", "shi",
             "autonomousregion", "specialadministrativeregion", "sar",
             "省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区",
+            # the same in traditional characters
+            "自治區", "壯族自治區", "回族自治區", "維吾爾自治區", "特別行政區",
         ),
         key=len,
         reverse=True,

@@ -275,3 +275,16 @@ def test_codes_round_trip_in_any_order(codes):
     out = match_units(s)
     assert out.tolist() == codes
     assert out.index.tolist() == s.index.tolist()
+
+
+@pytest.mark.parametrize(
+    "name, adcode",
+    [
+        ("廣東", "440000"), ("廣東省", "440000"), ("臺灣", "710000"), ("台灣", "710000"),
+        ("澳門特別行政區", "820000"), ("內蒙古自治區", "150000"), ("陝西", "610000"),
+        ("陝西省", "610000"), ("山西省", "140000"), ("新疆維吾爾自治區", "650000"),
+        ("廣西壯族自治區", "450000"), ("寧夏回族自治區", "640000"), ("黑龍江省", "230000"),
+    ],
+)
+def test_traditional_character_names(name, adcode):
+    assert match_units([name]).tolist() == [adcode]
