@@ -100,6 +100,12 @@ def test_demo_end_to_end(tmp_path):
     for m in maps:
         text = m.read_text(encoding="utf-8")
         assert "<script src=\"http" not in text and "<script src='http" not in text
+    # Markov classes relative to the yearly mean: several classes are visited
+    markov = pd.read_csv(out / "tables" / "gp_markov.csv", encoding="utf-8-sig", index_col=0)
+    assert markov.notna().all(axis=1).sum() >= 3
+    assert (markov.sum(axis=1).dropna() - 1).abs().max() < 1e-12
+    assert (out / "tables" / "gp_spatial_markov.csv").exists()
+    assert "LISA 2017" in (out / "gp_index_webmap.html").read_text(encoding="utf-8")
     # second run into the same folder is refused, files kept
     r2 = _run("demo", "--out", str(out))
     assert r2.returncode != 0 and "--force" in r2.stderr

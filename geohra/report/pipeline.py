@@ -40,6 +40,7 @@ class PanelContext:
     weights_graph: object = None
     label_col: str | None = None
     entropy: object = None
+    classification: object = None
 
     def key(self, what: str) -> str:
         return f"{self.name}_{what}"
@@ -142,7 +143,7 @@ def step_composite(report: Report, ctx: PanelContext) -> None:
 
 
 def step_classes(report: Report, ctx: PanelContext) -> None:
-    from geohra.maps import static, web
+    from geohra.maps import static
 
     cfg = ctx.cfg
     years = ctx.map_years
@@ -173,11 +174,7 @@ def step_classes(report: Report, ctx: PanelContext) -> None:
         path, rel = _fig_path(ctx, "index_map")
         _save(fig, path)
         sec.items.append(Figure(rel, f"Composite index, {' and '.join(map(str, years))}, shared natural breaks"))
-    with ctx.progress.step("web map"):
-        m = web.web_map(shown, INDEX_COL, time="year", classification=cls, offline=True)
-        rel = f"{ctx.key('index_webmap')}.html"
-        web.save_web_map(m, ctx.out / rel)
-        sec.items.append(Figure(rel, "One layer per year; hover a province for its value and class", kind="html"))
+    ctx.classification = cls  # the web map (after the LISA step) uses the same classes
 
 
 def step_inequality(report: Report, ctx: PanelContext) -> None:
@@ -288,6 +285,7 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
             rows.append(s)
         table = pd.concat(rows, ignore_index=True).set_index("year")
     sec.items.append(Table(ctx.key("moran"), "Global Moran's I by year", table))
+    clusters: dict[int, pd.Series] = {}
     for year in ctx.map_years:
         with ctx.progress.step(f"LISA {year}"):
             part = gpd.GeoDataFrame(ctx.cross_section(year), geometry="geometry", crs=ctx.data.crs)
@@ -296,6 +294,7 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
                 significance=cfg.significance, rng=cfg.seed,
             )
             frame = lisa.to_frame()
+            clusters[year] = frame["cluster"]
             joined = part.join(frame, rsuffix="_lisa")
             fig = static.lisa_map(joined, "cluster", lang=cfg.lang, title=f"LISA {year}")
             path, rel = _fig_path(ctx, f"lisa_{year}")
@@ -308,6 +307,33 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
                 path, rel = _fig_path(ctx, f"moran_scatter_{year}")
                 _save(fig, path)
                 sec.items.append(Figure(rel, f"Moran scatter plot, {year}"))
+
+
+    with ctx.progress.step("web map"):
+        _web_map(sec, ctx, clusters)
+
+
+def _web_map(sec, ctx: PanelContext, clusters: dict) -> None:
+    """One layer per mapped year on the report's classes, plus the LISA clusters."""
+    from geohra.maps import web
+
+    shown = ctx.data[ctx.data["year"].isin(ctx.map_years)]
+    lisa = pd.concat(clusters, names=["year", ctx.unit]).rename("LISA cluster")
+    shown = shown.join(lisa, on=["year", ctx.unit])
+    m = web.web_map(
+        shown, INDEX_COL, time="year", classification=ctx.classification, lisa="LISA cluster",
+        offline=True, lang=ctx.cfg.lang,
+    )
+    rel = f"{ctx.key('index_webmap')}.html"
+    web.save_web_map(m, ctx.out / rel)
+    sec.items.append(
+        Figure(
+            rel,
+            "One layer per mapped year (natural-breaks classes as in the static map) and the "
+            "LISA clusters; hover a province for its value, class and cluster",
+            kind="html",
+        )
+    )
 
 
 def step_dynamics(report: Report, ctx: PanelContext) -> None:
@@ -342,8 +368,31 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
     _save(fig, path)
     sec.items.append(Figure(rel, "Three-dimensional kernel density (year × index × density)"))
     with ctx.progress.step("Markov chain"):
-        mk = geohra.markov(data, INDEX_COL, time="year", classes=[0.7, 0.9, 1.1])
-    sec.items.append(Table(ctx.key("markov"), "Markov transition probabilities", mk.probabilities))
+        mk = geohra.markov(data, INDEX_COL, time="year", classes=[0.7, 0.9, 1.1], relative=True)
+    sec.items.append(
+        Table(
+            ctx.key("markov"),
+            "Markov transition probabilities (classes: share of the yearly mean)",
+            mk.probabilities,
+            note="Rows: class in year t; columns: class in year t+1. Rows never started from are empty.",
+        )
+    )
+    sec.items.append(Table(ctx.key("markov_counts"), "Markov transition counts", mk.transitions))
+    if ctx.weights_graph is not None:
+        with ctx.progress.step("spatial Markov chain"):
+            sm = geohra.markov(
+                data, INDEX_COL, time="year", classes=[0.7, 0.9, 1.1], relative=True,
+                spatial_weights=ctx.weights_graph,
+            )
+        blocks = pd.concat(sm.spatial, names=["neighbours' class"])
+        sec.items.append(
+            Table(
+                ctx.key("spatial_markov"),
+                "Spatial Markov: transition probabilities conditioned on the neighbours' class",
+                blocks,
+                note="The neighbours' class is the class of the spatial lag in year t (same cut-offs).",
+            )
+        )
 
 
 def step_obstacle(report: Report, ctx: PanelContext) -> None:
