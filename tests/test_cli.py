@@ -106,6 +106,12 @@ def test_demo_end_to_end(tmp_path):
     assert (markov.sum(axis=1).dropna() - 1).abs().max() < 1e-12
     assert (out / "tables" / "gp_spatial_markov.csv").exists()
     assert "LISA 2017" in (out / "gp_index_webmap.html").read_text(encoding="utf-8")
+    # obstacle degrees per province (rows sum to 100 %), top factors labelled by adcode
+    obstacle = pd.read_csv(out / "tables" / "gp_obstacle.csv", encoding="utf-8-sig", dtype={"adcode": str})
+    assert len(obstacle) == 31 and obstacle["adcode"].str.fullmatch(r"\d{6}").all()
+    assert (obstacle.drop(columns=["adcode", "name"]).sum(axis=1) - 100).abs().max() < 0.01
+    top = pd.read_csv(out / "tables" / "gp_obstacle_top.csv", encoding="utf-8-sig", dtype={"adcode": str})
+    assert set(top["adcode"]) == set(obstacle["adcode"]) and set(top["year"]) == {2017}
     # second run into the same folder is refused, files kept
     r2 = _run("demo", "--out", str(out))
     assert r2.returncode != 0 and "--force" in r2.stderr

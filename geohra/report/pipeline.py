@@ -401,18 +401,24 @@ def step_obstacle(report: Report, ctx: PanelContext) -> None:
         "O_ij = w_j (1 - z_ij) / Σ_j w_j (1 - z_ij) × 100 %: the share of each indicator in "
         "the unit's shortfall from the best values.",
     )
-    res = ctx.entropy
     last = ctx.years[-1]
     with ctx.progress.step("obstacle degree"):
-        ob = geohra.obstacle_degree(res.normalized, res.weights if not isinstance(res.weights, pd.DataFrame) else res.weights)
-    frame = ob.to_frame()
-    if "year" in ctx.data.columns and len(ctx.years) > 1:
-        mask = (ctx.data["year"] == last).to_numpy()
-        frame = frame[mask]
-    frame.index = ctx.data.loc[frame.index, ctx.unit] if ctx.unit in ctx.data.columns else frame.index
-    sec.items.append(Table(ctx.key("obstacle"), f"Obstacle degree (%) by indicator, {last}", frame.round(3)))
-    top = ob.top
-    sec.items.append(Table(ctx.key("obstacle_top"), "Main obstacle factors per unit", top))
+        ob = geohra.obstacle_degree(ctx.entropy)  # per-year weights are taken from the result
+    # rows of the panel -> (unit, year) labels
+    rows = ctx.data.loc[ob.degrees.index]
+    in_last = (rows["year"] == last).to_numpy()
+    degrees = ob.degrees[in_last].set_axis(rows.loc[in_last, ctx.unit].to_numpy()).rename_axis(ctx.unit)
+    if ctx.label_col:
+        degrees.insert(0, "name", rows.loc[in_last, ctx.label_col].to_numpy())
+    sec.items.append(Table(ctx.key("obstacle"), f"Obstacle degree (%) by indicator, {last}", degrees.round(3)))
+    top = ob.top.reset_index()
+    row = top.columns[0]
+    top.insert(0, ctx.unit, ctx.data.loc[top[row], ctx.unit].to_numpy())
+    if "year" not in top.columns:
+        top.insert(1, "year", ctx.data.loc[top[row], "year"].to_numpy())
+    top = top.drop(columns=row)
+    top = top[top["year"] == last].set_index([ctx.unit, "year", "rank"])
+    sec.items.append(Table(ctx.key("obstacle_top"), f"Main obstacle factors per unit, {last}", top))
 
 
 def step_coupling(report: Report, ctx: PanelContext) -> None:
