@@ -23,7 +23,7 @@ import pandas as pd
 import geohra
 from geohra.report.config import Indicator, ReportConfig
 from geohra.report.document import Figure, Progress, Report, Table
-from geohra.report.pipeline import PanelContext, _fig_path, _save, analyse_panel, flatten_joined
+from geohra.report.pipeline import PanelContext, _save, analyse_panel, flatten_joined
 
 HEALTH_2013 = ReportConfig(
     title="Health resources 2013",
@@ -204,4 +204,4 @@ def build_demo(out: Path, *, quiet: bool = False) -> list[Path]:
     return report.write(out)
 
 
-__all__ = ["build_demo", "HEALTH_2013", "GP_PANEL", "_fig_path"]
+__all__ = ["build_demo", "HEALTH_2013", "GP_PANEL"]

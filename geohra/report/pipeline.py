@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import geohra
@@ -78,6 +77,13 @@ def _fig_path(ctx: PanelContext, stem: str) -> tuple[Path, str]:
     path = ctx.out / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     return path, rel
+
+
+def _add_figure(sec, ctx: PanelContext, fig, stem: str, caption: str) -> None:
+    """Save ``fig`` as figures/<panel>_<stem>.png and reference it in the section."""
+    path, rel = _fig_path(ctx, stem)
+    _save(fig, path)
+    sec.items.append(Figure(rel, caption))
 
 
 def _save(fig, path: Path) -> None:
@@ -171,9 +177,7 @@ def step_classes(report: Report, ctx: PanelContext) -> None:
         fig = static.small_multiples(
             shown, INDEX_COL, time="year", years=list(years), classification=cls, lang=cfg.lang
         )
-        path, rel = _fig_path(ctx, "index_map")
-        _save(fig, path)
-        sec.items.append(Figure(rel, f"Composite index, {' and '.join(map(str, years))}, shared natural breaks"))
+        _add_figure(sec, ctx, fig, "index_map", f"Composite index, {' and '.join(map(str, years))}, shared natural breaks")
     ctx.classification = cls  # the web map (after the LISA step) uses the same classes
 
 
@@ -241,15 +245,11 @@ def step_inequality(report: Report, ctx: PanelContext) -> None:
         from geohra.maps import charts
 
         fig = charts.decomposition_bars(theil, parts=("within", "between"), title="Theil T", lang=cfg.lang)
-        path, rel = _fig_path(ctx, "theil_chart")
-        _save(fig, path)
-        sec.items.append(Figure(rel, "Theil T: within- and between-region parts by year"))
+        _add_figure(sec, ctx, fig, "theil_chart", "Theil T: within- and between-region parts by year")
         fig = charts.decomposition_bars(
             dagum, parts=("within", "between_net", "transvariation"), title="Dagum Gini", lang=cfg.lang
         )
-        path, rel = _fig_path(ctx, "dagum_chart")
-        _save(fig, path)
-        sec.items.append(Figure(rel, "Dagum Gini: contributions by year"))
+        _add_figure(sec, ctx, fig, "dagum_chart", "Dagum Gini: contributions by year")
     except ValueError as exc:  # e.g. a year without two regions: keep the tables
         sec.items.append(f"Decomposition charts not drawn: {exc}")
 
@@ -297,16 +297,12 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
             clusters[year] = frame["cluster"]
             joined = part.join(frame, rsuffix="_lisa")
             fig = static.lisa_map(joined, "cluster", lang=cfg.lang, title=f"LISA {year}")
-            path, rel = _fig_path(ctx, f"lisa_{year}")
-            _save(fig, path)
-            sec.items.append(Figure(rel, f"LISA clusters of the composite index, {year} (p < {cfg.significance})"))
+            _add_figure(sec, ctx, fig, f"lisa_{year}", f"LISA clusters of the composite index, {year} (p < {cfg.significance})")
             counts = frame["cluster"].value_counts().rename("units").to_frame()
             sec.items.append(Table(ctx.key(f"lisa_{year}"), f"LISA cluster counts, {year}", counts))
             if year == ctx.map_years[-1]:
                 fig = charts.moran_scatter(frame["z"], frame["lag"], title=f"Moran scatter {year}")
-                path, rel = _fig_path(ctx, f"moran_scatter_{year}")
-                _save(fig, path)
-                sec.items.append(Figure(rel, f"Moran scatter plot, {year}"))
+                _add_figure(sec, ctx, fig, f"moran_scatter_{year}", f"Moran scatter plot, {year}")
 
 
     with ctx.progress.step("web map"):
@@ -354,19 +350,13 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
         k = geohra.kde(data, INDEX_COL, time="year")
     sec.items.append(Table(ctx.key("kde_features"), "Kernel-density features by year", k.features))
     fig = charts.kde_curves(k.densities, title="Kernel density by year (national)", lang=cfg.lang)
-    path, rel = _fig_path(ctx, "kde_curves")
-    _save(fig, path)
-    sec.items.append(Figure(rel, "Kernel-density curves by year"))
+    _add_figure(sec, ctx, fig, "kde_curves", "Kernel-density curves by year")
     with ctx.progress.step("kernel density by region"):
         kr = geohra.kde(data, INDEX_COL, time="year", by=cfg.region)
     fig = charts.kde_curves(kr.densities, title=f"Kernel density by year and {cfg.region}", lang=cfg.lang)
-    path, rel = _fig_path(ctx, "kde_regions")
-    _save(fig, path)
-    sec.items.append(Figure(rel, f"Kernel-density curves by year, one panel per region ({cfg.region})"))
+    _add_figure(sec, ctx, fig, "kde_regions", f"Kernel-density curves by year, one panel per region ({cfg.region})")
     fig = charts.kde_surface(k.densities, title="Kernel density: year × value")
-    path, rel = _fig_path(ctx, "kde_surface")
-    _save(fig, path)
-    sec.items.append(Figure(rel, "Three-dimensional kernel density (year × index × density)"))
+    _add_figure(sec, ctx, fig, "kde_surface", "Three-dimensional kernel density (year × index × density)")
     with ctx.progress.step("Markov chain"):
         mk = geohra.markov(data, INDEX_COL, time="year", classes=[0.7, 0.9, 1.1], relative=True)
     sec.items.append(
@@ -451,9 +441,7 @@ def step_coupling(report: Report, ctx: PanelContext) -> None:
     gdf = gpd.GeoDataFrame(ctx.data.assign(grade=frame[grade_col].to_numpy()), geometry="geometry", crs=ctx.data.crs)
     gdf = gdf[gdf["year"] == last].set_index(ctx.unit)
     fig = static.grade_map(gdf, "grade", order=order, lang=cfg.lang, title=f"Coupling coordination grade, {last}")
-    path, rel = _fig_path(ctx, "coupling_map")
-    _save(fig, path)
-    sec.items.append(Figure(rel, f"Coupling coordination grades, {last}"))
+    _add_figure(sec, ctx, fig, "coupling_map", f"Coupling coordination grades, {last}")
 
 
 def step_data(report: Report, ctx: PanelContext) -> None:
@@ -483,8 +471,4 @@ def analyse_panel(report: Report, ctx: PanelContext) -> None:
         step(report, ctx)
 
 
-def _noop(*_a) -> None:  # pragma: no cover
-    return None
-
-
-__all__ = ["PanelContext", "analyse_panel", "flatten_joined", "INDEX_COL", "np"]
+__all__ = ["PanelContext", "analyse_panel", "flatten_joined", "INDEX_COL"]
