@@ -141,6 +141,7 @@ def test_report_from_config_on_a_user_gbk_file(tmp_path):
     (tmp_path / "study.toml").write_text(
         """
 title = "GP allocation"
+lang = "zh"
 [data]
 path = "gp.csv"
 unit = "省份"

@@ -72,6 +72,24 @@ def flatten_joined(joined) -> tuple[pd.DataFrame, str]:
     return gdf, unit
 
 
+# figure titles in Chinese for lang="zh" (maps and charts draw their own labels in that language)
+_ZH_TITLES = {
+    "Theil T": "泰尔指数分解",
+    "Dagum Gini": "Dagum基尼系数分解",
+    "LISA {year}": "{year}年LISA集聚图",
+    "Moran scatter {year}": "{year}年Moran散点图",
+    "Kernel density by year (national)": "全国核密度估计",
+    "Kernel density by year and {region}": "分区域核密度估计",
+    "Kernel density: year × value": "核密度三维图",
+    "Coupling coordination grade, {year}": "{year}年耦合协调等级",
+}
+
+
+def _title(ctx: PanelContext, english: str, **fields) -> str:
+    text = _ZH_TITLES.get(english, english) if ctx.cfg.lang == "zh" else english
+    return text.format(**fields)
+
+
 def _fig_path(ctx: PanelContext, stem: str) -> tuple[Path, str]:
     rel = f"figures/{ctx.key(stem)}.png"
     path = ctx.out / rel
@@ -244,10 +262,10 @@ def step_inequality(report: Report, ctx: PanelContext) -> None:
     try:
         from geohra.maps import charts
 
-        fig = charts.decomposition_bars(theil, parts=("within", "between"), title="Theil T", lang=cfg.lang)
+        fig = charts.decomposition_bars(theil, parts=("within", "between"), title=_title(ctx, "Theil T"), lang=cfg.lang)
         _add_figure(sec, ctx, fig, "theil_chart", "Theil T: within- and between-region parts by year")
         fig = charts.decomposition_bars(
-            dagum, parts=("within", "between_net", "transvariation"), title="Dagum Gini", lang=cfg.lang
+            dagum, parts=("within", "between_net", "transvariation"), title=_title(ctx, "Dagum Gini"), lang=cfg.lang
         )
         _add_figure(sec, ctx, fig, "dagum_chart", "Dagum Gini: contributions by year")
     except ValueError as exc:  # e.g. a year without two regions: keep the tables
@@ -296,12 +314,15 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
             frame = lisa.to_frame()
             clusters[year] = frame["cluster"]
             joined = part.join(frame, rsuffix="_lisa")
-            fig = static.lisa_map(joined, "cluster", lang=cfg.lang, title=f"LISA {year}")
+            fig = static.lisa_map(joined, "cluster", lang=cfg.lang, title=_title(ctx, "LISA {year}", year=year))
             _add_figure(sec, ctx, fig, f"lisa_{year}", f"LISA clusters of the composite index, {year} (p < {cfg.significance})")
             counts = frame["cluster"].value_counts().rename("units").to_frame()
             sec.items.append(Table(ctx.key(f"lisa_{year}"), f"LISA cluster counts, {year}", counts))
             if year == ctx.map_years[-1]:
-                fig = charts.moran_scatter(frame["z"], frame["lag"], title=f"Moran scatter {year}")
+                fig = charts.moran_scatter(
+                    frame["z"], frame["lag"], clusters=frame["cluster"], lang=cfg.lang,
+                    title=_title(ctx, "Moran scatter {year}", year=year),
+                )
                 _add_figure(sec, ctx, fig, f"moran_scatter_{year}", f"Moran scatter plot, {year}")
 
 
@@ -349,13 +370,13 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
     with ctx.progress.step("kernel density"):
         k = geohra.kde(data, INDEX_COL, time="year")
     sec.items.append(Table(ctx.key("kde_features"), "Kernel-density features by year", k.features))
-    fig = charts.kde_curves(k.densities, title="Kernel density by year (national)", lang=cfg.lang)
+    fig = charts.kde_curves(k.densities, title=_title(ctx, "Kernel density by year (national)"), lang=cfg.lang)
     _add_figure(sec, ctx, fig, "kde_curves", "Kernel-density curves by year")
     with ctx.progress.step("kernel density by region"):
         kr = geohra.kde(data, INDEX_COL, time="year", by=cfg.region)
-    fig = charts.kde_curves(kr.densities, title=f"Kernel density by year and {cfg.region}", lang=cfg.lang)
+    fig = charts.kde_curves(kr.densities, title=_title(ctx, "Kernel density by year and {region}", region=cfg.region), lang=cfg.lang)
     _add_figure(sec, ctx, fig, "kde_regions", f"Kernel-density curves by year, one panel per region ({cfg.region})")
-    fig = charts.kde_surface(k.densities, title="Kernel density: year × value")
+    fig = charts.kde_surface(k.densities, title=_title(ctx, "Kernel density: year × value"), lang=cfg.lang)
     _add_figure(sec, ctx, fig, "kde_surface", "Three-dimensional kernel density (year × index × density)")
     with ctx.progress.step("Markov chain"):
         mk = geohra.markov(data, INDEX_COL, time="year", classes=[0.7, 0.9, 1.1], relative=True)
@@ -440,7 +461,7 @@ def step_coupling(report: Report, ctx: PanelContext) -> None:
     order = [GRADES[level][pos] for level in sorted(GRADES)]
     gdf = gpd.GeoDataFrame(ctx.data.assign(grade=frame[grade_col].to_numpy()), geometry="geometry", crs=ctx.data.crs)
     gdf = gdf[gdf["year"] == last].set_index(ctx.unit)
-    fig = static.grade_map(gdf, "grade", order=order, lang=cfg.lang, title=f"Coupling coordination grade, {last}")
+    fig = static.grade_map(gdf, "grade", order=order, lang=cfg.lang, title=_title(ctx, "Coupling coordination grade, {year}", year=last))
     _add_figure(sec, ctx, fig, "coupling_map", f"Coupling coordination grades, {last}")
 
 
