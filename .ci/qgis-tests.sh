@@ -17,12 +17,13 @@ export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 
-installed=$(dpkg-query -W -f='${Status}\n' qgis python3-qgis qgis-providers 2>/dev/null | grep -c "install ok installed" || true)
-if [ "$installed" = "3" ]; then
-  echo "qgis-tests: qgis, python3-qgis and qgis-providers already installed"
+# python3-venv: the venv below is made from Debian's python3
+installed=$(dpkg-query -W -f='${Status}\n' qgis python3-qgis qgis-providers python3-venv 2>/dev/null | grep -c "install ok installed" || true)
+if [ "$installed" = "4" ]; then
+  echo "qgis-tests: qgis, python3-qgis, qgis-providers and python3-venv already installed"
 else
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq qgis python3-qgis qgis-providers >/dev/null
+  $SUDO apt-get -o DPkg::Lock::Timeout=1200 update -qq
+  $SUDO apt-get -o DPkg::Lock::Timeout=1200 install -y -qq qgis python3-qgis qgis-providers python3-venv >/dev/null
 fi
 test -x /usr/bin/qgis_process.bin
 
