@@ -69,7 +69,7 @@ def _province_table():
     # reproducible from the repository alone.
     sys.path.insert(0, str(REPO))
     try:
-        from geohra._provinces import province_table
+        from geohra.io._provinces import province_table
     finally:
         sys.path.pop(0)
     return province_table()

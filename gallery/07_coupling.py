@@ -7,9 +7,9 @@ from pathlib import Path
 from geohra._gallery._common import provinces_with, save
 
 import geohra
+from geohra import cross_section
 from geohra.coupling import GRADES
 from geohra.maps import static
-from geohra.panel import cross_section
 
 
 def make(out: Path) -> list[Path]:

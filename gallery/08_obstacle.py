@@ -7,7 +7,7 @@ from pathlib import Path
 from geohra._gallery._common import provinces_with, save
 
 import geohra
-from geohra.panel import cross_section
+from geohra import cross_section
 
 
 def make(out: Path) -> list[Path]:

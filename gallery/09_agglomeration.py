@@ -8,7 +8,7 @@ import numpy as np
 from geohra._gallery._common import provinces_with, save
 
 import geohra
-from geohra.panel import cross_section
+from geohra import cross_section
 
 
 def make(out: Path) -> list[Path]:

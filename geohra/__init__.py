@@ -18,14 +18,14 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     # foundation
-    "load_boundaries": "geohra.boundaries",
-    "match_units": "geohra.boundaries",
-    "province_table": "geohra.boundaries",
-    "read_panel": "geohra.panel",
-    "read_nbs": "geohra.panel",
-    "join": "geohra.panel",
-    "cross_section": "geohra.panel",
-    "load_demo": "geohra.datasets",
+    "load_boundaries": "geohra.io.boundaries",
+    "match_units": "geohra.io.boundaries",
+    "province_table": "geohra.io.boundaries",
+    "read_panel": "geohra.io.panel",
+    "read_nbs": "geohra.io.panel",
+    "join": "geohra.io.panel",
+    "cross_section": "geohra.io.panel",
+    "load_demo": "geohra.io.datasets",
     "per_year": "geohra._common",
     # analysis
     "entropy_weights": "geohra.index",
@@ -37,14 +37,14 @@ _EXPORTS: dict[str, str] = {
     "bootstrap_ci": "geohra.inequality.bootstrap",
     "coupling_coordination": "geohra.coupling",
     "obstacle_degree": "geohra.obstacle",
-    "kde": "geohra.dynamics",
-    "markov": "geohra.dynamics",
+    "kde": "geohra.dynamics.kde",
+    "markov": "geohra.dynamics.markov",
     # spatial statistics and classification
-    "spatial_weights": "geohra.spatial",
-    "moran": "geohra.spatial",
-    "geary": "geohra.spatial",
-    "local_moran": "geohra.spatial",
-    "getis_ord": "geohra.spatial",
+    "spatial_weights": "geohra.spatial.weights",
+    "moran": "geohra.spatial.autocorrelation",
+    "geary": "geohra.spatial.autocorrelation",
+    "local_moran": "geohra.spatial.local",
+    "getis_ord": "geohra.spatial.local",
     "classify": "geohra.classification",
 }
 
@@ -66,11 +66,10 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from geohra._common import per_year
-    from geohra.boundaries import load_boundaries, match_units, province_table
     from geohra.classification import classify
     from geohra.coupling import coupling_coordination
-    from geohra.datasets import load_demo
-    from geohra.dynamics import kde, markov
+    from geohra.dynamics.kde import kde
+    from geohra.dynamics.markov import markov
     from geohra.index import entropy_weights
     from geohra.inequality.agglomeration import agglomeration
     from geohra.inequality.bootstrap import bootstrap_ci
@@ -78,6 +77,10 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from geohra.inequality.gini import gini
     from geohra.inequality.spatial_gini import spatial_gini
     from geohra.inequality.theil import theil
+    from geohra.io.boundaries import load_boundaries, match_units, province_table
+    from geohra.io.datasets import load_demo
+    from geohra.io.panel import cross_section, join, read_nbs, read_panel
     from geohra.obstacle import obstacle_degree
-    from geohra.panel import cross_section, join, read_nbs, read_panel
-    from geohra.spatial import geary, getis_ord, local_moran, moran, spatial_weights
+    from geohra.spatial.autocorrelation import geary, moran
+    from geohra.spatial.local import getis_ord, local_moran
+    from geohra.spatial.weights import spatial_weights

@@ -15,8 +15,8 @@ import shapely
 from shapely.geometry import Point, box
 
 import geohra
-from geohra import boundaries as gb
 from geohra import load_boundaries
+from geohra.io import boundaries as gb
 
 try:
     import tomllib
@@ -447,13 +447,14 @@ def test_data_is_found_in_an_installed_layout(tmp_path):
     site = tmp_path / "site"
     pkg = site / "geohra"
     pkg.mkdir(parents=True)
-    for name in ("__init__.py", "_common.py", "_provinces.py", "boundaries.py"):
+    (pkg / "io").mkdir()
+    for name in ("__init__.py", "_common.py", "io/__init__.py", "io/_provinces.py", "io/boundaries.py"):
         (pkg / name).write_bytes((REPO / "geohra" / name).read_bytes())
     (pkg / "_boundary_data").mkdir()
     for name in (gb._PROVINCES_FILE, gb._SOUTH_SEA_FILE):
         (pkg / "_boundary_data" / name).write_bytes((REPO / "boundaries" / name).read_bytes())
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import geohra, geohra.boundaries as b; "
+        "import sys; sys.path.insert(0, sys.argv[1]); import geohra, geohra.io.boundaries as b; "
         "assert geohra.__file__.startswith(sys.argv[1]), geohra.__file__; "
         "print(b._data_dir()); print(len(geohra.load_boundaries(include_other=True)))"
     )
@@ -466,6 +467,6 @@ def test_data_is_found_in_an_installed_layout(tmp_path):
 
 
 def test_importing_boundaries_does_not_import_geopandas():
-    code = "import sys, geohra.boundaries; print('geopandas' in sys.modules)"
+    code = "import sys, geohra.io.boundaries; print('geopandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import geohra
-from geohra.datasets import DEMOS, demo_sources, health_2013_totals, sources_text
-from geohra.panel import DataQualityWarning, per_capita
+from geohra.io.datasets import DEMOS, demo_sources, health_2013_totals, sources_text
+from geohra.io.panel import DataQualityWarning, per_capita
 
 ALL_31 = {
     "110000", "120000", "130000", "140000", "150000", "210000", "220000", "230000", "310000",

@@ -20,7 +20,7 @@ from shapely.geometry import LineString, box
 
 matplotlib.use("Agg")
 
-import geohra.boundaries  # noqa: E402
+import geohra.io.boundaries  # noqa: E402
 from geohra.classification import classify  # noqa: E402
 from geohra.maps import _style  # noqa: E402
 from geohra.maps.static import (  # noqa: E402
@@ -213,7 +213,7 @@ def fake_layers(monkeypatch):
             )
         raise AssertionError(name)
 
-    monkeypatch.setattr(geohra.boundaries, "load_boundaries", load, raising=False)
+    monkeypatch.setattr(geohra.io.boundaries, "load_boundaries", load, raising=False)
     return calls
 
 
@@ -512,7 +512,7 @@ def test_moran_scatter_cluster_colours():
 
 
 def test_real_china_province_map():
-    from geohra.boundaries import load_boundaries
+    from geohra.io.boundaries import load_boundaries
 
     prov = load_boundaries("china-provinces")
     assert len(prov) == 31

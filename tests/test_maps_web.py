@@ -210,7 +210,7 @@ def test_bad_input(panel):
 
 
 def test_chinese_provinces_get_grey_context_and_maritime_line():
-    from geohra.boundaries import load_boundaries
+    from geohra.io.boundaries import load_boundaries
 
     prov = load_boundaries("china-provinces")
     m = web_map(prov.assign(v=np.arange(31.0)), "v", lang="en")

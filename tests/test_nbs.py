@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import geohra
-from geohra.panel import DataQualityWarning
+from geohra.io.panel import DataQualityWarning
 
 # GB/T 2260 codes and the NBS's printed names, written out here (not taken from geohra)
 # so that the tests check the matching independently.

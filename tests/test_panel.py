@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import geohra
-from geohra.panel import DataQualityWarning, cross_section, per_capita, totals_from_rates
+from geohra.io.panel import DataQualityWarning, cross_section, per_capita, totals_from_rates
 
 # A few provinces written out independently of geohra's table (GB/T 2260 codes).
 CODES = {"Beijing": "110000", "Shanxi": "140000", "Inner Mongolia": "150000",
@@ -481,7 +481,7 @@ from hypothesis import strategies as st  # noqa: E402
 _FINITE = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 
 
-@pytest.mark.filterwarnings("ignore::geohra.panel.DataQualityWarning")  # drawn values may repeat
+@pytest.mark.filterwarnings("ignore::geohra.io.panel.DataQualityWarning")  # drawn values may repeat
 @settings(max_examples=25, deadline=None)
 @given(
     n_units=st.integers(1, 5),

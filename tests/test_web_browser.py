@@ -180,7 +180,7 @@ def test_cdn_page_stays_blank_without_network(browser, served):
 def test_real_province_map_in_browser(browser, tmp_path):
     """31 interactive provinces from the built-in layer; grey context is drawn but not
     interactive; the page is opened from file:// with every network request refused."""
-    from geohra.boundaries import load_boundaries
+    from geohra.io.boundaries import load_boundaries
 
     prov = load_boundaries("china-provinces")
     values = pd.Series(np.linspace(1.0, 31.0, 31), index=prov.index)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geohra._provinces import PROVINCES
+from geohra.io._provinces import PROVINCES
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -140,7 +140,7 @@ def _prepare_geo(
         ctx_parts.append(geoms.loc[as_context])
         geoms = geoms.drop(as_context)
     if want_context:
-        from geohra.boundaries import load_boundaries
+        from geohra.io.boundaries import load_boundaries
 
         provinces = load_boundaries("china-provinces", include_other=True)
         present = {str(i)[:2] for i in gdf.index}
@@ -153,7 +153,7 @@ def _prepare_geo(
 
     south_sea = None
     if want_inset:
-        from geohra.boundaries import load_boundaries
+        from geohra.io.boundaries import load_boundaries
 
         south_sea = load_boundaries("china-south-sea").to_crs(crs)
 

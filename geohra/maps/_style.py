@@ -224,7 +224,7 @@ def looks_chinese(frame: Any) -> bool:
     index = getattr(frame, "index", None)
     if index is None or len(index) == 0:
         return False
-    from geohra._provinces import PROVINCES
+    from geohra.io._provinces import PROVINCES
 
     prefixes = {row[0][:2] for row in PROVINCES}
     return all(

@@ -483,7 +483,7 @@ def _add_context(m: Any, gdf: Any, lang: str, precision: int) -> None:
     import shapely
     from shapely.geometry import mapping
 
-    from geohra.boundaries import load_boundaries
+    from geohra.io.boundaries import load_boundaries
     from geohra.maps._geo import _NON_ANALYSIS
     from geohra.maps._style import CONTEXT_COLOR, CONTEXT_EDGE_COLOR
 

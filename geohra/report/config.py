@@ -159,7 +159,7 @@ def parse_config(raw: dict[str, Any], *, base: Path | None = None) -> ReportConf
             raise ConfigError(f"config: [data].path: file(s) not found: {missing} (relative paths are read from the config's folder {str(base)!r}).")
     builtin = data.get("builtin")
     if builtin is not None:
-        from geohra.datasets import DEMO_DATASETS
+        from geohra.io.datasets import DEMO_DATASETS
 
         _choice("[data].builtin", builtin, tuple(DEMO_DATASETS))
 

@@ -168,7 +168,7 @@ def _nbs_1998(report: Report, boundaries, out: Path, progress: Progress, caught:
 
 
 def _provenance(report: Report, caught: list) -> None:
-    from geohra.datasets import demo_sources
+    from geohra.io.datasets import demo_sources
 
     sec = report.section(
         "Data sources and caveats",

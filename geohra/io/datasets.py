@@ -7,7 +7,7 @@ there are real and are surfaced, not hidden:
 
 - ``gp-2012-2017``: the published GP-share columns for 2013 and 2014 are identical for
   every province (a copy error in the article): :func:`load_demo` warns
-  (:class:`geohra.panel.DataQualityWarning`) and keeps the values as published.
+  (:class:`geohra.io.panel.DataQualityWarning`) and keeps the values as published.
 - ``nbs-1998-1999``: Xinjiang's 1998 health values are missing (30 provinces report) and
   Hainan's 1998 hospital beds are left out as impossible: the loader warns naming them.
 
@@ -197,7 +197,7 @@ def load_demo(name: str) -> pd.DataFrame:
         (gp-2012-2017); Xinjiang's missing 1998 values and Hainan's excluded 1998 hospital
         beds (nbs-1998-1999).
     """
-    from geohra.panel import read_panel
+    from geohra.io.panel import read_panel
 
     demo = _get(name)
     path = resources.files("geohra") / "data" / demo.file
@@ -241,7 +241,7 @@ def health_2013_totals() -> pd.DataFrame:
         total is uncertain by up to 0.005 x population_10k (e.g. +/- 30 beds for Anhui).
         ``attrs`` as for :func:`load_demo`, with the formula in ``attrs["derived"]``.
     """
-    from geohra.panel import totals_from_rates
+    from geohra.io.panel import totals_from_rates
 
     panel = load_demo("health-2013")
     resources_ = ("health_care_institutions", "health_technical_personnel",

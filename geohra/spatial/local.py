@@ -23,6 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geohra._common import resolve_rng
+from geohra.spatial._prep import _by_time, _check_permutations, _folded_pvalue, _prepare
+from geohra.spatial.weights import _check_transform
+
 CLUSTER_LABELS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
 NOT_SIGNIFICANT = "Not significant"
 SPOT_LABELS = ("Hot spot", "Cold spot", NOT_SIGNIFICANT)
@@ -78,7 +82,6 @@ def _conditional_pvalues(
     ``simulate(sites, lags)`` turns random neighbour sums ``lags`` (sites x
     permutations) into simulated statistics for those sites.
     """
-    from geohra.spatial import _folded_pvalue
 
     n = values.size
     card = np.diff(off.indptr)
@@ -253,8 +256,6 @@ def local_moran(
     -------
     LocalMoranResult
     """
-    from geohra._common import resolve_rng
-    from geohra.spatial import _by_time, _check_permutations, _prepare
 
     if time is not None:
         return _by_time(
@@ -433,8 +434,6 @@ def getis_ord(
     this equals esda's ``Zs``; for row-standardised weights esda applies the
     binary-weights formula, which differs.
     """
-    from geohra._common import resolve_rng
-    from geohra.spatial import _by_time, _check_permutations, _check_transform, _prepare
 
     if time is not None:
         return _by_time(

@@ -1,6 +1,6 @@
 """Reading raw tables: file sniffing, text decoding, year labels and numeric cells.
 
-Private helpers for :mod:`geohra.panel` (``read_panel`` and ``read_nbs``). Everything
+Private helpers for :mod:`geohra.io.panel` (``read_panel`` and ``read_nbs``). Everything
 here is strict: a cell is a number, an explicit missing value (an empty cell or a
 common NA token) or an error that names where it is. Nothing is guessed.
 """

@@ -46,8 +46,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from geohra import _panel_core as core
-from geohra._panel_core import DataQualityWarning, check_quality
+from geohra.io import _panel_core as core
+from geohra.io._panel_core import DataQualityWarning, check_quality
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -177,7 +177,7 @@ def read_nbs(path_or_paths: str | Path | Iterable[str | Path], *, encoding: str 
         A file not in this layout (e.g. a plain CSV, a binary file), an empty file,
         unknown province names, non-numeric cells, or the same indicator in two files.
     """
-    from geohra._nbs import read_nbs_files
+    from geohra.io.nbs import read_nbs_files
 
     return read_nbs_files(path_or_paths, encoding=encoding)
 
@@ -205,7 +205,7 @@ def _as_long(panel: pd.DataFrame, who: str) -> pd.DataFrame:
 
 def _labels(ids: Iterable[Any]) -> str:
     """'110000 (北京)' for province codes, the id itself otherwise."""
-    from geohra._provinces import PROVINCES
+    from geohra.io._provinces import PROVINCES
 
     short = {row[0]: row[2] for row in PROVINCES}
     ids = list(ids)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
     from libpysal.graph import Graph
 
 KINDS = ("queen", "rook", "knn", "distance")
@@ -186,7 +187,7 @@ def _links(
         dup = gdf.index[gdf.index.duplicated()].unique()[:5].tolist()
         raise ValueError(
             f"spatial_weights: the index repeats unit ids {dup}; weights need one row per unit. "
-            "For a long panel pass one year (geohra.panel.cross_section) or use time=."
+            "For a long panel pass one year (geohra.io.panel.cross_section) or use time=."
         )
     if len(gdf) < 2:
         raise ValueError(f"spatial_weights: need at least 2 units; got {len(gdf)}.")
@@ -364,3 +365,59 @@ def _import_geopandas() -> Any:
     import geopandas
 
     return geopandas
+
+
+# ----------------------------------------------------------------------------- weights
+
+
+def spatial_weights(
+    gdf: gpd.GeoDataFrame,
+    kind: str = "queen",
+    *,
+    k: int | None = None,
+    threshold: float | None = None,
+    islands: str = "nearest",
+    transform: str = "r",
+) -> Graph:
+    """Spatial weights between the units of a GeoDataFrame, with ids = its index.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        One row per unit, a unique index (e.g. adcode) and a CRS.
+    kind : {"queen", "rook", "knn", "distance"}
+        ``queen``: polygons sharing a border or a corner; ``rook``: a border
+        (vertex-based, as libpysal's default: a shared corner is a common vertex, a
+        shared border two consecutive common vertices, compared exactly; layers whose
+        neighbours do not share vertices need cleaning first, e.g. snapping or
+        ``shapely.coverage_simplify``, or use ``knn``/``distance``);
+        ``knn``: the ``k`` nearest centroids; ``distance``: centroids within
+        ``threshold``. Centroids and distances are taken in a projected CRS: the
+        data's own if projected, otherwise an Albers equal-area projection fitted to
+        the data's extent (for China close to the usual ``lat_1=25, lat_2=47,
+        lon_0=105``), so ``threshold`` is in metres for longitude/latitude data.
+    k : int
+        Number of neighbours, ``kind="knn"`` only.
+    threshold : float
+        Distance band, ``kind="distance"`` only.
+    islands : {"nearest", "keep"}
+        Units with no neighbour (Hainan with contiguity weights). ``"nearest"``
+        (default) links each to the unit whose polygon is nearest (shortest distance
+        between the polygons in the projected CRS), in both directions, and warns
+        naming both. ``"keep"`` leaves it isolated and warns: its weights row is
+        empty, so its spatial lag is 0; it still counts in ``n`` and in the mean and
+        variance of the global statistics (as in PySAL), and local statistics report
+        no test for it (p-value NaN, "Not significant").
+    transform : {"r", "b", "d", "v", "o"}
+        ``"r"`` row-standardised (default), ``"b"`` binary, ``"d"`` doubly
+        standardised, ``"v"`` variance-stabilising, ``"o"`` as built.
+
+    Returns
+    -------
+    libpysal.graph.Graph
+    """
+    transform = _check_transform(transform)
+    ids, focal, neighbor, weight = _links(
+        gdf, kind, k=k, threshold=threshold, islands=islands, stacklevel=3
+    )
+    return _graph_from_positions(ids, focal, neighbor, weight).transform(transform.upper())

@@ -1,6 +1,6 @@
 """The engine behind read_panel / read_nbs: columns, years, numbers, units, checks.
 
-Private; see :mod:`geohra.panel` for the public functions and the tidy panel shape.
+Private; see :mod:`geohra.io.panel` for the public functions and the tidy panel shape.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra import _tabular as tab
+from geohra.io import _tabular as tab
 
 
 class DataQualityWarning(UserWarning):
@@ -254,7 +254,7 @@ def _unit_ids(names: pd.Series, raw: tab.RawTable, match: Any, who: str) -> pd.S
         if missing:
             raise ValueError(f"{who}: unit ids are missing (empty) at {missing[:8]} of {raw.source}; fill or drop those rows.")
         return ids
-    from geohra.boundaries import match_units
+    from geohra.io.boundaries import match_units
 
     table = None if match is True else match
     if table is None:

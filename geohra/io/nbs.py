@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from geohra import _tabular as tab
-from geohra._panel_core import _raw_from_rows, _wide_from_raw, check_quality
+from geohra.io import _tabular as tab
+from geohra.io._panel_core import _raw_from_rows, _wide_from_raw, check_quality
 
 _NOTE_PREFIXES = ("注", "数据来源", "资料来源", "说明", "备注")
 _TITLE = re.compile(r"^(数据库|指标|时间|地区)[:：]\s*(.*)$")

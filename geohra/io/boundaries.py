@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geohra._provinces import province_table as _static_province_table
+from geohra.io._provinces import province_table as _static_province_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -568,7 +568,7 @@ def _data_dir():
         spec = None
     if spec is not None and spec.submodule_search_locations:
         candidates += [Path(p) for p in spec.submodule_search_locations]
-    candidates.append(Path(__file__).resolve().parent.parent / "boundaries")
+    candidates.append(Path(__file__).resolve().parents[2] / "boundaries")
     for folder in candidates:
         if (folder / _PROVINCES_FILE).is_file():
             return folder

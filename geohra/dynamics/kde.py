@@ -1,0 +1,330 @@
+"""Kernel density curves of an indicator over time ("dynamic evolution").
+
+:func:`kde` -- Gaussian kernel density of an indicator per year (and group)
+on one shared grid, with the features studies describe in words (main peak
+location and height, width, number of peaks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geohra._common import check_nan_policy, to_numeric
+from geohra.index import _labels
+
+__all__ = ["kde", "KDEResult", "BANDWIDTH_RULES"]
+
+# --------------------------------------------------------------------------- KDE
+
+#: rule -> (description, factor(n) multiplying the scale estimate)
+BANDWIDTH_RULES: dict[str, str] = {
+    "silverman": "h = s * (3n/4)^(-1/5) ~ 1.06 s n^(-1/5), s = sample sd (ddof=1); "
+    "scipy.stats.gaussian_kde(bw_method='silverman') in 1-D",
+    "scott": "h = s * n^(-1/5), s = sample sd (ddof=1); scipy.stats.gaussian_kde default",
+    "silverman_robust": "h = 0.9 * min(s, IQR/1.349) * n^(-1/5) (Silverman 1986 eq. 3.31; "
+    "Stata kdensity default)",
+}
+
+
+def _bandwidth(x: np.ndarray, rule: str | float, where: str) -> float:
+    if not isinstance(rule, str):
+        h = float(rule)
+        if not (np.isfinite(h) and h > 0):
+            raise ValueError(f"kde: a numeric bandwidth must be a positive number; got {rule!r}.")
+        return h
+    n = len(x)
+    s = np.std(x, ddof=1)
+    if rule == "silverman":
+        h = s * (3.0 * n / 4.0) ** (-0.2)
+    elif rule == "scott":
+        h = s * n ** (-0.2)
+    else:
+        q75, q25 = np.percentile(x, [75, 25])
+        spread = min(s, (q75 - q25) / 1.349) if q75 > q25 else s
+        h = 0.9 * spread * n ** (-0.2)
+    if not h > 0:
+        raise ValueError(
+            f"kde: {where}all values are equal, so the {rule!r} bandwidth is 0 and no density "
+            "can be drawn. Drop that curve or pass a numeric bandwidth."
+        )
+    return float(h)
+
+
+def _features(grid: np.ndarray, dens: np.ndarray, threshold: float) -> tuple[dict, list]:
+    from scipy.signal import find_peaks
+
+    top = int(np.argmax(dens))
+    height = float(dens[top])
+    # pad with zeros so a maximum at the grid edge still counts as a peak
+    padded = np.concatenate([[0.0], dens, [0.0]])
+    idx, props = find_peaks(padded, height=threshold * height)
+    idx = idx - 1
+    order = np.argsort(-dens[idx], kind="stable")
+    peaks = [(float(grid[i]), float(dens[i])) for i in idx[order]]
+    # full width at half maximum of the main peak, crossings linearly interpolated
+    half = height / 2.0
+    left = top
+    while left > 0 and dens[left] >= half:
+        left -= 1
+    right = top
+    while right < len(dens) - 1 and dens[right] >= half:
+        right += 1
+    if dens[left] >= half or dens[right] >= half:
+        width = np.nan  # the curve does not fall to half its peak inside the grid
+    else:
+        xl = grid[left] + (half - dens[left]) * (grid[left + 1] - grid[left]) / (
+            dens[left + 1] - dens[left]
+        )
+        xr = grid[right - 1] + (dens[right - 1] - half) * (grid[right] - grid[right - 1]) / (
+            dens[right - 1] - dens[right]
+        )
+        width = float(xr - xl)
+    return {
+        "peak_x": float(grid[top]),
+        "peak_height": height,
+        "width": width,
+        "n_peaks": len(peaks),
+    }, peaks
+
+
+@dataclass(frozen=True)
+class KDEResult:
+    """Result of :func:`kde`.
+
+    Attributes
+    ----------
+    grid : the shared evaluation points.
+    densities : DataFrame, index = grid, columns = years (or ``(group, year)``
+        MultiIndex with ``by``; a single column ``"all"`` without ``time``).
+    bandwidth : Series, one bandwidth per curve (same labels as the columns).
+    features : DataFrame, one row per curve: n, mean, sd, skewness, bandwidth,
+        peak_x, peak_height, width (full width at half maximum of the main
+        peak), n_peaks (local maxima at least ``peak_threshold`` x the main
+        peak's height).
+    peaks : DataFrame, every counted peak per curve (x, height), tallest first.
+    """
+
+    grid: np.ndarray
+    densities: pd.DataFrame
+    bandwidth: pd.Series
+    features: pd.DataFrame
+    peaks: pd.DataFrame
+    rule: str
+    peak_threshold: float
+    groups: tuple | None = None
+    omitted: tuple = ()
+    variant: str = "Gaussian kernel; f(x) = 1/(n h) sum_i phi((x - x_i)/h)"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The density curves (index = grid)."""
+        return self.densities.copy()
+
+    def summary(self) -> pd.DataFrame:
+        """The per-curve features, with the bandwidth rule and kernel."""
+        out = self.features.copy()
+        out["rule"] = self.rule
+        out["variant"] = self.variant
+        return out
+
+    def plot(self, kind: str = "curves", **kwargs: Any) -> Any:
+        """Draw the densities; returns a matplotlib Figure.
+
+        ``kind="curves"``: :func:`geohra.maps.charts.kde_curves` (one line per year, one
+        panel per group); ``kind="surface"``: :func:`geohra.maps.charts.kde_surface`
+        (year × value × density). Keyword arguments go to that function.
+        """
+        from geohra.maps import charts
+
+        draw = {"curves": charts.kde_curves, "surface": charts.kde_surface}
+        if kind not in draw:
+            raise ValueError(f"kind must be one of {list(draw)}; got {kind!r}.")
+        return draw[kind](self.densities, **kwargs)
+
+
+def _resolve_panel(
+    data: Any, column: str | None, keys: dict[str, Any], func: str
+) -> tuple[pd.Series, dict[str, pd.Series]]:
+    if isinstance(data, pd.Series):
+        frame = data.to_frame(name=data.name if data.name is not None else "value")
+        column = frame.columns[0] if column is None else column
+    elif isinstance(data, pd.DataFrame):
+        frame = data
+        if column is None:
+            raise TypeError(f"{func}: data is a DataFrame, so name the column to analyse.")
+    else:
+        raise TypeError(f"{func}: data must be a DataFrame or Series; got {type(data).__name__}.")
+    if column not in frame.columns:
+        raise KeyError(
+            f"{func}: column {column!r} is not in the data; available: {list(map(str, frame.columns))}."
+        )
+    values = to_numeric(frame[column], name=f"{func}: {column!r}")
+    resolved = {
+        name: _labels(frame, key, name=f"{func}: {name}")
+        for name, key in keys.items()
+        if key is not None
+    }
+    return values, resolved
+
+
+def kde(
+    data: pd.DataFrame | pd.Series,
+    column: str | None = None,
+    *,
+    time: str | None = "year",
+    by: str | None = None,
+    bandwidth: str | float = "silverman",
+    grid: Sequence[float] | np.ndarray | None = None,
+    grid_size: int = 256,
+    peak_threshold: float = 0.05,
+    nan_policy: str = "raise",
+) -> KDEResult:
+    """Gaussian kernel density curves per year (and group) on one shared grid.
+
+    Parameters
+    ----------
+    data : DataFrame (long panel) or Series
+    column : str
+        The indicator.
+    time : str or None
+        Year column or index level; ``None`` draws one curve of all rows.
+    by : str, optional
+        Group column or index level (e.g. region): one curve per group and year.
+    bandwidth : {"silverman", "scott", "silverman_robust"} or float
+        A rule is applied to every curve with that curve's own sample (its sd,
+        IQR and n), so all curves use the same rule; see ``BANDWIDTH_RULES``.
+        A number is one common bandwidh ``h`` in data units for every curve
+        (unlike scipy, where a number is a factor of the sd).
+    grid : array, optional
+        Evaluation points (increasing). Default: ``grid_size`` equally spaced
+        points from ``min - 3 h_max`` to ``max + 3 h_max`` over all curves, so
+        every curve integrates to about 1 on the grid.
+    peak_threshold : float
+        A local maximum counts as a peak if it is at least this fraction of
+        the curve's highest point (default 5 %).
+    nan_policy : {"raise", "omit"}
+
+    Returns
+    -------
+    KDEResult
+    """
+    check_nan_policy(nan_policy)
+    if isinstance(bandwidth, str) and bandwidth not in BANDWIDTH_RULES:
+        raise ValueError(
+            f"kde: bandwidth must be one of {list(BANDWIDTH_RULES)} or a positive number; "
+            f"got {bandwidth!r}."
+        )
+    if not 0 < peak_threshold < 1:
+        raise ValueError(f"kde: peak_threshold must be in (0, 1); got {peak_threshold!r}.")
+    if (
+        isinstance(data, pd.Series)
+        and isinstance(time, str)
+        and time not in (data.index.names or [])
+    ):
+        time = None if time == "year" else time  # a plain Series has no year unless indexed by it
+    values, keys = _resolve_panel(data, column, {"time": time, "by": by}, "kde")
+    frame = pd.DataFrame({"value": values.to_numpy()}, index=values.index)
+    for name, s in keys.items():
+        frame[name] = s.to_numpy()
+    if not np.isfinite(frame["value"].dropna()).all():
+        raise ValueError("kde: infinite values in the data.")
+    bad = frame.isna().any(axis=1)
+    omitted: tuple = ()
+    if bad.any():
+        labels = tuple(frame.index[bad])
+        if nan_policy == "raise":
+            raise ValueError(
+                f"kde: {len(labels)} missing value(s) at {list(labels[:8])}; fill or drop them, "
+                "or pass nan_policy='omit'."
+            )
+        frame, omitted = frame[~bad], labels
+
+    group_cols = [c for c in ("by", "time") if c in frame.columns]
+    if group_cols:
+        parts = list(frame.groupby(group_cols, sort=True)["value"])
+        curves = [
+            (k if len(group_cols) > 1 else (k[0] if isinstance(k, tuple) else k), v.to_numpy())
+            for k, v in parts
+        ]
+    else:
+        curves = [("all", frame["value"].to_numpy())]
+    bws = {}
+    for key, x in curves:
+        if len(x) < 2:
+            raise ValueError(
+                f"kde: curve {key!r} has {len(x)} value(s); a density needs at least 2."
+            )
+        bws[key] = _bandwidth(x, bandwidth, f"curve {key!r}: ")
+
+    if grid is None:
+        if not (isinstance(grid_size, (int, np.integer)) and grid_size >= 16):
+            raise ValueError(f"kde: grid_size must be an integer >= 16; got {grid_size!r}.")
+        hmax = max(bws.values())
+        g = np.linspace(frame["value"].min() - 3 * hmax, frame["value"].max() + 3 * hmax, grid_size)
+    else:
+        g = np.asarray(grid, dtype=float)
+        if g.ndim != 1 or len(g) < 3 or not (np.diff(g) > 0).all() or not np.isfinite(g).all():
+            raise ValueError(
+                "kde: grid must be a 1-D strictly increasing array of >= 3 finite points."
+            )
+
+    from scipy import stats
+
+    cols, dens, feats, peak_rows = [], [], [], []
+    for key, x in curves:
+        h = bws[key]
+        f = np.zeros(len(g))
+        for start in range(0, len(x), 4096):  # blocks keep memory at O(grid x 4096)
+            u = (g[:, None] - x[None, start : start + 4096]) / h
+            f += np.exp(-0.5 * u * u).sum(axis=1)
+        f /= len(x) * h * np.sqrt(2 * np.pi)
+        feat, peaks = _features(g, f, peak_threshold)
+        row = {
+            "n": len(x),
+            "mean": float(x.mean()),
+            "sd": float(x.std(ddof=1)),
+            "skewness": float(stats.skew(x, bias=False)) if len(x) > 2 else np.nan,
+            "bandwidth": h,
+            **feat,
+        }
+        cols.append(key)
+        dens.append(f)
+        feats.append(row)
+        for rank, (px, ph) in enumerate(peaks, start=1):
+            peak_rows.append((key, rank, px, ph))
+
+    names = [{"by": by, "time": time}[c] for c in group_cols] or ["curve"]
+    names = [
+        n if isinstance(n, str) else c for n, c in zip(names, group_cols or ["curve"], strict=True)
+    ]
+    if len(names) > 1:
+        col_index = pd.MultiIndex.from_tuples(cols, names=names)
+    else:
+        col_index = pd.Index(cols, name=names[0])
+    densities = pd.DataFrame(np.column_stack(dens), index=pd.Index(g, name="x"), columns=col_index)
+    features = pd.DataFrame(feats, index=col_index)
+    bw = pd.Series([bws[k] for k in cols], index=col_index, name="bandwidth")
+    peaks_df = pd.DataFrame(
+        [(r, px, ph) for _, r, px, ph in peak_rows],
+        columns=["peak", "x", "height"],
+        index=pd.MultiIndex.from_tuples(
+            [(*k, r) if isinstance(k, tuple) else (k, r) for k, r, _, _ in peak_rows],
+            names=[*names, "peak"],
+        ),
+    )[["x", "height"]]
+    rule = bandwidth if isinstance(bandwidth, str) else f"common h = {float(bandwidth):g}"
+    return KDEResult(
+        grid=g,
+        densities=densities,
+        bandwidth=bw,
+        features=features,
+        peaks=peaks_df,
+        rule=f"{rule}: {BANDWIDTH_RULES[bandwidth]}" if isinstance(bandwidth, str) else rule,
+        peak_threshold=float(peak_threshold),
+        groups=tuple(dict.fromkeys(k[0] for k in cols)) if "by" in group_cols else None,
+        omitted=omitted,
+    )

@@ -1,0 +1,26 @@
+"""Spatial weights, global and local spatial autocorrelation.
+
+Modules, in import order (no cycles): :mod:`~geohra.spatial.weights` (building weights),
+:mod:`~geohra.spatial._prep` (data matched to weights, permutations, per-year loop),
+:mod:`~geohra.spatial.autocorrelation` (Moran's I, Geary's C) and
+:mod:`~geohra.spatial.local` (local Moran, Getis-Ord Gi*).
+"""
+
+from geohra.spatial._prep import PanelResult
+from geohra.spatial.autocorrelation import GearyResult, MoranResult, geary, moran
+from geohra.spatial.local import GetisOrdResult, LocalMoranResult, getis_ord, local_moran
+from geohra.spatial.weights import IslandWarning, spatial_weights
+
+__all__ = [
+    "GearyResult",
+    "GetisOrdResult",
+    "IslandWarning",
+    "LocalMoranResult",
+    "MoranResult",
+    "PanelResult",
+    "geary",
+    "getis_ord",
+    "local_moran",
+    "moran",
+    "spatial_weights",
+]

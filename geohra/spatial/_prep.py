@@ -1,0 +1,282 @@
+"""Shared preparation of the spatial statistics: data and weights matched on ids,
+permutation helpers, and the per-year loop over a long panel.
+
+Import direction: weights <- _prep <- autocorrelation, local.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from geohra._common import check_nan_policy, get_series, handle_nan, resolve_rng
+from geohra.spatial.weights import (
+    IslandWarning,
+    _import_geopandas,
+    _LiteGraph,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from libpysal.graph import Graph
+    from scipy import sparse
+
+_CHUNK = 4_000_000  # array elements per vectorised permutation block (~32 MB of float64)
+
+
+# ----------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Data and weights matched on ids, in the weights' order."""
+
+    y: np.ndarray
+    ids: pd.Index  # order of y and of the rows/columns of w
+    w: Any  # scipy.sparse.csr_array, float64, diagonal as in the graph
+    graph: Any
+    index: pd.Index  # the caller's full index (for to_frame)
+    omitted: tuple
+    islands: tuple
+
+
+def _prepare(
+    data: Any,
+    column: str | None,
+    weights: Any,
+    nan_policy: str,
+    who: str,
+    *,
+    default_transform: str = "r",
+) -> _Prepared:
+    check_nan_policy(nan_policy)
+    s = get_series(data, column, name=who)
+    if s.index.has_duplicates:
+        dup = s.index[s.index.duplicated()].unique()[:5].tolist()
+        raise ValueError(
+            f"{who}: the index repeats unit ids {dup}; one row per unit is needed. "
+            "For a long panel pass time='year'."
+        )
+    if weights is None:
+        gpd = _import_geopandas()
+        if not isinstance(data, gpd.GeoDataFrame):
+            raise TypeError(
+                f"{who}: pass weights= (a libpysal Graph or W with the data's index as ids) "
+                "or a GeoDataFrame to build queen contiguity weights from."
+            )
+        graph = _LiteGraph.build(data, default_transform, stacklevel=4)
+    elif isinstance(weights, _LiteGraph):
+        graph = weights
+    else:
+        graph = _as_graph(weights, who)
+    ids = pd.Index(graph.unique_ids)
+    missing = s.index.difference(ids, sort=False)
+    extra = ids.difference(s.index, sort=False)
+    if len(missing) or len(extra):
+        raise ValueError(
+            f"{who}: the weights' ids do not match the data's index: "
+            f"{len(missing)} unit(s) of the data are not in the weights {missing[:8].tolist()}; "
+            f"{len(extra)} id(s) of the weights are not in the data {extra[:8].tolist()}. "
+            "Build the weights from the same units (spatial_weights(gdf)) and index the data "
+            "by the same ids (e.g. adcode)."
+        )
+    kept, omitted = handle_nan(s, nan_policy=nan_policy, name=who)
+    if omitted:
+        graph = _drop_units(graph, kept.index, who)
+        ids = pd.Index(graph.unique_ids)
+    if len(ids) < 3:
+        raise ValueError(f"{who}: need at least 3 units with values; got {len(ids)}.")
+    y = kept.reindex(ids).to_numpy(dtype=np.float64)
+    if not np.isfinite(y).all():
+        raise ValueError(f"{who}: infinite values at {ids[~np.isfinite(y)][:5].tolist()}.")
+    if np.all(y == y[0]):
+        raise ValueError(
+            f"{who}: every value is {y[0]}; spatial autocorrelation is undefined for a "
+            "constant variable (zero variance)."
+        )
+    w = graph.sparse.tocsr().astype(np.float64)
+    return _Prepared(y, ids, w, graph, s.index, tuple(omitted), tuple(graph.isolates))
+
+
+def _as_graph(weights: Any, who: str) -> Graph:
+    from libpysal.graph import Graph
+    from libpysal.weights import W
+
+    if isinstance(weights, Graph):
+        return weights
+    if isinstance(weights, W):
+        return Graph.from_W(weights)
+    raise TypeError(
+        f"{who}: weights must be a libpysal.graph.Graph or libpysal.weights.W; got "
+        f"{type(weights).__name__}. Build one with geohra.spatial_weights(gdf)."
+    )
+
+
+def _drop_units(graph: Graph, keep: pd.Index, who: str) -> Graph:
+    """Weights restricted to ``keep``; re-applies the graph's transformation."""
+    transformation = graph.transformation
+    before = set(graph.isolates)
+    sub = graph.subgraph(list(keep))
+    new_islands = [u for u in sub.isolates if u not in before]
+    if new_islands:
+        warnings.warn(
+            f"{who}: after leaving out the units with missing values, {new_islands[:8]} "
+            "have no neighbour left; their spatial lag is 0.",
+            IslandWarning,
+            stacklevel=4,
+        )
+    return sub.transform(transformation) if transformation in ("R", "B", "D", "V") else sub
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _folded_pvalue(observed: np.ndarray, sims: np.ndarray) -> np.ndarray:
+    """PySAL's folded pseudo p-value: (min(#sim >= obs, #sim <= obs) + 1) / (perms + 1).
+
+    ``sims`` has the permutations on the LAST axis. One-sided in the direction of the
+    observed value (the "directed"/folded variant esda uses by default). Simulated values
+    equal to the observed one up to floating-point rounding (relative 1e-9; they arise
+    whenever a draw reproduces the observed neighbourhood in another order) count as
+    "at least as extreme" on both sides; PySAL counts only exact ">=" ties, on the
+    upper side, so it can differ when such ties occur.
+    """
+    perms = sims.shape[-1]
+    obs = np.asarray(observed, dtype=np.float64)[..., None]
+    tol = 1e-9 * np.maximum(np.abs(obs), np.abs(sims).max(axis=-1, keepdims=True))
+    upper = (sims >= obs - tol).sum(axis=-1)
+    lower = (sims <= obs + tol).sum(axis=-1)
+    return (np.minimum(upper, lower) + 1.0) / (perms + 1.0)
+
+
+def _two_sided(z: float) -> float:
+    from scipy import stats
+
+    return float(2.0 * stats.norm.sf(abs(z)))
+
+
+def _check_permutations(permutations: int) -> int:
+    if isinstance(permutations, bool) or not isinstance(permutations, (int, np.integer)):
+        raise TypeError(f"permutations must be a whole number; got {permutations!r}.")
+    if permutations < 0:
+        raise ValueError(f"permutations must be >= 0; got {permutations}.")
+    return int(permutations)
+
+
+def _weight_sums(w: sparse.csr_array) -> tuple[float, float, float, np.ndarray, np.ndarray]:
+    """S0, S1, S2 of Cliff & Ord and the row and column sums."""
+    s0 = float(w.sum())
+    sym = w + w.T
+    s1 = 0.5 * float(sym.multiply(sym).sum())
+    rows = np.asarray(w.sum(axis=1)).ravel()
+    cols = np.asarray(w.sum(axis=0)).ravel()
+    s2 = float(((rows + cols) ** 2).sum())
+    return s0, s1, s2, rows, cols
+
+
+def _permuted_blocks(z: np.ndarray, permutations: int, rng: np.random.Generator) -> Any:
+    """Yield blocks of random permutations of ``z`` (rows), bounded in memory."""
+    per_block = max(1, _CHUNK // max(1, z.size))
+    done = 0
+    while done < permutations:
+        m = min(per_block, permutations - done)
+        yield rng.permuted(np.broadcast_to(z, (m, z.size)), axis=1)
+        done += m
+
+
+@dataclass(frozen=True)
+class PanelResult:
+    """Per-year results of a spatial statistic on a long panel.
+
+    ``results`` maps each year to that year's result; ``summary()`` stacks the yearly
+    summaries (one row per year for global statistics) with a ``time`` column;
+    ``to_frame()`` stacks the yearly ``to_frame()`` tables — for local statistics indexed
+    like the input panel's rows.
+    """
+
+    time: str
+    results: dict
+    rows: dict = field(repr=False)  # year -> the panel's row labels of that year, by unit
+
+    def __getitem__(self, year: Any) -> Any:
+        return self.results[year]
+
+    def summary(self) -> pd.DataFrame:
+        frames = []
+        for year, res in self.results.items():
+            frame = res.summary().reset_index()
+            frame.insert(0, self.time, year)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True).set_index(self.time)
+
+    def to_frame(self) -> pd.DataFrame:
+        frames = []
+        for year, res in self.results.items():
+            frame = res.to_frame()
+            if not isinstance(getattr(res, "statistic", None), pd.Series):  # one-row global result
+                frame = frame.reset_index(drop=True)
+                frame.index = pd.Index([year], name=self.time)
+            else:
+                frame = frame.rename(index=self.rows[year])
+                frame.insert(0, self.time, year)
+            frames.append(frame)
+        return pd.concat(frames)
+
+
+# ----------------------------------------------------------------------------- per year
+
+
+def _by_time(
+    func: Callable[..., Any],
+    data: Any,
+    column: str | None,
+    time: str,
+    unit: str | None,
+    *,
+    weights: Any,
+    rng: Any = None,
+    default_transform: str = "r",
+    **kwargs: Any,
+) -> PanelResult:
+    """Run ``func`` on each year of a long panel, units indexed by ``unit``.
+
+    Without ``weights`` the weights are built once from the first row of each unit
+    (the boundaries do not change between years) and shared by every year.
+    """
+    who = getattr(func, "__name__", "statistic")
+    if not isinstance(data, pd.DataFrame) or time not in data.columns:
+        raise KeyError(f"{who}: time={time!r} needs a long (Geo)DataFrame with a {time!r} column.")
+    if unit is None:
+        unit = "adcode" if "adcode" in data.columns else None
+    elif unit not in data.columns:
+        raise KeyError(
+            f"{who}: unit column {unit!r} is not in the data; columns: {list(data.columns)}."
+        )
+    ids = data[unit] if unit is not None else pd.Series(data.index, index=data.index)
+    if weights is None:
+        gpd = _import_geopandas()
+        if not isinstance(data, gpd.GeoDataFrame):
+            raise TypeError(f"{who}: pass weights= or a GeoDataFrame to build them from.")
+        first = data.loc[~ids.duplicated().to_numpy()]
+        units = first.set_axis(pd.Index(ids[first.index].to_numpy()), axis=0)
+        weights = _LiteGraph.build(units, default_transform, stacklevel=3)
+    gen = resolve_rng(rng)
+    results: dict = {}
+    rows: dict = {}
+    for year, part in data.groupby(time, sort=True):
+        orig = part.index
+        unit_ids = pd.Index(ids.loc[orig].to_numpy())
+        if unit_ids.has_duplicates:
+            dup = unit_ids[unit_ids.duplicated()].unique()[:5].tolist()
+            raise ValueError(f"{who}: units {dup} appear more than once in {time} {year}.")
+        rows[year] = dict(zip(unit_ids, orig, strict=True))
+        part = part.drop(columns=[time]).set_axis(unit_ids, axis=0)
+        results[year] = func(part, column, weights=weights, rng=gen, **kwargs)
+    return PanelResult(time=time, results=results, rows=rows)
+
+
+# local statistics are defined in geohra._local (imported last: it uses the helpers above)
