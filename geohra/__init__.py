@@ -26,7 +26,8 @@ _EXPORTS: dict[str, str] = {
     "join": "geohra.io.panel",
     "cross_section": "geohra.io.panel",
     "load_demo": "geohra.io.datasets",
-    "per_year": "geohra._common",
+    "per_year": "geohra._yearly",
+    "PerYearResult": "geohra._yearly",
     # analysis
     "entropy_weights": "geohra.index",
     "gini": "geohra.inequality.gini",
@@ -65,7 +66,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
-    from geohra._common import per_year
+    from geohra._yearly import PerYearResult, per_year
     from geohra.classification import classify
     from geohra.coupling import coupling_coordination
     from geohra.dynamics.kde import kde

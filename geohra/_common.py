@@ -7,7 +7,7 @@ from an explicit ``rng``; inputs are never mutated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
@@ -47,12 +47,7 @@ def get_series(data: Any, column: str | None = None, *, name: str = "column") ->
                 f"{name}: data is a DataFrame, so name the column to use "
                 f"(one of {list(map(str, data.columns))[:12]})."
             )
-        if column not in data.columns:
-            raise KeyError(
-                f"{name}: column {column!r} is not in the data; available columns: "
-                f"{list(map(str, data.columns))}."
-            )
-        s = data[column]
+        s = resolve_values(data, column, name=name)
     elif isinstance(data, pd.Series):
         if column is not None:
             raise TypeError(f"{name}: data is a Series, so do not pass column={column!r}.")
@@ -131,61 +126,100 @@ def align(series: dict[str, pd.Series]) -> None:
             )
 
 
-def resolve_column_or_series(
-    data: Any, value: str | pd.Series | Sequence | None, *, name: str, index: pd.Index
+def resolve_values(
+    data: Any, spec: Any, *, name: str, index: pd.Index | None = None
 ) -> pd.Series | None:
-    """A second input (population, weights, group labels) given as a column name or a
-    Series aligned on the index; arrays must have the same length and are taken by position
-    (their order is the caller's responsibility)."""
-    if value is None:
+    """The one resolver of a per-unit input: a column, an index level, an aligned Series
+    or an array.
+
+    ``spec`` may be
+
+    * ``None`` -- left out (returns None);
+    * a column name of ``data`` or the name of one of its index levels;
+    * a Series with the same index labels as the data (aligned by label, never by
+      position; a different order is fine, other labels raise);
+    * an array-like of the same length as the data (taken by position: the order is
+      the caller's responsibility).
+
+    ``index`` is the index the result must follow (default: ``data.index``). Returns a
+    Series indexed like that, values unconverted (see :func:`to_numeric`).
+    """
+    if spec is None:
         return None
-    if isinstance(value, str):
-        if not isinstance(data, pd.DataFrame) or value not in data.columns:
-            raise KeyError(
-                f"{name}: column {value!r} is not in the data"
-                + (f"; available columns: {list(map(str, data.columns))}" if isinstance(data, pd.DataFrame) else "")
-                + "."
+    if index is None:
+        if not hasattr(data, "index"):
+            raise TypeError(f"{name}: needs a DataFrame or Series as data to resolve {spec!r}.")
+        index = data.index
+    frame = data if isinstance(data, pd.DataFrame) else None
+    if isinstance(spec, pd.Series):
+        if spec.index.equals(index):
+            return spec
+        if spec.index.has_duplicates or index.has_duplicates or set(spec.index) != set(index):
+            only_data = [x for x in index if x not in set(spec.index)][:5]
+            only_spec = [x for x in spec.index if x not in set(index)][:5]
+            raise ValueError(
+                f"{name}: the Series' index does not match the data's index (only in the data: "
+                f"{only_data}; only in the Series: {only_spec}; or duplicate labels). Pass a "
+                "Series indexed like the data (unit codes), or a column / index-level name."
             )
-        return data[value]
-    if isinstance(value, pd.Series):
-        align({"data": pd.Series(index=index, dtype=float), name: value})
-        return value.reindex(index)
-    arr = np.asarray(value)
+        return spec.reindex(index)
+    if isinstance(spec, str) or (np.ndim(spec) == 0 and isinstance(spec, Hashable)):
+        if frame is not None and spec in frame.columns:
+            return frame[spec]
+        names = [n for n in (getattr(data, "index", pd.Index([])).names or []) if n is not None]
+        if spec in names:
+            return pd.Series(data.index.get_level_values(spec), index=index, name=spec)
+        where = (
+            f"columns: {list(map(str, frame.columns))[:15]}" if frame is not None else "no columns"
+        )
+        raise KeyError(
+            f"{name}: {spec!r} is neither a column nor an index level of the data ({where}; "
+            f"index levels: {names}). Pass a column name, an index-level name, a Series "
+            "aligned on the index, or an array of one value per row."
+        )
+    arr = np.asarray(spec)
     if arr.shape != (len(index),):
-        raise ValueError(f"{name}: expected {len(index)} values (one per unit); got shape {arr.shape}.")
+        raise ValueError(
+            f"{name}: expected {len(index)} values (one per row of the data); got shape "
+            f"{arr.shape}. Pass a column name or a Series aligned on the data's index instead."
+        )
     return pd.Series(arr, index=index)
 
 
-def per_year(
-    func: Callable[..., Any],
-    data: pd.DataFrame,
-    *args: Any,
-    time: str = "year",
-    **kwargs: Any,
-) -> pd.DataFrame:
-    """Run a cross-section statistic once per year of a long panel.
+def resolve_column_or_series(
+    data: Any, value: Any, *, name: str, index: pd.Index
+) -> pd.Series | None:
+    """Deprecated internal alias of :func:`resolve_values`."""
+    return resolve_values(data, value, name=name, index=index)
 
-    ``per_year(geohra.theil, panel, "beds", population="pop", by="region3")`` returns
-    the year in the first column, then ``func``'s ``.summary()`` (one or several rows per
-    year; a named summary index, such as indicator names, is kept as columns), or a scalar
-    result in a column named after the function.
+
+def renamed_arguments(**renames: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: keyword arguments renamed in 0.2 keep working for one release.
+
+    ``@renamed_arguments(weights="graph")`` maps ``weights=`` to ``graph=`` with a
+    DeprecationWarning that names the new keyword; passing both raises TypeError.
     """
-    if time not in data.columns:
-        raise KeyError(f"per_year: time column {time!r} is not in the data; columns: {list(data.columns)}.")
-    frames = []
-    for year, part in data.groupby(time, sort=True):
-        res = func(part.drop(columns=[time]), *args, **kwargs)
-        if hasattr(res, "summary"):
-            frame = res.summary()
-        else:
-            frame = pd.DataFrame({getattr(func, "__name__", "value"): [res]})
-        # a meaningful summary index (indicator names, grade levels) becomes columns;
-        # a plain 0..n-1 index is dropped
-        if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
-            frame = frame.reset_index(drop=True)
-        else:
-            frame = frame.reset_index()
-        frame.insert(0, time, year)
-        frames.append(frame)
-    out = pd.concat(frames, ignore_index=True)
-    return out
+    import functools
+    import warnings
+
+    def wrap(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(
+                            f"{func.__name__}: pass {new}= only ({old}= is its old name)."
+                        )
+                    warnings.warn(
+                        f"{func.__name__}: {old}= is deprecated and will be removed in geohra "
+                        f"0.3; use {new}= instead.",
+                        DeprecationWarning,
+                        stacklevel=2,
+                    )
+                    kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        return inner
+
+    return wrap

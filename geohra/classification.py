@@ -230,12 +230,8 @@ def _user_defined(
 
 def _mapclassify(name: str, takes_k: bool) -> Callable[..., np.ndarray]:
     def compute(x: np.ndarray, k: int | None, **kwargs: Any) -> np.ndarray:
-        try:
-            import mapclassify
-        except ImportError as err:  # pragma: no cover - mapclassify is a dependency
-            raise ImportError(
-                f"scheme needs mapclassify ({name}); install it with `pip install mapclassify`."
-            ) from err
+        import mapclassify
+
         if takes_k:
             kwargs["k"] = k
         return np.asarray(getattr(mapclassify, name)(x, **kwargs).bins, dtype=np.float64)
@@ -319,10 +315,11 @@ ALIASES: dict[str, str] = {"natural_breaks": "fisher_jenks", "jenks": "fisher_je
 
 
 def classify(
-    values: Any,
+    data: Any,
+    column: str | None = None,
+    *,
     scheme: str = "fisher_jenks",
     k: int | None = None,
-    *,
     bins: Sequence[float] | None = None,
     nan_policy: str = "raise",
     fmt: str | Callable[[float], str] | None = None,
@@ -332,9 +329,13 @@ def classify(
 
     Parameters
     ----------
-    values : Series or array-like
-        The values (one per unit, or per unit-year for pooled breaks). A Series keeps
-        its index in ``.classes``; arrays get a RangeIndex.
+    data : Series, array-like or (Geo)DataFrame
+        The values (one per unit, or per unit-year for pooled breaks), or a DataFrame
+        together with ``column``. A Series or DataFrame keeps its index in
+        ``.classes``; arrays get a RangeIndex.
+    column : str, optional
+        The value column when ``data`` is a DataFrame. (The old positional form
+        ``classify(values, "quantiles")`` still works for 0.2, with a warning.)
     scheme : str
         A name in :data:`SCHEMES` (or an alias: ``natural_breaks`` and ``jenks`` mean
         ``fisher_jenks``). Default: exact Fisher-Jenks natural breaks (1-D optimal
@@ -374,11 +375,9 @@ def classify(
     TypeError
         Options that the chosen scheme does not take.
     """
-    if isinstance(values, pd.DataFrame):
-        raise TypeError(
-            "classify: pass one column of values, e.g. classify(df['beds'], k=5); "
-            f"got a DataFrame with columns {list(map(str, values.columns))[:8]}."
-        )
+    values = _classify_values(data, column)
+    if isinstance(values, str):  # the old positional scheme
+        scheme, values = values, data
     name, entry = _resolve_scheme(scheme)
     if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer))):
         raise TypeError(f"k must be a whole number of classes; got {k!r}.")
@@ -477,10 +476,41 @@ def classify_panel(
                 f"(years present: {sorted(set(data[time]))})."
             )
         rows = data[data[time].isin(wanted)]
-    return classify(get_series(rows, column, name="classify_panel"), scheme, k, **kwargs)
+    return classify(rows, column, scheme=scheme, k=k, **kwargs)
 
 
 # ----------------------------------------------------------------------------- helpers
+
+
+def _classify_values(data: Any, column: Any) -> Any:
+    """The values to classify: ``data[column]`` for a DataFrame, else ``data``; or the
+    scheme name of the old call ``classify(values, "scheme")`` (returned as a str)."""
+    is_frame = isinstance(data, pd.DataFrame)
+    if isinstance(column, str) and not (is_frame and column in data.columns):
+        if column in SCHEMES or column in ALIASES:
+            import warnings
+
+            warnings.warn(
+                f"classify(values, {column!r}) is deprecated and will be removed in geohra 0.3; "
+                f"use classify(values, scheme={column!r}) (the second argument is now the column "
+                "of a DataFrame).",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            return column
+    if is_frame:
+        if column is None:
+            raise TypeError(
+                "classify: data is a DataFrame, so name the column to classify, e.g. "
+                f"classify(df, 'beds', k=5); columns: {list(map(str, data.columns))[:8]}."
+            )
+        return get_series(data, column, name="classify")
+    if column is not None:
+        raise TypeError(
+            f"classify: column={column!r} needs a DataFrame as data; pass the values "
+            "themselves (a Series or array) without a column, or scheme= by keyword."
+        )
+    return data
 
 
 def _resolve_scheme(scheme: str) -> tuple[str, _Scheme]:

@@ -19,42 +19,21 @@ weights, so scores are comparable across years.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from geohra._common import handle_nan, to_numeric
+from geohra._common import handle_nan, resolve_values, to_numeric
 
 __all__ = ["entropy_weights", "EntropyResult"]
 
 
 def _labels(data: pd.DataFrame, key: Any, *, name: str) -> pd.Series:
-    """Resolve ``key`` into a Series aligned on ``data.index``.
-
-    ``key`` may be a column name, an index level name, or a Series with the same
-    index labels as ``data`` (aligned by label, never by position).
-    """
-    if isinstance(key, pd.Series):
-        if not key.index.equals(data.index):
-            if key.index.has_duplicates or set(key.index) != set(data.index):
-                raise ValueError(
-                    f"{name}: the Series' index does not match the data's index "
-                    f"(e.g. {list(key.index[:3])} vs {list(data.index[:3])}). "
-                    "Pass a Series indexed like the data, or a column / index-level name."
-                )
-            key = key.reindex(data.index)
-        return key
-    if isinstance(key, Hashable) and key in data.columns:
-        return data[key]
-    if key in (data.index.names or []) and key is not None:
-        return pd.Series(data.index.get_level_values(key), index=data.index, name=key)
-    raise KeyError(
-        f"{name}: {key!r} is neither a column ({list(map(str, data.columns))[:12]}) nor an "
-        f"index level ({list(data.index.names)}) of the data."
-    )
+    """A column, an index level or an aligned Series (see :func:`geohra._common.resolve_values`)."""
+    return resolve_values(data, key, name=name)
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,15 @@ Subsystem obstacle degrees are the sums of their indicators' ``O_ij``.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from geohra._common import to_numeric
-from geohra.index import EntropyResult, _labels
+from geohra._common import check_nan_policy, renamed_arguments, resolve_values, to_numeric
+from geohra.index import EntropyResult
 
 __all__ = ["obstacle_degree", "ObstacleResult"]
 
@@ -49,6 +49,7 @@ class ObstacleResult:
     years: pd.Series | None
     undefined: tuple = ()
     variant: str = VARIANT
+    omitted: tuple = ()
 
     def to_frame(self) -> pd.DataFrame:
         """Indicator obstacle degrees (and subsystem sums, prefixed ``group_``), indexed
@@ -80,6 +81,12 @@ class ObstacleResult:
         return out
 
 
+def _is_column_list(value: Any) -> bool:
+    if isinstance(value, (pd.Series, pd.DataFrame, Mapping, str)):
+        return False
+    return all(isinstance(v, str) for v in value)
+
+
 def _resolve_weights(weights: Any, columns: list) -> pd.Series | pd.DataFrame:
     if isinstance(weights, Mapping) and not isinstance(weights, pd.Series):
         weights = pd.Series(dict(weights), dtype=float)
@@ -106,23 +113,29 @@ def _resolve_weights(weights: Any, columns: list) -> pd.Series | pd.DataFrame:
     return w
 
 
+@renamed_arguments(normalized="data")
 def obstacle_degree(
-    normalized: pd.DataFrame | EntropyResult,
-    weights: pd.Series | pd.DataFrame | Mapping[str, float] | None = None,
+    data: pd.DataFrame | EntropyResult,
+    columns: Sequence[str] | None = None,
     *,
+    weights: pd.Series | pd.DataFrame | Mapping[str, float] | None = None,
     time: str | pd.Series | None = None,
     groups: Mapping[str, str] | None = None,
     top: int = 3,
+    nan_policy: str = "raise",
 ) -> ObstacleResult:
     """Obstacle degree of every indicator for every unit (and year), in percent.
 
     Parameters
     ----------
-    normalized : DataFrame or EntropyResult
+    data : DataFrame or EntropyResult
         Normalised indicators ``z_ij`` in [0, 1] (rows = units or unit-years,
         columns = indicators), e.g. ``entropy_weights(...).normalized``. Passing
         the :class:`~geohra.index.EntropyResult` itself uses its ``normalized``,
-        ``weights`` and, for per-year weights, its years.
+        ``weights`` and, for per-year weights, its years. (Called ``normalized`` before
+        0.2.)
+    columns : list of str, optional
+        The indicator columns of ``data`` (default: every column).
     weights : Series, mapping or DataFrame
         Indicator weights (labels must match the columns of ``normalized``). A
         year x indicator DataFrame (per-year entropy weights) needs each row's
@@ -136,6 +149,9 @@ def obstacle_degree(
         indicator must be assigned.
     top : int
         Number of main obstacle factors reported per row.
+    nan_policy : {"raise", "omit"}
+        Rows with a missing normalised value raise by default; ``"omit"`` leaves them
+        out and lists them in ``.omitted``.
 
     Returns
     -------
@@ -148,6 +164,19 @@ def obstacle_degree(
     obstacle degrees are 0/0: they are NaN, with a warning naming the rows
     (listed in ``.undefined``), and the row is left out of ``top``.
     """
+    check_nan_policy(nan_policy)
+    normalized = data
+    if columns is not None and not _is_column_list(columns):
+        # the pre-0.2 positional call obstacle_degree(normalized, weights)
+        warnings.warn(
+            "obstacle_degree(normalized, weights) is deprecated and will be removed in geohra "
+            "0.3; pass the weights by keyword: obstacle_degree(data, weights=...).",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        if weights is not None:
+            raise TypeError("obstacle_degree: weights given twice (by position and keyword).")
+        columns, weights = None, columns
     years = None
     if isinstance(normalized, EntropyResult):
         if weights is None:
@@ -163,15 +192,30 @@ def obstacle_degree(
         raise TypeError("obstacle_degree: weights are required unless an EntropyResult is given.")
     if not (isinstance(top, (int, np.integer)) and top >= 1):
         raise ValueError(f"obstacle_degree: top must be a positive integer; got {top!r}.")
-    columns = list(normalized.columns)
+    columns = list(normalized.columns) if columns is None else list(columns)
+    absent = [c for c in columns if c not in normalized.columns]
+    if absent:
+        raise KeyError(
+            f"obstacle_degree: columns {absent} are not in the data; its columns: "
+            f"{list(map(str, normalized.columns))}."
+        )
     z = pd.DataFrame(
         {c: to_numeric(normalized[c], name=f"obstacle_degree: {c!r}") for c in columns}
     )
+    omitted: tuple = ()
     if z.isna().any().any():
-        rows = list(z.index[z.isna().any(axis=1)])[:6]
-        raise ValueError(
-            f"obstacle_degree: missing normalised values at rows {rows}; drop or fill them first."
-        )
+        rows = list(z.index[z.isna().any(axis=1)])
+        if nan_policy == "raise":
+            raise ValueError(
+                f"obstacle_degree: missing normalised values at rows {rows[:6]}"
+                f"{' ...' if len(rows) > 6 else ''}; fill or drop them, or pass "
+                "nan_policy='omit' to leave those rows out (listed in .omitted)."
+            )
+        keep = ~z.isna().any(axis=1).to_numpy()
+        omitted = tuple(rows)
+        z = z.loc[keep]
+        if years is not None:
+            years = years.loc[keep] if len(years) == len(keep) else years
     vals = z.to_numpy()
     if (vals < 0).any() or (vals > 1).any():
         rows = list(z.index[((vals < 0) | (vals > 1)).any(axis=1)])[:6]
@@ -181,7 +225,9 @@ def obstacle_degree(
         )
     w = _resolve_weights(weights, columns)
     if time is not None:
-        years = _labels(normalized, time, name="obstacle_degree: time")
+        years = resolve_values(normalized, time, name="obstacle_degree: time")
+        if omitted:
+            years = years.loc[z.index]
     if isinstance(w, pd.DataFrame):
         if years is None:
             raise ValueError(
@@ -267,4 +313,5 @@ def obstacle_degree(
         if years is None
         else pd.Series(years.to_numpy(), index=z.index, name=years.name),
         undefined=tuple(z.index[undefined]),
+        omitted=omitted,
     )

@@ -84,7 +84,7 @@ def test_bad_inputs(provinces):
         agglomeration(
             provinces.assign(beds=[-1.0, 1.0, 2.0]), "beds", population="pop", area="area"
         )
-    with pytest.raises(ValueError, match="do not cover the same units"):
+    with pytest.raises(ValueError, match="does not match the data.s index"):
         agglomeration(
             provinces, "beds", population=pd.Series([1.0, 2.0, 3.0], index=list("abc")), area="area"
         )
@@ -103,6 +103,6 @@ def test_per_year(provinces):
     )
     table = geohra.per_year(
         agglomeration, panel, "beds", population="pop", area="area", time="year"
-    )
+    ).summary()
     assert list(table["year"]) == [2012, 2013]
     assert table["per_capita_overall"].tolist() == pytest.approx([1.0, 2.0])

@@ -4,7 +4,6 @@ with recomputing the public functions on the same resamples, coverage sanity, er
 from __future__ import annotations
 
 import functools
-import time
 
 import numpy as np
 import pandas as pd
@@ -86,14 +85,14 @@ def test_estimates_and_interval_contain_them(counties):
 
 
 def test_reproducible_with_rng(counties):
-    a = bootstrap_ci(gini, counties, "rate", weights="pop", n_resamples=50, rng=3)
+    a = bootstrap_ci(gini, counties, "rate", population="pop", n_resamples=50, rng=3)
     b = bootstrap_ci(
-        "gini", counties, "rate", weights="pop", n_resamples=50, rng=np.random.default_rng(3)
+        "gini", counties, "rate", population="pop", n_resamples=50, rng=np.random.default_rng(3)
     )
     pd.testing.assert_frame_equal(a.distribution, b.distribution)
-    c = bootstrap_ci("gini", counties, "rate", weights="pop", n_resamples=50, rng=4)
+    c = bootstrap_ci("gini", counties, "rate", population="pop", n_resamples=50, rng=4)
     assert not a.distribution.equals(c.distribution)
-    assert a.estimate["gini"] == pytest.approx(float(gini(counties, "rate", weights="pop")))
+    assert a.estimate["gini"] == pytest.approx(float(gini(counties, "rate", population="pop")))
 
 
 def test_gini_percentile_interval_matches_manual_resampling():
@@ -124,7 +123,11 @@ def test_custom_callable_and_stratified_gini(counties):
 
 def test_errors(counties):
     with pytest.raises(TypeError, match="does not take"):
-        bootstrap_ci("gini", counties, "rate", population="pop", n_resamples=10)
+        bootstrap_ci("gini", counties, "rate", base=10, n_resamples=10)
+    with pytest.warns(DeprecationWarning, match="population="):
+        old = bootstrap_ci("gini", counties, "rate", weights="pop", n_resamples=10, rng=1)
+    new = bootstrap_ci("gini", counties, "rate", population="pop", n_resamples=10, rng=1)
+    np.testing.assert_array_equal(old.distribution, new.distribution)
     with pytest.raises(ValueError, match="unknown statistic"):
         bootstrap_ci("atkinson", counties, "rate")
     with pytest.raises(ValueError, match="n_resamples"):
@@ -145,15 +148,14 @@ def test_errors(counties):
     assert res.omitted == (holed.index[3],)
 
 
-def test_dagum_999_resamples_n3000_in_seconds():
+def test_dagum_999_resamples_n3000_shape():
+    # speed is measured in benchmarks/bench_inequality.py, not here
     rng = np.random.default_rng(2)
     y = rng.lognormal(size=3000)
     g = rng.integers(0, 8, size=3000)
-    t = time.perf_counter()
     res = bootstrap_ci("dagum_gini", y, by=g, n_resamples=999, rng=0)
-    elapsed = time.perf_counter() - t
     assert res.distribution.shape == (999, 7)
-    assert elapsed < 20  # generous bound on a shared 2-core machine; measured ~1 s in the benchmark
+    assert np.isfinite(res.distribution.to_numpy()).all()
 
 
 def test_per_year_bootstrap(counties):
@@ -164,8 +166,13 @@ def test_per_year_bootstrap(counties):
     dagum_ci = functools.partial(bootstrap_ci, "dagum_gini")
     table = geohra.per_year(
         dagum_ci, panel, "rate", by="region", n_resamples=20, rng=0, time="year"
-    )
-    # one row per year and component; the same seed and scale-invariance give equal rows
+    ).summary()
+    # one row per year and component; scale invariance gives equal estimates, and one
+    # Generator made from the seed is shared by the years (different, reproducible draws)
     assert len(table) == 2 * 7
     first, second = table[table["year"] == 2016], table[table["year"] == 2017]
-    np.testing.assert_allclose(first["lower"].to_numpy(), second["lower"].to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(first["estimate"].to_numpy(), second["estimate"].to_numpy(), rtol=1e-9)
+    again = geohra.per_year(
+        dagum_ci, panel, "rate", by="region", n_resamples=20, rng=0, time="year"
+    ).summary()
+    pd.testing.assert_frame_equal(table, again)

@@ -119,8 +119,8 @@ def test_large_offset_gives_the_obvious_classes():
 
 def test_natural_breaks_alias_is_exact_and_deterministic():
     x = np.random.default_rng(1).lognormal(size=500)
-    a = classify(x, "natural_breaks", k=5)
-    b = classify(x, "fisher_jenks", k=5)
+    a = classify(x, scheme="natural_breaks", k=5)
+    b = classify(x, scheme="fisher_jenks", k=5)
     np.testing.assert_array_equal(a.bins, b.bins)
     assert a.scheme == "fisher_jenks"
     assert "exact" in a.method
@@ -140,7 +140,7 @@ def test_breaks_monotone_and_cover_the_data(values, k, scheme):
     m = np.unique(x).size
     k = min(k, m)
     try:
-        res = classify(x, scheme, k=k)
+        res = classify(x, scheme=scheme, k=k)
     except ValueError as err:  # documented refusals only
         assert ("repeated class bounds" in str(err)) or ("all values are equal" in str(err))
         return
@@ -209,9 +209,16 @@ def test_nan_raises_by_default_and_omit_reports():
     assert res.counts.sum() == 3
 
 
-def test_dataframe_input_is_explained():
-    with pytest.raises(TypeError, match=r"classify\(df\['beds'\]"):
-        classify(pd.DataFrame({"beds": [1.0, 2.0, 3.0]}), "beds")
+def test_dataframe_input_needs_a_column_and_old_positional_scheme_warns():
+    df = pd.DataFrame({"beds": [1.0, 2.0, 3.0, 4.0]}, index=list("abcd"))
+    with pytest.raises(TypeError, match=r"classify\(df, 'beds'"):
+        classify(df, k=2)
+    by_column = classify(df, "beds", k=2)
+    assert by_column.classes.index.tolist() == list("abcd")
+    np.testing.assert_array_equal(by_column.bins, classify(df["beds"], k=2).bins)
+    with pytest.warns(DeprecationWarning, match="scheme='quantiles'"):
+        old = classify(df["beds"], "quantiles", k=2)
+    np.testing.assert_array_equal(old.bins, classify(df["beds"], scheme="quantiles", k=2).bins)
 
 
 def test_infinite_and_non_numeric_raise():
@@ -229,7 +236,7 @@ def test_too_many_classes_for_the_distinct_values_raises():
 
 def test_quantiles_with_too_many_ties_raise_not_duplicate():
     with pytest.raises(ValueError, match="repeated class bounds"):
-        classify([0, 0, 0, 0, 0, 0, 1, 2], "quantiles", k=4)
+        classify([0, 0, 0, 0, 0, 0, 1, 2], scheme="quantiles", k=4)
 
 
 def test_bad_k_types():
@@ -244,19 +251,19 @@ def test_bad_k_types():
 
 def test_registry_unknown_scheme_lists_valid_names():
     with pytest.raises(ValueError, match="valid schemes") as err:
-        classify([1, 2, 3], "natural")
+        classify([1, 2, 3], scheme="natural")
     assert "fisher_jenks" in str(err.value) and "box_plot" in str(err.value)
 
 
 def test_registry_unknown_option_raises_type_error():
     with pytest.raises(TypeError, match=r"unexpected option\(s\) \['hinge'\]"):
-        classify([1, 2, 3, 4, 5, 6], "quantiles", k=2, hinge=1.5)
+        classify([1, 2, 3, 4, 5, 6], scheme="quantiles", k=2, hinge=1.5)
     with pytest.raises(TypeError, match="sets the number of classes itself"):
-        classify([1, 2, 3, 4, 5, 6], "box_plot", k=5)
+        classify([1, 2, 3, 4, 5, 6], scheme="box_plot", k=5)
     with pytest.raises(TypeError, match="only for scheme='user_defined'"):
         classify([1, 2, 3], bins=[2, 3])
     with pytest.raises(TypeError, match="needs bins"):
-        classify([1, 2, 3], "user_defined")
+        classify([1, 2, 3], scheme="user_defined")
 
 
 @pytest.mark.parametrize(
@@ -274,7 +281,7 @@ def test_registry_unknown_option_raises_type_error():
 )
 def test_schemes_match_mapclassify(scheme, cls, kwargs):
     x = np.random.default_rng(11).lognormal(size=300) * 100
-    ours = classify(x, scheme, **kwargs)
+    ours = classify(x, scheme=scheme, **kwargs)
     ref = getattr(mapclassify, cls)(x, **kwargs)
     np.testing.assert_allclose(ours.bins, ref.bins, rtol=1e-12)
     np.testing.assert_array_equal(ours.classes.to_numpy(dtype=int), ref.yb)
@@ -288,7 +295,7 @@ def test_cheap_schemes_do_not_import_mapclassify():
         "import sys, geohra\n"
         "geohra.classify([1.0, 2.0, 5.0, 9.0], k=2)\n"
         "geohra.classify([1.0, 2.0, 5.0, 9.0], 'quantiles', k=2)\n"
-        "geohra.classify([1.0, 2.0, 5.0, 9.0], 'user_defined', bins=[3, 9])\n"
+        "geohra.classify([1.0, 2.0, 5.0, 9.0], scheme='user_defined', bins=[3, 9])\n"
         "print('mapclassify' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -297,15 +304,15 @@ def test_cheap_schemes_do_not_import_mapclassify():
 
 def test_user_defined_bins():
     s = pd.Series([1.0, 5.0, 7.0, 12.0, 30.0])
-    res = classify(s, "user_defined", bins=[5, 10, float("inf")])
+    res = classify(s, scheme="user_defined", bins=[5, 10, float("inf")])
     assert res.classes.tolist() == [0, 0, 1, 2, 2]
     assert res.labels == ("≤ 5", "5 – 10", "> 10")
     assert res.counts.tolist() == [2, 1, 2]
     with pytest.raises(ValueError, match="above the last bound"):
-        classify(s, "user_defined", bins=[5, 10])
+        classify(s, scheme="user_defined", bins=[5, 10])
     with pytest.raises(ValueError, match="strictly ascending"):
-        classify(s, "user_defined", bins=[10, 5, 40])
-    closed = classify(s, "user_defined", bins=[5, 10, 30], lower=0)
+        classify(s, scheme="user_defined", bins=[10, 5, 40])
+    closed = classify(s, scheme="user_defined", bins=[5, 10, 30], lower=0)
     assert closed.labels == ("0 – 5", "5 – 10", "10 – 30")
 
 

@@ -174,7 +174,7 @@ def test_inputs_alignment_nan_and_errors():
         dagum_gini([1.0, 2.0], by=["a", "a"])
     with pytest.raises(ValueError, match="non-negative"):
         dagum_gini([1.0, -2.0], by=["a", "b"])
-    with pytest.raises(ValueError, match="do not cover the same units"):
+    with pytest.raises(ValueError, match="does not match the data.s index"):
         dagum_gini(clean["rate"], by=pd.Series(list("eewwe"), index=list("abcde")))
     with pytest.raises(TypeError):
         dagum_gini([1.0, 2.0], ["a", "b"])  # by is keyword-only
@@ -189,7 +189,7 @@ def test_summary_and_per_year():
             "region": np.tile(np.repeat(["east", "centre", "west"], 10), 2),
         }
     )
-    table = geohra.per_year(dagum_gini, panel, "rate", by="region", time="year")
+    table = geohra.per_year(dagum_gini, panel, "rate", by="region", time="year").summary()
     assert list(table["year"]) == [2015, 2016]
     assert {"total", "within", "between_net", "transvariation", "variant"} <= set(table.columns)
     s = table.iloc[0]

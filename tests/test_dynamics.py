@@ -182,7 +182,7 @@ def test_markov_matches_giddy_classic_and_spatial():
     panel, ids = _grid_panel()
     w = _weights(ids, 4)
     cut = [0.8, 1.0, 1.2]
-    res = markov(panel, "v", unit="unit", classes=cut, relative=True, spatial_weights=w)
+    res = markov(panel, "v", unit="unit", classes=cut, relative=True, graph=w)
     # giddy on the same data, in the weights' order, with the same cut-offs for values and lags
     wide = panel.pivot(index="unit", columns="year", values="v").loc[w.id_order]
     rel = (wide / wide.mean()).to_numpy()
@@ -201,7 +201,7 @@ def test_markov_matches_giddy_classic_and_spatial():
     assert "lag_class" in res.to_frame().columns
     # the counts do not depend on the row order of the panel
     shuffled = panel.sample(frac=1, random_state=1)
-    res2 = markov(shuffled, "v", unit="unit", classes=cut, relative=True, spatial_weights=w)
+    res2 = markov(shuffled, "v", unit="unit", classes=cut, relative=True, graph=w)
     pd.testing.assert_frame_equal(res2.transitions, res.transitions)
     pd.testing.assert_series_equal(res2.classes.loc[panel.index], res.classes)
 
@@ -237,7 +237,7 @@ def test_markov_bad_inputs():
 
     w = W({"A": ["B"], "B": ["A"], "D": []}, silence_warnings=True)
     with pytest.raises(ValueError, match="only in the panel"):
-        markov(panel, "v", unit="unit", classes=[10, 20], spatial_weights=w)
+        markov(panel, "v", unit="unit", classes=[10, 20], graph=w)
 
 
 def test_markov_pooled_quantiles_match_giddy_default():
@@ -247,7 +247,7 @@ def test_markov_pooled_quantiles_match_giddy_default():
     panel, ids = _grid_panel(4)
     w = _weights(ids, 4)
     res = markov(
-        panel, "v", unit="unit", classes=4, relative=True, spatial_weights=w, lag_classes=4
+        panel, "v", unit="unit", classes=4, relative=True, graph=w, lag_classes=4
     )
     wide = panel.pivot(index="unit", columns="year", values="v").loc[w.id_order]
     rel = (wide / wide.mean()).to_numpy()
@@ -297,7 +297,7 @@ def test_inputs_not_mutated():
     w = _weights(ids, 4)
     before = panel.copy()
     neighbours = {k: list(v) for k, v in w.neighbors.items()}
-    markov(panel, "v", unit="unit", classes=3, spatial_weights=w)
+    markov(panel, "v", unit="unit", classes=3, graph=w)
     kde(panel, "v")
     pd.testing.assert_frame_equal(panel, before)
     assert {k: list(v) for k, v in w.neighbors.items()} == neighbours

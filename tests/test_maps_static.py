@@ -443,7 +443,7 @@ def test_decomposition_bars_theil_and_dagum():
     from geohra.inequality.theil import theil
 
     panel = _long_panel()
-    summ = per_year(theil, panel, "beds", population="pop", by="region")
+    summ = per_year(theil, panel, "beds", population="pop", by="region").summary()
     ax = decomposition_bars(summ, lang="en").axes[0]
 
     def part(axes, name):
@@ -455,7 +455,7 @@ def test_decomposition_bars_theil_and_dagum():
     np.testing.assert_allclose(w + b, 100, rtol=1e-9)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2010", "2015", "2020"]
 
-    dsum = per_year(dagum_gini, panel, "beds", by="region")
+    dsum = per_year(dagum_gini, panel, "beds", by="region").summary()
     ax = decomposition_bars(dsum, kind="value", lang="en").axes[0]
     parts = [part(ax, p) for p in ("within", "between_net", "transvariation")]
     np.testing.assert_allclose(parts[0], dsum["within"])

@@ -18,7 +18,7 @@ def test_hand_example():
         index=["A", "B", "C"],
     )
     w = pd.Series({"beds": 0.5, "docs": 0.3, "cost": 0.2})
-    res = obstacle_degree(z, w)
+    res = obstacle_degree(z, weights=w)
     # unit A: deviations 1, 0, 0.5 -> w*dev = 0.5, 0, 0.1 -> total 0.6
     assert res.degrees.loc["A"].tolist() == pytest.approx([100 * 0.5 / 0.6, 0.0, 100 * 0.1 / 0.6])
     # unit B: 0, 0.3, 0.1 -> total 0.4
@@ -41,7 +41,7 @@ def test_rows_sum_to_100_groups_and_ordering():
     )
     w = pd.Series(rng.dirichlet(np.ones(5)), index=list("abcde"))
     groups = {"a": "supply", "b": "supply", "c": "staff", "d": "staff", "e": "money"}
-    res = obstacle_degree(z, w, groups=groups, top=4)
+    res = obstacle_degree(z, weights=w, groups=groups, top=4)
     np.testing.assert_allclose(res.degrees.sum(axis=1), 100.0)
     np.testing.assert_allclose(res.groups["supply"], res.degrees["a"] + res.degrees["b"])
     np.testing.assert_allclose(res.groups["staff"], res.degrees["c"] + res.degrees["d"])
@@ -56,7 +56,7 @@ def test_rows_sum_to_100_groups_and_ordering():
     frame = res.to_frame()
     assert "group_supply" in frame.columns
     # weights need not sum to 1: the ratio is scale free
-    res2 = obstacle_degree(z, 7 * w)
+    res2 = obstacle_degree(z, weights=7 * w)
     np.testing.assert_allclose(res2.degrees, res.degrees)
 
 
@@ -83,17 +83,17 @@ def test_works_with_entropy_result_per_year():
     assert res.top.index.names == [None, "year", "rank"] and len(res.top) == 30
     assert res.top.loc[(7, 2017, 1), "degree"] == pytest.approx(res.degrees.loc[7].max())
     # explicit form with time=
-    res2 = obstacle_degree(ent.normalized, ent.weights, time=panel["year"])
+    res2 = obstacle_degree(ent.normalized, weights=ent.weights, time=panel["year"])
     pd.testing.assert_frame_equal(res2.degrees, res.degrees)
     with pytest.raises(ValueError, match="time="):
-        obstacle_degree(ent.normalized, ent.weights)
+        obstacle_degree(ent.normalized, weights=ent.weights)
 
 
 def test_unit_best_everywhere_is_nan_with_warning():
     z = pd.DataFrame({"a": [1.0, 0.2], "b": [1.0, 0.4]}, index=["best", "other"])
     w = pd.Series({"a": 0.6, "b": 0.4})
     with pytest.warns(UserWarning, match="'best'"):
-        res = obstacle_degree(z, w)
+        res = obstacle_degree(z, weights=w)
     assert res.degrees.loc["best"].isna().all()
     assert res.undefined == ("best",)
     assert "best" not in res.top.index.get_level_values(0)
@@ -106,25 +106,25 @@ def test_bad_inputs():
     z = pd.DataFrame({"a": [0.1, 0.2], "b": [0.3, 1.4]})
     w = pd.Series({"a": 0.5, "b": 0.5})
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        obstacle_degree(z, w)
+        obstacle_degree(z, weights=w)
     z = pd.DataFrame({"a": [0.1, 0.2], "b": [0.3, 0.4]})
     with pytest.raises(ValueError, match="only in weights"):
-        obstacle_degree(z, pd.Series({"a": 0.5, "c": 0.5}))
+        obstacle_degree(z, weights=pd.Series({"a": 0.5, "c": 0.5}))
     with pytest.raises(ValueError, match="unassigned"):
-        obstacle_degree(z, w, groups={"a": "x"})
+        obstacle_degree(z, weights=w, groups={"a": "x"})
     with pytest.raises(ValueError, match="non-negative"):
-        obstacle_degree(z, pd.Series({"a": -0.5, "b": 1.5}))
+        obstacle_degree(z, weights=pd.Series({"a": -0.5, "b": 1.5}))
     z2 = z.copy()
     z2.loc[0, "a"] = np.nan
     with pytest.raises(ValueError, match="missing"):
-        obstacle_degree(z2, w)
+        obstacle_degree(z2, weights=w)
 
 
 def test_inputs_not_mutated():
     z = pd.DataFrame({"a": [0.1, 0.2], "b": [0.3, 0.4]})
     w = pd.Series({"a": 0.5, "b": 0.5})
     z0, w0 = z.copy(), w.copy()
-    res = obstacle_degree(z, w)
+    res = obstacle_degree(z, weights=w)
     res.summary()
     pd.testing.assert_frame_equal(z, z0)
     pd.testing.assert_series_equal(w, w0)
@@ -137,7 +137,7 @@ def test_rows_sum_to_100_property(seed, n, m):
     rng = np.random.default_rng(seed)
     z = pd.DataFrame(rng.uniform(0, 0.99, size=(n, m)), columns=[f"i{j}" for j in range(m)])
     w = pd.Series(rng.dirichlet(np.ones(m)), index=z.columns)
-    res = obstacle_degree(z, w, top=m)
+    res = obstacle_degree(z, weights=w, top=m)
     np.testing.assert_allclose(res.degrees.sum(axis=1), 100.0)
     assert (res.degrees >= 0).all().all()
     assert len(res.top) == n * m

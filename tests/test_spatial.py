@@ -170,7 +170,7 @@ def test_weights_bad_options():
 
 
 def test_moran_matches_esda_exactly(provinces, w_provinces):
-    res = moran(provinces, "v", weights=w_provinces, permutations=0)
+    res = moran(provinces, "v", graph=w_provinces, permutations=0)
     ref = esda.Moran(provinces["v"].to_numpy(), w_provinces, transformation="r", permutations=0)
     assert res.statistic == pytest.approx(ref.I, rel=1e-12)
     assert res.expected == pytest.approx(ref.EI, rel=1e-12)
@@ -186,18 +186,18 @@ def test_moran_matches_esda_exactly(provinces, w_provinces):
 def test_moran_and_geary_binary_weights_match_esda():
     g = lattice(5, 6)
     wb = spatial_weights(g, "rook", transform="b")
-    m = moran(g, "v", weights=wb, permutations=0)
+    m = moran(g, "v", graph=wb, permutations=0)
     ref = esda.Moran(g["v"].to_numpy(), wb, transformation="b", permutations=0)
     assert m.statistic == pytest.approx(ref.I, rel=1e-12)
     assert m.variance == pytest.approx(ref.VI_rand, rel=1e-10)
-    c = geary(g, "v", weights=wb, permutations=0)
+    c = geary(g, "v", graph=wb, permutations=0)
     refc = esda.Geary(g["v"].to_numpy(), wb, transformation="b", permutations=0)
     assert c.statistic == pytest.approx(refc.C, rel=1e-12)
     assert c.variance == pytest.approx(refc.VC_rand, rel=1e-10)
 
 
 def test_geary_matches_esda_exactly(provinces, w_provinces):
-    res = geary(provinces, "v", weights=w_provinces, permutations=0)
+    res = geary(provinces, "v", graph=w_provinces, permutations=0)
     ref = esda.Geary(provinces["v"].to_numpy(), w_provinces, transformation="r", permutations=0)
     assert res.statistic == pytest.approx(ref.C, rel=1e-12)
     assert res.expected == 1.0
@@ -211,7 +211,7 @@ def test_geary_matches_esda_exactly(provinces, w_provinces):
 
 def test_permutation_pvalue_close_to_esda(provinces, w_provinces):
     y = provinces["weak"]
-    ours = moran(provinces, "weak", weights=w_provinces, permutations=9999, rng=5)
+    ours = moran(provinces, "weak", graph=w_provinces, permutations=9999, rng=5)
     np.random.seed(12345)  # esda.Moran draws from numpy's global state
     ref = esda.Moran(y.to_numpy(), w_provinces, transformation="r", permutations=9999)
     p = ref.p_sim
@@ -242,14 +242,14 @@ def test_analytic_moments_equal_exact_permutation_moments():
         diff2 = (z[:, None] - z[None, :]) ** 2
         c_all.append((n - 1) * (W * diff2).sum() / (2 * s0 * (z @ z)))
     i_all, c_all = np.array(i_all), np.array(c_all)
-    m = moran(g, "v", weights=w, permutations=0)
-    c = geary(g, "v", weights=w, permutations=0)
+    m = moran(g, "v", graph=w, permutations=0)
+    c = geary(g, "v", graph=w, permutations=0)
     assert m.expected == pytest.approx(i_all.mean(), rel=1e-10)
     assert m.variance == pytest.approx(i_all.var(), rel=1e-9)
     assert c.expected == pytest.approx(c_all.mean(), rel=1e-10)
     assert c.variance == pytest.approx(c_all.var(), rel=1e-9)
     # permutation p-value against the exact permutation distribution
-    ours = moran(g, "v", weights=w, permutations=20000, rng=3)
+    ours = moran(g, "v", graph=w, permutations=20000, rng=3)
     exact = _exact_folded(i_all, m.statistic)
     assert abs(ours.pvalue_sim - exact) < 5 * math.sqrt(exact * (1 - exact) / 20000) + 2e-4
 
@@ -265,8 +265,8 @@ def test_local_pvalues_against_exact_conditional_enumeration():
     g, w = _tiny()
     g = g.assign(v=g["v"] - g["v"].min() + 1.0)
     P = 20000
-    lisa = local_moran(g, "v", weights=w, permutations=P, rng=11)
-    gstar = getis_ord(g, "v", weights=w, permutations=P, rng=12)
+    lisa = local_moran(g, "v", graph=w, permutations=P, rng=11)
+    gstar = getis_ord(g, "v", graph=w, permutations=P, rng=12)
     x = g["v"].to_numpy()
     z = (x - x.mean()) / x.std()
     n = len(g)
@@ -291,7 +291,7 @@ def test_getis_ord_moments_equal_exact_permutation_moments():
     x = g["v"].to_numpy()
     n = x.size
     for transform in ("b", "r"):
-        res = getis_ord(g, "v", weights=w, transform=transform, permutations=0)
+        res = getis_ord(g, "v", graph=w, transform=transform, permutations=0)
         W = w.transform("B").sparse.toarray() + np.eye(n)
         if transform == "r":
             W = W / W.sum(axis=1, keepdims=True)
@@ -306,57 +306,57 @@ def test_getis_ord_moments_equal_exact_permutation_moments():
 
 def test_results_align_on_ids_not_positions(provinces, w_provinces):
     shuffled = provinces.sample(frac=1.0, random_state=3)
-    a = moran(provinces, "v", weights=w_provinces, rng=1)
-    b = moran(shuffled, "v", weights=w_provinces, rng=1)
+    a = moran(provinces, "v", graph=w_provinces, rng=1)
+    b = moran(shuffled, "v", graph=w_provinces, rng=1)
     assert a.statistic == pytest.approx(b.statistic, rel=1e-12)
     assert a.pvalue_sim == b.pvalue_sim
-    la = local_moran(provinces, "v", weights=w_provinces, rng=2)
-    lb = local_moran(shuffled, "v", weights=w_provinces, rng=2)
+    la = local_moran(provinces, "v", graph=w_provinces, rng=2)
+    lb = local_moran(shuffled, "v", graph=w_provinces, rng=2)
     assert list(lb.to_frame().index) == list(shuffled.index)
     pd.testing.assert_frame_equal(la.to_frame(), lb.to_frame().loc[provinces.index])
-    s = moran(provinces["v"], weights=w_provinces, rng=1)  # a Series works too
+    s = moran(provinces["v"], graph=w_provinces, rng=1)  # a Series works too
     assert s.statistic == a.statistic and s.pvalue_sim == a.pvalue_sim
 
 
 def test_old_style_w_and_id_mismatch(provinces, w_provinces):
     w_old = w_provinces.to_W()
-    assert moran(provinces, "v", weights=w_old, permutations=0).statistic == pytest.approx(
-        moran(provinces, "v", weights=w_provinces, permutations=0).statistic, rel=1e-12
+    assert moran(provinces, "v", graph=w_old, permutations=0).statistic == pytest.approx(
+        moran(provinces, "v", graph=w_provinces, permutations=0).statistic, rel=1e-12
     )
     with pytest.raises(ValueError, match=r"not in the weights \['999999'\]"):
         moran(
             pd.concat([provinces, provinces.iloc[:1].set_axis(["999999"])]),
             "v",
-            weights=w_provinces,
+            graph=w_provinces,
         )
     with pytest.raises(ValueError, match=r"not in the data \['110000'\]"):
-        moran(provinces.drop(index="110000"), "v", weights=w_provinces)
+        moran(provinces.drop(index="110000"), "v", graph=w_provinces)
     with pytest.raises(TypeError, match="Graph or libpysal.weights.W"):
-        moran(provinces, "v", weights=np.eye(31))
+        moran(provinces, "v", graph=np.eye(31))
 
 
 def test_rng_reproducible_and_not_global(provinces, w_provinces):
     np.random.seed(0)
-    a = local_moran(provinces, "v", weights=w_provinces, rng=7)
+    a = local_moran(provinces, "v", graph=w_provinces, rng=7)
     np.random.seed(1)
-    b = local_moran(provinces, "v", weights=w_provinces, rng=np.random.default_rng(7))
+    b = local_moran(provinces, "v", graph=w_provinces, rng=np.random.default_rng(7))
     pd.testing.assert_series_equal(a.pvalue, b.pvalue)
-    m1 = moran(provinces, "v", weights=w_provinces, rng=4)
-    m2 = moran(provinces, "v", weights=w_provinces, rng=4)
+    m1 = moran(provinces, "v", graph=w_provinces, rng=4)
+    m2 = moran(provinces, "v", graph=w_provinces, rng=4)
     np.testing.assert_array_equal(m1.simulations, m2.simulations)
 
 
 def test_default_weights_are_queen_with_nearest_islands(provinces, w_provinces):
     with pytest.warns(IslandWarning, match="Hainan"):
         res = moran(provinces, "v", permutations=0)
-    assert res.statistic == moran(provinces, "v", weights=w_provinces, permutations=0).statistic
+    assert res.statistic == moran(provinces, "v", graph=w_provinces, permutations=0).statistic
     g = provinces.copy()
     g.loc[["440000", "110000"], "v"] = np.nan  # Hainan's link goes: it becomes an island
     with pytest.warns(IslandWarning) as rec:
         default = local_moran(g, "v", nan_policy="omit", rng=3)
     assert any("no neighbour left" in str(r.message) for r in rec)
     with pytest.warns(IslandWarning, match="no neighbour left"):
-        explicit = local_moran(g, "v", weights=w_provinces, nan_policy="omit", rng=3)
+        explicit = local_moran(g, "v", graph=w_provinces, nan_policy="omit", rng=3)
     pd.testing.assert_frame_equal(default.to_frame(), explicit.to_frame())
     assert default.islands == explicit.islands == ("460000",)
     with pytest.warns(IslandWarning):
@@ -364,7 +364,7 @@ def test_default_weights_are_queen_with_nearest_islands(provinces, w_provinces):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IslandWarning)
         binary = spatial_weights(provinces, transform="b")
-        ref = getis_ord(g, "v", weights=binary, nan_policy="omit", rng=3)
+        ref = getis_ord(g, "v", graph=binary, nan_policy="omit", rng=3)
     pd.testing.assert_frame_equal(gi.to_frame(), ref.to_frame())
 
 
@@ -375,19 +375,19 @@ def test_error_paths(provinces, w_provinces):
     g = provinces.copy()
     g.loc["110000", "v"] = np.nan
     with pytest.raises(ValueError, match="missing value"):
-        moran(g, "v", weights=w_provinces)
+        moran(g, "v", graph=w_provinces)
     with pytest.raises(ValueError, match="constant variable"):
-        moran(provinces.assign(c=3.0), "c", weights=w_provinces)
+        moran(provinces.assign(c=3.0), "c", graph=w_provinces)
     with pytest.raises(ValueError, match="expected numbers"):
-        moran(provinces, "name_en", weights=w_provinces)
+        moran(provinces, "name_en", graph=w_provinces)
     with pytest.raises(ValueError, match="at least 3 units"):
-        moran(provinces.iloc[:1], "v", weights=w_provinces.subgraph(["110000"]))
+        moran(provinces.iloc[:1], "v", graph=w_provinces.subgraph(["110000"]))
     with pytest.raises(ValueError, match="negative values"):
-        getis_ord(provinces.assign(s=provinces["v"] - 3), "s", weights=w_provinces)
+        getis_ord(provinces.assign(s=provinces["v"] - 3), "s", graph=w_provinces)
     with pytest.raises(ValueError, match="permutations must be at least 1"):
-        local_moran(provinces, "v", weights=w_provinces, permutations=0)
+        local_moran(provinces, "v", graph=w_provinces, permutations=0)
     with pytest.raises(ValueError, match="significance"):
-        local_moran(provinces, "v", weights=w_provinces, significance=5)
+        local_moran(provinces, "v", graph=w_provinces, significance=5)
 
 
 def test_nan_omit_drops_units_and_restandardises():
@@ -395,13 +395,13 @@ def test_nan_omit_drops_units_and_restandardises():
     w = spatial_weights(g, "queen")
     g2 = g.copy()
     g2.loc["c12", "v"] = np.nan
-    res = moran(g2, "v", weights=w, permutations=0, nan_policy="omit")
+    res = moran(g2, "v", graph=w, permutations=0, nan_policy="omit")
     assert res.omitted == ("c12",) and res.n == 19
     sub = w.subgraph([u for u in g.index if u != "c12"]).transform("R")
     y = g2["v"].drop("c12").reindex(sub.unique_ids).to_numpy()
     ref = esda.Moran(y, sub, transformation="r", permutations=0)
     assert res.statistic == pytest.approx(ref.I, rel=1e-12)
-    lm = local_moran(g2, "v", weights=w, nan_policy="omit", rng=0)
+    lm = local_moran(g2, "v", graph=w, nan_policy="omit", rng=0)
     frame = lm.to_frame()
     assert frame.index.equals(g2.index)
     assert frame.loc["c12"].drop("cluster").isna().all() and pd.isna(frame.loc["c12", "cluster"])
@@ -413,7 +413,7 @@ def test_nan_omit_drops_units_and_restandardises():
 def test_local_moran_matches_esda(provinces, w_provinces):
     # permutations=0: esda's conditional randomisation compiles numba code (~30 s);
     # our p-values are checked against exact enumeration above instead.
-    res = local_moran(provinces, "v", weights=w_provinces, permutations=999, rng=1)
+    res = local_moran(provinces, "v", graph=w_provinces, permutations=999, rng=1)
     ref = esda.Moran_Local(
         provinces["v"].to_numpy(), w_provinces, transformation="r", permutations=0
     )
@@ -425,7 +425,7 @@ def test_local_moran_matches_esda(provinces, w_provinces):
 
 
 def test_local_moran_frame_and_labels(provinces, w_provinces):
-    res = local_moran(provinces, "v", weights=w_provinces, rng=1, significance=0.1)
+    res = local_moran(provinces, "v", graph=w_provinces, rng=1, significance=0.1)
     frame = res.to_frame()
     assert list(frame.columns) == ["statistic", "pvalue", "quadrant", "cluster", "z", "lag"]
     assert frame.index.equals(provinces.index)
@@ -449,11 +449,11 @@ def test_local_moran_frame_and_labels(provinces, w_provinces):
 def test_islands_kept_get_no_test(provinces):
     with pytest.warns(IslandWarning):
         w = spatial_weights(provinces, islands="keep")
-    res = local_moran(provinces, "v", weights=w, rng=0)
+    res = local_moran(provinces, "v", graph=w, rng=0)
     assert np.isnan(res.pvalue["460000"]) and res.cluster["460000"] == "Not significant"
     assert res.lag["460000"] == 0.0
     assert res.islands == ("460000",)
-    kept = moran(provinces, "v", weights=w, permutations=0)
+    kept = moran(provinces, "v", graph=w, permutations=0)
     assert kept.islands == ("460000",)
     # PySAL treats an island the same way (zero row, still counted in n)
     ref = esda.Moran(provinces["v"].to_numpy(), w, transformation="r", permutations=0)
@@ -467,11 +467,11 @@ def test_local_moran_plot_delegates_to_moran_scatter(provinces, w_provinces):
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    glob = moran(provinces, "v", weights=w_provinces, permutations=0)
+    glob = moran(provinces, "v", graph=w_provinces, permutations=0)
     lines = [ln for ln in glob.plot().axes[0].lines if ln.get_gid() == "moran-line"]
     (x0, x1), (y0, y1) = lines[0].get_xdata(), lines[0].get_ydata()
     assert (y1 - y0) / (x1 - x0) == pytest.approx(glob.statistic, rel=1e-9)  # slope = I (R)
-    res = local_moran(provinces, "v", weights=w_provinces, rng=0)
+    res = local_moran(provinces, "v", graph=w_provinces, rng=0)
     fig = res.plot()
     assert isinstance(fig, Figure)
     points = [c for c in fig.axes[0].collections if c.get_gid() == "moran-points"]
@@ -481,7 +481,7 @@ def test_local_moran_plot_delegates_to_moran_scatter(provinces, w_provinces):
 def test_fdr_is_benjamini_hochberg():
     g = lattice(8, 8, seed=4)
     w = spatial_weights(g, "queen")
-    res = local_moran(g, "v", weights=w, permutations=999, fdr=True, significance=0.1, rng=2)
+    res = local_moran(g, "v", graph=w, permutations=999, fdr=True, significance=0.1, rng=2)
     p = res.pvalue.to_numpy()
     m = p.size
     ranked = np.sort(p)
@@ -506,7 +506,7 @@ def test_getis_ord_matches_esda_binary(provinces, star):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IslandWarning)
         wb = spatial_weights(provinces, transform="b")
-    res = getis_ord(provinces, "v", weights=wb, star=star, rng=1)
+    res = getis_ord(provinces, "v", graph=wb, star=star, rng=1)
     ref = esda.G_Local(provinces["v"].to_numpy(), wb, transform="B", star=star, permutations=0)
     np.testing.assert_allclose(res.statistic.to_numpy(), ref.Gs, rtol=1e-12)
     np.testing.assert_allclose(res.z.to_numpy(), ref.Zs, rtol=1e-10)
@@ -525,8 +525,8 @@ def test_getis_ord_row_standardised_does_not_depend_on_input_scaling(provinces, 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IslandWarning)
         wb = spatial_weights(provinces, transform="b")
-    from_r = getis_ord(provinces, "v", weights=w_provinces, transform="r", permutations=0)
-    from_b = getis_ord(provinces, "v", weights=wb, transform="r", permutations=0)
+    from_r = getis_ord(provinces, "v", graph=w_provinces, transform="r", permutations=0)
+    from_b = getis_ord(provinces, "v", graph=wb, transform="r", permutations=0)
     pd.testing.assert_frame_equal(from_r.to_frame(), from_b.to_frame())
     # statistic: sum_j w_ij x_j / sum x with w_ij = 1/(c_i + 1) over i and its neighbours
     card = wb.cardinalities.reindex(provinces.index).to_numpy()
@@ -550,32 +550,32 @@ def long_panel(provinces):
     return gpd.GeoDataFrame(long, geometry="geometry", crs=provinces.crs)
 
 
-def test_time_gives_one_row_per_year(long_panel, provinces, w_provinces):
-    res = moran(long_panel, "v", time="year", weights=w_provinces, rng=0, permutations=99)
-    summ = res.summary()
+def test_per_year_gives_one_row_per_year(long_panel, provinces, w_provinces):
+    res = geohra.per_year(moran, long_panel, "v", graph=w_provinces, rng=0, permutations=99)
+    summ = res.summary().set_index("year")
     assert list(summ.index) == [2010, 2020]
     one = moran(
         provinces.assign(v=long_panel["v"].iloc[31:].to_numpy()),
         "v",
-        weights=w_provinces,
+        graph=w_provinces,
         permutations=0,
     )
     assert summ.loc[2020, "statistic"] == pytest.approx(one.statistic, rel=1e-12)
-    lisa = local_moran(long_panel, "v", time="year", weights=w_provinces, rng=0)
+    lisa = geohra.per_year(local_moran, long_panel, "v", graph=w_provinces, rng=0)
     frame = lisa.to_frame()
     assert sorted(frame.index) == list(long_panel.index)  # like the panel's rows
     assert (frame.loc[long_panel.index, "year"] == long_panel["year"]).all()
     with pytest.warns(IslandWarning):
-        gi_years = getis_ord(long_panel, "v", time="year", transform="o", permutations=0)
+        gi_years = geohra.per_year(getis_ord, long_panel, "v", transform="o", permutations=0)
     with pytest.warns(IslandWarning):
         gi_2010 = getis_ord(provinces, "v", transform="o", permutations=0)
     np.testing.assert_allclose(
         gi_years[2010].statistic.to_numpy(), gi_2010.statistic.to_numpy(), rtol=1e-12
     )
     with pytest.warns(IslandWarning):
-        built = moran(long_panel, "v", time="year", permutations=0)
-    assert built.summary().loc[2010, "statistic"] == pytest.approx(
-        moran(provinces, "v", weights=w_provinces, permutations=0).statistic, rel=1e-12
+        built = geohra.per_year(moran, long_panel, "v", permutations=0)
+    assert built.summary().set_index("year").loc[2010, "statistic"] == pytest.approx(
+        moran(provinces, "v", graph=w_provinces, permutations=0).statistic, rel=1e-12
     )
 
 
@@ -584,21 +584,48 @@ def test_time_with_missing_values_omitted_per_year(long_panel, w_provinces):
     gap = panel.index[(panel["adcode"] == "110000") & (panel["year"] == 2020)][0]
     panel.loc[gap, "v"] = np.nan
     with pytest.raises(ValueError, match="missing value"):
-        local_moran(panel, "v", time="year", weights=w_provinces, rng=0)
-    res = local_moran(panel, "v", time="year", weights=w_provinces, rng=0, nan_policy="omit")
+        geohra.per_year(local_moran, panel, "v", graph=w_provinces, rng=0)
+    res = geohra.per_year(local_moran, panel, "v", graph=w_provinces, rng=0, nan_policy="omit")
     assert res[2020].omitted == ("110000",) and res[2010].omitted == ()
     frame = res.to_frame()
     assert np.isnan(frame.loc[gap, "statistic"]) and pd.isna(frame.loc[gap, "cluster"])
     assert frame.drop(index=gap)["statistic"].notna().all()
     summ = res.summary()
-    assert list(summ.index) == [2010, 2020] and list(summ["n"]) == [31, 30]
+    assert list(summ["year"]) == [2010, 2020] and list(summ["n"]) == [31, 30]
 
 
 def test_per_year_helper_gives_one_row_per_year(long_panel):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IslandWarning)
         out = geohra.per_year(geohra.moran, long_panel.drop(columns="adcode"), "v", permutations=0)
-    assert len(out) == 2 and list(out["year"]) == [2010, 2020]
+    assert len(out) == 2 and list(out.summary()["year"]) == [2010, 2020]
+
+
+def test_old_time_option_warns_and_equals_per_year(long_panel, w_provinces, monkeypatch):
+    with pytest.warns(DeprecationWarning, match="geohra.per_year"):
+        old = moran(long_panel, "v", time="year", graph=w_provinces, rng=0, permutations=19)
+    new = geohra.per_year(moran, long_panel, "v", graph=w_provinces, rng=0, permutations=19)
+    pd.testing.assert_frame_equal(old.summary(), new.summary())
+    with pytest.warns(DeprecationWarning, match="use graph="):
+        by_old_name = moran(long_panel[long_panel["year"] == 2010].set_index("adcode"), "v",
+                            weights=w_provinces, permutations=0)
+    assert by_old_name.statistic == pytest.approx(new[2010].statistic, rel=1e-12)
+
+    # weights are built once per distinct geometry, not once per year
+    from geohra.spatial.weights import _LiteGraph
+
+    calls = []
+    original = _LiteGraph.build.__func__
+
+    def counting(cls, gdf, transform, *, stacklevel):
+        calls.append(len(gdf))
+        return original(cls, gdf, transform, stacklevel=stacklevel)
+
+    monkeypatch.setattr(_LiteGraph, "build", classmethod(counting))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IslandWarning)
+        res = geohra.per_year(moran, long_panel, "v", permutations=0)
+    assert len(res) == 2 and calls == [31]
 
 
 def test_local_statistics_do_not_import_esda():

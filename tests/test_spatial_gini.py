@@ -38,7 +38,7 @@ def test_values_match_pysal_on_mexico(mexico, col):
 
     df, w = mexico
     ref = Gini_Spatial(df[col].to_numpy(), w, permutations=0)
-    res = spatial_gini(df, col, weights=w, permutations=0)
+    res = spatial_gini(df, col, graph=w, permutations=0)
     assert res.total == pytest.approx(ref.g, rel=1e-12)
     assert res.neighbour_sum == pytest.approx(ref.wg, rel=1e-12)
     assert res.non_neighbour_sum == pytest.approx(ref.wcg, rel=1e-12)
@@ -57,7 +57,7 @@ def test_inference_matches_pysal_on_identical_permutations(mexico):
     ref = Gini_Spatial(x, w, permutations=99)
     assert ref.p_sim == pytest.approx(0.04)  # PySAL's documented example value
     perms = pysal_permutations(12345, len(x), 99)
-    res = spatial_gini(df, "pcgdp1940", weights=w, permutations=0)
+    res = spatial_gini(df, "pcgdp1940", graph=w, permutations=0)
     li, lj = sg_mod._links(w, df.index, (), "test")
     inf = sg_mod._inference(
         x,
@@ -98,10 +98,10 @@ def test_graph_and_w_agree_and_rows_are_aligned_by_label():
     gdf = _grid_gdf(8, 9, 0)
     graph = Graph.build_contiguity(gdf, rook=True)
     w = graph.to_W()
-    a = spatial_gini(gdf, "beds", weights=graph, permutations=99, rng=3)
-    b = spatial_gini(gdf, "beds", weights=w, permutations=99, rng=3)
+    a = spatial_gini(gdf, "beds", graph=graph, permutations=99, rng=3)
+    b = spatial_gini(gdf, "beds", graph=w, permutations=99, rng=3)
     shuffled = gdf.sample(frac=1.0, random_state=7)
-    c = spatial_gini(shuffled, "beds", weights=graph, permutations=99, rng=3)
+    c = spatial_gini(shuffled, "beds", graph=graph, permutations=99, rng=3)
     for other in (b, c):
         assert other.total == pytest.approx(a.total, rel=1e-12)
         assert other.non_neighbour_sum == pytest.approx(a.non_neighbour_sum, rel=1e-12)
@@ -116,7 +116,7 @@ def test_graph_and_w_agree_and_rows_are_aligned_by_label():
     # strong spatial trend: neighbours are more alike than random pairs
     assert a.pvalue <= 0.02 and a.polarization > 1
     # row-standardised weights carry the same neighbour structure
-    r = spatial_gini(gdf, "beds", weights=graph.transform("r"), permutations=0)
+    r = spatial_gini(gdf, "beds", graph=graph.transform("r"), permutations=0)
     assert r.neighbour_sum == pytest.approx(a.neighbour_sum, rel=1e-12)
     tab = a.to_frame()
     assert list(tab.index) == list(gdf.index)
@@ -129,8 +129,8 @@ def test_seeding_and_distribution():
     from libpysal.graph import Graph
 
     graph = Graph.build_contiguity(gdf, rook=False)
-    a = spatial_gini(gdf, "beds", weights=graph, permutations=199, rng=42)
-    b = spatial_gini(gdf, "beds", weights=graph, permutations=199, rng=np.random.default_rng(42))
+    a = spatial_gini(gdf, "beds", graph=graph, permutations=199, rng=42)
+    b = spatial_gini(gdf, "beds", graph=graph, permutations=199, rng=np.random.default_rng(42))
     np.testing.assert_array_equal(a.simulated, b.simulated)
     assert a.pvalue == b.pvalue and a.simulated.size == 199
     # every permutation keeps the total; simulated sums lie within [0, total]
@@ -147,23 +147,23 @@ def test_id_mismatch_nan_and_errors():
     gdf = _grid_gdf(4, 4, 2)
     graph = Graph.build_contiguity(gdf, rook=True)
     with pytest.raises(ValueError, match="ids do not match"):
-        spatial_gini(gdf.iloc[:-1], "beds", weights=graph, permutations=0)
+        spatial_gini(gdf.iloc[:-1], "beds", graph=graph, permutations=0)
     with pytest.raises(ValueError, match="ids do not match"):
-        spatial_gini(gdf["beds"].reset_index(drop=True), weights=graph, permutations=0)
+        spatial_gini(gdf["beds"].reset_index(drop=True), graph=graph, permutations=0)
     with pytest.raises(TypeError, match="libpysal"):
-        spatial_gini(gdf, "beds", weights=np.eye(16), permutations=0)
+        spatial_gini(gdf, "beds", graph=np.eye(16), permutations=0)
     holed = gdf.copy()
     holed.loc["c0101", "beds"] = np.nan
     with pytest.raises(ValueError, match="missing value"):
-        spatial_gini(holed, "beds", weights=graph, permutations=0)
-    res = spatial_gini(holed, "beds", weights=graph, permutations=9, rng=0, nan_policy="omit")
+        spatial_gini(holed, "beds", graph=graph, permutations=0)
+    res = spatial_gini(holed, "beds", graph=graph, permutations=9, rng=0, nan_policy="omit")
     assert res.omitted == ("c0101",) and res.n == 15
     # the omitted unit's 4 rook links are gone in both directions
     assert res.n_links == graph.adjacency.shape[0] - 8
     with pytest.raises(ValueError, match="permutations"):
-        spatial_gini(gdf, "beds", weights=graph, permutations=-1)
+        spatial_gini(gdf, "beds", graph=graph, permutations=-1)
     with pytest.raises(ValueError, match="non-negative"):
-        spatial_gini(gdf.assign(beds=-gdf["beds"]), "beds", weights=graph, permutations=0)
+        spatial_gini(gdf.assign(beds=-gdf["beds"]), "beds", graph=graph, permutations=0)
 
 
 def test_per_year_works():
@@ -178,7 +178,7 @@ def test_per_year_works():
         ]
     )
     table = geohra.per_year(
-        spatial_gini, panel, "beds", weights=graph, permutations=19, rng=0, time="year"
-    )
+        spatial_gini, panel, "beds", graph=graph, permutations=19, rng=0, time="year"
+    ).summary()
     assert list(table["year"]) == [2015, 2016]
     assert table["total"].iloc[0] == pytest.approx(table["total"].iloc[1])  # scale invariance

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import check_nan_policy
+from geohra._common import check_nan_policy, renamed_arguments
 from geohra.dynamics.kde import _resolve_panel
 
 __all__ = ["markov", "MarkovResult"]
@@ -156,13 +156,13 @@ def _row_standardised_lag(w: Any, units: pd.Index, wide: np.ndarray) -> np.ndarr
         from libpysal.weights import W
     except ImportError as err:  # pragma: no cover
         raise ImportError(
-            "markov(spatial_weights=...) needs libpysal: pip install libpysal"
+            "markov(graph=...) needs libpysal: pip install libpysal"
         ) from err
     if isinstance(w, W):
         w = Graph.from_W(w)
     if not isinstance(w, Graph):
         raise TypeError(
-            "markov: spatial_weights must be a libpysal Graph or W; "
+            "markov: graph must be a libpysal Graph or W; "
             f"got {type(w).__name__}. Build one with geohra.spatial_weights(...)."
         )
     ids = pd.Index(w.unique_ids)
@@ -170,7 +170,7 @@ def _row_standardised_lag(w: Any, units: pd.Index, wide: np.ndarray) -> np.ndarr
     only_d = [u for u in units if u not in set(ids)][:6]
     if only_w or only_d or len(ids) != len(units):
         raise ValueError(
-            "markov: spatial_weights ids do not match the panel's units: only in the weights "
+            "markov: graph ids do not match the panel's units: only in the weights "
             f"{only_w}, only in the panel {only_d}. Build the weights on the same unit ids."
         )
     adj = w.adjacency
@@ -189,6 +189,7 @@ def _row_standardised_lag(w: Any, units: pd.Index, wide: np.ndarray) -> np.ndarr
     return sparse.diags(1.0 / rs) @ m @ wide
 
 
+@renamed_arguments(spatial_weights="graph")
 def markov(
     data: pd.DataFrame | pd.Series,
     column: str | None = None,
@@ -199,7 +200,7 @@ def markov(
     relative: bool = False,
     quantiles: str = "pooled",
     labels: Sequence[str] | None = None,
-    spatial_weights: Any = None,
+    graph: Any = None,
     lag_classes: int | Sequence[float] | None = None,
     nan_policy: str = "raise",
 ) -> MarkovResult:
@@ -230,7 +231,7 @@ def markov(
         separately (relative ranks).
     labels : list of str, optional
         Class names (default: the intervals, or Q1..Qk for yearly quantiles).
-    spatial_weights : libpysal Graph or W, optional
+    graph : libpysal Graph or W, optional
         Spatial Markov (Rey 2001): transitions conditioned on the class of the
         neighbours' average in the starting year (the lag uses row-standardised
         weights; ids must be the panel's unit ids, matched by label).
@@ -347,8 +348,8 @@ def markov(
             else "user cut-offs"
         )
     )
-    if spatial_weights is not None:
-        lag = _row_standardised_lag(spatial_weights, wide.index, y)
+    if graph is not None:
+        lag = _row_standardised_lag(graph, wide.index, y)
         if lag_classes is None:
             if isinstance(cutoffs, pd.DataFrame):
                 lcls = np.column_stack(

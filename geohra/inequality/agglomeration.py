@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geohra._common import renamed_arguments
 from geohra.inequality._prep import check_nonnegative, resolve
 
 __all__ = ["agglomeration", "AgglomerationResult"]
@@ -69,9 +70,10 @@ class AgglomerationResult:
         return pd.DataFrame([row])
 
 
+@renamed_arguments(resource="column")
 def agglomeration(
     data: Any,
-    resource: str | pd.Series,
+    column: str | pd.Series | None = None,
     *,
     population: str | pd.Series | np.ndarray,
     area: str | pd.Series | np.ndarray,
@@ -82,11 +84,12 @@ def agglomeration(
     Parameters
     ----------
     data
-        A (Geo)DataFrame (then ``resource`` is a column name) or, with ``resource`` a
-        Series, anything (``data`` is then only used to resolve ``population``/``area``
-        given as column names).
-    resource
-        Resource total per unit (beds, doctors, ...): column name or Series.
+        A (Geo)DataFrame with the resource in ``column``, or the resource totals as a
+        Series (then ``population``/``area`` are Series or arrays).
+    column
+        Resource total per unit (beds, doctors, ...): a column name of ``data``. (A Series
+        of resources is still accepted here, as before 0.2, when ``data`` is the frame the
+        population and area columns come from; the old keyword ``resource=`` warns.)
     population, area
         Population and land area per unit (column names, Series aligned on the index,
         or arrays by position). Any area unit works (the shares are unit-free).
@@ -105,6 +108,9 @@ def agglomeration(
         Negative resource, population or area that is not positive (a unit without
         land or people has no share to divide by), NaN, mismatched labels.
     """
+    resource = column
+    if isinstance(data, pd.Series) and resource is None:
+        resource, data = data, None
     if isinstance(resource, pd.Series):
         inp = resolve(
             resource,

@@ -115,7 +115,7 @@ def _dagum_components(y, w, codes, k, opts):
 _REGISTRY: dict[str, dict[str, Any]] = {
     "gini": {
         "func": gini,
-        "options": {"weights": None},
+        "options": {"population": None},
         "core": _gini_components,
         "uses_by": False,
     },
@@ -207,7 +207,7 @@ def bootstrap_ci(
         ``"raise"`` or ``"omit"``, applied once to the data before resampling (built-in
         statistics; a custom function receives the rows as given and handles NaN itself).
     **kwargs
-        Options of the statistic: ``weights`` for gini; ``population``, ``index``, ``base``
+        Options of the statistic: ``population`` for gini; ``population``, ``index``, ``base``
         for theil. Unknown options raise ``TypeError``.
 
     Notes
@@ -236,6 +236,16 @@ def bootstrap_ci(
     gen = resolve_rng(rng)
 
     if entry is not None:
+        if name == "gini" and "weights" in kwargs and "population" not in kwargs:
+            import warnings
+
+            warnings.warn(
+                "bootstrap_ci('gini', ..., weights=) is deprecated and will be removed in geohra "
+                "0.3; use population= instead.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            kwargs["population"] = kwargs.pop("weights")
         unknown = set(kwargs) - set(entry["options"])
         if unknown:
             raise TypeError(
@@ -243,7 +253,7 @@ def bootstrap_ci(
                 f"{sorted(entry['options']) or 'none'}."
             )
         opts = {**entry["options"], **kwargs}
-        weight_key = "weights" if name == "gini" else "population"
+        weight_key = "population"
         inp = resolve(
             data,
             column,

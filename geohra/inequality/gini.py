@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geohra._common import renamed_arguments
 from geohra.inequality._prep import check_nonnegative, resolve
 
 __all__ = ["gini", "GiniValue"]
@@ -113,11 +114,12 @@ def _rebuild(value: float, info: dict) -> GiniValue:
     return GiniValue(value, **info)
 
 
+@renamed_arguments(weights="population")
 def gini(
     data: Any,
     column: str | None = None,
     *,
-    weights: str | pd.Series | np.ndarray | None = None,
+    population: str | pd.Series | np.ndarray | None = None,
     nan_policy: str = "raise",
 ) -> GiniValue:
     """Gini coefficient of one cross-section, optionally population-weighted.
@@ -129,10 +131,11 @@ def gini(
     column
         The value column when ``data`` is a DataFrame. For a population-weighted
         Gini this should be a per-capita value (e.g. beds per 1,000 people).
-    weights
-        Optional non-negative weights per unit, usually population: a column name,
-        a Series aligned on the index (order may differ; labels must match), or an
-        array taken by position.
+    population
+        Optional non-negative population (or other size) per unit, for a
+        population-weighted Gini: a column name, an index level, a Series aligned on the
+        index (order may differ; labels must match), or an array taken by position.
+        (Called ``weights=`` before 0.2; the old name still works with a warning.)
     nan_policy
         ``"raise"`` (default) or ``"omit"``; omitted labels are listed in ``.omitted``.
 
@@ -141,7 +144,7 @@ def gini(
     GiniValue
         A ``float`` subclass. Definition (``.variant``):
         ``G = Σ_i Σ_j w_i w_j |y_i − y_j| / (2 W² μ_w)`` over all ordered pairs,
-        without the small-sample n/(n−1) correction. With ``weights=None`` every
+        without the small-sample n/(n−1) correction. With ``population=None`` every
         w_i = 1 (identical to PySAL ``inequality.gini.Gini``). With population
         weights and per-capita values it equals the Gini of the population Lorenz
         curve, and with integer weights the plain Gini of units repeated w_i times.
@@ -151,8 +154,9 @@ def gini(
     ------
     ValueError
         Negative values or weights, all values (or all weights) zero, NaN with
-        ``nan_policy="raise"``, labels of ``weights`` not matching the data.
+        ``nan_policy="raise"``, labels of ``population`` not matching the data.
     """
+    weights = population  # w_i in the formula
     inp = resolve(data, column, func="gini", numeric={"weights": weights}, nan_policy=nan_policy)
     frame = inp.frame
     check_nonnegative(

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import resolve_rng
+from geohra._common import renamed_arguments, resolve_rng
 from geohra.inequality._prep import check_nonnegative, resolve
 
 __all__ = ["spatial_gini", "SpatialGiniResult"]
@@ -44,18 +44,18 @@ def _links(
     are dropped; zero weights (libpysal encodes isolates as zero self-links) and
     self-links do not count as neighbours.
     """
-    try:
-        from libpysal.graph import Graph
-        from libpysal.weights import W
-    except ImportError as exc:  # pragma: no cover - libpysal is a dependency
-        raise ImportError("spatial_gini needs libpysal: pip install libpysal") from exc
-    if isinstance(weights, Graph):
+    if hasattr(weights, "_base"):  # geohra's default weights (no libpysal import)
+        coo = weights._base.tocoo()
+        ids_arr = np.asarray(weights.unique_ids, dtype=object)
+        focal, neigh, wval = ids_arr[coo.row], ids_arr[coo.col], coo.data
+        ids = list(weights.unique_ids)
+    elif _is_graph(weights):
         adj = weights.adjacency
         focal = adj.index.get_level_values(0).to_numpy()
         neigh = adj.index.get_level_values(1).to_numpy()
         wval = adj.to_numpy()
         ids = list(weights.unique_ids)
-    elif isinstance(weights, W):
+    elif _is_w(weights):
         ids = list(weights.id_order)
         focal_l, neigh_l, w_l = [], [], []
         for i in ids:
@@ -68,7 +68,7 @@ def _links(
         wval = np.asarray(w_l, dtype=float)
     else:
         raise TypeError(
-            f"{func}: weights must be a libpysal.graph.Graph or libpysal.weights.W whose ids are "
+            f"{func}: graph must be a libpysal.graph.Graph or libpysal.weights.W whose ids are "
             f"the data's index labels; got {type(weights).__name__}. Build one with "
             "geohra.spatial_weights(...) or libpysal.graph.Graph.build_contiguity(gdf)."
         )
@@ -88,6 +88,30 @@ def _links(
     pos_j = index.get_indexer(pd.Index(neigh[keep]))
     inside = (pos_i >= 0) & (pos_j >= 0)  # links to omitted units are dropped
     return pos_i[inside].astype(np.intp), pos_j[inside].astype(np.intp)
+
+
+def _is_graph(obj: Any) -> bool:
+    from libpysal.graph import Graph
+
+    return isinstance(obj, Graph)
+
+
+def _is_w(obj: Any) -> bool:
+    from libpysal.weights import W
+
+    return isinstance(obj, W)
+
+
+def _default_graph(data: Any) -> Any:
+    from geohra.spatial.weights import _LiteGraph
+
+    if not hasattr(data, "geometry") or not isinstance(data, pd.DataFrame):
+        raise TypeError(
+            "spatial_gini: pass graph= (a libpysal Graph or W whose ids are the data's index "
+            "labels, e.g. geohra.spatial_weights(gdf)) or a GeoDataFrame to build queen "
+            "contiguity weights from."
+        )
+    return _LiteGraph.build(data, "b", stacklevel=4)
 
 
 def _id_order(weights: Any) -> list:
@@ -218,11 +242,12 @@ class SpatialGiniResult:
         return self.units.copy()
 
 
+@renamed_arguments(weights="graph")
 def spatial_gini(
     data: Any,
     column: str | None = None,
     *,
-    weights: Any,
+    graph: Any = None,
     permutations: int = 999,
     rng: None | int | np.random.Generator = None,
     nan_policy: str = "raise",
@@ -235,11 +260,12 @@ def spatial_gini(
         A Series, or a (Geo)DataFrame together with ``column``; index labels are unit ids.
     column
         The value column when ``data`` is a DataFrame.
-    weights
+    graph
         A ``libpysal.graph.Graph`` or ``libpysal.weights.W`` whose ids are the data's index
         labels (any order; missing or extra ids raise). Only the neighbour structure is used:
         any non-zero weight is a neighbour link, so row-standardised weights give the same
-        answer as binary ones.
+        answer as binary ones. Default (a GeoDataFrame only): queen contiguity, islands
+        linked to their nearest unit (as :func:`geohra.spatial_weights`, with a warning).
     permutations
         Number of random permutations of the values over the units (0: no inference).
     rng
@@ -272,12 +298,14 @@ def spatial_gini(
     n = len(frame)
     if not frame["value"].sum() > 0:
         raise ValueError("spatial_gini: all values are zero; the Gini is 0/0 and undefined.")
-    li, lj = _links(weights, frame.index, inp.omitted, "spatial_gini")
+    if graph is None:
+        graph = _default_graph(data)
+    li, lj = _links(graph, frame.index, inp.omitted, "spatial_gini")
     if li.size == 0:
         raise ValueError("spatial_gini: the weights have no neighbour links among these units.")
     # work in the weights' unit order, so a seed gives the same permutations (and p-value)
     # whatever the row order of the data
-    present = frame.index.get_indexer(pd.Index([i for i in _id_order(weights) if i in frame.index]))
+    present = frame.index.get_indexer(pd.Index([i for i in _id_order(graph) if i in frame.index]))
     inverse = np.empty(n, dtype=np.intp)
     inverse[present] = np.arange(n)
     x = frame["value"].to_numpy(np.float64)[present]

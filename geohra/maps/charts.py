@@ -225,8 +225,9 @@ def decomposition_bars(
     Parameters
     ----------
     summary
-        One row per year, e.g. ``geohra.per_year(geohra.theil, panel, ...)`` or the
-        same with ``dagum_gini``: a ``time`` column (or the index) and the parts.
+        One row per year: ``geohra.per_year(geohra.theil, panel, ...)`` (the result or its
+        ``.summary()``) or the same with ``dagum_gini``; a ``time`` column (or the index)
+        and the parts.
     parts
         Columns to stack. Default: ``within, between_net, transvariation`` when
         ``between_net`` is present (Dagum), else ``within, between`` (Theil).
@@ -241,6 +242,8 @@ def decomposition_bars(
     """
     if kind not in ("share", "value"):
         raise ValueError(f"kind must be 'share' or 'value'; got {kind!r}.")
+    if hasattr(summary, "summary") and not isinstance(summary, pd.DataFrame):
+        summary = summary.summary()
     frame = summary.set_index(time) if time in summary.columns else summary
     if parts is None:
         parts = _DAGUM_PARTS if "between_net" in frame.columns else _THEIL_PARTS

@@ -178,7 +178,7 @@ def op_entropy_index(df: pd.DataFrame, p: dict) -> tuple:
 def op_natural_breaks(df: pd.DataFrame, p: dict) -> tuple:
     import geohra
 
-    res = geohra.classify(df[p["field"]], p.get("scheme", "fisher_jenks"), k=p.get("k", 5))
+    res = geohra.classify(df[p["field"]], scheme=p.get("scheme", "fisher_jenks"), k=p.get("k", 5))
     name = p.get("class_field", "class")
     frame = res.to_frame()
     layer = pd.DataFrame({name: frame["class"], f"{name}_label": frame["label"]})
@@ -217,7 +217,7 @@ def op_spatial_gini(gdf: Any, p: dict) -> tuple:
     import geohra
 
     res = geohra.spatial_gini(
-        gdf, p["field"], weights=_weights(gdf, p),
+        gdf, p["field"], graph=_weights(gdf, p),
         permutations=p.get("permutations", 999), rng=_seed(p),
     )
     return None, {"OUTPUT": table(res.summary(), keep_index=False)}
@@ -227,7 +227,7 @@ def op_moran(gdf: Any, p: dict) -> tuple:
     import geohra
 
     res = geohra.moran(
-        gdf, p["field"], weights=_weights(gdf, p),
+        gdf, p["field"], graph=_weights(gdf, p),
         permutations=p.get("permutations", 999), rng=_seed(p),
     )
     return None, {"OUTPUT": table(res.summary(), keep_index=False)}
@@ -237,7 +237,7 @@ def op_local_moran(gdf: Any, p: dict) -> tuple:
     import geohra
 
     res = geohra.local_moran(
-        gdf, p["field"], weights=_weights(gdf, p),
+        gdf, p["field"], graph=_weights(gdf, p),
         permutations=p.get("permutations", 999), significance=p.get("significance", 0.05),
         fdr=p.get("fdr", False), rng=_seed(p),
     )
@@ -249,7 +249,7 @@ def op_getis_ord(gdf: Any, p: dict) -> tuple:
     import geohra
 
     res = geohra.getis_ord(
-        gdf, p["field"], weights=_weights(gdf, p), star=True,
+        gdf, p["field"], graph=_weights(gdf, p), star=True,
         permutations=p.get("permutations", 999), significance=p.get("significance", 0.05),
         inference=p.get("inference", "analytic"), fdr=p.get("fdr", False), rng=_seed(p),
     )

@@ -81,7 +81,7 @@ def _physicians(report: Report, boundaries, out: Path, progress: Progress) -> No
         panel = geohra.load_demo("physicians-2018")
         data, unit = flatten_joined(geohra.join(boundaries, panel))
         cs = data.set_index(unit)
-        g_w = geohra.gini(cs, "physicians_per_1000_pop", weights=cs["population_10k"])
+        g_w = geohra.gini(cs, "physicians_per_1000_pop", population=cs["population_10k"])
         g_u = geohra.gini(cs, "physicians_per_1000_pop")
         theil = geohra.theil(cs, "physicians_total", population="population_10k", by="region3")
         agg = geohra.agglomeration(cs, "physicians_total", population="population_10k", area="area_km2")
@@ -117,7 +117,7 @@ def _physicians(report: Report, boundaries, out: Path, progress: Progress) -> No
                 w = geohra.spatial_weights(gdf, kind="queen", islands="nearest")
             for c in caught_w:
                 sec.items.append(f"Spatial weights: {c.message}")
-            sg = geohra.spatial_gini(gdf, "physicians_per_1000_pop", weights=w, permutations=999, rng=2024)
+            sg = geohra.spatial_gini(gdf, "physicians_per_1000_pop", graph=w, permutations=999, rng=2024)
         sec.items.append(Table("physicians_spatial_gini", "Spatial Gini decomposition (Rey & Smith 2013)", sg.summary()))
     except Exception as exc:  # report the reason instead of losing the whole report
         sec.items.append(f"Spatial Gini not computed: {exc}")
@@ -154,7 +154,7 @@ def _nbs_1998(report: Report, boundaries, out: Path, progress: Progress, caught:
                     {
                         "year": year, "indicator": col, "units": int(valid.sum()),
                         "left out": ", ".join(cs.loc[dropped, "name_en"]) or "-",
-                        "Gini (pop.-weighted)": geohra.gini(cs[valid], col, weights=cs.loc[valid, "population_yearend"]),
+                        "Gini (pop.-weighted)": geohra.gini(cs[valid], col, population=cs.loc[valid, "population_yearend"]),
                         "Theil T": t.total, "within": t.within, "between": t.between,
                     }
                 )

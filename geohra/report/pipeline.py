@@ -210,9 +210,9 @@ def step_inequality(report: Report, ctx: PanelContext) -> None:
     )
     data = ctx.data[[ctx.unit, "year", INDEX_COL, region]].set_index(ctx.unit)
     with ctx.progress.step("Theil and Dagum decompositions"):
-        theil = geohra.per_year(geohra.theil, data, INDEX_COL, by=region, time="year")
-        dagum = geohra.per_year(geohra.dagum_gini, data, INDEX_COL, by=region, time="year")
-        gini = geohra.per_year(geohra.gini, data, INDEX_COL, time="year")
+        theil = geohra.per_year(geohra.theil, data, INDEX_COL, by=region, time="year").summary()
+        dagum = geohra.per_year(geohra.dagum_gini, data, INDEX_COL, by=region, time="year").summary()
+        gini = geohra.per_year(geohra.gini, data, INDEX_COL, time="year").summary()
     sec.items.append(Table(ctx.key("theil"), "Theil T decomposition by year", theil.set_index("year")))
     sec.items.append(Table(ctx.key("dagum"), "Dagum Gini decomposition by year", dagum.set_index("year")))
     sec.items.append(Table(ctx.key("gini"), "Gini coefficient by year", gini.set_index("year")))
@@ -297,7 +297,7 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
         rows = []
         for year in ctx.years:
             part = ctx.cross_section(year)
-            r = geohra.moran(part, INDEX_COL, weights=w, permutations=cfg.permutations, rng=cfg.seed)
+            r = geohra.moran(part, INDEX_COL, graph=w, permutations=cfg.permutations, rng=cfg.seed)
             s = r.summary()
             s.insert(0, "year", year)
             rows.append(s)
@@ -308,7 +308,7 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
         with ctx.progress.step(f"LISA {year}"):
             part = gpd.GeoDataFrame(ctx.cross_section(year), geometry="geometry", crs=ctx.data.crs)
             lisa = geohra.local_moran(
-                part, INDEX_COL, weights=w, permutations=cfg.permutations,
+                part, INDEX_COL, graph=w, permutations=cfg.permutations,
                 significance=cfg.significance, rng=cfg.seed,
             )
             frame = lisa.to_frame()
@@ -393,7 +393,7 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
         with ctx.progress.step("spatial Markov chain"):
             sm = geohra.markov(
                 data, INDEX_COL, time="year", classes=[0.7, 0.9, 1.1], relative=True,
-                spatial_weights=ctx.weights_graph,
+                graph=ctx.weights_graph,
             )
         blocks = pd.concat(sm.spatial, names=["neighbours' class"])
         sec.items.append(

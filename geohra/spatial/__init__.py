@@ -6,7 +6,7 @@ Modules, in import order (no cycles): :mod:`~geohra.spatial.weights` (building w
 :mod:`~geohra.spatial.local` (local Moran, Getis-Ord Gi*).
 """
 
-from geohra.spatial._prep import PanelResult
+from geohra._yearly import PerYearResult as PanelResult  # the old name, kept for 0.2
 from geohra.spatial.autocorrelation import GearyResult, MoranResult, geary, moran
 from geohra.spatial.local import GetisOrdResult, LocalMoranResult, getis_ord, local_moran
 from geohra.spatial.weights import IslandWarning, spatial_weights

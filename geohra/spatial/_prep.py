@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from geohra._common import check_nan_policy, get_series, handle_nan, resolve_rng
+from geohra._common import check_nan_policy, get_series, handle_nan
 from geohra.spatial.weights import (
     IslandWarning,
     _import_geopandas,
@@ -59,13 +59,13 @@ def _prepare(
         dup = s.index[s.index.duplicated()].unique()[:5].tolist()
         raise ValueError(
             f"{who}: the index repeats unit ids {dup}; one row per unit is needed. "
-            "For a long panel pass time='year'."
+            "For a long panel use geohra.per_year(func, panel, column, time='year') or select one year (geohra.cross_section)."
         )
     if weights is None:
         gpd = _import_geopandas()
         if not isinstance(data, gpd.GeoDataFrame):
             raise TypeError(
-                f"{who}: pass weights= (a libpysal Graph or W with the data's index as ids) "
+                f"{who}: pass graph= (a libpysal Graph or W with the data's index as ids) "
                 "or a GeoDataFrame to build queen contiguity weights from."
             )
         graph = _LiteGraph.build(data, default_transform, stacklevel=4)
@@ -111,7 +111,7 @@ def _as_graph(weights: Any, who: str) -> Graph:
     if isinstance(weights, W):
         return Graph.from_W(weights)
     raise TypeError(
-        f"{who}: weights must be a libpysal.graph.Graph or libpysal.weights.W; got "
+        f"{who}: graph must be a libpysal.graph.Graph or libpysal.weights.W; got "
         f"{type(weights).__name__}. Build one with geohra.spatial_weights(gdf)."
     )
 
@@ -188,95 +188,18 @@ def _permuted_blocks(z: np.ndarray, permutations: int, rng: np.random.Generator)
         done += m
 
 
-@dataclass(frozen=True)
-class PanelResult:
-    """Per-year results of a spatial statistic on a long panel.
+def _deprecated_time(
+    func: Callable[..., Any], data: Any, column: Any, time: str, unit: str | None, **kwargs: Any
+) -> Any:
+    """The old ``time=`` option of the spatial statistics, now a thin call of per_year."""
+    from geohra._yearly import per_year
 
-    ``results`` maps each year to that year's result; ``summary()`` stacks the yearly
-    summaries (one row per year for global statistics) with a ``time`` column;
-    ``to_frame()`` stacks the yearly ``to_frame()`` tables — for local statistics indexed
-    like the input panel's rows.
-    """
-
-    time: str
-    results: dict
-    rows: dict = field(repr=False)  # year -> the panel's row labels of that year, by unit
-
-    def __getitem__(self, year: Any) -> Any:
-        return self.results[year]
-
-    def summary(self) -> pd.DataFrame:
-        frames = []
-        for year, res in self.results.items():
-            frame = res.summary().reset_index()
-            frame.insert(0, self.time, year)
-            frames.append(frame)
-        return pd.concat(frames, ignore_index=True).set_index(self.time)
-
-    def to_frame(self) -> pd.DataFrame:
-        frames = []
-        for year, res in self.results.items():
-            frame = res.to_frame()
-            if not isinstance(getattr(res, "statistic", None), pd.Series):  # one-row global result
-                frame = frame.reset_index(drop=True)
-                frame.index = pd.Index([year], name=self.time)
-            else:
-                frame = frame.rename(index=self.rows[year])
-                frame.insert(0, self.time, year)
-            frames.append(frame)
-        return pd.concat(frames)
-
-
-# ----------------------------------------------------------------------------- per year
-
-
-def _by_time(
-    func: Callable[..., Any],
-    data: Any,
-    column: str | None,
-    time: str,
-    unit: str | None,
-    *,
-    weights: Any,
-    rng: Any = None,
-    default_transform: str = "r",
-    **kwargs: Any,
-) -> PanelResult:
-    """Run ``func`` on each year of a long panel, units indexed by ``unit``.
-
-    Without ``weights`` the weights are built once from the first row of each unit
-    (the boundaries do not change between years) and shared by every year.
-    """
-    who = getattr(func, "__name__", "statistic")
-    if not isinstance(data, pd.DataFrame) or time not in data.columns:
-        raise KeyError(f"{who}: time={time!r} needs a long (Geo)DataFrame with a {time!r} column.")
-    if unit is None:
-        unit = "adcode" if "adcode" in data.columns else None
-    elif unit not in data.columns:
-        raise KeyError(
-            f"{who}: unit column {unit!r} is not in the data; columns: {list(data.columns)}."
-        )
-    ids = data[unit] if unit is not None else pd.Series(data.index, index=data.index)
-    if weights is None:
-        gpd = _import_geopandas()
-        if not isinstance(data, gpd.GeoDataFrame):
-            raise TypeError(f"{who}: pass weights= or a GeoDataFrame to build them from.")
-        first = data.loc[~ids.duplicated().to_numpy()]
-        units = first.set_axis(pd.Index(ids[first.index].to_numpy()), axis=0)
-        weights = _LiteGraph.build(units, default_transform, stacklevel=3)
-    gen = resolve_rng(rng)
-    results: dict = {}
-    rows: dict = {}
-    for year, part in data.groupby(time, sort=True):
-        orig = part.index
-        unit_ids = pd.Index(ids.loc[orig].to_numpy())
-        if unit_ids.has_duplicates:
-            dup = unit_ids[unit_ids.duplicated()].unique()[:5].tolist()
-            raise ValueError(f"{who}: units {dup} appear more than once in {time} {year}.")
-        rows[year] = dict(zip(unit_ids, orig, strict=True))
-        part = part.drop(columns=[time]).set_axis(unit_ids, axis=0)
-        results[year] = func(part, column, weights=weights, rng=gen, **kwargs)
-    return PanelResult(time=time, results=results, rows=rows)
-
-
-# local statistics are defined in geohra._local (imported last: it uses the helpers above)
+    name = getattr(func, "__name__", "statistic")
+    warnings.warn(
+        f"{name}(..., time=...) is deprecated and will be removed in geohra 0.3; use "
+        f"geohra.per_year(geohra.{name}, data, column, time={time!r}) (same result object: "
+        ".summary(), .to_frame(), result[year]).",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return per_year(func, data, column, time=time, unit=unit, **kwargs)

@@ -29,11 +29,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import resolve_rng
+from geohra._common import renamed_arguments, resolve_rng
 from geohra.spatial._prep import (
-    PanelResult,
-    _by_time,
     _check_permutations,
+    _deprecated_time,
     _folded_pvalue,
     _permuted_blocks,
     _prepare,
@@ -143,17 +142,18 @@ class GearyResult(_GlobalResult):
 # ----------------------------------------------------------------------------- Moran, Geary
 
 
+@renamed_arguments(weights="graph")
 def moran(
     data: Any,
     column: str | None = None,
     *,
-    weights: Any = None,
+    graph: Any = None,
     permutations: int = 999,
     rng: None | int | np.random.Generator = None,
     nan_policy: str = "raise",
     time: str | None = None,
     unit: str | None = None,
-) -> MoranResult | PanelResult:
+) -> MoranResult:
     """Global Moran's I with analytic and permutation inference.
 
     Parameters
@@ -162,7 +162,7 @@ def moran(
         One row per unit, indexed by unit id; or a long panel with ``time``.
     column : str
         The variable, when ``data`` is a (Geo)DataFrame.
-    weights : libpysal Graph or W, optional
+    graph : libpysal Graph or W, optional
         Ids must be the data's index labels (any order; missing or extra ids raise).
         Used as given (not re-standardised). Default: queen contiguity, row-standardised,
         islands linked to their nearest unit (``spatial_weights(data)``, warns).
@@ -173,11 +173,9 @@ def moran(
     nan_policy : {"raise", "omit"}
         ``"omit"`` drops units with missing values from the data and the weights
         (re-standardising rows) and lists them in ``.omitted``.
-    time : str, optional
-        Column of years in a long panel: one result per year (:class:`PanelResult`).
-    unit : str, optional
-        With ``time``: the column of unit ids (default ``"adcode"`` if present, else
-        the index).
+    time, unit : str, optional
+        Deprecated: use ``geohra.per_year(moran, panel, column, time="year")``, which
+        builds the weights once per geometry and returns a :class:`~geohra.PerYearResult`.
 
     Returns
     -------
@@ -185,19 +183,19 @@ def moran(
         See :class:`MoranResult`; ``method`` states the formulas and p-value variants.
     """
     if time is not None:
-        return _by_time(
+        return _deprecated_time(
             moran,
             data,
             column,
             time,
             unit,
-            weights=weights,
+            graph=graph,
             permutations=permutations,
             rng=rng,
             nan_policy=nan_policy,
         )
     permutations = _check_permutations(permutations)
-    p = _prepare(data, column, weights, nan_policy, "moran")
+    p = _prepare(data, column, graph, nan_policy, "moran")
     n = p.y.size
     z = p.y - p.y.mean()
     s0, s1, s2, _, _ = _weight_sums(p.w)
@@ -225,17 +223,18 @@ def moran(
     )
 
 
+@renamed_arguments(weights="graph")
 def geary(
     data: Any,
     column: str | None = None,
     *,
-    weights: Any = None,
+    graph: Any = None,
     permutations: int = 999,
     rng: None | int | np.random.Generator = None,
     nan_policy: str = "raise",
     time: str | None = None,
     unit: str | None = None,
-) -> GearyResult | PanelResult:
+) -> GearyResult:
     """Global Geary's C with analytic and permutation inference.
 
     Parameters as :func:`moran`. ``expected`` is 1; values below 1 mean similar
@@ -243,19 +242,19 @@ def geary(
     ``p_rand`` are one-sided: half of ours).
     """
     if time is not None:
-        return _by_time(
+        return _deprecated_time(
             geary,
             data,
             column,
             time,
             unit,
-            weights=weights,
+            graph=graph,
             permutations=permutations,
             rng=rng,
             nan_policy=nan_policy,
         )
     permutations = _check_permutations(permutations)
-    p = _prepare(data, column, weights, nan_policy, "geary")
+    p = _prepare(data, column, graph, nan_policy, "geary")
     n = p.y.size
     z = p.y - p.y.mean()
     s0, s1, s2, rows, cols = _weight_sums(p.w)

@@ -23,8 +23,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import resolve_rng
-from geohra.spatial._prep import _by_time, _check_permutations, _folded_pvalue, _prepare
+from geohra._common import renamed_arguments, resolve_rng
+from geohra.spatial._prep import (
+    _check_permutations,
+    _deprecated_time,
+    _folded_pvalue,
+    _prepare,
+)
 from geohra.spatial.weights import _check_transform
 
 CLUSTER_LABELS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
@@ -218,11 +223,12 @@ _LISA_METHOD = (
 )
 
 
+@renamed_arguments(weights="graph")
 def local_moran(
     data: Any,
     column: str | None = None,
     *,
-    weights: Any = None,
+    graph: Any = None,
     permutations: int = 999,
     significance: float = 0.05,
     fdr: bool = False,
@@ -258,13 +264,13 @@ def local_moran(
     """
 
     if time is not None:
-        return _by_time(
+        return _deprecated_time(
             local_moran,
             data,
             column,
             time,
             unit,
-            weights=weights,
+            graph=graph,
             permutations=permutations,
             significance=significance,
             fdr=fdr,
@@ -277,7 +283,7 @@ def local_moran(
             "local_moran: permutations must be at least 1 (pseudo p-values need them)."
         )
     significance = _check_significance(significance)
-    p = _prepare(data, column, weights, nan_policy, "local_moran")
+    p = _prepare(data, column, graph, nan_policy, "local_moran")
     n = p.y.size
     z = (p.y - p.y.mean()) / p.y.std()
     lag = p.w @ z
@@ -382,11 +388,12 @@ class GetisOrdResult:
         return pd.DataFrame([row], index=pd.Index([name], name="statistic_name"))
 
 
+@renamed_arguments(weights="graph")
 def getis_ord(
     data: Any,
     column: str | None = None,
     *,
-    weights: Any = None,
+    graph: Any = None,
     star: bool = True,
     transform: str = "b",
     permutations: int = 999,
@@ -405,7 +412,7 @@ def getis_ord(
     data, column, rng, nan_policy, time, unit
         As :func:`geohra.moran`. The variable must be non-negative (G is a share of
         the total; Getis & Ord 1992).
-    weights : libpysal Graph or W, optional
+    graph : libpysal Graph or W, optional
         Ids = the data's index. Default: queen contiguity with islands linked to the
         nearest unit. The weights are then re-weighted by ``transform``.
     star : bool
@@ -436,13 +443,13 @@ def getis_ord(
     """
 
     if time is not None:
-        return _by_time(
+        return _deprecated_time(
             getis_ord,
             data,
             column,
             time,
             unit,
-            weights=weights,
+            graph=graph,
             star=star,
             transform=transform,
             permutations=permutations,
@@ -451,7 +458,6 @@ def getis_ord(
             fdr=fdr,
             rng=rng,
             nan_policy=nan_policy,
-            default_transform="o",
         )
     permutations = _check_permutations(permutations)
     significance = _check_significance(significance)
@@ -462,7 +468,7 @@ def getis_ord(
     transform = _check_transform(transform)
     if transform not in ("b", "r", "o"):
         raise ValueError(f"getis_ord: transform must be 'b', 'r' or 'o'; got {transform!r}.")
-    p = _prepare(data, column, weights, nan_policy, "getis_ord", default_transform="o")
+    p = _prepare(data, column, graph, nan_policy, "getis_ord", default_transform="o")
     x = p.y
     if (x < 0).any():
         bad = p.ids[x < 0][:5].tolist()

@@ -187,7 +187,7 @@ def _links(
         dup = gdf.index[gdf.index.duplicated()].unique()[:5].tolist()
         raise ValueError(
             f"spatial_weights: the index repeats unit ids {dup}; weights need one row per unit. "
-            "For a long panel pass one year (geohra.io.panel.cross_section) or use time=."
+            "For a long panel pass one year (geohra.cross_section) or use geohra.per_year."
         )
     if len(gdf) < 2:
         raise ValueError(f"spatial_weights: need at least 2 units; got {len(gdf)}.")
