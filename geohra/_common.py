@@ -186,13 +186,6 @@ def resolve_values(
     return pd.Series(arr, index=index)
 
 
-def resolve_column_or_series(
-    data: Any, value: Any, *, name: str, index: pd.Index
-) -> pd.Series | None:
-    """Deprecated internal alias of :func:`resolve_values`."""
-    return resolve_values(data, value, name=name, index=index)
-
-
 def renamed_arguments(**renames: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: keyword arguments renamed in 0.2 keep working for one release.
 

@@ -403,10 +403,8 @@ def markov(
 
 def _homogeneity(tt: np.ndarray) -> pd.Series | None:
     """Bickenbach & Bode (2003) Q and LR tests across lag classes, via giddy."""
-    try:
-        from giddy.markov import Homogeneity_Results
-    except ImportError:  # pragma: no cover - giddy is optional for the counts
-        return None
+    from giddy.markov import Homogeneity_Results
+
     nonempty = [t for t in tt if t.sum() > 0]
     if len(nonempty) < 2:
         return None

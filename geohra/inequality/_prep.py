@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import align, get_series, handle_nan, resolve_column_or_series, to_numeric
+from geohra._common import align, get_series, handle_nan, resolve_values, to_numeric
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,11 @@ def resolve(
     align({f"{func}: data": y})  # duplicate labels raise here
     cols: dict[str, pd.Series] = {"value": y}
     for key, spec in (numeric or {}).items():
-        s = resolve_column_or_series(data, spec, name=f"{func}: {key}", index=y.index)
+        s = resolve_values(data, spec, name=f"{func}: {key}", index=y.index)
         if s is not None:
             cols[key] = to_numeric(s, name=f"{func}: {key}")
     for key, spec in (labels or {}).items():
-        s = resolve_column_or_series(data, spec, name=f"{func}: {key}", index=y.index)
+        s = resolve_values(data, spec, name=f"{func}: {key}", index=y.index)
         if s is not None:
             cols[key] = s
     # one column: no need to build (and copy into) a multi-column frame
