@@ -165,93 +165,11 @@ def obstacle_degree(
     (listed in ``.undefined``), and the row is left out of ``top``.
     """
     check_nan_policy(nan_policy)
-    normalized = data
-    if columns is not None and not _is_column_list(columns):
-        # the pre-0.2 positional call obstacle_degree(normalized, weights)
-        warnings.warn(
-            "obstacle_degree(normalized, weights) is deprecated and will be removed in geohra "
-            "0.3; pass the weights by keyword: obstacle_degree(data, weights=...).",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-        if weights is not None:
-            raise TypeError("obstacle_degree: weights given twice (by position and keyword).")
-        columns, weights = None, columns
-    years = None
-    if isinstance(normalized, EntropyResult):
-        if weights is None:
-            weights = normalized.weights
-        if time is None and normalized.years is not None:
-            years = normalized.years
-        normalized = normalized.normalized
-    if not isinstance(normalized, pd.DataFrame):
-        raise TypeError(
-            f"obstacle_degree: normalized must be a DataFrame; got {type(normalized).__name__}."
-        )
-    if weights is None:
-        raise TypeError("obstacle_degree: weights are required unless an EntropyResult is given.")
     if not (isinstance(top, (int, np.integer)) and top >= 1):
         raise ValueError(f"obstacle_degree: top must be a positive integer; got {top!r}.")
-    columns = list(normalized.columns) if columns is None else list(columns)
-    absent = [c for c in columns if c not in normalized.columns]
-    if absent:
-        raise KeyError(
-            f"obstacle_degree: columns {absent} are not in the data; its columns: "
-            f"{list(map(str, normalized.columns))}."
-        )
-    z = pd.DataFrame(
-        {c: to_numeric(normalized[c], name=f"obstacle_degree: {c!r}") for c in columns}
-    )
-    omitted: tuple = ()
-    if z.isna().any().any():
-        rows = list(z.index[z.isna().any(axis=1)])
-        if nan_policy == "raise":
-            raise ValueError(
-                f"obstacle_degree: missing normalised values at rows {rows[:6]}"
-                f"{' ...' if len(rows) > 6 else ''}; fill or drop them, or pass "
-                "nan_policy='omit' to leave those rows out (listed in .omitted)."
-            )
-        keep = ~z.isna().any(axis=1).to_numpy()
-        omitted = tuple(rows)
-        z = z.loc[keep]
-        if years is not None:
-            years = years.loc[keep] if len(years) == len(keep) else years
-    vals = z.to_numpy()
-    if (vals < 0).any() or (vals > 1).any():
-        rows = list(z.index[((vals < 0) | (vals > 1)).any(axis=1)])[:6]
-        raise ValueError(
-            f"obstacle_degree: normalised values must lie in [0, 1]; rows {rows} do not. "
-            "Pass entropy_weights(...).normalized or min-max normalise first."
-        )
-    w = _resolve_weights(weights, columns)
-    if time is not None:
-        years = resolve_values(normalized, time, name="obstacle_degree: time")
-        if omitted:
-            years = years.loc[z.index]
-    if isinstance(w, pd.DataFrame):
-        if years is None:
-            raise ValueError(
-                "obstacle_degree: weights has one row per year; say which year each row of "
-                "normalized belongs to with time= (an index level name or a Series of years "
-                "indexed like normalized), or pass the EntropyResult itself."
-            )
-        unknown = sorted(set(years) - set(w.index))
-        if unknown:
-            raise ValueError(
-                f"obstacle_degree: years {unknown[:6]} of normalized have no row in weights "
-                f"(weights cover {list(w.index)})."
-            )
-        wrow = w.loc[years.to_numpy()].to_numpy()
-    else:
-        wrow = np.broadcast_to(w.to_numpy(), vals.shape)
-
-    contrib = wrow * (1.0 - vals)
-    total = contrib.sum(axis=1)
-    undefined = total == 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        deg = 100.0 * contrib / total[:, None]
-    deg[undefined] = np.nan
-    degrees = pd.DataFrame(deg, index=z.index, columns=columns)
+    z, wrow, w, years, omitted = _inputs(data, columns, weights, time, nan_policy)
+    deg, undefined = _degrees(z.to_numpy(), wrow)
+    degrees = pd.DataFrame(deg, index=z.index, columns=list(z.columns))
     if undefined.any():
         rows = list(z.index[undefined])
         warnings.warn(
@@ -261,26 +179,142 @@ def obstacle_degree(
             UserWarning,
             stacklevel=2,
         )
+    return ObstacleResult(
+        degrees=degrees,
+        groups=_group_sums(degrees, groups),
+        top=_top_factors(degrees, deg, undefined, years, top),
+        weights=w,
+        years=None
+        if years is None
+        else pd.Series(years.to_numpy(), index=z.index, name=years.name),
+        undefined=tuple(z.index[undefined]),
+        omitted=omitted,
+    )
 
-    group_frame = None
-    if groups is not None:
-        groups = dict(groups)
-        unassigned = [c for c in columns if c not in groups]
-        extra = [c for c in groups if c not in columns]
-        if unassigned or extra:
-            raise ValueError(
-                "obstacle_degree: groups must map every indicator to a subsystem; "
-                f"unassigned: {unassigned}, not indicators: {extra}."
-            )
-        order = list(dict.fromkeys(groups[c] for c in columns))
-        group_frame = pd.DataFrame(
-            {
-                g: degrees[[c for c in columns if groups[c] == g]].sum(axis=1, min_count=1)
-                for g in order
-            },
-            index=z.index,
+
+def _inputs(
+    data: Any, columns: Any, weights: Any, time: Any, nan_policy: str
+) -> tuple[pd.DataFrame, np.ndarray, Any, pd.Series | None, tuple]:
+    """Validation: normalised values z in [0, 1], one weight row per data row, the years."""
+    normalized, years = data, None
+    if columns is not None and not _is_column_list(columns):
+        # the pre-0.2 positional call obstacle_degree(normalized, weights)
+        warnings.warn(
+            "obstacle_degree(normalized, weights) is deprecated and will be removed in geohra "
+            "0.3; pass the weights by keyword: obstacle_degree(data, weights=...).",
+            DeprecationWarning,
+            stacklevel=4,
         )
+        if weights is not None:
+            raise TypeError("obstacle_degree: weights given twice (by position and keyword).")
+        columns, weights = None, columns
+    if isinstance(normalized, EntropyResult):
+        if weights is None:
+            weights = normalized.weights
+        if time is None and normalized.years is not None:
+            years = normalized.years
+        normalized = normalized.normalized
+    if not isinstance(normalized, pd.DataFrame):
+        raise TypeError(
+            "obstacle_degree: data must be a DataFrame of normalised indicators or an "
+            f"EntropyResult; got {type(normalized).__name__}."
+        )
+    if weights is None:
+        raise TypeError("obstacle_degree: weights are required unless an EntropyResult is given.")
+    columns = list(normalized.columns) if columns is None else list(columns)
+    absent = [c for c in columns if c not in normalized.columns]
+    if absent:
+        raise KeyError(
+            f"obstacle_degree: columns {absent} are not in the data; its columns: "
+            f"{list(map(str, normalized.columns))}."
+        )
+    if time is not None:
+        years = resolve_values(normalized, time, name="obstacle_degree: time")
+    z = pd.DataFrame(
+        {c: to_numeric(normalized[c], name=f"obstacle_degree: {c!r}") for c in columns}
+    )
+    omitted: tuple = ()
+    missing = z.isna().any(axis=1).to_numpy()
+    if missing.any():
+        rows = list(z.index[missing])
+        if nan_policy == "raise":
+            raise ValueError(
+                f"obstacle_degree: missing normalised values at rows {rows[:6]}"
+                f"{' ...' if len(rows) > 6 else ''}; fill or drop them, or pass "
+                "nan_policy='omit' to leave those rows out (listed in .omitted)."
+            )
+        omitted = tuple(rows)
+        z = z.loc[~missing]
+        if years is not None:
+            years = years[~missing]  # by position: unit labels repeat over years
+    vals = z.to_numpy()
+    if (vals < 0).any() or (vals > 1).any():
+        rows = list(z.index[((vals < 0) | (vals > 1)).any(axis=1)])[:6]
+        raise ValueError(
+            f"obstacle_degree: normalised values must lie in [0, 1]; rows {rows} do not. "
+            "Pass entropy_weights(...).normalized or min-max normalise first."
+        )
+    w = _resolve_weights(weights, columns)
+    return z, _weight_rows(w, years, vals.shape), w, years, omitted
 
+
+def _weight_rows(w: Any, years: pd.Series | None, shape: tuple) -> np.ndarray:
+    """The weight of every indicator for every row: per-year weights follow each row's year."""
+    if not isinstance(w, pd.DataFrame):
+        return np.broadcast_to(w.to_numpy(), shape)
+    if years is None:
+        raise ValueError(
+            "obstacle_degree: weights has one row per year; say which year each row of "
+            "the data belongs to with time= (an index level name or a Series of years "
+            "indexed like the data), or pass the EntropyResult itself."
+        )
+    unknown = sorted(set(years) - set(w.index))
+    if unknown:
+        raise ValueError(
+            f"obstacle_degree: years {unknown[:6]} of the data have no row in weights "
+            f"(weights cover {list(w.index)})."
+        )
+    return w.loc[years.to_numpy()].to_numpy()
+
+
+def _degrees(vals: np.ndarray, wrow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Array core: O_ij = 100 w_j (1 - z_ij) / sum_j w_j (1 - z_ij); 0/0 rows are NaN."""
+    contrib = wrow * (1.0 - vals)
+    total = contrib.sum(axis=1)
+    undefined = total == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deg = 100.0 * contrib / total[:, None]
+    deg[undefined] = np.nan
+    return deg, undefined
+
+
+def _group_sums(degrees: pd.DataFrame, groups: Mapping[str, str] | None) -> pd.DataFrame | None:
+    if groups is None:
+        return None
+    columns = list(degrees.columns)
+    groups = dict(groups)
+    unassigned = [c for c in columns if c not in groups]
+    extra = [c for c in groups if c not in columns]
+    if unassigned or extra:
+        raise ValueError(
+            "obstacle_degree: groups must map every indicator to a subsystem; "
+            f"unassigned: {unassigned}, not indicators: {extra}."
+        )
+    order = list(dict.fromkeys(groups[c] for c in columns))
+    return pd.DataFrame(
+        {
+            g: degrees[[c for c in columns if groups[c] == g]].sum(axis=1, min_count=1)
+            for g in order
+        },
+        index=degrees.index,
+    )
+
+
+def _top_factors(
+    degrees: pd.DataFrame, deg: np.ndarray, undefined: np.ndarray, years: Any, top: int
+) -> pd.DataFrame:
+    columns = list(degrees.columns)
+    index = degrees.index
     k = min(top, len(columns))
     defined = ~undefined
     # stable sort on -degree keeps column order among ties
@@ -288,30 +322,19 @@ def obstacle_degree(
     rows_pos = np.repeat(np.flatnonzero(defined), k)
     ranks = np.tile(np.arange(1, k + 1), int(defined.sum()))
     cols_pos = order[defined].ravel()
-    idx_labels = z.index[rows_pos]
+    idx_labels = index[rows_pos]
     levels = [idx_labels.get_level_values(i) for i in range(idx_labels.nlevels)]
-    names = list(z.index.names)
+    names = list(index.names)
     if years is not None and (years.name is None or years.name not in names):
         # e.g. a province index repeated over years: the year tells the rows apart
         levels.append(pd.Index(years.to_numpy()[rows_pos]))
         names.append(years.name or "year")
     levels.append(pd.Index(ranks))
     names.append("rank")
-    top_frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "indicator": np.asarray(columns, dtype=object)[cols_pos],
             "degree": deg[rows_pos, cols_pos],
         },
         index=pd.MultiIndex.from_arrays(levels, names=names),
-    )
-    return ObstacleResult(
-        degrees=degrees,
-        groups=group_frame,
-        top=top_frame,
-        weights=w,
-        years=None
-        if years is None
-        else pd.Series(years.to_numpy(), index=z.index, name=years.name),
-        undefined=tuple(z.index[undefined]),
-        omitted=omitted,
     )

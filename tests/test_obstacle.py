@@ -141,3 +141,23 @@ def test_rows_sum_to_100_property(seed, n, m):
     np.testing.assert_allclose(res.degrees.sum(axis=1), 100.0)
     assert (res.degrees >= 0).all().all()
     assert len(res.top) == n * m
+
+
+def test_omit_on_a_panel_with_repeated_unit_labels():
+    # units repeat over years; the omitted row must be dropped by position, with its year
+    z = pd.DataFrame(
+        {"a": [0.2, 0.5, np.nan, 0.9], "b": [0.4, 0.1, 0.3, 0.6]}, index=["p", "q", "p", "q"]
+    )
+    years = pd.Series([2016, 2016, 2017, 2017], index=z.index, name="year")
+    w = pd.DataFrame({"a": [0.5, 0.7], "b": [0.5, 0.3]}, index=[2016, 2017])
+    with pytest.raises(ValueError, match="nan_policy='omit'"):
+        obstacle_degree(z, weights=w, time=years)
+    res = obstacle_degree(z, weights=w, time=years, nan_policy="omit")
+    assert res.omitted == ("p",) and len(res.degrees) == 3
+    assert res.years.tolist() == [2016, 2016, 2017]
+    # the 2017 row of q uses the 2017 weights, computed by hand
+    dev = np.array([0.7 * (1 - 0.9), 0.3 * (1 - 0.6)])
+    np.testing.assert_allclose(res.degrees.iloc[2].to_numpy(), 100 * dev / dev.sum())
+    with pytest.warns(DeprecationWarning, match="weights="):
+        old = obstacle_degree(z.iloc[:2], pd.Series({"a": 0.5, "b": 0.5}))
+    np.testing.assert_allclose(old.degrees.sum(axis=1), 100.0)
