@@ -32,6 +32,8 @@ import pandas as pd
 
 from geohra._common import get_series, handle_nan
 from geohra._jenks import fisher_jenks_breaks
+from geohra._result import Result, deprecated_alias
+from geohra._result import fmt as _fmt
 
 DEFAULT_K = 5
 OUT_OF_RANGE = ("raise", "clip")
@@ -40,8 +42,8 @@ OUT_OF_RANGE = ("raise", "clip")
 # ----------------------------------------------------------------------------- result
 
 
-@dataclass(frozen=True)
-class Classification:
+@dataclass(frozen=True, repr=False)
+class Classification(Result):
     """A classification of values into ordered classes.
 
     Attributes
@@ -69,8 +71,9 @@ class Classification:
     labels : tuple of str
         Legend labels, one per class (``"12.3 – 45.6"``; ``"≤ 10"`` / ``"> 30"`` for
         open classes).
-    method : str
-        Plain-words description of the algorithm / variant.
+    variant : str
+        Plain-words description of the algorithm / variant (``method`` is a deprecated
+        alias).
     omitted : tuple
         Index labels left out because their value was missing.
     options : dict
@@ -85,10 +88,19 @@ class Classification:
     counts: np.ndarray
     gvf: float
     labels: tuple[str, ...]
-    method: str
+    variant: str
     omitted: tuple = ()
     options: dict = field(default_factory=dict)
     fmt: Any = None
+
+    method = deprecated_alias("variant", "method")
+
+    def _repr_parts(self) -> list[str]:
+        parts = [self.scheme, f"k={self.k}", f"gvf={_fmt(self.gvf, 3)}"]
+        parts.append(f"n={int(self.classes.notna().sum())}")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit: ``class`` (Int64) and ``label``, indexed like the input."""
@@ -101,7 +113,7 @@ class Classification:
     def summary(self) -> pd.DataFrame:
         """Per class: ``lower``, ``upper``, ``count``, ``label`` and the ``scheme``.
 
-        ``.attrs`` also holds ``method`` and ``gvf``.
+        ``.attrs`` also holds ``variant`` and ``gvf``.
         """
         lowers = np.concatenate([[self.lower], self.bins[:-1]])
         out = pd.DataFrame(
@@ -114,7 +126,7 @@ class Classification:
             },
             index=pd.RangeIndex(self.k, name="class"),
         )
-        out.attrs.update({"method": self.method, "gvf": self.gvf})
+        out.attrs.update({"variant": self.variant, "gvf": self.gvf})
         return out
 
     def apply(
@@ -159,7 +171,7 @@ class Classification:
             self.bins,
             self.lower,
             scheme=self.scheme,
-            method=self.method,
+            method=self.variant,
             options=self.options,
             fmt=self.fmt,
         )
@@ -593,7 +605,7 @@ def _build(
         counts=counts,
         gvf=_gvf(x, cls, k),
         labels=make_labels(upper, lower, fmt=fmt),
-        method=method,
+        variant=method,
         omitted=tuple(omitted),
         options=options,
         fmt=fmt,

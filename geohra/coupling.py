@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import handle_nan, to_numeric
+from geohra._result import Result, fmt
 
 __all__ = ["coupling_coordination", "CouplingResult", "GRADES"]
 
@@ -55,8 +56,8 @@ _VARIANTS = {
 }
 
 
-@dataclass(frozen=True)
-class CouplingResult:
+@dataclass(frozen=True, repr=False)
+class CouplingResult(Result):
     """Result of :func:`coupling_coordination`.
 
     Attributes
@@ -74,6 +75,19 @@ class CouplingResult:
     closed: str = "left"
     undefined: tuple = ()
     omitted: tuple = ()
+
+    def _repr_parts(self) -> list[str]:
+        t = self.table
+        parts = [f"n={len(t)}", f"{len(self.columns)} systems", f"mean D={fmt(t['D'].mean(), 3)}"]
+        if t["level"].notna().any():
+            top = t["level"].value_counts().idxmax()
+            parts.append(f"most common grade {int(top)} {GRADES[int(top)][0]!r}")
+        parts.append(self.method)
+        if self.undefined:
+            parts.append(f"{len(self.undefined)} undefined")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
 
     def to_frame(self) -> pd.DataFrame:
         """C, T, D, level, grade (+ English and Chinese labels) and lagging system per row."""

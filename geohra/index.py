@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import handle_nan, resolve_values, to_numeric
+from geohra._result import Result, fmt
 
 __all__ = ["entropy_weights", "EntropyResult"]
 
@@ -36,8 +37,8 @@ def _labels(data: pd.DataFrame, key: Any, *, name: str) -> pd.Series:
     return resolve_values(data, key, name=name)
 
 
-@dataclass(frozen=True)
-class EntropyResult:
+@dataclass(frozen=True, repr=False)
+class EntropyResult(Result):
     """Result of :func:`entropy_weights`.
 
     Attributes
@@ -66,6 +67,19 @@ class EntropyResult:
         default="min-max normalisation; p_ij = z_ij/sum_i z_ij; "
         "e_j = -(1/ln n) sum p ln p with 0 ln 0 = 0; w_j = (1-e_j)/sum(1-e_k); score = scale*sum w z"
     )
+
+    def _repr_parts(self) -> list[str]:
+        w = self.weights if isinstance(self.weights, pd.Series) else self.weights.mean()
+        top = str(w.idxmax())
+        top = top if len(top) <= 24 else top[:23] + "…"
+        parts = [f"{w.size} indicators", f"top {top} {fmt(w.max(), 3)}", f"n={len(self.scores)}"]
+        if self.pooled:
+            parts.append("pooled")
+        elif not isinstance(self.weights, pd.Series):
+            parts.append(f"per year ({len(self.weights)} years, mean weights shown)")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
 
     def to_frame(self) -> pd.DataFrame:
         """Scores and normalised indicators (suffix ``_norm``), indexed like the input."""

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import check_nan_policy, renamed_arguments, resolve_values, to_numeric
+from geohra._result import Result, fmt
 from geohra.index import EntropyResult
 
 __all__ = ["obstacle_degree", "ObstacleResult"]
@@ -27,8 +28,8 @@ __all__ = ["obstacle_degree", "ObstacleResult"]
 VARIANT = "O_ij = 100 w_j (1 - z_ij) / sum_k w_k (1 - z_ik) (percent; deviation 1 - z)"
 
 
-@dataclass(frozen=True)
-class ObstacleResult:
+@dataclass(frozen=True, repr=False)
+class ObstacleResult(Result):
     """Result of :func:`obstacle_degree`.
 
     Attributes
@@ -50,6 +51,21 @@ class ObstacleResult:
     undefined: tuple = ()
     variant: str = VARIANT
     omitted: tuple = ()
+
+    def _repr_parts(self) -> list[str]:
+        mean = self.degrees.mean()
+        parts = [f"n={len(self.degrees)}", f"{self.degrees.shape[1]} indicators"]
+        if mean.notna().any():
+            top = str(mean.idxmax())
+            top = top if len(top) <= 24 else top[:23] + "…"
+            parts.append(f"top factor {top} (mean {fmt(mean.max(), 1)} %)")
+        if self.groups is not None:
+            parts.append(f"{self.groups.shape[1]} subsystems")
+        if self.undefined:
+            parts.append(f"{len(self.undefined)} undefined")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
 
     def to_frame(self) -> pd.DataFrame:
         """Indicator obstacle degrees (and subsystem sums, prefixed ``group_``), indexed

@@ -76,7 +76,7 @@ def test_estimates_and_interval_contain_them(counties):
     assert res.lower["total"] < full.total < res.upper["total"]
     s = res.summary()
     assert list(s["component"][:4]) == ["total", "within", "between_net", "transvariation"]
-    assert {"estimate", "lower", "upper", "std_error", "method", "confidence"} <= set(s.columns)
+    assert {"estimate", "lower", "upper", "std_error", "variant", "confidence"} <= set(s.columns)
     # wider confidence, wider interval
     wide = bootstrap_ci(
         "dagum_gini", counties, "rate", by="region", n_resamples=199, rng=1, confidence=0.99

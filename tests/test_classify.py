@@ -123,7 +123,7 @@ def test_natural_breaks_alias_is_exact_and_deterministic():
     b = classify(x, scheme="fisher_jenks", k=5)
     np.testing.assert_array_equal(a.bins, b.bins)
     assert a.scheme == "fisher_jenks"
-    assert "exact" in a.method
+    assert "exact" in a.variant
 
 
 # ----------------------------------------------------------------------------- invariants
@@ -353,7 +353,7 @@ def test_summary_per_class():
     assert list(summ.columns) == ["lower", "upper", "count", "label", "scheme"]
     assert summ["count"].tolist() == [3, 2]
     assert summ["lower"].tolist() == [1.0, 3.0] and summ["upper"].tolist() == [3.0, 11.0]
-    assert summ.attrs["gvf"] == res.gvf and "exact" in summ.attrs["method"]
+    assert summ.attrs["gvf"] == res.gvf and "exact" in summ.attrs["variant"]
 
 
 # ----------------------------------------------------------------------------- other years

@@ -443,7 +443,7 @@ def test_local_moran_frame_and_labels(provinces, w_provinces):
         .iloc[0]
         == 31
     )
-    assert "conditional randomisation" in summ["method"].iloc[0]
+    assert "conditional randomisation" in summ["variant"].iloc[0]
 
 
 def test_islands_kept_get_no_test(provinces):

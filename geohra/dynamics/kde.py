@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import check_nan_policy, to_numeric
+from geohra._result import Result, fmt
 from geohra.index import _labels
 
 __all__ = ["kde", "KDEResult", "BANDWIDTH_RULES"]
@@ -92,8 +93,8 @@ def _features(grid: np.ndarray, dens: np.ndarray, threshold: float) -> tuple[dic
     }, peaks
 
 
-@dataclass(frozen=True)
-class KDEResult:
+@dataclass(frozen=True, repr=False)
+class KDEResult(Result):
     """Result of :func:`kde`.
 
     Attributes
@@ -119,6 +120,18 @@ class KDEResult:
     groups: tuple | None = None
     omitted: tuple = ()
     variant: str = "Gaussian kernel; f(x) = 1/(n h) sum_i phi((x - x_i)/h)"
+
+    def _repr_parts(self) -> list[str]:
+        parts = [f"{self.densities.shape[1]} curves"]
+        if self.groups is not None:
+            parts.append(f"{len(self.groups)} groups")
+        parts += [
+            f"bandwidth {self.rule}",
+            f"grid {fmt(self.grid[0], 3)}–{fmt(self.grid[-1], 3)} ({len(self.grid)} points)",
+        ]
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
 
     def to_frame(self) -> pd.DataFrame:
         """The density curves (index = grid)."""

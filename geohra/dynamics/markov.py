@@ -15,12 +15,13 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import check_nan_policy, renamed_arguments
+from geohra._result import Result
 from geohra.dynamics.kde import _resolve_panel
 
 __all__ = ["markov", "MarkovResult"]
 
-@dataclass(frozen=True)
-class MarkovResult:
+@dataclass(frozen=True, repr=False)
+class MarkovResult(Result):
     """Result of :func:`markov`.
 
     Attributes
@@ -56,6 +57,19 @@ class MarkovResult:
     homogeneity: pd.Series | None = None
     omitted: tuple = ()
     variant: str = ""
+
+    def _repr_parts(self) -> list[str]:
+        parts = [
+            f"{len(self.labels)} classes",
+            f"{int(self.transitions.to_numpy().sum())} transitions",
+            "spatial" if self.spatial is not None else "classic",
+        ]
+        if self.spatial is not None:
+            parts.append(f"{len(self.spatial)} lag classes")
+        parts.append("steady state" if self.steady_state is not None else "no unique steady state")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
 
     def to_frame(self) -> pd.DataFrame:
         """Class (and neighbours' class) per input row, indexed like the input."""

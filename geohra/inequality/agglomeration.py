@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import renamed_arguments
+from geohra._result import Result, fmt, one_row
 from geohra.inequality._prep import check_nonnegative, resolve
 
 __all__ = ["agglomeration", "AgglomerationResult"]
@@ -28,8 +29,8 @@ __all__ = ["agglomeration", "AgglomerationResult"]
 VARIANT = "HRAD = (R_i/R)/(A_i/A); PAD = (P_i/P)/(A_i/A); ratio = HRAD/PAD = (R_i/P_i)/(R/P); totals over the units given"
 
 
-@dataclass(frozen=True)
-class AgglomerationResult:
+@dataclass(frozen=True, repr=False)
+class AgglomerationResult(Result):
     """HRAD, PAD and their ratio per unit (Series indexed like the input).
 
     ``per_capita`` is R_i / P_i, ``density`` is R_i / A_i; ``totals`` holds R, P, A.
@@ -46,6 +47,17 @@ class AgglomerationResult:
     n: int
     omitted: tuple = ()
     units: pd.DataFrame = field(default=None, repr=False)
+
+    def _repr_parts(self) -> list[str]:
+        parts = [
+            f"n={self.n}",
+            f"HRAD > 1: {int((self.hrad > 1).sum())}",
+            f"PAD > 1: {int((self.pad > 1).sum())}",
+            f"ratio {fmt(self.ratio.min(), 3)}–{fmt(self.ratio.max(), 3)}",
+        ]
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit, indexed like the input: inputs, shares, hrad, pad, ratio, per_capita, density."""
@@ -67,7 +79,7 @@ class AgglomerationResult:
             "n_omitted": len(self.omitted),
             "variant": self.variant,
         }
-        return pd.DataFrame([row])
+        return one_row(row, "Agglomeration (HRAD/PAD)")
 
 
 @renamed_arguments(resource="column")

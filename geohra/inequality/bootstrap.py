@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import align, resolve_rng
+from geohra._result import Result, deprecated_alias, fmt
 from geohra.inequality._prep import group_codes, resolve
 from geohra.inequality.dagum import dagum_core, dagum_gini
 from geohra.inequality.gini import gini, gini_core
@@ -28,14 +29,14 @@ __all__ = ["bootstrap_ci", "BootstrapResult"]
 _INDEX_BLOCK = 2_000_000  # resampled indices drawn at once (16 MB)
 
 
-@dataclass(frozen=True)
-class BootstrapResult:
+@dataclass(frozen=True, repr=False)
+class BootstrapResult(Result):
     """Percentile bootstrap intervals, one per component of the statistic.
 
     ``estimate``, ``lower``, ``upper``, ``std_error`` are Series indexed by component
     (e.g. total / within / between). ``distribution`` holds every resample's values
     (rows = resamples). ``n_invalid`` counts resamples where a component was undefined
-    (NaN; left out of its interval).
+    (NaN; left out of its interval). ``variant`` names the bootstrap used.
     """
 
     statistic: str
@@ -46,10 +47,27 @@ class BootstrapResult:
     confidence: float
     n_resamples: int
     stratified: bool
-    method: str
+    variant: str
     n_invalid: pd.Series
     omitted: tuple = ()
     distribution: pd.DataFrame = field(default=None, repr=False)
+
+    method = deprecated_alias("variant", "method")
+
+    def _repr_parts(self) -> list[str]:
+        first = str(self.estimate.index[0])
+        parts = [
+            self.statistic,
+            f"{self.confidence * 100:g} % CI",
+            f"{first} {fmt(self.estimate.iloc[0])} "
+            f"[{fmt(self.lower.iloc[0])}, {fmt(self.upper.iloc[0])}]",
+        ]
+        if len(self.estimate) > 1:
+            parts.append(f"+{len(self.estimate) - 1} components")
+        parts.append(f"{self.n_resamples} resamples")
+        if self.stratified:
+            parts.append("within groups")
+        return parts
 
     def to_frame(self) -> pd.DataFrame:
         """Table indexed by component: estimate, lower, upper, std_error, n_invalid."""
@@ -64,13 +82,14 @@ class BootstrapResult:
         ).rename_axis("component")
 
     def summary(self) -> pd.DataFrame:
-        """One row per component, with the settings (statistic, confidence, method, ...)."""
+        """One row per component, with the settings (statistic, confidence, variant, ...)."""
         out = self.to_frame().reset_index()
         out.insert(0, "statistic", self.statistic)
         out["confidence"] = self.confidence
         out["n_resamples"] = self.n_resamples
         out["stratified"] = self.stratified
-        out["method"] = self.method
+        out["n_omitted"] = len(self.omitted)
+        out["variant"] = self.variant
         return out
 
 
@@ -328,7 +347,7 @@ def bootstrap_ci(
         confidence=float(confidence),
         n_resamples=int(n_resamples),
         stratified=by is not None,
-        method="percentile bootstrap, units resampled with replacement"
+        variant="percentile bootstrap, units resampled with replacement"
         + (" within groups (group sizes fixed)" if by is not None else ""),
         n_invalid=dist.isna().sum(),
         omitted=omitted,

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geohra._result import Result, fmt, one_row, pct
 from geohra.inequality._prep import check_nonnegative, group_codes, group_name, resolve
 from geohra.inequality.gini import gini_sorted
 
@@ -140,8 +141,8 @@ def dagum_core(y: np.ndarray, codes: np.ndarray, k: int) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class DagumResult:
+@dataclass(frozen=True, repr=False)
+class DagumResult(Result):
     """Dagum Gini decomposition of one cross-section.
 
     ``within_groups``: G_jj per group (ordered by descending mean; 0 for a one-unit group).
@@ -163,6 +164,19 @@ class DagumResult:
     _parts: dict = field(default=None, repr=False, compare=False)
     _labels: pd.Index = field(default=None, repr=False, compare=False)
     _values: pd.DataFrame = field(default=None, repr=False, compare=False)
+
+    def _repr_parts(self) -> list[str]:
+        parts = [
+            f"total={fmt(self.total)}",
+            f"within {pct(self.within, self.total)}",
+            f"between_net {pct(self.between_net, self.total)}",
+            f"transvariation {pct(self.transvariation, self.total)}",
+            f"{len(self._labels)} groups",
+            f"n={self.n}",
+        ]
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
 
     def _pct(self, x: Any) -> Any:
         return (
@@ -216,7 +230,8 @@ class DagumResult:
         )
 
     def summary(self) -> pd.DataFrame:
-        """One row: the three parts, their shares (%), n, number of groups and the variant."""
+        """One row (index ``measure``): the three parts, their shares (%), n, number of
+        groups and the variant."""
         c = self._pct([self.within, self.between_net, self.transvariation])
         row = {
             "n": self.n,
@@ -231,7 +246,7 @@ class DagumResult:
             "n_omitted": len(self.omitted),
             "variant": self.variant,
         }
-        return pd.DataFrame([row])
+        return one_row(row, "Dagum Gini")
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit, indexed like the input: value and group."""

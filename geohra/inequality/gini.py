@@ -13,12 +13,14 @@ twice the area under the population Lorenz curve (trapezoid rule).
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from geohra._common import renamed_arguments
+from geohra._result import Result, fmt, one_row
 from geohra.inequality._prep import check_nonnegative, resolve
 
 __all__ = ["gini", "GiniValue"]
@@ -59,7 +61,7 @@ def gini_sorted(ys: np.ndarray) -> float:
     return float(np.dot(np.diff(ys), k)) / (n * float(ys.sum()))
 
 
-class GiniValue(float):
+class GiniValue(float, Result):
     """A float (the Gini coefficient) that also carries how it was computed.
 
     Behaves exactly like a float in arithmetic and comparisons; in addition
@@ -74,22 +76,31 @@ class GiniValue(float):
         return obj
 
     def __setattr__(self, name: str, value: Any) -> None:  # results are read-only
-        raise AttributeError(f"GiniValue is read-only; cannot set {name!r}.")
+        raise FrozenInstanceError(f"GiniValue is read-only; cannot set {name!r}.")
 
     def __reduce__(self):  # pickle / copy as a plain float plus its info
         return (_rebuild, (float(self), dict(self.__dict__)))
 
+    __repr__ = Result.__repr__  # float's own repr would come first in the MRO
+    __str__ = float.__repr__  # str() and f"{g}" stay the plain number
+
+    def _repr_parts(self) -> list[str]:
+        parts = [fmt(float(self)), f"n={self.n}"]
+        parts.append("population-weighted" if self.weighted else "unweighted")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
+
     def summary(self) -> pd.DataFrame:
-        """One row: gini, n, weighted, variant, number of omitted units."""
-        return pd.DataFrame(
-            {
-                "gini": [float(self)],
-                "n": [self.n],
-                "weighted": [self.weighted],
-                "n_omitted": [len(self.omitted)],
-                "variant": [self.variant],
-            }
-        )
+        """One row (index ``measure``): gini, n, weighted, variant, number of omitted units."""
+        row = {
+            "gini": float(self),
+            "n": self.n,
+            "weighted": self.weighted,
+            "n_omitted": len(self.omitted),
+            "variant": self.variant,
+        }
+        return one_row(row, "Gini")
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit (input order): value, weight, and the unit's point on the Lorenz curve.

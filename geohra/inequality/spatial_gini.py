@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import renamed_arguments, resolve_rng
+from geohra._result import Result, fmt, one_row
 from geohra.inequality._prep import check_nonnegative, resolve
 
 __all__ = ["spatial_gini", "SpatialGiniResult"]
@@ -176,8 +177,8 @@ def _inference(
     )
 
 
-@dataclass(frozen=True)
-class SpatialGiniResult:
+@dataclass(frozen=True, repr=False)
+class SpatialGiniResult(Result):
     """Spatial Gini decomposition (Rey & Smith 2013).
 
     ``total`` = G; ``neighbours`` + ``non_neighbours`` = G (each pair-sum over 2n²μ;
@@ -212,8 +213,21 @@ class SpatialGiniResult:
     simulated: np.ndarray | None = field(default=None, repr=False)
     units: pd.DataFrame = field(default=None, repr=False)
 
+    def _repr_parts(self) -> list[str]:
+        parts = [
+            f"G={fmt(self.total)}",
+            f"non-neighbours {self.non_neighbour_share * 100.0:.1f} %",
+            f"polarization={fmt(self.polarization, 3)}",
+        ]
+        if self.pvalue is not None:
+            parts.append(f"p={fmt(self.pvalue, 3)}")
+        parts.append(f"n={self.n}")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
+
     def summary(self) -> pd.DataFrame:
-        """One row with every scalar field and the variant."""
+        """One row (index ``measure``) with every scalar field and the variant."""
         keys = [
             "total",
             "neighbours",
@@ -235,7 +249,7 @@ class SpatialGiniResult:
         row = {k: getattr(self, k) for k in keys}
         row["n_omitted"] = len(self.omitted)
         row["variant"] = self.variant
-        return pd.DataFrame([row])
+        return one_row(row, "Spatial Gini")
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit, indexed like the input: value, number of neighbours and Σ_j∈N(i) |x_i − x_j|."""

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geohra._result import Result, fmt, one_row, pct
 from geohra.inequality._prep import check_nonnegative, group_codes, group_name, resolve
 
 __all__ = ["theil", "TheilResult"]
@@ -80,8 +81,8 @@ def _pct(part: float | np.ndarray, whole: float) -> Any:
     return part / whole * 100.0 if whole > 0 else part * np.nan
 
 
-@dataclass(frozen=True)
-class TheilResult:
+@dataclass(frozen=True, repr=False)
+class TheilResult(Result):
     """Theil index of one cross-section and its within/between decomposition.
 
     ``within``, ``between`` and ``groups`` are None without ``by``.
@@ -105,8 +106,24 @@ class TheilResult:
     omitted: tuple = ()
     units: pd.DataFrame = field(default=None, repr=False)
 
+    def _repr_parts(self) -> list[str]:
+        parts = [f"total={fmt(self.total)}"]
+        if self.groups is not None:
+            parts += [
+                f"within {pct(self.within, self.total)}",
+                f"between {pct(self.between, self.total)}",
+                f"{len(self.groups)} groups",
+            ]
+        parts += [f"Theil {self.index}", f"n={self.n}"]
+        if self.weighted:
+            parts.append("population-weighted")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
+
     def summary(self) -> pd.DataFrame:
-        """One row: total, within, between, their shares (%) and the variant used."""
+        """One row (index ``measure``): total, within, between, their shares (%) and the
+        variant used."""
         row = {
             "index": self.index,
             "base": self.base,
@@ -121,7 +138,7 @@ class TheilResult:
             "n_omitted": len(self.omitted),
             "variant": self.variant,
         }
-        return pd.DataFrame([row])
+        return one_row(row, f"Theil {self.index}")
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit, indexed like the input: inputs, shares and ``term`` (the unit's additive

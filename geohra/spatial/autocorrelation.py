@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import renamed_arguments, resolve_rng
+from geohra._result import Result, deprecated_alias, fmt, one_row
 from geohra.spatial._prep import (
     _check_permutations,
     _deprecated_time,
@@ -43,8 +44,8 @@ from geohra.spatial._prep import (
 # ----------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True)
-class _GlobalResult:
+@dataclass(frozen=True, repr=False)
+class _GlobalResult(Result):
     statistic: float
     expected: float
     variance: float
@@ -60,7 +61,7 @@ class _GlobalResult:
     n: int
     omitted: tuple
     islands: tuple
-    method: str
+    variant: str
     simulations: np.ndarray | None = field(default=None, repr=False)
     # per unit (indexed like the input, NaN where omitted): standardised values
     # (population sd) and their spatial lag, for the Moran scatter plot
@@ -83,13 +84,29 @@ class _GlobalResult:
         "n",
     )
 
+    method = deprecated_alias("variant", "method")
+
+    def _repr_parts(self) -> list[str]:
+        parts = [f"{self._SYMBOL}={fmt(self.statistic, 3)}", f"p={fmt(self.pvalue, 3)}"]
+        if self.pvalue_sim is not None:
+            parts.append(f"p_sim={fmt(self.pvalue_sim, 3)}")
+        parts.append(f"n={self.n}")
+        if self.permutations:
+            parts.append(f"{self.permutations} permutations")
+        if self.islands:
+            parts.append(f"{len(self.islands)} islands")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
+
     def summary(self) -> pd.DataFrame:
-        """One row: the statistic, moments, z-scores and p-values, n, method."""
+        """One row (index ``measure``): the statistic, moments, z-scores and p-values, n,
+        variant."""
         row = {name: getattr(self, name) for name in self._FIELDS}
         row["islands"] = len(self.islands)
-        row["omitted"] = len(self.omitted)
-        row["method"] = self.method
-        return pd.DataFrame([row], index=pd.Index([self._NAME], name="statistic_name"))
+        row["n_omitted"] = len(self.omitted)
+        row["variant"] = self.variant
+        return one_row(row, self._NAME)
 
     def to_frame(self) -> pd.DataFrame:
         """A global statistic has no per-unit values: the same one row as ``summary()``
@@ -111,16 +128,17 @@ _GEARY_METHOD = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class MoranResult(_GlobalResult):
     """Global Moran's I. ``statistic`` is I; ``expected`` is -1/(n-1); ``variance``,
     ``z`` and ``pvalue`` are under randomisation (two-sided); ``*_norm`` under the
     normality assumption; ``pvalue_sim`` is the permutation pseudo p-value (see
-    ``method``); ``expected_sim`` and ``z_sim`` summarise the permutation distribution
+    ``variant``); ``expected_sim`` and ``z_sim`` summarise the permutation distribution
     (kept in ``simulations``); ``standardised`` and ``lag`` hold each unit's
     standardised value and its spatial lag (the Moran scatter plot)."""
 
-    _NAME = "moran_i"
+    _NAME = "Moran's I"
+    _SYMBOL = "I"
 
     def plot(self, **kwargs: Any) -> Any:
         """Moran scatter plot; keyword arguments go to
@@ -131,12 +149,13 @@ class MoranResult(_GlobalResult):
         return moran_scatter(self.standardised[ok], self.lag[ok], **kwargs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GearyResult(_GlobalResult):
     """Global Geary's C (``expected`` = 1; C < 1 means positive autocorrelation); fields
     as :class:`MoranResult`."""
 
-    _NAME = "geary_c"
+    _NAME = "Geary's C"
+    _SYMBOL = "C"
 
 
 # ----------------------------------------------------------------------------- Moran, Geary
@@ -180,7 +199,7 @@ def moran(
     Returns
     -------
     MoranResult
-        See :class:`MoranResult`; ``method`` states the formulas and p-value variants.
+        See :class:`MoranResult`; ``variant`` states the formulas and p-value variants.
     """
     if time is not None:
         return _deprecated_time(
@@ -217,7 +236,7 @@ def moran(
         n=n,
         omitted=p.omitted,
         islands=p.islands,
-        method=_MORAN_METHOD,
+        variant=_MORAN_METHOD,
         standardised=pd.Series(std, index=p.ids, name="z").reindex(p.index),
         lag=pd.Series(p.w @ std, index=p.ids, name="lag").reindex(p.index),
     )
@@ -279,7 +298,7 @@ def geary(
         n=n,
         omitted=p.omitted,
         islands=p.islands,
-        method=_GEARY_METHOD,
+        variant=_GEARY_METHOD,
     )
 
 

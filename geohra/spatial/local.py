@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import renamed_arguments, resolve_rng
+from geohra._result import Result, deprecated_alias, one_row
 from geohra.spatial._prep import (
     _check_permutations,
     _deprecated_time,
@@ -149,8 +150,8 @@ def _series(
 # ----------------------------------------------------------------------------- local Moran
 
 
-@dataclass(frozen=True)
-class LocalMoranResult:
+@dataclass(frozen=True, repr=False)
+class LocalMoranResult(Result):
     """Local Moran's I (LISA) per unit, Series indexed like the input.
 
     ``statistic`` I_i = (n-1) z_i lag_i / sum z^2 with z the values standardised by the
@@ -175,7 +176,24 @@ class LocalMoranResult:
     n: int
     omitted: tuple
     islands: tuple
-    method: str = field(repr=False)
+    variant: str = field(repr=False)
+
+    method = deprecated_alias("variant", "method")
+
+    def _repr_parts(self) -> list[str]:
+        counts = self.cluster.value_counts()
+        short = {"High-High": "HH", "Low-Low": "LL", "Low-High": "LH", "High-Low": "HL"}
+        parts = [f"n={self.n}"]
+        parts += [f"{short[lab]} {int(counts.get(lab, 0))}" for lab in short]
+        parts.append(f"not significant {int(counts.get(NOT_SIGNIFICANT, 0))}")
+        parts.append(f"{self.permutations} permutations")
+        if self.fdr:
+            parts.append("FDR")
+        if self.islands:
+            parts.append(f"{len(self.islands)} islands")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
 
     def to_frame(self) -> pd.DataFrame:
         """Columns statistic, pvalue, quadrant, cluster, z, lag (+ pvalue_fdr)."""
@@ -209,10 +227,10 @@ class LocalMoranResult:
             fdr=self.fdr,
             permutations=self.permutations,
             islands=len(self.islands),
-            omitted=len(self.omitted),
-            method=self.method,
+            n_omitted=len(self.omitted),
+            variant=self.variant,
         )
-        return pd.DataFrame([row], index=pd.Index(["local_moran"], name="statistic_name"))
+        return one_row(row, "Local Moran's I")
 
 
 _LISA_METHOD = (
@@ -317,15 +335,15 @@ def local_moran(
         n=n,
         omitted=p.omitted,
         islands=p.islands,
-        method=_LISA_METHOD,
+        variant=_LISA_METHOD,
     )
 
 
 # ----------------------------------------------------------------------------- Getis-Ord
 
 
-@dataclass(frozen=True)
-class GetisOrdResult:
+@dataclass(frozen=True, repr=False)
+class GetisOrdResult(Result):
     """Getis-Ord local G (Gi*, or Gi without the unit itself) per unit.
 
     ``statistic`` G_i = sum_j w_ij x_j / sum_j x_j; ``expected`` W_i / N and ``variance``
@@ -351,7 +369,21 @@ class GetisOrdResult:
     n: int
     omitted: tuple
     islands: tuple
-    method: str = field(repr=False)
+    variant: str = field(repr=False)
+
+    method = deprecated_alias("variant", "method")
+
+    def _repr_parts(self) -> list[str]:
+        counts = self.spot.value_counts()
+        parts = [f"n={self.n}"]
+        parts += [f"{lab.lower()} {int(counts.get(lab, 0))}" for lab in SPOT_LABELS]
+        parts.append("Gi*" if self.star else "Gi")
+        parts.append(f"{self.inference} p")
+        if self.islands:
+            parts.append(f"{len(self.islands)} islands")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
 
     def to_frame(self) -> pd.DataFrame:
         """Columns statistic, expected, variance, z, pvalue, pvalue_sim, spot (+ pvalue_fdr)."""
@@ -381,11 +413,10 @@ class GetisOrdResult:
             significance=self.significance,
             permutations=self.permutations,
             islands=len(self.islands),
-            omitted=len(self.omitted),
-            method=self.method,
+            n_omitted=len(self.omitted),
+            variant=self.variant,
         )
-        name = "getis_ord_gi_star" if self.star else "getis_ord_gi"
-        return pd.DataFrame([row], index=pd.Index([name], name="statistic_name"))
+        return one_row(row, "Getis-Ord Gi*" if self.star else "Getis-Ord Gi")
 
 
 @renamed_arguments(weights="graph")
@@ -562,5 +593,5 @@ def getis_ord(
         n=n,
         omitted=p.omitted,
         islands=p.islands,
-        method=method,
+        variant=method,
     )
