@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "join": "geohra.io.panel",
     "cross_section": "geohra.io.panel",
     "load_demo": "geohra.io.datasets",
+    "per_capita": "geohra.io.panel",
     "per_year": "geohra._yearly",
     "PerYearResult": "geohra._yearly",
     # analysis
@@ -80,7 +81,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from geohra.inequality.theil import theil
     from geohra.io.boundaries import load_boundaries, match_units, province_table
     from geohra.io.datasets import load_demo
-    from geohra.io.panel import cross_section, join, read_nbs, read_panel
+    from geohra.io.panel import cross_section, join, per_capita, read_nbs, read_panel
     from geohra.obstacle import obstacle_degree
     from geohra.spatial.autocorrelation import geary, moran
     from geohra.spatial.local import getis_ord, local_moran
