@@ -162,7 +162,9 @@ def _interval_labels(cut: np.ndarray) -> list[str]:
     )
 
 
-def _row_standardised_lag(w: Any, units: pd.Index, wide: np.ndarray) -> np.ndarray:
+def _row_standardised_lag(
+    w: Any, units: pd.Index, wide: np.ndarray, omitted: tuple = ()
+) -> np.ndarray:
     from scipy import sparse
 
     try:
@@ -180,6 +182,7 @@ def _row_standardised_lag(w: Any, units: pd.Index, wide: np.ndarray) -> np.ndarr
             f"got {type(w).__name__}. Build one with geohra.spatial_weights(...)."
         )
     ids = pd.Index(w.unique_ids)
+    ids = ids[~ids.isin(omitted)]  # units left out by nan_policy="omit": their links go too
     only_w = [u for u in ids if u not in set(units)][:6]
     only_d = [u for u in units if u not in set(ids)][:6]
     if only_w or only_d or len(ids) != len(units):
@@ -191,6 +194,8 @@ def _row_standardised_lag(w: Any, units: pd.Index, wide: np.ndarray) -> np.ndarr
     focal = units.get_indexer(adj.index.get_level_values(0))
     neigh = units.get_indexer(adj.index.get_level_values(1))
     vals = adj.to_numpy(dtype=float)
+    kept = (focal >= 0) & (neigh >= 0)
+    vals, focal, neigh = vals[kept], focal[kept], neigh[kept]
     m = sparse.csr_matrix((vals, (focal, neigh)), shape=(len(units), len(units)))
     rs = np.asarray(m.sum(axis=1)).ravel()
     if (rs <= 0).any():
@@ -253,7 +258,8 @@ def markov(
         Classes of the neighbours' average; default the same cut-offs as the values.
     nan_policy : {"raise", "omit"}
         ``"omit"`` drops every unit with a missing value (keeping the panel
-        balanced) and lists them in ``.omitted``.
+        balanced) and lists them in ``.omitted``; with ``spatial_weights`` their links go
+        too (the neighbours' average is over the neighbours that remain).
     """
     check_nan_policy(nan_policy)
     if quantiles not in ("pooled", "yearly"):
@@ -363,7 +369,7 @@ def markov(
         )
     )
     if graph is not None:
-        lag = _row_standardised_lag(graph, wide.index, y)
+        lag = _row_standardised_lag(graph, wide.index, y, omitted)
         if lag_classes is None:
             if isinstance(cutoffs, pd.DataFrame):
                 lcls = np.column_stack(
