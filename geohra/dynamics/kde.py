@@ -126,7 +126,7 @@ class KDEResult(Result):
         if self.groups is not None:
             parts.append(f"{len(self.groups)} groups")
         parts += [
-            f"bandwidth {self.rule}",
+            f"bandwidth {self.rule.split(':')[0]}",
             f"grid {fmt(self.grid[0], 3)}–{fmt(self.grid[-1], 3)} ({len(self.grid)} points)",
         ]
         if self.omitted:
