@@ -258,7 +258,7 @@ def markov(
         Classes of the neighbours' average; default the same cut-offs as the values.
     nan_policy : {"raise", "omit"}
         ``"omit"`` drops every unit with a missing value (keeping the panel
-        balanced) and lists them in ``.omitted``; with ``spatial_weights`` their links go
+        balanced) and lists them in ``.omitted``; with ``graph`` their links go
         too (the neighbours' average is over the neighbours that remain).
     """
     check_nan_policy(nan_policy)
