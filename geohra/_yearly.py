@@ -45,6 +45,7 @@ class PerYearResult(Result):
     statistic: str
     results: dict
     rows: dict = field(repr=False)
+    row_name: Any = field(default=None, repr=False)  # the panel's index name (flat index)
 
     def __getitem__(self, year: Any) -> Any:
         return self.results[year]
@@ -92,7 +93,7 @@ class PerYearResult(Result):
                 frame = frame.reset_index(drop=True)
                 frame.index = pd.Index([year], name=self.time)
             else:
-                frame = frame.rename(index=self.rows[year])
+                frame = frame.rename(index=self.rows[year]).rename_axis(self.row_name)
                 frame.insert(0, self.time, year)
             frames.append(frame)
         return pd.concat(frames)
@@ -225,4 +226,5 @@ def per_year(
         statistic=name,
         results={y: results[y] for y in order},
         rows={y: rows[y] for y in order},
+        row_name=data.index.name if data.index.nlevels == 1 else None,
     )

@@ -203,7 +203,7 @@ CASES = [
         obstacle_inputs,
         lambda inp, **kw: geohra.obstacle_degree(inp["data"], weights=inp["weights"], **kw),
         nan_column=RATES[0],
-        positional=("data",),
+        positional=("data", "columns"),
     ),
     Case(
         "kde",
@@ -262,9 +262,9 @@ CASES = [
         "per_year",
         panel,
         _per_year_theil,
-        per_unit=False,
+        per_unit=True,
         nan_column="value",
-        positional=("func", "data", "column"),
+        positional=("func", "data", "args"),
     ),
 ]
 
@@ -280,6 +280,7 @@ NOT_STATISTICS = {
     "load_demo",
     "per_capita",
     "spatial_weights",
+    "PerYearResult",  # the result type of per_year
 }
 
 RANDOM = [c for c in CASES if c.random]
@@ -287,7 +288,8 @@ WITH_NAN = [c for c in CASES if c.nan_column is not None]
 
 
 def _takes(case: Case, name: str) -> bool:
-    return name in inspect.signature(getattr(geohra, case.name)).parameters
+    params = inspect.signature(getattr(geohra, case.name)).parameters.values()
+    return any(p.name == name or p.kind == p.VAR_KEYWORD for p in params)
 
 
 PER_UNIT = [c for c in CASES if c.per_unit]
@@ -382,7 +384,7 @@ def test_to_frame_is_indexed_like_the_input(case):
     inputs = case.build()
     frame = _result(case.name).to_frame()
     data = inputs["data"]
-    pd.testing.assert_index_equal(frame.index, data.index)
+    assert frame.index.equals(data.index) and frame.index.names == data.index.names
     joined = data.join(frame.add_suffix("_result"))
     assert len(joined) == len(data)
 
@@ -411,15 +413,18 @@ def test_nan_raises_and_omit_reports(case):
     if not _takes(case, "nan_policy"):
         return  # raising is all a statistic without nan_policy must do
     res = _run(case, inputs, nan_policy="omit")
-    if case.name == "per_year":  # one result per year: the year with the NaN lists it
-        omitted = [x for r in res.results.values() for x in r.omitted]
-        assert omitted == [label]
+    data = inputs["data"]
+    if case.name == "per_year":  # one result per year: the year with the NaN lists the unit
+        omitted = {year: r.omitted for year, r in res.results.items() if r.omitted}
+        assert omitted == {data.loc[label, "year"]: (data.loc[label, "adcode"],)}
+        frame = res.to_frame()
+        assert frame.index.equals(data.index) or frame.index.equals(data.index.drop(label))
         return
     assert res.omitted == case.omitted_of(inputs["data"], label)
     if case.per_unit:
         # the input's rows in the input's order: all of them (the omitted one missing) or
         # all but the omitted ones; a join keeps every row either way
-        data, frame = inputs["data"], res.to_frame()
+        frame = res.to_frame()
         kept = data.index[~case.rows_of(data, res.omitted)]
         assert len(kept) < len(data)
         assert frame.index.equals(data.index) or frame.index.equals(kept)
