@@ -113,7 +113,7 @@ class Classification(Result):
     def summary(self) -> pd.DataFrame:
         """Per class: ``lower``, ``upper``, ``count``, ``label`` and the ``scheme``.
 
-        ``.attrs`` also holds ``variant`` and ``gvf``.
+        ``.attrs`` also holds ``variant``, ``gvf`` and ``n_omitted``.
         """
         lowers = np.concatenate([[self.lower], self.bins[:-1]])
         out = pd.DataFrame(
@@ -126,7 +126,7 @@ class Classification(Result):
             },
             index=pd.RangeIndex(self.k, name="class"),
         )
-        out.attrs.update({"variant": self.variant, "gvf": self.gvf})
+        out.attrs.update({"variant": self.variant, "gvf": self.gvf, "n_omitted": len(self.omitted)})
         return out
 
     def apply(

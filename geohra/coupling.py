@@ -120,6 +120,7 @@ class CouplingResult(Result):
             },
             index=pd.Index(levels, name="level"),
         )
+        out["n_omitted"] = len(self.omitted)
         out["variant"] = self.variant
         return out
 

@@ -110,6 +110,7 @@ class EntropyResult(Result):
             out["rank"] = (
                 out.groupby(level=0)["weight"].rank(ascending=False, method="min").astype(int)
             )
+        out["n_omitted"] = len(self.omitted)
         out["variant"] = self.variant + (" (pooled panel)" if self.pooled else "")
         return out
 

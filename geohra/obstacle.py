@@ -93,6 +93,7 @@ class ObstacleResult(Result):
                 .rank(ascending=False, method="min")
                 .astype("Int64")
             )
+        out["n_omitted"] = len(self.omitted)
         out["variant"] = self.variant
         return out
 

@@ -141,6 +141,7 @@ class KDEResult(Result):
         """The per-curve features, with the bandwidth rule and kernel."""
         out = self.features.copy()
         out["rule"] = self.rule
+        out["n_omitted"] = len(self.omitted)
         out["variant"] = self.variant
         return out
 

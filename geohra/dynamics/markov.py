@@ -92,6 +92,7 @@ class MarkovResult(Result):
             f.index = pd.MultiIndex.from_product([[key], f.index], names=["lag", "from"])
             frames.append(f)
         out = pd.concat(frames)
+        out["n_omitted"] = len(self.omitted)
         out["variant"] = self.variant
         return out
 
