@@ -83,8 +83,8 @@ def deprecated_alias(new: str, old: str) -> property:
 
     def get(self: Any) -> Any:
         warnings.warn(
-            f"{type(self).__name__}.{old} is deprecated and will be removed in the next "
-            f"release; use .{new} (the same value).",
+            f"{type(self).__name__}.{old} is deprecated and will be removed in geohra 0.3; "
+            f"use .{new} (the same value).",
             DeprecationWarning,
             stacklevel=2,
         )
