@@ -41,6 +41,9 @@ _EXPORTS: dict[str, str] = {
     "obstacle_degree": "geohra.obstacle",
     "kde": "geohra.dynamics.kde",
     "markov": "geohra.dynamics.markov",
+    "sigma_convergence": "geohra.convergence.sigma",
+    "beta_convergence": "geohra.convergence.beta",
+    "spatial_beta_convergence": "geohra.convergence.spatial",
     # spatial statistics and classification
     "spatial_weights": "geohra.spatial.weights",
     "moran": "geohra.spatial.autocorrelation",
@@ -69,6 +72,9 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from geohra._yearly import PerYearResult, per_year
     from geohra.classification import classify
+    from geohra.convergence.beta import beta_convergence
+    from geohra.convergence.sigma import sigma_convergence
+    from geohra.convergence.spatial import spatial_beta_convergence
     from geohra.coupling import coupling_coordination
     from geohra.dynamics.kde import kde
     from geohra.dynamics.markov import markov

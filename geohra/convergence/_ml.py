@@ -60,8 +60,11 @@ def fit_lag(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> dict[str, Any]:
         e = e0 - r * e1
         return nt / 2.0 * np.log(e @ e / nt) - t * _logdet(omega, r)
 
-    rho = float(optimize.minimize_scalar(negll, bounds=(lo, hi), method="bounded",
-                                         options={"xatol": _TOL}).x)
+    rho = float(
+        optimize.minimize_scalar(
+            negll, bounds=(lo, hi), method="bounded", options={"xatol": _TOL}
+        ).x
+    )
     beta = b0 - rho * b1
     resid = e0 - rho * e1
     sig2 = float(resid @ resid / nt)
@@ -77,8 +80,14 @@ def fit_lag(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> dict[str, Any]:
     info[k + 1, k + 1] = nt / (2.0 * sig2**2)
     cov = np.linalg.inv(info)[: k + 1, : k + 1]
     ll = -nt / 2.0 * (np.log(2 * np.pi) + 1.0 + np.log(sig2)) + t * _logdet(omega, rho)
-    return {"params": np.append(beta, rho), "cov": cov, "sigma2": sig2, "loglik": ll,
-            "resid": resid, "spatial": rho}
+    return {
+        "params": np.append(beta, rho),
+        "cov": cov,
+        "sigma2": sig2,
+        "loglik": ll,
+        "resid": resid,
+        "spatial": rho,
+    }
 
 
 def fit_error(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> dict[str, Any]:
@@ -99,8 +108,11 @@ def fit_error(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> dict[str, Any]:
         e = gls(lam)[1]
         return nt / 2.0 * np.log(e @ e / nt) - t * _logdet(omega, lam)
 
-    lam = float(optimize.minimize_scalar(negll, bounds=(lo, hi), method="bounded",
-                                         options={"xatol": _TOL}).x)
+    lam = float(
+        optimize.minimize_scalar(
+            negll, bounds=(lo, hi), method="bounded", options={"xatol": _TOL}
+        ).x
+    )
     beta, filtered, xsxs = gls(lam)
     sig2 = float(filtered @ filtered / nt)
     _, tr1, tr2, tr3 = _traces(w, lam)
@@ -110,8 +122,14 @@ def fit_error(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> dict[str, Any]:
     cov[:k, :k] = sig2 * np.linalg.inv(xsxs)
     cov[k, k] = np.linalg.inv(block)[0, 0]
     ll = -nt / 2.0 * (np.log(2 * np.pi) + 1.0 + np.log(sig2)) + t * _logdet(omega, lam)
-    return {"params": np.append(beta, lam), "cov": cov, "sigma2": sig2, "loglik": ll,
-            "resid": y - x @ beta, "spatial": lam}
+    return {
+        "params": np.append(beta, lam),
+        "cov": cov,
+        "sigma2": sig2,
+        "loglik": ll,
+        "resid": y - x @ beta,
+        "spatial": lam,
+    }
 
 
 def impacts(w: np.ndarray, rho: float, beta: np.ndarray, theta: np.ndarray | None) -> np.ndarray:
