@@ -2,13 +2,28 @@
 
 Variant implemented (named on every result as ``variant``):
 
-* min-max normalisation, positive indicators ``z = (x - min) / (max - min)``,
-  negative ones ``z = (max - x) / (max - min)``;
-* proportions ``p_ij = z_ij / sum_i z_ij`` (with ``z + shift`` when ``shift > 0``);
+* normalisation ``z`` (``normalize=``, one entry of :data:`NORMALIZATIONS`):
+
+  - ``"minmax"`` (default): ``z = (x - min)/(max - min)``, negative indicators
+    ``z = (max - x)/(max - min)``;
+  - ``"shifted_minmax"``: ``z = low + (1 - low)·minmax`` (``low=0.01`` gives the
+    common ``0.01 + 0.99·z``), so no ``z`` is 0;
+  - ``"proportion"``: no normalisation, ``p = x/Σx`` on the raw values (Xu 2004;
+    Zavadskas & Podvezko 2016); directions do not change these weights, so negative
+    indicators are refused (reverse them yourself, e.g. ``1/x``);
+  - ``"zscore"``: ``z = (x - mean)/sd`` (negative: ``(mean - x)/sd``; ``ddof=1`` by
+    default), which needs ``shift=`` large enough to make every ``z + shift >= 0``;
+  - ``"vector"``: ``z = x/sqrt(Σx²)`` (positive indicators only);
+  - ``"max"``: ratio to the maximum ``z = x/max`` (negative: ``z = min/x``);
+
+* proportions ``p_ij = (z_ij + shift) / sum_i (z_ij + shift)``;
 * entropy ``e_j = -(1 / ln n) sum_i p_ij ln p_ij`` (natural log, normalised by
   ``ln n`` so ``0 <= e_j <= 1``), using the limit ``0 ln 0 = 0`` -- no epsilon;
 * divergence ``d_j = 1 - e_j`` and weights ``w_j = d_j / sum_k d_k``;
-* score ``scale * sum_j w_j z_ij`` (unshifted ``z``).
+* score (``score=``, one entry of :data:`SCORES`): ``"normalized"`` (default)
+  ``scale·Σ_j w_j z_ij``; ``"shifted"`` ``scale·Σ_j w_j (z_ij + shift)`` (the scale of
+  studies that report scores of ``z + 0.0001``); ``"proportion"`` ``scale·Σ_j w_j p_ij``;
+  ``"raw"`` ``scale·Σ_j w_j x_ij`` (positive indicators only).
 
 With ``time`` the normalisation and weights are computed separately per year
 (``n`` = units in that year), unless ``pooled=True``: the panel ("global")
@@ -27,9 +42,10 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import handle_nan, resolve_values, to_numeric
+from geohra._entropy_options import NORMALIZATIONS, SCORES, Normalization, check_options
 from geohra._result import Result, fmt
 
-__all__ = ["entropy_weights", "EntropyResult"]
+__all__ = ["entropy_weights", "EntropyResult", "NORMALIZATIONS", "SCORES"]
 
 
 def _labels(data: pd.DataFrame, key: Any, *, name: str) -> pd.Series:
@@ -45,8 +61,10 @@ class EntropyResult(Result):
     ----------
     weights : Series (indicator -> weight) or, per year, DataFrame (year x indicator).
     entropy, divergence : same shape as ``weights`` (``e_j`` and ``1 - e_j``).
-    normalized : DataFrame indexed like the input, one column per indicator, in [0, 1].
-    scores : Series indexed like the input, ``scale * sum_j w_j z_ij``.
+    normalized : DataFrame indexed like the input, one column per indicator (``z``;
+        in [0, 1] for min-max).
+    scores : Series indexed like the input (formula per ``score``).
+    normalize, score : the options used (see :data:`NORMALIZATIONS`, :data:`SCORES`).
     years : Series of each row's year (``None`` without ``time``).
     constant : indicators (or ``(year, indicator)`` pairs) that were constant and got weight 0.
     """
@@ -64,9 +82,11 @@ class EntropyResult(Result):
     constant: tuple = ()
     omitted: tuple = ()
     variant: str = field(
-        default="min-max normalisation; p_ij = z_ij/sum_i z_ij; "
+        default="min-max z = (x-min)/(max-min), negative (max-x)/(max-min); p_ij = z_ij/sum_i z_ij; "
         "e_j = -(1/ln n) sum p ln p with 0 ln 0 = 0; w_j = (1-e_j)/sum(1-e_k); score = scale*sum w z"
     )
+    normalize: str = "minmax"
+    score: str = "normalized"
 
     def _repr_parts(self) -> list[str]:
         w = self.weights if isinstance(self.weights, pd.Series) else self.weights.mean()
@@ -115,47 +135,58 @@ class EntropyResult(Result):
         return out
 
 
-def _minmax(x: pd.DataFrame, negative: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
-    lo, hi = x.min(), x.max()
-    rng = hi - lo
+def _normalize(
+    x: pd.DataFrame, negative: Sequence[str], norm: Normalization, opts: dict
+) -> tuple[pd.DataFrame, list[str]]:
+    rng = x.max() - x.min()
     constant = [c for c in x.columns if not rng[c] > 0]
-    safe = rng.where(rng > 0, 1.0)  # constant columns are set to 0 below, never divided
-    z = (x - lo) / safe
-    for c in negative:
-        z[c] = (hi[c] - x[c]) / safe[c]
+    z = norm.func(x, negative, **opts)
     for c in constant:
         z[c] = 0.0
     return z, constant
 
 
-def _entropy(z: pd.DataFrame, constant: list[str], shift: float) -> pd.Series:
+def _entropy(z: pd.DataFrame, constant: list[str], shift: float) -> tuple[pd.Series, pd.DataFrame]:
     n = len(z)
     zs = z.to_numpy() + shift
+    if (zs < 0).any():
+        col = z.columns[(zs < 0).any(axis=0)][0]
+        raise ValueError(
+            f"entropy_weights: normalised values of {col!r} plus shift are negative "
+            f"(min {zs.min():.4g}), so they are not proportions. Pass a larger shift= "
+            "(z-scores need e.g. shift=3 or more) or use another normalize=."
+        )
     tot = zs.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = zs / tot
+        p = np.where(tot > 0, zs / np.where(tot > 0, tot, 1.0), 1.0 / n)
         plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)  # 0 ln 0 = 0
     e = -plogp.sum(axis=0) / np.log(n)
     e = pd.Series(e, index=z.columns)
     e[constant] = 1.0  # a constant indicator has maximal entropy: no information
-    return e
+    return e, pd.DataFrame(p, index=z.index, columns=z.columns)
 
 
 def _one(
-    x: pd.DataFrame, negative: Sequence[str], shift: float, where: str
-) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    x: pd.DataFrame,
+    negative: Sequence[str],
+    shift: float,
+    where: str,
+    norm: Normalization,
+    opts: dict,
+) -> tuple[pd.DataFrame, pd.Series, list[str], pd.DataFrame]:
     if len(x) < 2:
         raise ValueError(
             f"entropy_weights: {where}has {len(x)} unit(s); the entropy needs at least 2 "
             "(ln n is 0 for n = 1)."
         )
-    z, constant = _minmax(x, negative)
+    z, constant = _normalize(x, negative, norm, opts)
     if len(constant) == x.shape[1]:
         raise ValueError(
             f"entropy_weights: {where}every indicator is constant ({constant}), so no weight "
             "can be derived. Check the data (wrong year or column selected?)."
         )
-    return z, _entropy(z, constant, shift), constant
+    e, p = _entropy(z, constant, shift)
+    return z, e, constant, p
 
 
 def entropy_weights(
@@ -167,6 +198,10 @@ def entropy_weights(
     pooled: bool = False,
     shift: float = 0.0,
     scale: float = 1.0,
+    normalize: str = "minmax",
+    score: str = "normalized",
+    low: float | None = None,
+    ddof: int | None = None,
     nan_policy: str = "raise",
 ) -> EntropyResult:
     """Entropy-weight method: objective indicator weights and composite scores.
@@ -194,6 +229,16 @@ def entropy_weights(
         Normalised values and scores are reported unshifted.
     scale : float
         Multiplier of the scores (e.g. 100 for a 0-100 index).
+    normalize : str
+        ``"minmax"`` (default), ``"shifted_minmax"``, ``"proportion"``, ``"zscore"``,
+        ``"vector"`` or ``"max"`` (module docstring).
+    score : str
+        ``"normalized"`` (default), ``"shifted"``, ``"proportion"`` or ``"raw"``
+        (module docstring).
+    low : float
+        ``normalize="shifted_minmax"`` only: the lowest normalised value (default 0.01).
+    ddof : {0, 1}
+        ``normalize="zscore"`` only: degrees of freedom of the sd (default 1).
     nan_policy : {"raise", "omit"}
         ``"omit"`` drops rows with a missing indicator and lists them in ``.omitted``.
 
@@ -243,6 +288,7 @@ def entropy_weights(
         raise ValueError(f"entropy_weights: duplicate index labels {dup}; each row must be unique.")
 
     x = pd.DataFrame({c: to_numeric(data[c], name=f"entropy_weights: {c!r}") for c in columns})
+    norm, opts = check_options(normalize, score, negative, x.dropna(), {"low": low, "ddof": ddof})
     bad = ~np.isfinite(x.to_numpy()) & x.notna().to_numpy()
     if bad.any():
         r, c = np.argwhere(bad)[0]
@@ -263,19 +309,21 @@ def entropy_weights(
 
     constant_all: list = []
     if years is None or pooled:
-        z, e, constant = _one(x, negative, shift, "")
+        z, e, constant, p = _one(x, negative, shift, "", norm, opts)
         constant_all = constant
         d = 1.0 - e
         w = d / d.sum()
         w.name = e.name = d.name = None
     else:
-        zs, es = [], {}
+        zs, es, ps = [], {}, []
         for year, idx in years_pos.groupby(years_pos, sort=True).groups.items():
-            zy, ey, cy = _one(x.loc[idx], negative, shift, f"year {year!r} ")
+            zy, ey, cy, py = _one(x.loc[idx], negative, shift, f"year {year!r} ", norm, opts)
             zs.append(zy)
+            ps.append(py)
             es[year] = ey
             constant_all += [(year, c) for c in cy]
         z = pd.concat(zs).loc[x.index]
+        p = pd.concat(ps).loc[x.index]
         e = pd.DataFrame(es).T
         e.index.name = years.name if isinstance(time, pd.Series) else time
         e.columns.name = None
@@ -291,11 +339,13 @@ def entropy_weights(
             stacklevel=2,
         )
 
+    parts = {"normalized": z, "shifted": z + shift, "proportion": p, "raw": x.loc[z.index]}
+    vals = parts[score].to_numpy()
     if years is not None and not pooled:
         wrow = w.loc[years_pos.loc[z.index].to_numpy()].to_numpy()
-        score = scale * (z.to_numpy() * wrow).sum(axis=1)
+        values = scale * (vals * wrow).sum(axis=1)
     else:
-        score = scale * (z.to_numpy() @ w.to_numpy())
+        values = scale * (vals @ w.to_numpy())
     if years is not None:
         # back from positions to the caller's index labels
         keep = z.index.to_numpy()
@@ -305,7 +355,13 @@ def entropy_weights(
     else:
         out_index = z.index
         year_series = None
-    scores = pd.Series(score, index=out_index, name="score")
+    scores = pd.Series(values, index=out_index, name="score")
+    variant = (
+        norm.text.format(**opts)
+        + "; p_ij = (z_ij + shift)/sum_i (z_ij + shift)"
+        + f" with shift = {shift:g}; e_j = -(1/ln n) sum p ln p with 0 ln 0 = 0;"
+        + f" w_j = (1-e_j)/sum(1-e_k); {SCORES[score]}"
+    )
     return EntropyResult(
         weights=w,
         entropy=e,
@@ -319,4 +375,7 @@ def entropy_weights(
         scale=float(scale),
         constant=tuple(constant_all),
         omitted=tuple(omitted),
+        variant=variant,
+        normalize=normalize,
+        score=score,
     )
