@@ -11,6 +11,13 @@ For each row (unit or unit-year) with subsystem indices ``U_1 .. U_n`` in [0, 1]
 
       C = sqrt{ [1 - sum_{i>j} |U_i - U_j| / sum_{m=1}^{n-1} m] * [prod_i (U_i / max U)]^(1/(n-1)) }
 
+* ``method="power"`` with exponent ``k`` (the older form, e.g. Liao Chongbin 1999,
+  Tropical Geography 19(2):171-177, with ``k >= 2``; others use ``k = 1/2``)::
+
+      C = { prod_i U_i / [(sum_i U_i) / n]^n }^k     (n = 2: {U1 U2 / [(U1+U2)/2]^2}^k)
+
+  ``k = 1/n`` is the traditional form.
+
 * ``T = sum_i w_i U_i`` (equal weights by default), ``D = sqrt(C T)``.
 
 Grades use the common ten-level scale on ``D``. By default (``closed="left"``)
@@ -51,6 +58,7 @@ GRADES: dict[int, tuple[str, str]] = {
 
 _VARIANTS = {
     "traditional": "traditional: C = n[prod U / (sum U)^n]^(1/n); T = sum w U; D = sqrt(C T)",
+    "power": "power: C = {prod U / [(sum U)/n]^n}^k with k = {k:g}; T = sum w U; D = sqrt(C T)",
     "revised": "revised (Wang et al. 2021): C = sqrt{[1 - sum_{i>j}|Ui-Uj| / sum_{m=1}^{n-1} m]"
     " [prod (Ui/max U)]^(1/(n-1))}; T = sum w U; D = sqrt(C T)",
 }
@@ -142,6 +150,7 @@ def coupling_coordination(
     *,
     weights: Sequence[float] | Mapping[str, float] | pd.Series | None = None,
     method: str = "revised",
+    k: float | None = None,
     lang: str = "en",
     closed: str = "left",
     nan_policy: str = "raise",
@@ -158,8 +167,10 @@ def coupling_coordination(
     weights : sequence, mapping or Series, optional
         Contribution of each subsystem to ``T``; non-negative and summing to 1.
         Default equal weights ``1/n``.
-    method : {"revised", "traditional"}
+    method : {"revised", "traditional", "power"}
         Formula for C (see the module docstring).
+    k : float
+        ``method="power"`` only (required there): the exponent of the power form.
     closed : {"left", "right"}
         Which end of each grade interval belongs to it (see the module docstring).
     lang : {"en", "zh"}
@@ -182,6 +193,16 @@ def coupling_coordination(
     if method not in _VARIANTS:
         raise ValueError(
             f"coupling_coordination: method must be one of {list(_VARIANTS)}; got {method!r}."
+        )
+    if method == "power":
+        if k is None or not (np.isfinite(k) and k > 0):
+            raise ValueError(
+                "coupling_coordination: method='power' needs a positive exponent k= "
+                f"(e.g. k=2 as in Liao 1999, or k=0.5); got {k!r}."
+            )
+    elif k is not None:
+        raise TypeError(
+            f"coupling_coordination: k= applies to method='power' only, not {method!r}."
         )
     if closed not in ("left", "right"):
         raise ValueError(
@@ -254,6 +275,11 @@ def coupling_coordination(
             # geometric / arithmetic mean, in logs only where all U > 0 (else C = 0)
             gm = np.exp(np.log(np.where(vals > 0, vals, 1.0)).mean(axis=1))
             c = np.where((vals > 0).all(axis=1), n * gm / vals.sum(axis=1), 0.0)
+        elif method == "power":
+            # (GM/AM)^(n k), the same ratio as the traditional form raised to n·k
+            gm = np.exp(np.log(np.where(vals > 0, vals, 1.0)).mean(axis=1))
+            ratio = np.where((vals > 0).all(axis=1), gm / vals.mean(axis=1), 0.0)
+            c = ratio ** (n * k)
         else:
             i, j = np.triu_indices(n, k=1)
             spread = np.abs(vals[:, i] - vals[:, j]).sum(axis=1) / (n * (n - 1) / 2)
@@ -296,7 +322,9 @@ def coupling_coordination(
         method=method,
         columns=tuple(columns),
         weights=w,
-        variant=_VARIANTS[method],
+        variant=_VARIANTS[method].replace("{k:g}", f"{k:g}")
+        if method == "power"
+        else _VARIANTS[method],
         closed=closed,
         undefined=tuple(u.index[zero]),
         omitted=tuple(omitted),

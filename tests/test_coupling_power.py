@@ -1,0 +1,53 @@
+"""Coupling degree in the power form C = {prod U / [(sum U)/n]^n}^k.
+
+No published worked example with printed inputs was found for this form; the tests use a
+hand computation of the formula and the identity k = 1/n -> the traditional form."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geohra.coupling import coupling_coordination
+
+
+def two_systems() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"u1": [0.2, 0.5, 0.9, 0.3, 0.0], "u2": [0.4, 0.5, 0.6, 0.05, 0.7]},
+        index=list("abcde"),
+    )
+
+
+def test_power_form_by_hand_for_k_2():
+    df = two_systems()
+    res = coupling_coordination(df, ["u1", "u2"], method="power", k=2)
+    u1, u2 = df["u1"].to_numpy(), df["u2"].to_numpy()
+    c = (u1 * u2 / ((u1 + u2) / 2) ** 2) ** 2
+    t = (u1 + u2) / 2
+    np.testing.assert_allclose(res.table["C"], c, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(res.table["D"], np.sqrt(c * t), rtol=1e-12, atol=1e-15)
+    assert res.table.loc["e", "C"] == 0.0  # one system at zero: no coupling
+    assert "k = 2" in res.summary()["variant"].iloc[0]
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_power_with_k_one_over_n_is_the_traditional_form(n):
+    rng = np.random.default_rng(n)
+    df = pd.DataFrame(rng.uniform(0.01, 1, size=(20, n)), columns=[f"u{j}" for j in range(n)])
+    cols = list(df.columns)
+    power = coupling_coordination(df, cols, method="power", k=1 / n)
+    trad = coupling_coordination(df, cols, method="traditional")
+    np.testing.assert_allclose(power.table["C"], trad.table["C"], rtol=1e-12)
+
+
+def test_power_options_are_checked():
+    df = two_systems()
+    with pytest.raises(ValueError, match="needs a positive exponent k="):
+        coupling_coordination(df, ["u1", "u2"], method="power")
+    with pytest.raises(TypeError, match="k= applies to method='power' only"):
+        coupling_coordination(df, ["u1", "u2"], method="revised", k=2)
+    with pytest.raises(
+        ValueError, match=r"method must be one of \['traditional', 'power', 'revised'\]"
+    ):
+        coupling_coordination(df, ["u1", "u2"], method="liao")
