@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "spatial_gini": "geohra.inequality.spatial_gini",
     "agglomeration": "geohra.inequality.agglomeration",
     "theil": "geohra.inequality.theil",
+    "theil_pairwise": "geohra.inequality.theil",
     "dagum_gini": "geohra.inequality.dagum",
     "bootstrap_ci": "geohra.inequality.bootstrap",
     "coupling_coordination": "geohra.coupling",
@@ -84,7 +85,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from geohra.inequality.dagum import dagum_gini
     from geohra.inequality.gini import gini
     from geohra.inequality.spatial_gini import spatial_gini
-    from geohra.inequality.theil import theil
+    from geohra.inequality.theil import theil, theil_pairwise
     from geohra.io.boundaries import load_boundaries, match_units, province_table
     from geohra.io.datasets import load_demo
     from geohra.io.panel import cross_section, join, per_capita, read_nbs, read_panel

@@ -23,7 +23,7 @@ import pandas as pd
 from geohra._result import Result, fmt, one_row, pct
 from geohra.inequality._prep import check_nonnegative, group_codes, group_name, resolve
 
-__all__ = ["theil", "TheilResult"]
+__all__ = ["theil", "TheilResult", "theil_pairwise", "PairwiseTheilResult"]
 
 # registry of log bases: name -> ln(base) used as divisor
 _BASES: dict[Any, float] = {"e": 1.0, 2: math.log(2.0), 10: math.log(10.0)}
@@ -313,4 +313,103 @@ def theil(
         n=int(y.size),
         omitted=inp.omitted,
         units=units,
+    )
+
+
+@dataclass(frozen=True)
+class PairwiseTheilResult:
+    """Between-region Theil index for every pair of regions.
+
+    ``table`` has one row per pair (``region_a``, ``region_b``) with ``between`` (the
+    between-region part for the units of the two regions only), ``within``, ``total`` of
+    that two-region subset and ``between_pct`` (between as % of the pair's total).
+    """
+
+    table: pd.DataFrame
+    index: str
+    base: str
+    weighted: bool
+    variant: str
+    omitted: tuple = ()
+
+    def matrix(self) -> pd.DataFrame:
+        """Symmetric region x region table of ``between`` (0 on the diagonal)."""
+        regions = list(dict.fromkeys([*self.table["region_a"], *self.table["region_b"]]))
+        out = pd.DataFrame(0.0, index=regions, columns=regions)
+        for a, b, v in self.table[["region_a", "region_b", "between"]].itertuples(index=False):
+            out.loc[a, b] = out.loc[b, a] = v
+        return out
+
+    def summary(self) -> pd.DataFrame:
+        """The pair table with the variant."""
+        out = self.table.copy()
+        out["variant"] = self.variant
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pair table (one row per pair of regions; there is no per-unit output)."""
+        return self.table.copy()
+
+
+def theil_pairwise(
+    data: Any,
+    column: str | None = None,
+    *,
+    by: str | pd.Series | np.ndarray,
+    population: str | pd.Series | np.ndarray | None = None,
+    index: str = "T",
+    base: str | int = "e",
+    nan_policy: str = "raise",
+) -> PairwiseTheilResult:
+    """Between-region Theil for each pair of regions, in one call.
+
+    For regions ``g`` and ``h`` the units of those two regions are taken alone, shares are
+    formed within the pair, and the Theil index of that subset is decomposed by region
+    (:func:`theil`); ``between`` is its between-region part, e.g. T_between(east, west).
+    Parameters as :func:`theil`; ``by`` is required and needs at least two regions.
+    """
+    inp = resolve(
+        data,
+        column,
+        func="theil_pairwise",
+        numeric={"population": population},
+        labels={"group": by},
+        nan_policy=nan_policy,
+    )
+    frame = inp.frame
+    codes, uniques = group_codes(frame["group"], func="theil_pairwise")
+    rows = []
+    for a in range(len(uniques)):
+        for b in range(a + 1, len(uniques)):
+            part = frame[(codes == a) | (codes == b)]
+            res = theil(
+                part,
+                "value",
+                population="population" if "population" in part else None,
+                by="group",
+                index=index,
+                base=base,
+            )
+            rows.append(
+                {
+                    "region_a": uniques[a],
+                    "region_b": uniques[b],
+                    "n_units": res.n,
+                    "total": res.total,
+                    "within": res.within,
+                    "between": res.between,
+                    "between_pct": _pct(res.between, res.total),
+                }
+            )
+    variant = (
+        "pairwise between-region part: for each pair of regions, the units of the two regions "
+        "alone (shares within the pair), decomposed by region; " + res.variant
+    )
+    return PairwiseTheilResult(
+        table=pd.DataFrame(rows),
+        index=index,
+        base=str(base),
+        weighted="population" in frame,
+        variant=variant,
+        omitted=inp.omitted,
     )
