@@ -32,6 +32,8 @@ import pandas as pd
 
 from geohra._common import get_series, handle_nan
 from geohra._jenks import fisher_jenks_breaks
+from geohra._labels import LABEL_STYLES as LABEL_STYLES
+from geohra._labels import check_label_style, make_labels
 from geohra._result import Result, deprecated_alias
 from geohra._result import fmt as _fmt
 
@@ -70,7 +72,7 @@ class Classification(Result):
         classes. ``nan`` when all values are equal (0/0).
     labels : tuple of str
         Legend labels, one per class (``"12.3 – 45.6"``; ``"≤ 10"`` / ``"> 30"`` for
-        open classes).
+        open classes), in the ``label_style`` chosen (see :data:`LABEL_STYLES`).
     variant : str
         Plain-words description of the algorithm / variant (``method`` is a deprecated
         alias).
@@ -92,6 +94,7 @@ class Classification(Result):
     omitted: tuple = ()
     options: dict = field(default_factory=dict)
     fmt: Any = None
+    label_style: str = "range"
 
     method = deprecated_alias("variant", "method")
 
@@ -174,6 +177,7 @@ class Classification(Result):
             method=self.variant,
             options=self.options,
             fmt=self.fmt,
+            label_style=self.label_style,
         )
 
 
@@ -335,6 +339,7 @@ def classify(
     bins: Sequence[float] | None = None,
     nan_policy: str = "raise",
     fmt: str | Callable[[float], str] | None = None,
+    label_style: str = "range",
     **scheme_kwargs: Any,
 ) -> Classification:
     """Classify values into ordered classes for a map legend.
@@ -370,6 +375,14 @@ def classify(
         Number format of the legend labels: a format spec such as ``",.1f"`` or a
         function ``float -> str``. By default: thousands separators and just enough
         decimals for 3 significant digits and for neighbouring bounds to differ.
+    label_style : str
+        ``"range"`` (default, ``"2.875 – 4.551"``), ``"interval"`` (``"[2.875, 4.551]"``,
+        then ``"(4.551, 6.632]"``: the right-closed classes in interval notation),
+        ``"arcgis"`` (``"2.875 - 4.551"``, ``"4.552 - 6.632"``: each class after the first
+        starts one unit of the last shown decimal above the previous upper bound, as
+        ArcGIS legends do) or ``"arcgis_tilde"`` (the same with ``~``, as printed in many
+        studies: ``"2.875~4.551"``, ``"4.552~6.632"``). The ArcGIS styles need a fixed
+        number of decimals: ``fmt=None`` or a spec such as ``".3f"``.
     **scheme_kwargs
         Options of the chosen scheme only (e.g. ``lower`` for ``user_defined``,
         ``hinge`` for ``box_plot``, ``mindiff`` for ``maximum_breaks``, ``pct`` for
@@ -415,6 +428,7 @@ def classify(
             + (f"{list(entry.options)}." if entry.options else "no options.")
         )
     _check_fmt(fmt)
+    check_label_style(label_style, fmt)
 
     s = get_series(values, name="classify")
     kept, omitted = handle_nan(s, nan_policy=nan_policy, name="classify")
@@ -454,6 +468,7 @@ def classify(
         method=entry.method,
         options=options,
         fmt=fmt,
+        label_style=label_style,
     )
 
 
@@ -587,6 +602,7 @@ def _build(
     method: str,
     options: dict,
     fmt: Any,
+    label_style: str = "range",
 ) -> Classification:
     k = upper.size
     # class i holds bins[i-1] < x <= bins[i]; clip handles apply(out_of_range="clip")
@@ -604,11 +620,12 @@ def _build(
         classes=classes,
         counts=counts,
         gvf=_gvf(x, cls, k),
-        labels=make_labels(upper, lower, fmt=fmt),
+        labels=make_labels(upper, lower, fmt=fmt, style=label_style),
         variant=method,
         omitted=tuple(omitted),
         options=options,
         fmt=fmt,
+        label_style=label_style,
     )
 
 
@@ -620,48 +637,3 @@ def _gvf(x: np.ndarray, cls: np.ndarray, k: int) -> float:
     if sdam == 0.0:
         return math.nan
     return 1.0 - sdcm / sdam
-
-
-def _auto_decimals(values: np.ndarray) -> int:
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return 0
-    biggest = float(np.max(np.abs(finite)))
-    if np.all(finite == np.round(finite)):
-        d = 0  # whole numbers read best without decimals
-    else:
-        d = 0 if biggest == 0 else max(0, 2 - math.floor(math.log10(biggest)))
-    distinct = np.unique(finite)
-    # more decimals until neighbouring bounds read differently (at most 12)
-    while d < 12 and len({f"{v:,.{d}f}" for v in distinct}) < distinct.size:
-        d += 1
-    return d
-
-
-def make_labels(
-    upper: np.ndarray, lower: float, *, fmt: str | Callable[[float], str] | None = None
-) -> tuple[str, ...]:
-    """Legend labels ``"a – b"`` for each class (``"≤ b"`` / ``"> a"`` when open)."""
-    if fmt is None:
-        d = _auto_decimals(np.concatenate([[lower], upper]))
-
-        def f(v: float) -> str:
-            r = round(float(v), d)
-            return f"{(0.0 if r == 0 else r):,.{d}f}"  # no "-0.0"
-    elif callable(fmt):
-        f = fmt
-    else:
-
-        def f(v: float) -> str:
-            return format(v, fmt)
-
-    labels = []
-    lows = [lower, *upper[:-1]]
-    for i, (lo, hi) in enumerate(zip(lows, upper, strict=True)):
-        if np.isinf(hi):
-            labels.append(f"> {f(lo)}")
-        elif np.isinf(lo) or (i == 0 and lo > hi):
-            labels.append(f"≤ {f(hi)}")
-        else:
-            labels.append(f"{f(lo)} – {f(hi)}")
-    return tuple(labels)
