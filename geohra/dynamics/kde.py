@@ -1,8 +1,11 @@
 """Kernel density curves of an indicator over time ("dynamic evolution").
 
-:func:`kde` -- Gaussian kernel density of an indicator per year (and group)
-on one shared grid, with the features studies describe in words (main peak
-location and height, width, number of peaks).
+:func:`kde` -- kernel density of an indicator per year (and group) on one shared
+grid, with the features studies describe in words (main peak location and
+height, width, number of peaks). Kernels (``kernel=``: gaussian, epanechnikov,
+biweight, triangular, uniform), what the bandwidth means (``kernel_scale=``) and
+the named bandwidth rules of R, Stata and MATLAB are registries in
+:mod:`geohra.dynamics._kernels`.
 """
 
 from __future__ import annotations
@@ -16,20 +19,13 @@ import pandas as pd
 
 from geohra._common import check_nan_policy, to_numeric
 from geohra._result import Result, fmt
+from geohra.dynamics._kernels import BANDWIDTHS, KERNEL_SCALES, KERNELS, density
 from geohra.index import _labels
 
-__all__ = ["kde", "KDEResult", "BANDWIDTH_RULES"]
+__all__ = ["kde", "KDEResult", "BANDWIDTH_RULES", "KERNELS", "KERNEL_SCALES"]
 
-# --------------------------------------------------------------------------- KDE
-
-#: rule -> (description, factor(n) multiplying the scale estimate)
-BANDWIDTH_RULES: dict[str, str] = {
-    "silverman": "h = s * (3n/4)^(-1/5) ~ 1.06 s n^(-1/5), s = sample sd (ddof=1); "
-    "scipy.stats.gaussian_kde(bw_method='silverman') in 1-D",
-    "scott": "h = s * n^(-1/5), s = sample sd (ddof=1); scipy.stats.gaussian_kde default",
-    "silverman_robust": "h = 0.9 * min(s, IQR/1.349) * n^(-1/5) (Silverman 1986 eq. 3.31; "
-    "Stata kdensity default)",
-}
+#: bandwidth rule -> description (see geohra.dynamics._kernels.BANDWIDTHS)
+BANDWIDTH_RULES: dict[str, str] = {name: text for name, (_, text) in BANDWIDTHS.items()}
 
 
 def _bandwidth(x: np.ndarray, rule: str | float, where: str) -> float:
@@ -38,20 +34,16 @@ def _bandwidth(x: np.ndarray, rule: str | float, where: str) -> float:
         if not (np.isfinite(h) and h > 0):
             raise ValueError(f"kde: a numeric bandwidth must be a positive number; got {rule!r}.")
         return h
-    n = len(x)
-    s = np.std(x, ddof=1)
-    if rule == "silverman":
-        h = s * (3.0 * n / 4.0) ** (-0.2)
-    elif rule == "scott":
-        h = s * n ** (-0.2)
-    else:
-        q75, q25 = np.percentile(x, [75, 25])
-        spread = min(s, (q75 - q25) / 1.349) if q75 > q25 else s
-        h = 0.9 * spread * n ** (-0.2)
-    if not h > 0:
+    if np.ptp(x) == 0:
         raise ValueError(
             f"kde: {where}all values are equal, so the {rule!r} bandwidth is 0 and no density "
             "can be drawn. Drop that curve or pass a numeric bandwidth."
+        )
+    h = BANDWIDTHS[rule][0](x)
+    if not h > 0:
+        raise ValueError(
+            f"kde: {where}the {rule!r} bandwidth is 0 for these values (too many ties); "
+            "pass a numeric bandwidth or another rule."
         )
     return float(h)
 
@@ -120,6 +112,7 @@ class KDEResult(Result):
     groups: tuple | None = None
     omitted: tuple = ()
     variant: str = "Gaussian kernel; f(x) = 1/(n h) sum_i phi((x - x_i)/h)"
+    kernel: str = "gaussian"
 
     def _repr_parts(self) -> list[str]:
         parts = [f"{self.densities.shape[1]} curves"]
@@ -192,6 +185,8 @@ def kde(
     time: str | None = "year",
     by: str | None = None,
     bandwidth: str | float = "silverman",
+    kernel: str = "gaussian",
+    kernel_scale: str = "sd",
     grid: Sequence[float] | np.ndarray | None = None,
     grid_size: int = 256,
     peak_threshold: float = 0.05,
@@ -208,12 +203,21 @@ def kde(
         Year column or index level; ``None`` draws one curve of all rows.
     by : str, optional
         Group column or index level (e.g. region): one curve per group and year.
-    bandwidth : {"silverman", "scott", "silverman_robust"} or float
+    bandwidth : str or float
         A rule is applied to every curve with that curve's own sample (its sd,
-        IQR and n), so all curves use the same rule; see ``BANDWIDTH_RULES``.
+        IQR and n), so all curves use the same rule; see ``BANDWIDTH_RULES``:
+        ``"silverman"``, ``"scott"``, ``"silverman_robust"``, ``"stata"``
+        (kdensity's default width), ``"nrd0"`` / ``"nrd"`` (R's bw.nrd0, IQR/1.34, and
+        bw.nrd), ``"matlab"`` (ksdensity's MAD-based rule), ``"sj"`` / ``"sj_dpi"``
+        (R's Sheather-Jones bw.SJ).
         A number is one common bandwidh ``h`` in data units for every curve
         (unlike scipy, where a number is a factor of the sd).
-    grid : array, optional
+    kernel : {"gaussian", "epanechnikov", "biweight", "triangular", "uniform"}
+        Stata's kdensity default is ``"epanechnikov"`` (with ``bandwidth="stata"``).
+    kernel_scale : {"sd", "support"}
+        ``"sd"``: ``h`` is the kernel's standard deviation (R's density(), Stata's
+        epanechnikov); ``"support"``: ``h`` is the half-width of the support
+        (MATLAB's ksdensity; Stata's epan2, biweight, triangle, rectangle).
         Evaluation points (increasing). Default: ``grid_size`` equally spaced
         points from ``min - 3 h_max`` to ``max + 3 h_max`` over all curves, so
         every curve integrates to about 1 on the grid.
@@ -227,6 +231,12 @@ def kde(
     KDEResult
     """
     check_nan_policy(nan_policy)
+    if kernel not in KERNELS:
+        raise ValueError(f"kde: kernel must be one of {list(KERNELS)}; got {kernel!r}.")
+    if kernel_scale not in KERNEL_SCALES:
+        raise ValueError(
+            f"kde: kernel_scale must be one of {list(KERNEL_SCALES)}; got {kernel_scale!r}."
+        )
     if isinstance(bandwidth, str) and bandwidth not in BANDWIDTH_RULES:
         raise ValueError(
             f"kde: bandwidth must be one of {list(BANDWIDTH_RULES)} or a positive number; "
@@ -291,11 +301,7 @@ def kde(
     cols, dens, feats, peak_rows = [], [], [], []
     for key, x in curves:
         h = bws[key]
-        f = np.zeros(len(g))
-        for start in range(0, len(x), 4096):  # blocks keep memory at O(grid x 4096)
-            u = (g[:, None] - x[None, start : start + 4096]) / h
-            f += np.exp(-0.5 * u * u).sum(axis=1)
-        f /= len(x) * h * np.sqrt(2 * np.pi)
+        f = density(g, x, h, kernel, kernel_scale)
         feat, peaks = _features(g, f, peak_threshold)
         row = {
             "n": len(x),
@@ -341,4 +347,17 @@ def kde(
         peak_threshold=float(peak_threshold),
         groups=tuple(dict.fromkeys(k[0] for k in cols)) if "by" in group_cols else None,
         omitted=omitted,
+        variant=_variant(kernel, kernel_scale),
+        kernel=kernel,
+    )
+
+
+def _variant(kernel: str, scale: str) -> str:
+    k = KERNELS[kernel]
+    if kernel == "gaussian":
+        return "Gaussian kernel; f(x) = 1/(n h) sum_i phi((x - x_i)/h)"
+    a = f"h*sqrt({round(1 / k.sd**2)})" if scale == "sd" else "h"
+    return (
+        f"{kernel} kernel K(u) = {k.formula} on |u| <= 1; f(x) = 1/(n a) sum_i K((x - x_i)/a), "
+        f"a = {a} ({KERNEL_SCALES[scale]})"
     )
