@@ -154,8 +154,9 @@ def _series(
 class LocalMoranResult(Result):
     """Local Moran's I (LISA) per unit, Series indexed like the input.
 
-    ``statistic`` I_i = (n-1) z_i lag_i / sum z^2 with z the values standardised by the
-    population standard deviation and lag_i = sum_j w_ij z_j (esda's definition);
+    ``statistic`` I_i = c z_i lag_i / sum z^2 with z the values standardised by the
+    population standard deviation and lag_i = sum_j w_ij z_j; c = n - 1 (esda's
+    definition, ``scale="n-1"``) or n (spdep's default, ``scale="n"``);
     ``quadrant`` 1 HH, 2 LH, 3 LL, 4 HL (PySAL's numbering; z or lag equal to 0 count as
     low); ``pvalue`` the folded pseudo p-value from conditional randomisation;
     ``pvalue_fdr`` the Benjamini-Hochberg adjusted p-value (``None`` unless ``fdr``);
@@ -233,8 +234,19 @@ class LocalMoranResult(Result):
         return one_row(row, "Local Moran's I")
 
 
+#: scale registry: name -> description of the constant c in I_i = c z_i lag_i / sum z^2
+LOCAL_SCALES: dict[str, str] = {
+    "n-1": "I_i = (n-1) z_i sum_j w_ij z_j / sum z^2 (PySAL/esda)",
+    "n": "I_i = n z_i sum_j w_ij z_j / sum z^2 = z_i lag_i / m2, m2 = sum z^2/n (spdep default)",
+}
+#: island registry: do units without neighbours count in the mean, variance and n?
+ISLAND_RULES: dict[str, str] = {
+    "include": "islands count in the mean, the variance and n (PySAL; spdep adjust.x=FALSE)",
+    "exclude": "mean, variance and n over units with neighbours only (spdep adjust.x=TRUE)",
+}
+
 _LISA_METHOD = (
-    "local Moran I_i = (n-1) z_i sum_j w_ij z_j / sum z^2 (z standardised, ddof=0); "
+    "local Moran, z standardised with ddof=0; "
     "pvalue: folded one-sided pseudo p (min(#I_sim >= I_i, #I_sim <= I_i) + 1)/(permutations + 1) "
     "from conditional randomisation (own value fixed, neighbours drawn without replacement); "
     "FDR: Benjamini-Hochberg step-up with q <= significance"
@@ -254,6 +266,8 @@ def local_moran(
     nan_policy: str = "raise",
     time: str | None = None,
     unit: str | None = None,
+    scale: str = "n-1",
+    islands: str = "include",
 ) -> LocalMoranResult:
     """Local Moran's I (LISA) with cluster labels.
 
@@ -275,11 +289,28 @@ def local_moran(
         "<=" step-up rule. esda's ``fdr()`` instead returns one cut-off i·alpha/m for a
         strict "<" comparison (and alpha/m when nothing passes), which can drop units
         whose p equals the cut-off (e.g. p = 0.001 with 999 permutations and 50 units).
+    scale : {"n-1", "n"}
+        The constant c of I_i = c z_i lag_i / sum z^2: ``"n-1"`` (default, PySAL/esda) or
+        ``"n"`` (R spdep's ``localmoran`` default ``mlvar=TRUE``, I_i = z_i lag_i / m2).
+        With row-standardised weights and no islands, the mean of I_i under ``"n"`` is
+        the global Moran's I. p-values do not depend on it.
+    islands : {"include", "exclude"}
+        Units without neighbours (kept by ``spatial_weights(..., islands="keep")``):
+        ``"include"`` (default; PySAL and spdep's ``adjust.x=FALSE``) counts them in the
+        mean, the variance and n; ``"exclude"`` (spdep's ``adjust.x=TRUE``) takes the
+        mean, the variance and n over units with neighbours only. Islands get I_i = 0
+        either way; the conditional randomisation still draws from all other units.
 
     Returns
     -------
     LocalMoranResult
     """
+    if scale not in LOCAL_SCALES:
+        raise ValueError(f"local_moran: scale must be one of {list(LOCAL_SCALES)}; got {scale!r}.")
+    if islands not in ISLAND_RULES:
+        raise ValueError(
+            f"local_moran: islands must be one of {list(ISLAND_RULES)}; got {islands!r}."
+        )
 
     if time is not None:
         return _deprecated_time(
@@ -294,6 +325,8 @@ def local_moran(
             fdr=fdr,
             rng=rng,
             nan_policy=nan_policy,
+            scale=scale,
+            islands=islands,
         )
     permutations = _check_permutations(permutations)
     if permutations < 1:
@@ -303,16 +336,23 @@ def local_moran(
     significance = _check_significance(significance)
     p = _prepare(data, column, graph, nan_policy, "local_moran")
     n = p.y.size
-    z = (p.y - p.y.mean()) / p.y.std()
-    lag = p.w @ z
-    scale = (n - 1) / float(z @ z)
-    stat = scale * z * lag
-    quadrant = np.where(z > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 2, 3))
     off, self_w = _split_self(p.w)
+    use = np.diff(off.indptr) > 0 if islands == "exclude" else np.ones(n, dtype=bool)
+    if use.sum() < 3 or not p.y[use].std() > 0:
+        raise ValueError(
+            "local_moran: with islands='exclude' fewer than 3 units with neighbours, or "
+            "their values are all equal; use islands='include'."
+        )
+    z = (p.y - p.y[use].mean()) / p.y[use].std()
+    lag = p.w @ z
+    m = int(use.sum())
+    factor = (m - 1 if scale == "n-1" else m) / float(z[use] @ z[use])
+    stat = factor * z * lag
+    quadrant = np.where(z > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 2, 3))
 
     def simulate(sites: np.ndarray, lags: np.ndarray) -> np.ndarray:
         zi = z[sites][:, None]
-        return scale * zi * (lags + self_w[sites][:, None] * zi)
+        return factor * zi * (lags + self_w[sites][:, None] * zi)
 
     pvals = _conditional_pvalues(z, off, stat, simulate, permutations, resolve_rng(rng))
     q = _bh_adjust(pvals) if fdr else None
@@ -335,7 +375,7 @@ def local_moran(
         n=n,
         omitted=p.omitted,
         islands=p.islands,
-        variant=_LISA_METHOD,
+        variant=f"{LOCAL_SCALES[scale]}; {ISLAND_RULES[islands]}; " + _LISA_METHOD,
     )
 
 
