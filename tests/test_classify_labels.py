@@ -14,7 +14,7 @@ VALUES = [2.875, 3.1, 4.551, 5.0, 6.632]
 
 def cls(style, **kw):
     return classify(
-        VALUES, "user_defined", bins=[4.551, 6.632], lower=2.875, label_style=style, **kw
+        VALUES, scheme="user_defined", bins=[4.551, 6.632], lower=2.875, label_style=style, **kw
     )
 
 

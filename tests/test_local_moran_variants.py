@@ -36,10 +36,10 @@ def columbus():
 def test_scale_n_minus_1_is_esda_and_n_is_spdep(columbus):
     esda = pytest.importorskip("esda")
     y, graph, w = columbus
-    pysal_like = local_moran(y, weights=graph, permutations=99, rng=1)
+    pysal_like = local_moran(y, graph=graph, permutations=99, rng=1)
     ref = esda.Moran_Local(y.to_numpy(), w, permutations=0)
     np.testing.assert_allclose(pysal_like.statistic.to_numpy(), ref.Is, rtol=1e-12)
-    spdep_like = local_moran(y, weights=graph, permutations=99, rng=1, scale="n")
+    spdep_like = local_moran(y, graph=graph, permutations=99, rng=1, scale="n")
     n = len(y)
     z = y.to_numpy() - y.mean()
     lz = w.sparse @ z
@@ -67,7 +67,7 @@ def island_graph():
 def test_island_conventions_by_spdeps_formulas(scale, mlvar, islands):
     graph = island_graph()
     y = pd.Series([3.0, 8.0, 1.0, 9.0, 4.0, 6.0, 30.0], index=pd.Index(graph.unique_ids))
-    res = local_moran(y, weights=graph, permutations=9, rng=0, scale=scale, islands=islands)
+    res = local_moran(y, graph=graph, permutations=9, rng=0, scale=scale, islands=islands)
     x = y.to_numpy()
     nc = np.array([True] * 6 + [False])
     use = nc if islands == "exclude" else np.ones(7, dtype=bool)  # adjust.x
@@ -82,6 +82,6 @@ def test_island_conventions_by_spdeps_formulas(scale, mlvar, islands):
 def test_local_moran_options_checked(columbus):
     y, graph, _ = columbus
     with pytest.raises(ValueError, match=r"scale must be one of \['n-1', 'n'\]"):
-        local_moran(y, weights=graph, scale="N")
+        local_moran(y, graph=graph, scale="N")
     with pytest.raises(ValueError, match=r"islands must be one of \['include', 'exclude'\]"):
-        local_moran(y, weights=graph, islands="drop")
+        local_moran(y, graph=graph, islands="drop")
