@@ -198,15 +198,16 @@ def test_sigma_measures_against_numpy_and_pysal():
     res = sigma_convergence(df, "v", ddof=1)
     for year, part in df.groupby("year"):
         v = part["v"].to_numpy()
-        row = res.table.loc[year]
+        row = res.dispersion.loc[year]
         assert row["cv"] == pytest.approx(np.std(v, ddof=1) / np.mean(v), rel=1e-12)
         assert row["sd_log"] == pytest.approx(np.std(np.log(v), ddof=1), rel=1e-12)
         assert row["theil"] == pytest.approx(inequality.theil.Theil(v).T, rel=1e-10)
         assert row["gini"] == pytest.approx(inequality.gini.Gini(v).g, rel=1e-10)
-    slope = np.polyfit(res.table.index.to_numpy(float), res.table["cv"].to_numpy(), 1)[0]
+    slope = np.polyfit(res.dispersion.index.to_numpy(float), res.dispersion["cv"].to_numpy(), 1)[0]
     assert res.trend.loc["cv", "slope_per_year"] == pytest.approx(slope, rel=1e-10)
     assert res.trend.loc["cv", "converging"] == (slope < 0)
     assert "ddof=1" in res.summary()["variant"].iloc[0]
+    assert list(res.table().columns) == ["year", "cv", "sd_log", "gini", "theil", "n_units"]
 
 
 def test_sigma_bad_input_and_plot():

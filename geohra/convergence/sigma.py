@@ -61,12 +61,12 @@ MEASURES: dict[str, tuple[Callable[[np.ndarray, int], float], str]] = {
 class SigmaResult:
     """Result of :func:`sigma_convergence`.
 
-    ``table``: one row per year, one column per measure (plus ``n_units``).
+    ``dispersion``: one row per year, one column per measure (plus ``n_units``).
     ``trend``: per measure the slope on the year, its p-value, the first and last
     values, the change in % and whether the dispersion fell (``converging``).
     """
 
-    table: pd.DataFrame
+    dispersion: pd.DataFrame
     trend: pd.DataFrame
     measures: tuple
     ddof: int
@@ -81,7 +81,11 @@ class SigmaResult:
 
     def to_frame(self) -> pd.DataFrame:
         """The year-by-measure table (indexed by year)."""
-        return self.table.copy()
+        return self.dispersion.copy()
+
+    def table(self) -> pd.DataFrame:
+        """The year-by-measure table with the year as a column, for a report."""
+        return self.dispersion.reset_index()
 
     def plot(self, ax: Any = None, *, normalize: bool = True) -> Any:
         """Line chart of each measure over the years (divided by its first value when
@@ -93,9 +97,9 @@ class SigmaResult:
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 3.5))
         for m in self.measures:
-            s = self.table[m]
+            s = self.dispersion[m]
             ax.plot(s.index, s / s.iloc[0] if normalize else s, marker="o", label=m)
-        ax.set_xlabel(self.table.index.name or "year")
+        ax.set_xlabel(self.dispersion.index.name or "year")
         ax.set_ylabel("relative to first year" if normalize else "dispersion")
         ax.set_title("σ-convergence")
         ax.legend(frameon=False)
@@ -154,11 +158,11 @@ def sigma_convergence(
         row = {m: MEASURES[m][0](y, ddof) for m in measures}
         row["n_units"] = y.size
         rows[year] = row
-    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis(time)
-    years = table.index.to_numpy(np.float64)
+    dispersion = pd.DataFrame.from_dict(rows, orient="index").rename_axis(time)
+    years = dispersion.index.to_numpy(np.float64)
     trend_rows = []
     for m in measures:
-        v = table[m].to_numpy()
+        v = dispersion[m].to_numpy()
         if years.size >= 3:
             fit = stats.linregress(years, v)
             slope, p = float(fit.slope), float(fit.pvalue)
@@ -182,7 +186,7 @@ def sigma_convergence(
         + f"; sd with ddof={ddof}; trend = least-squares slope on the year"
     )
     return SigmaResult(
-        table=table,
+        dispersion=dispersion,
         trend=trend,
         measures=tuple(measures),
         ddof=int(ddof),
