@@ -68,8 +68,9 @@ class BetaResult:
 
     ``coefficients`` has one row per term (``log_initial`` is β; year dummies are not
     shown); ``beta``, ``std_error``, ``pvalue`` repeat β's row; ``speed`` and
-    ``half_life`` follow from β (NaN where undefined); ``observations`` holds the
-    regression data with residuals.
+    ``half_life`` follow from β (NaN where undefined); ``r2`` is the R² of the
+    transformed regression (the within R², year dummies included, under unit effects);
+    ``observations`` holds the regression data with residuals.
     """
 
     coefficients: pd.DataFrame
