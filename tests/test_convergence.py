@@ -304,6 +304,27 @@ def test_spatial_impacts_identities(real):
     assert "Elhorst" in s.loc[0, "variant"]
 
 
+def test_spatial_impact_standard_errors(real):
+    data, graph = real
+    col = "gp_registration_rate_pct"
+    lag = spatial_beta_convergence(data, col, graph=graph, model="lag", impact_draws=20000, rng=3)
+    # delta method for the total effect beta/(1 - rho) of a row-standardised lag model
+    b, r = lag.beta, lag.spatial
+    cov = lag.covariance.loc[["log_initial", "rho"], ["log_initial", "rho"]].to_numpy()
+    grad = np.array([1 / (1 - r), b / (1 - r) ** 2])
+    delta_se = float(np.sqrt(grad @ cov @ grad))
+    assert lag.impacts_se.loc["log_initial", "total"] == pytest.approx(delta_se, rel=0.05)
+    again = spatial_beta_convergence(data, col, graph=graph, model="lag", impact_draws=20000, rng=3)
+    pd.testing.assert_frame_equal(lag.impacts_se, again.impacts_se)
+    table = lag.impact_table()
+    assert list(table.columns) == ["term", "effect", "estimate", "std_error", "statistic", "pvalue"]
+    assert list(table["effect"]) == ["direct", "indirect", "total"]
+    assert (table["std_error"] > 0).all()
+    none = spatial_beta_convergence(data, col, graph=graph, model="durbin", impact_draws=0)
+    assert none.impacts_se is None and "std_error" not in none.impact_table().columns
+    assert b / (1 - r) == pytest.approx(lag.impacts.loc["log_initial", "total"])
+
+
 def test_spatial_bad_input(real):
     data, graph = real
     col = "gp_registration_rate_pct"
@@ -311,6 +332,8 @@ def test_spatial_bad_input(real):
         spatial_beta_convergence(data, col, graph=graph, model="sac")
     with pytest.raises(ValueError, match="effects must be one of"):
         spatial_beta_convergence(data, col, graph=graph, effects="time")
+    with pytest.raises(ValueError, match="impact_draws must be 0 or an integer >= 2"):
+        spatial_beta_convergence(data, col, graph=graph, impact_draws=1)
     with pytest.raises(TypeError, match="libpysal Graph"):
         spatial_beta_convergence(data, col, graph=np.eye(31))
     gap = data[~((data["adcode"] == "110000") & (data["year"] == 2015))]

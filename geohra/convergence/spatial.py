@@ -24,7 +24,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
+from geohra._common import resolve_rng
 from geohra.convergence._ml import fit_error, fit_lag, impacts
 from geohra.convergence._panel import growth_panel, pick
 from geohra.convergence.beta import coefficient_table, speed_half_life
@@ -48,7 +50,9 @@ class SpatialBetaResult:
 
     ``coefficients``: one row per term, the spatial parameter last (``rho`` or
     ``lambda``), z statistics. ``impacts``: direct, indirect, total per regressor (lag
-    and Durbin models; None for the error model).
+    and Durbin models; None for the error model) at the ML estimates; ``impacts_se``
+    their standard errors from ``impact_draws`` simulated parameter draws
+    (:meth:`impact_table` puts both in one long table).
     """
 
     coefficients: pd.DataFrame
@@ -69,8 +73,26 @@ class SpatialBetaResult:
     step: float
     variant: str
     observations: pd.DataFrame
+    covariance: pd.DataFrame | None = None
     impacts: pd.DataFrame | None = None
+    impacts_se: pd.DataFrame | None = None
+    impact_draws: int = 0
     omitted: tuple = ()
+
+    def impact_table(self) -> pd.DataFrame | None:
+        """Long table of direct, indirect and total effects per term: estimate (at the ML
+        estimates), simulated std_error, statistic = estimate/std_error and normal pvalue;
+        None for the error model."""
+        if self.impacts is None:
+            return None
+        est = self.impacts.stack().rename("estimate")
+        out = est.rename_axis(["term", "effect"]).reset_index()
+        if self.impacts_se is None:
+            return out
+        out["std_error"] = self.impacts_se.stack().to_numpy()
+        out["statistic"] = out["estimate"] / out["std_error"]
+        out["pvalue"] = 2 * stats.norm.sf(np.abs(out["statistic"]))
+        return out
 
     def summary(self) -> pd.DataFrame:
         """One row: model, β, spatial parameter, speed, half-life, fit and variant."""
@@ -136,6 +158,52 @@ def _demean(v: np.ndarray, t: int, n: int, effects: str) -> np.ndarray:
     return out.reshape(v.shape)
 
 
+def _check_options(model: str, effects: str, graph: Any, impact_draws: Any) -> tuple[str, str]:
+    func = "spatial_beta_convergence"
+    if (
+        isinstance(impact_draws, bool)
+        or not isinstance(impact_draws, (int, np.integer))
+        or (impact_draws < 0 or 0 < impact_draws < 2)
+    ):
+        raise ValueError(
+            f"{func}: impact_draws must be 0 or an integer >= 2; got {impact_draws!r}."
+        )
+    model_text = pick(MODELS, model, func=func, option="model")
+    eff_text = pick(SPATIAL_EFFECTS, effects, func=func, option="effects")
+    if not (hasattr(graph, "sparse") and hasattr(graph, "unique_ids")):
+        raise TypeError(
+            f"{func}: graph= must be a libpysal Graph (e.g. geohra.spatial_weights(gdf)); "
+            f"got {type(graph).__name__}."
+        )
+    return model_text, eff_text
+
+
+def _design(
+    obs: pd.DataFrame,
+    controls: list[str],
+    w: np.ndarray,
+    t: int,
+    n: int,
+    model: str,
+    effects: str,
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Regressor names and the demeaned growth and regressors (WX added for Durbin)."""
+    names = ["log_initial", *controls]
+    x = obs[names].to_numpy(np.float64)
+    if model == "durbin":
+        wx = np.einsum("ij,tjk->tik", w, x.reshape(t, n, -1)).reshape(x.shape)
+        x = np.column_stack([x, wx])
+        names = [*names, *[f"W_{c}" for c in names]]
+    y = _demean(obs["growth"].to_numpy(np.float64)[:, None], t, n, effects)[:, 0]
+    xd = _demean(x, t, n, effects)
+    if np.linalg.matrix_rank(xd) < xd.shape[1]:
+        raise ValueError(
+            f"spatial_beta_convergence: the regressors are collinear after the fixed effects "
+            f"({names}); drop a control that does not vary within units or years."
+        )
+    return names, y, xd
+
+
 def spatial_beta_convergence(
     data: pd.DataFrame,
     column: str,
@@ -146,6 +214,8 @@ def spatial_beta_convergence(
     controls: Sequence[str] = (),
     model: str = "lag",
     effects: str = "twoway",
+    impact_draws: int = 1000,
+    rng: None | int | np.random.Generator = None,
     nan_policy: str = "raise",
 ) -> SpatialBetaResult:
     """Spatial β-convergence (absolute, or conditional with ``controls``) on a balanced panel.
@@ -167,6 +237,12 @@ def spatial_beta_convergence(
         See the module docstring.
     effects : {"twoway", "unit"}
         Unit and year fixed effects (default) or unit effects only.
+    impact_draws : int
+        Lag and Durbin models: parameter draws from the estimates' normal distribution
+        for the standard errors of the direct/indirect/total effects (LeSage & Pace
+        2009); 0 gives point estimates only.
+    rng : None, int or numpy Generator
+        Randomness of those draws (pass a seed for reproducible standard errors).
     nan_policy : {"raise", "omit"}
         Omitting rows makes the panel unbalanced, which raises; fill gaps instead.
 
@@ -175,13 +251,7 @@ def spatial_beta_convergence(
     SpatialBetaResult
     """
     func = "spatial_beta_convergence"
-    model_text = pick(MODELS, model, func=func, option="model")
-    eff_text = pick(SPATIAL_EFFECTS, effects, func=func, option="effects")
-    if not (hasattr(graph, "sparse") and hasattr(graph, "unique_ids")):
-        raise TypeError(
-            f"{func}: graph= must be a libpysal Graph (e.g. geohra.spatial_weights(gdf)); "
-            f"got {type(graph).__name__}."
-        )
+    model_text, eff_text = _check_options(model, effects, graph, impact_draws)
     controls = [controls] if isinstance(controls, str) else list(controls)
     gp = growth_panel(
         data, column, unit=unit, time=time, controls=controls, nan_policy=nan_policy, func=func
@@ -191,33 +261,25 @@ def spatial_beta_convergence(
     order, years = _balanced(gp.frame, ids, func=func)
     obs = gp.frame.iloc[order].reset_index(drop=True)
     n, t = len(ids), len(years)
-    names = ["log_initial", *controls]
-    x = obs[names].to_numpy(np.float64)
-    if model == "durbin":
-        wx = np.einsum("ij,tjk->tik", w, x.reshape(t, n, -1)).reshape(x.shape)
-        x = np.column_stack([x, wx])
-        names = [*names, *[f"W_{c}" for c in names]]
-    y = _demean(obs["growth"].to_numpy(np.float64)[:, None], t, n, effects)[:, 0]
-    xd = _demean(x, t, n, effects)
-    if np.linalg.matrix_rank(xd) < xd.shape[1]:
-        raise ValueError(
-            f"{func}: the regressors are collinear after the fixed effects ({names}); "
-            "drop a control that does not vary within units or years."
-        )
+    names, y, xd = _design(obs, controls, w, t, n, model, effects)
     fit = fit_error(y, xd, w) if model == "error" else fit_lag(y, xd, w)
     spatial_name = "lambda" if model == "error" else "rho"
     table = coefficient_table([*names, spatial_name], fit["params"], fit["cov"], None)
     row = table.loc["log_initial"]
     speed, half = speed_half_life(float(row["coef"]), gp.step)
-    imp = None
+    imp = imp_se = None
     if model != "error":
         k = len(controls) + 1
-        beta = fit["params"][:k]
-        theta = fit["params"][k : 2 * k] if model == "durbin" else None
-        imp = pd.DataFrame(
-            impacts(w, fit["spatial"], beta, theta),
-            index=pd.Index(names[:k], name="term"),
-            columns=["direct", "indirect", "total"],
+        point, se = impacts(
+            w, fit["params"], fit["cov"], k, model == "durbin", impact_draws, resolve_rng(rng)
+        )
+        imp, imp_se = (
+            None
+            if v is None
+            else pd.DataFrame(
+                v, index=pd.Index(names[:k], name="term"), columns=["direct", "indirect", "total"]
+            )
+            for v in (point, se)
         )
     observations = obs.set_index(["unit", "year"]).rename_axis([unit, time])
     observations["residual"] = fit["resid"]
@@ -246,6 +308,9 @@ def spatial_beta_convergence(
         step=gp.step,
         variant=variant,
         observations=observations,
+        covariance=pd.DataFrame(fit["cov"], index=table.index, columns=table.index),
         impacts=imp,
+        impacts_se=imp_se,
+        impact_draws=int(impact_draws) if imp is not None else 0,
         omitted=gp.omitted,
     )
