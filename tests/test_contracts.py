@@ -141,6 +141,11 @@ def _per_year_theil(inp: dict, **kw: Any) -> Any:
     return geohra.per_year(geohra.theil, inp["data"], "value", **kw)
 
 
+def _unit_year(data: pd.DataFrame, label: Any) -> tuple:
+    """Panel statistics list a missing value as its (unit, year) pair."""
+    return ((data.loc[label, "adcode"], data.loc[label, "year"]),)
+
+
 CASES = [
     Case(
         "entropy_weights",
@@ -258,6 +263,42 @@ CASES = [
         random=True,
     ),
     Case("classify", provinces, lambda inp, **kw: geohra.classify(inp["data"], COL, k=4, **kw)),
+    Case(
+        "theil_pairwise",
+        provinces,
+        lambda inp, **kw: geohra.theil_pairwise(
+            inp["data"], "beds_total", population="population_10k", by="region3", **kw
+        ),
+        per_unit=False,
+        nan_column="beds_total",
+    ),
+    Case(
+        "sigma_convergence",
+        panel,
+        lambda inp, **kw: geohra.sigma_convergence(inp["data"], "value", **kw),
+        per_unit=False,
+        nan_column="value",
+        omitted_of=_unit_year,
+    ),
+    Case(
+        "beta_convergence",
+        panel,
+        lambda inp, **kw: geohra.beta_convergence(inp["data"], "value", **kw),
+        per_unit=False,
+        nan_column="value",
+        omitted_of=_unit_year,
+    ),
+    Case(
+        "spatial_beta_convergence",
+        panel_graph,
+        lambda inp, **kw: geohra.spatial_beta_convergence(
+            inp["data"], "value", graph=inp["graph"], impact_draws=200, **kw
+        ),
+        per_unit=False,
+        random=True,
+        nan_column="value",
+        omitted_of=_unit_year,
+    ),
     Case(
         "per_year",
         panel,

@@ -153,9 +153,9 @@ def test_result_tables_and_variant():
     res = beta_convergence(make_panel(), "v", controls=["c1"])
     s = res.summary()
     assert list(s.columns[:5]) == ["kind", "effects", "beta", "std_error", "pvalue"]
-    assert "unit and year fixed effects" in s.loc[0, "variant"]
-    assert "cluster-robust" in s.loc[0, "variant"]
-    assert s.loc[0, "speed"] == pytest.approx(-np.log1p(res.beta))
+    assert "unit and year fixed effects" in s["variant"].iloc[0]
+    assert "cluster-robust" in s["variant"].iloc[0]
+    assert s["speed"].iloc[0] == pytest.approx(-np.log1p(res.beta))
     t = res.table()
     assert list(t["term"]) == ["log_initial", "c1"]  # year dummies not listed
     assert res.to_frame().index.names == ["adcode", "year"]
@@ -300,8 +300,8 @@ def test_spatial_impacts_identities(real):
     err = spatial_beta_convergence(data, col, graph=graph, model="error")
     assert err.impacts is None and err.spatial_name == "lambda"
     s = err.summary()
-    assert s.loc[0, "spatial_parameter"] == "lambda"
-    assert "Elhorst" in s.loc[0, "variant"]
+    assert s["spatial_parameter"].iloc[0] == "lambda"
+    assert "Elhorst" in s["variant"].iloc[0]
 
 
 def test_spatial_impact_standard_errors(real):
@@ -339,6 +339,12 @@ def test_spatial_bad_input(real):
     gap = data[~((data["adcode"] == "110000") & (data["year"] == 2015))]
     with pytest.raises(ValueError, match="balanced panel"):
         spatial_beta_convergence(gap, col, graph=graph)
+    nan = data.copy()
+    nan.loc[nan.index[3], col] = np.nan
+    dropped = spatial_beta_convergence(nan, col, graph=graph, nan_policy="omit", impact_draws=0)
+    unit = nan.loc[nan.index[3], "adcode"]
+    assert dropped.dropped_units == (unit,) and dropped.n_units == 30
+    assert dropped.omitted == ((unit, nan.loc[nan.index[3], "year"]),)
     extra = pd.concat([data, data.iloc[:6].assign(adcode="999999")])
     with pytest.raises(ValueError, match="not in graph"):
         spatial_beta_convergence(extra, col, graph=graph)

@@ -49,7 +49,7 @@ def test_scale_n_minus_1_is_esda_and_n_is_spdep(columbus):
     assert spdep_like.statistic.mean() == pytest.approx(esda.Moran(y.to_numpy(), w).I, rel=1e-12)
     # the constant does not change the permutation p-values
     pd.testing.assert_series_equal(spdep_like.pvalue, pysal_like.pvalue)
-    assert "spdep default" in spdep_like.summary()["method"].iloc[0]
+    assert "spdep default" in spdep_like.summary()["variant"].iloc[0]
 
 
 def island_graph():
@@ -76,7 +76,7 @@ def test_island_conventions_by_spdeps_formulas(scale, mlvar, islands):
     s2 = (z[use] ** 2).sum() / (use.sum() if mlvar else use.sum() - 1)
     np.testing.assert_allclose(res.statistic.to_numpy(), z / s2 * lz, rtol=1e-12, atol=1e-15)
     assert res.statistic.iloc[6] == 0.0 and np.isnan(res.pvalue.iloc[6])
-    assert ("adjust.x=TRUE" in res.summary()["method"].iloc[0]) == (islands == "exclude")
+    assert ("adjust.x=TRUE" in res.summary()["variant"].iloc[0]) == (islands == "exclude")
 
 
 def test_local_moran_options_checked(columbus):

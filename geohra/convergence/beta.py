@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from geohra._result import Result, fmt, one_row
 from geohra.convergence._panel import COV_TYPES, EFFECTS, design, growth_panel, ols_cov, pick
 
 __all__ = ["beta_convergence", "BetaResult", "speed_half_life"]
@@ -62,8 +63,8 @@ def coefficient_table(
     )
 
 
-@dataclass(frozen=True)
-class BetaResult:
+@dataclass(frozen=True, repr=False)
+class BetaResult(Result):
     """Result of :func:`beta_convergence`.
 
     ``coefficients`` has one row per term (``log_initial`` is β; year dummies are not
@@ -91,33 +92,46 @@ class BetaResult:
     observations: pd.DataFrame
     omitted: tuple = ()
 
+    def _repr_parts(self) -> list[str]:
+        parts = [
+            self.kind,
+            f"beta={fmt(self.beta)}",
+            f"p={fmt(self.pvalue)}",
+            f"half-life {fmt(self.half_life, 2)} years",
+            f"effects={self.effects}",
+            f"n={self.nobs}",
+        ]
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
+
     @property
     def converging(self) -> bool:
         """β < 0 and significant at 5 %."""
         return bool(self.beta < 0 and self.pvalue < 0.05)
 
     def summary(self) -> pd.DataFrame:
-        """One row: β, its standard error and p-value, speed, half-life, fit and variant."""
-        return pd.DataFrame(
-            [
-                {
-                    "kind": self.kind,
-                    "effects": self.effects,
-                    "beta": self.beta,
-                    "std_error": self.std_error,
-                    "pvalue": self.pvalue,
-                    "converging": self.converging,
-                    "speed": self.speed,
-                    "half_life_years": self.half_life,
-                    "r2": self.r2,
-                    "n_obs": self.nobs,
-                    "n_units": self.n_units,
-                    "n_years": self.n_years,
-                    "cov_type": self.cov_type,
-                    "n_omitted": len(self.omitted),
-                    "variant": self.variant,
-                }
-            ]
+        """One row (index ``measure``): β, its standard error and p-value, speed,
+        half-life, fit and variant."""
+        return one_row(
+            {
+                "kind": self.kind,
+                "effects": self.effects,
+                "beta": self.beta,
+                "std_error": self.std_error,
+                "pvalue": self.pvalue,
+                "converging": self.converging,
+                "speed": self.speed,
+                "half_life_years": self.half_life,
+                "r2": self.r2,
+                "n_obs": self.nobs,
+                "n_units": self.n_units,
+                "n_years": self.n_years,
+                "cov_type": self.cov_type,
+                "n_omitted": len(self.omitted),
+                "variant": self.variant,
+            },
+            "beta_convergence",
         )
 
     def table(self) -> pd.DataFrame:

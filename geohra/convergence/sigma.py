@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from geohra._result import Result, fmt
 from geohra.convergence._panel import long_panel
 
 __all__ = ["sigma_convergence", "SigmaResult"]
@@ -57,8 +58,8 @@ MEASURES: dict[str, tuple[Callable[[np.ndarray, int], float], str]] = {
 }
 
 
-@dataclass(frozen=True)
-class SigmaResult:
+@dataclass(frozen=True, repr=False)
+class SigmaResult(Result):
     """Result of :func:`sigma_convergence`.
 
     ``dispersion``: one row per year, one column per measure (plus ``n_units``).
@@ -73,9 +74,18 @@ class SigmaResult:
     variant: str
     omitted: tuple = ()
 
+    def _repr_parts(self) -> list[str]:
+        years = self.dispersion.index
+        parts = [f"{years[0]}–{years[-1]}"]
+        parts += [f"{m} {fmt(self.trend.loc[m, 'change_pct'], 1)} %" for m in self.measures]
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
+
     def summary(self) -> pd.DataFrame:
         """The trend table with the variant (one row per measure)."""
         out = self.trend.copy()
+        out["n_omitted"] = len(self.omitted)
         out["variant"] = self.variant
         return out
 

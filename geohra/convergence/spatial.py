@@ -19,7 +19,7 @@ as point estimates.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -27,9 +27,11 @@ import pandas as pd
 from scipy import stats
 
 from geohra._common import resolve_rng
+from geohra._result import Result, fmt, one_row
 from geohra.convergence._ml import fit_error, fit_lag, impacts
 from geohra.convergence._panel import growth_panel, pick
 from geohra.convergence.beta import coefficient_table, speed_half_life
+from geohra.spatial._prep import _drop_units
 
 __all__ = ["spatial_beta_convergence", "SpatialBetaResult"]
 
@@ -44,15 +46,17 @@ SPATIAL_EFFECTS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class SpatialBetaResult:
+@dataclass(frozen=True, repr=False)
+class SpatialBetaResult(Result):
     """Result of :func:`spatial_beta_convergence`.
 
     ``coefficients``: one row per term, the spatial parameter last (``rho`` or
     ``lambda``), z statistics. ``impacts``: direct, indirect, total per regressor (lag
     and Durbin models; None for the error model) at the ML estimates; ``impacts_se``
     their standard errors from ``impact_draws`` simulated parameter draws
-    (:meth:`impact_table` puts both in one long table).
+    (:meth:`impact_table` puts both in one long table). ``omitted``: the (unit, year)
+    pairs with a missing value (``nan_policy="omit"``); ``dropped_units``: the units left
+    out for them (all their years, and their links in the weights).
     """
 
     coefficients: pd.DataFrame
@@ -78,6 +82,20 @@ class SpatialBetaResult:
     impacts_se: pd.DataFrame | None = None
     impact_draws: int = 0
     omitted: tuple = ()
+    dropped_units: tuple = ()
+
+    def _repr_parts(self) -> list[str]:
+        parts = [
+            self.model,
+            self.kind,
+            f"beta={fmt(self.beta)}",
+            f"{self.spatial_name}={fmt(self.spatial)}",
+            f"half-life {fmt(self.half_life, 2)} years",
+            f"{self.n_units} units x {self.n_years} steps",
+        ]
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
 
     def impact_table(self) -> pd.DataFrame | None:
         """Long table of direct, indirect and total effects per term: estimate (at the ML
@@ -95,30 +113,40 @@ class SpatialBetaResult:
         return out
 
     def summary(self) -> pd.DataFrame:
-        """One row: model, β, spatial parameter, speed, half-life, fit and variant."""
+        """One row (index ``measure``): model, β, spatial parameter, speed, half-life, the
+        direct/indirect/total effects of ``ln y`` with standard errors (lag and Durbin),
+        fit and variant."""
         sp = self.coefficients.loc[self.spatial_name]
-        return pd.DataFrame(
-            [
-                {
-                    "model": self.model,
-                    "kind": self.kind,
-                    "effects": self.effects,
-                    "beta": self.beta,
-                    "std_error": self.std_error,
-                    "pvalue": self.pvalue,
-                    "spatial_parameter": self.spatial_name,
-                    "spatial_coef": self.spatial,
-                    "spatial_pvalue": float(sp["pvalue"]),
-                    "speed": self.speed,
-                    "half_life_years": self.half_life,
-                    "log_likelihood": self.log_likelihood,
-                    "sigma2": self.sigma2,
-                    "n_units": self.n_units,
-                    "n_years": self.n_years,
-                    "variant": self.variant,
-                }
-            ]
+        row = {
+            "model": self.model,
+            "kind": self.kind,
+            "effects": self.effects,
+            "beta": self.beta,
+            "std_error": self.std_error,
+            "pvalue": self.pvalue,
+            "spatial_parameter": self.spatial_name,
+            "spatial_coef": self.spatial,
+            "spatial_pvalue": float(sp["pvalue"]),
+            "speed": self.speed,
+            "half_life_years": self.half_life,
+        }
+        for effect in ("direct", "indirect", "total"):
+            est = se = np.nan
+            if self.impacts is not None:
+                est = float(self.impacts.loc["log_initial", effect])
+                if self.impacts_se is not None:
+                    se = float(self.impacts_se.loc["log_initial", effect])
+            row[f"{effect}_effect"] = est
+            row[f"{effect}_effect_se"] = se
+        row.update(
+            log_likelihood=self.log_likelihood,
+            sigma2=self.sigma2,
+            n_units=self.n_units,
+            n_years=self.n_years,
+            n_omitted=len(self.omitted),
+            variant=self.variant,
         )
+        return one_row(row, "spatial_beta_convergence")
 
     def table(self) -> pd.DataFrame:
         """Coefficient table for a report (term, coef, std_error, statistic, pvalue, CI)."""
@@ -244,7 +272,10 @@ def spatial_beta_convergence(
     rng : None, int or numpy Generator
         Randomness of those draws (pass a seed for reproducible standard errors).
     nan_policy : {"raise", "omit"}
-        Omitting rows makes the panel unbalanced, which raises; fill gaps instead.
+        ``"omit"`` leaves out every unit with a missing value (all its years, since the
+        spatial panel must be balanced) and its links in ``graph``, whose transformation
+        is re-applied; ``.omitted`` lists the missing (unit, year) pairs and
+        ``.dropped_units`` the units.
 
     Returns
     -------
@@ -256,6 +287,12 @@ def spatial_beta_convergence(
     gp = growth_panel(
         data, column, unit=unit, time=time, controls=controls, nan_policy=nan_policy, func=func
     )
+    dropped: tuple = ()
+    if gp.omitted:
+        dropped = tuple(dict.fromkeys(u for u, _ in gp.omitted))
+        keep = gp.frame["unit"].isin(dropped)
+        gp = replace(gp, frame=gp.frame[~keep].reset_index(drop=True))
+        graph = _drop_units(graph, pd.Index(graph.unique_ids).difference(dropped, sort=False), func)
     ids = pd.Index(graph.unique_ids)
     w = np.asarray(graph.sparse.toarray(), dtype=np.float64)
     order, years = _balanced(gp.frame, ids, func=func)
@@ -313,4 +350,5 @@ def spatial_beta_convergence(
         impacts_se=imp_se,
         impact_draws=int(impact_draws) if imp is not None else 0,
         omitted=gp.omitted,
+        dropped_units=dropped,
     )

@@ -316,8 +316,8 @@ def theil(
     )
 
 
-@dataclass(frozen=True)
-class PairwiseTheilResult:
+@dataclass(frozen=True, repr=False)
+class PairwiseTheilResult(Result):
     """Between-region Theil index for every pair of regions.
 
     ``table`` has one row per pair (``region_a``, ``region_b``) with ``between`` (the
@@ -332,6 +332,16 @@ class PairwiseTheilResult:
     variant: str
     omitted: tuple = ()
 
+    def _repr_parts(self) -> list[str]:
+        t = self.table
+        top = t.loc[t["between"].idxmax()] if len(t) else None
+        parts = [f"{len(t)} pairs", f"Theil {self.index}"]
+        if top is not None:
+            parts.append(f"largest {top['region_a']}–{top['region_b']} {fmt(top['between'])}")
+        if self.omitted:
+            parts.append(f"{len(self.omitted)} omitted")
+        return parts
+
     def matrix(self) -> pd.DataFrame:
         """Symmetric region x region table of ``between`` (0 on the diagonal)."""
         regions = list(dict.fromkeys([*self.table["region_a"], *self.table["region_b"]]))
@@ -343,6 +353,7 @@ class PairwiseTheilResult:
     def summary(self) -> pd.DataFrame:
         """The pair table with the variant."""
         out = self.table.copy()
+        out["n_omitted"] = len(self.omitted)
         out["variant"] = self.variant
         return out
 
@@ -377,6 +388,10 @@ def theil_pairwise(
         nan_policy=nan_policy,
     )
     frame = inp.frame
+    try:  # one order for the sums, so the numbers do not depend on the row order
+        frame = frame.sort_index(kind="stable")
+    except TypeError:  # labels that do not sort: keep the given order
+        pass
     codes, uniques = group_codes(frame["group"], func="theil_pairwise")
     rows = []
     for a in range(len(uniques)):
