@@ -417,10 +417,77 @@ def test_kde_curves_per_region():
     res = kde(_long_panel(), "beds", time="year", by="region")
     fig = kde_curves(res.densities, lang="en")
     panels = [a for a in fig.axes if a.lines]
-    groups = list(dict.fromkeys(res.densities.columns.get_level_values(0)))
-    assert [a.get_title() for a in panels] == [str(g) for g in groups]
+    assert _groups(res) == ["Central", "East", "West"]  # kde() sorts the groups
+    assert [a.get_title() for a in panels] == ["East", "Central", "West"]  # canonical order
     assert all(len(a.lines) == 3 for a in panels)
     assert len(fig.legends) == 1
+
+
+def _regional_panel() -> pd.DataFrame:
+    """Regions whose densities differ a lot in height: the first region (alphabetically,
+    and as kde() returns them) is spread out, the later ones are narrow, so their peaks
+    are several times higher than the first panel's."""
+    rng = np.random.default_rng(11)
+    rows = []
+    spread = {"Central": 4.0, "East": 0.3, "Northeast": 0.5, "West": 0.15}
+    for year in (2010, 2020):
+        for region, sd in spread.items():
+            for i in range(25):
+                rows.append(
+                    {
+                        "unit": f"{region}{i}",
+                        "year": year,
+                        "region": region,
+                        "v": 10 + rng.normal(0, sd),
+                    }
+                )
+    return pd.DataFrame(rows).set_index("unit")
+
+
+def _groups(res):
+    return list(dict.fromkeys(res.densities.columns.get_level_values(0)))
+
+
+def test_kde_curves_every_panel_shows_its_peak():
+    from geohra.dynamics import kde
+
+    res = kde(_regional_panel(), "v", time="year", by="region")
+    fig = kde_curves(res.densities, lang="en")
+    fig.draw_without_rendering()
+    panels = [a for a in fig.axes if a.lines]
+    assert len(panels) == 4
+    first_max = float(res.densities["Central"].to_numpy().max())
+    tallest = max(float(res.densities[g].to_numpy().max()) for g in _groups(res))
+    assert tallest > 3 * first_max  # the data make the old bug visible
+    for a in panels:
+        top = a.get_ylim()[1]
+        assert a.get_ylim()[0] == 0
+        assert top >= max(float(np.max(ln.get_ydata())) for ln in a.lines)
+
+
+@pytest.mark.parametrize(
+    ("lang", "titles"),
+    [("en", ["East", "Central", "West", "Northeast"]), ("zh", ["东部", "中部", "西部", "东北"])],
+)
+def test_kde_curves_regions_in_canonical_order_and_language(lang, titles):
+    from geohra.dynamics import kde
+
+    if lang == "zh" and _style.find_cjk_font() is None:
+        pytest.skip("no CJK font installed: Chinese labels fall back to English")
+    res = kde(_regional_panel(), "v", time="year", by="region")
+    assert _groups(res) == ["Central", "East", "Northeast", "West"]  # as computed
+    fig = kde_curves(res.densities, lang=lang)
+    panels = [a for a in fig.axes if a.lines]
+    assert [a.get_title() for a in panels] == titles
+    # each panel really holds its region's curves
+    east = panels[0].lines[0].get_ydata()
+    np.testing.assert_array_equal(east, res.densities[("East", 2010)].to_numpy())
+    # Chinese region names in the data come out in the same order, translated for English
+    zh_cols = res.densities.rename(
+        columns={"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北"}, level=0
+    )
+    fig = kde_curves(zh_cols, lang=lang)
+    assert [a.get_title() for a in fig.axes if a.lines] == titles
 
 
 def test_kde_surface():
@@ -592,10 +659,14 @@ def test_small_multiples_accepts_join_output_and_draws_china_context():
     import geohra
     from geohra.maps import static
 
-    joined = geohra.join(geohra.load_boundaries("china-provinces"), geohra.load_demo("physicians-2018"))
+    joined = geohra.join(
+        geohra.load_boundaries("china-provinces"), geohra.load_demo("physicians-2018")
+    )
     assert "adcode" in joined.columns
     joined = joined[joined["year"] == 2018]  # a selection keeps a row index with gaps
-    fig = static.small_multiples(joined, "physicians_per_1000_pop", time="year", years=[2018], lang="en")
+    fig = static.small_multiples(
+        joined, "physicians_per_1000_pop", time="year", years=[2018], lang="en"
+    )
     gids = {a.get_gid() for ax in fig.axes for a in ax.get_children() if a.get_gid()}
     assert {"context", "inset", "units"} <= gids
     import matplotlib.pyplot as plt

@@ -60,6 +60,9 @@ _TEXT = {
         "between_net": "Between (net)",
         "transvariation": "Transvariation",
         "all": "All units",
+        "total": "Total",
+        "north": "N",
+        "lisa": "LISA cluster",
     },
     "zh": {
         "no_data": "无数据",
@@ -83,6 +86,9 @@ _TEXT = {
         "between_net": "区域间（净值）",
         "transvariation": "超变密度",
         "all": "全部单元",
+        "total": "总体",
+        "north": "北",
+        "lisa": "LISA 聚类",
     },
 }
 TEXT: MappingProxyType = MappingProxyType({k: MappingProxyType(v) for k, v in _TEXT.items()})
@@ -91,6 +97,63 @@ TEXT: MappingProxyType = MappingProxyType({k: MappingProxyType(v) for k, v in _T
 def text(key: str, lang: str) -> str:
     """The label ``key`` in ``lang`` ("en" or "zh"); unknown keys are returned as given."""
     return TEXT[lang].get(key, key)
+
+
+# Human labels of the columns geohra's own steps write (report, coupling, entropy index,
+# local Moran), used as default legend titles; other columns keep their own name.
+_COLUMN_LABELS = {
+    "composite_index": ("Composite index", "综合指数"),
+    "score": ("Composite index", "综合指数"),
+    "grade": ("Coordination grade", "协调等级"),
+    "grade_en": ("Coordination grade", "协调等级"),
+    "grade_zh": ("Coordination grade", "协调等级"),
+    "level": ("Coordination grade", "协调等级"),
+    "D": ("Coupling coordination degree (D)", "耦合协调度 (D)"),
+    "C": ("Coupling degree (C)", "耦合度 (C)"),
+    "T": ("Comprehensive index (T)", "综合评价指数 (T)"),
+    "cluster": ("LISA cluster", "LISA 聚类"),
+}
+
+
+def column_label(column: Any, lang: str) -> str:
+    """The human label of a column geohra writes (``composite_index`` -> "Composite
+    index" / "综合指数"); any other column name is returned unchanged."""
+    pair = _COLUMN_LABELS.get(str(column))
+    if pair is None:
+        return str(column)
+    return pair[1] if lang == "zh" else pair[0]
+
+
+# Region names of the built-in schemes (region3, region3_1986, region4) in their
+# canonical order (East, Central, West, Northeast), with the Chinese names and the
+# "...地区" forms used in statistical yearbooks.
+_REGIONS = (
+    ("East", "东部", ("东部地区", "Eastern")),
+    ("Central", "中部", ("中部地区",)),
+    ("West", "西部", ("西部地区", "Western")),
+    ("Northeast", "东北", ("东北地区",)),
+)
+_REGION_RANK = {
+    str(name): rank
+    for rank, (en, zh, aliases) in enumerate(_REGIONS)
+    for name in (en, zh, *aliases)
+}
+
+
+def region_label(name: Any, lang: str) -> str:
+    """A region of the built-in schemes in ``lang`` ("East" -> "东部"); other names unchanged."""
+    rank = _REGION_RANK.get(str(name))
+    if rank is None:
+        return str(name)
+    en, zh, _ = _REGIONS[rank]
+    return zh if lang == "zh" else en
+
+
+def region_order(names: Sequence[Any]) -> list[Any]:
+    """``names`` with the regions of the built-in schemes first, in canonical order
+    (East, Central, West, Northeast); other names keep their order after them."""
+    known = sorted((n for n in names if str(n) in _REGION_RANK), key=lambda n: _REGION_RANK[str(n)])
+    return known + [n for n in names if str(n) not in _REGION_RANK]
 
 
 # ---------------------------------------------------------------------------

@@ -18,7 +18,16 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import align, to_numeric
-from geohra.maps._style import LISA_COLORS, LISA_LABELS, font_props, has_cjk, resolve_lang, text
+from geohra.maps._style import (
+    LISA_COLORS,
+    LISA_LABELS,
+    font_props,
+    has_cjk,
+    region_label,
+    region_order,
+    resolve_lang,
+    text,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -80,7 +89,10 @@ def kde_curves(
     densities
         Index = grid of values, columns = years; or a two-level column MultiIndex
         ``(group, year)`` (``kde(..., by="region3")``), drawn as one panel per group
-        with shared axes, and one legend of years.
+        with shared axes (the value axis reaches the highest curve of all panels), and
+        one legend of years. Regions of the built-in schemes come in their canonical
+        order (East, Central, West, Northeast) and are titled in ``lang`` (东部, 中部,
+        西部, 东北); other groups keep their order and name.
     ax
         Axes to draw on (single-level columns only).
     cmap
@@ -101,6 +113,7 @@ def kde_curves(
     if grouped and ax is not None:
         raise TypeError("ax= draws one panel; curves per group need a figure of their own.")
     groups = list(dict.fromkeys(densities.columns.get_level_values(0))) if grouped else [None]
+    groups = region_order(groups) if grouped else groups
     years = list(dict.fromkeys(densities.columns.get_level_values(-1)))
     lang = _lang(lang, [*groups, title or "", xlabel or ""])
     import matplotlib
@@ -131,10 +144,14 @@ def kde_curves(
                     label=str(year),
                 )
         if grouped:
-            a.set_title(str(group), fontproperties=font_props(lang, 10))
+            a.set_title(region_label(group, lang), fontproperties=font_props(lang, 10))
         a.set_xlabel(xlabel or text("value", lang), fontproperties=fp)
         a.set_ylabel(text("density", lang), fontproperties=fp)
-        a.set_ylim(bottom=0)
+    # One explicit limit from all curves: with shared axes an autoscaled limit set while
+    # drawing the first panel would clip the peaks of the later ones.
+    drawn = [np.nanmax(ln.get_ydata()) for a in axes for ln in a.get_lines()]
+    if drawn:
+        axes[0].set_ylim(0, 1.05 * max(max(drawn), 0) or 1.0)
     handles, labels = axes[0].get_legend_handles_labels()
     if grouped:
         fig.legend(handles, labels, loc="outside right center", prop=fp, frameon=False)
@@ -281,7 +298,9 @@ def decomposition_bars(
             rect.set_gid(f"part-{p}")  # containers have no gid: tag the rectangles
         bottom = bottom + shown[p].to_numpy()
     if kind == "value":
-        (line,) = ax.plot(x, total.to_numpy(), color="black", marker="o", ms=3, lw=1, label="total")
+        (line,) = ax.plot(
+            x, total.to_numpy(), color="black", marker="o", ms=3, lw=1, label=text("total", lang)
+        )
         line.set_gid("total")
     ax.set_xticks(x, [str(i) for i in shown.index], rotation=45 if len(x) > 8 else 0)
     fp = font_props(lang, 9)
