@@ -319,6 +319,38 @@ def test_grade_map_order_and_colours(grid):
 
 
 # ---------------------------------------------------------------------------
+# legend titles
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "index_title", "grade_title", "lisa_title"),
+    [
+        ("en", "Composite index", "Coordination grade", "LISA cluster"),
+        ("zh", "综合指数", "协调等级", "LISA 聚类"),
+    ],
+)
+def test_legend_titles_are_human_labels(grid, lang, index_title, grade_title, lisa_title):
+    if lang == "zh" and _style.find_cjk_font() is None:
+        pytest.skip("no CJK font installed: Chinese labels fall back to English")
+    g = grid.rename(columns={"v": "composite_index"})
+    title = choropleth(g, "composite_index", lang=lang).axes[0].get_legend().get_title()
+    assert title.get_text() == index_title
+    long = pd.concat([g.assign(year=2010), g.assign(year=2020)])
+    fig = small_multiples(long, "composite_index", lang=lang)
+    assert fig.legends[0].get_title().get_text() == index_title
+    grades = g.assign(grade=pd.Categorical(["low", "high"] * 6, ["low", "high"], ordered=True))
+    leg = grade_map(grades, "grade", lang=lang).axes[0].get_legend()
+    assert leg.get_title().get_text() == grade_title
+    leg = lisa_map(g.assign(cluster="Not significant"), lang=lang).axes[0].get_legend()
+    assert leg.get_title().get_text() == lisa_title
+    # an explicit title wins; a column geohra does not know keeps its name
+    leg = choropleth(g, "composite_index", lang=lang, legend_title="卫生资源").axes[0].get_legend()
+    assert leg.get_title().get_text() == "卫生资源"
+    assert choropleth(grid, "v", lang=lang).axes[0].get_legend().get_title().get_text() == "v"
+
+
+# ---------------------------------------------------------------------------
 # language and fonts
 # ---------------------------------------------------------------------------
 

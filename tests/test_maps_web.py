@@ -72,6 +72,14 @@ def test_one_layer_per_year_with_shared_breaks(panel):
         assert f'"{year}"' in page
 
 
+def test_default_legend_title_is_the_human_label(panel):
+    p = panel.rename(columns={"v": "composite_index"})
+    for lang, label in (("en", "Composite index"), ("zh", "综合指数")):
+        page = web_map(p, "composite_index", time="year", k=3, lang=lang).get_root().render()
+        legend = re.search(r'<div id="geohra-legend".*?</div></div>', page, re.S).group(0)
+        assert label in legend and "composite_index" not in legend
+
+
 def test_legend_and_tooltip_fields(panel):
     p = panel.copy()
     p.loc[(p["year"] == 2020).to_numpy() & (p.index == "u02"), "v"] = np.nan
@@ -262,7 +270,9 @@ def test_web_map_accepts_join_output_and_draws_china_context():
     import geohra
     from geohra.maps import web
 
-    joined = geohra.join(geohra.load_boundaries("china-provinces"), geohra.load_demo("physicians-2018"))
+    joined = geohra.join(
+        geohra.load_boundaries("china-provinces"), geohra.load_demo("physicians-2018")
+    )
     m = web.web_map(joined, "physicians_per_1000_pop", time="year", offline=True)
     names = [getattr(c, "layer_name", None) for c in m._children.values()]
     assert {"context", "maritime boundary", "2018"} <= set(names)

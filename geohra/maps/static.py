@@ -44,6 +44,7 @@ from geohra.maps._style import (
     MISSING_COLOR,
     MISSING_HATCH,
     class_colors,
+    column_label,
     font_props,
     resolve_lang,
     text,
@@ -130,7 +131,10 @@ _COMMON_DOC = """
         "auto" (Chinese labels for Chinese units when a CJK font is installed),
         "zh" or "en". Without a CJK font Chinese falls back to English with one warning.
     title, legend_title
-        Texts above the map and the legend.
+        Texts above the map and the legend. The default legend title is the human label
+        of the columns geohra writes, in ``lang`` (``composite_index``: "Composite
+        index" / "综合指数"; ``grade``: "Coordination grade" / "协调等级"; ``D``,
+        ``cluster``, ...), else the column name.
     context
         Draw Hong Kong, Macao and Taiwan in neutral grey from the built-in layer.
         None (default): for national maps of Chinese units (six-digit adcodes as index,
@@ -227,7 +231,7 @@ def choropleth(
         [(lab, col, None) for lab, col in zip(labels, palette, strict=True)],
         lang=lang,
         title=title,
-        legend_title=column if legend_title is None else legend_title,
+        legend_title=column_label(column, lang) if legend_title is None else legend_title,
         north_arrow=north_arrow,
         scale_bar=scale_bar,
         names=_annotation(gdf, annotate, lang),
@@ -351,7 +355,7 @@ def small_multiples(
         fig,
         entries,
         lang=lang,
-        title=column if legend_title is None else legend_title,
+        title=column_label(column, lang) if legend_title is None else legend_title,
         loc="outside lower center",
         ncols=min(len(entries), 4),
     )
@@ -461,7 +465,7 @@ def lisa_map(
         ax=ax,
         lang=lang,
         title=title,
-        legend_title="LISA" if legend_title is None else legend_title,
+        legend_title=text("lisa", lang) if legend_title is None else legend_title,
         context=context,
         inset=inset,
         north_arrow=north_arrow,
@@ -545,7 +549,7 @@ def grade_map(
         ax=ax,
         lang=lang,
         title=title,
-        legend_title=grade_column if legend_title is None else legend_title,
+        legend_title=column_label(grade_column, lang) if legend_title is None else legend_title,
         context=context,
         inset=inset,
         north_arrow=north_arrow,

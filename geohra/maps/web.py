@@ -40,6 +40,7 @@ from geohra.maps._style import (
     LISA_LABELS,
     MISSING_COLOR,
     class_colors,
+    column_label,
     looks_chinese,
     text,
 )
@@ -345,7 +346,8 @@ def web_map(
         "auto" is Chinese for Chinese units. No local CJK font is needed: the browser
         renders the text.
     legend_title
-        Title of the legend (default ``column``).
+        Title of the legend (default: the human label of the columns geohra writes, in
+        ``lang``, e.g. "综合指数" for ``composite_index``; else ``column``).
     context
         For Chinese units (six-digit adcodes as index): draw Hong Kong, Macao and Taiwan
         in neutral grey and the South China Sea maritime boundary line from the built-in
@@ -418,7 +420,12 @@ def web_map(
                 for v in part[extra]
             ]
         layer_name = column if year is None else str(year)
-        aliases = [name_label, legend_title or column, class_label, *tooltip_fields]
+        aliases = [
+            name_label,
+            legend_title or column_label(column, lang),
+            class_label,
+            *tooltip_fields,
+        ]
         folium.GeoJson(
             _features(part, geometry, props),
             name=layer_name,
@@ -446,7 +453,7 @@ def web_map(
     if any_missing:
         entries.append((text("no_data", lang), MISSING_COLOR))
     lisa_entries = [(text(lab, lang), LISA_COLORS[lab]) for lab in LISA_LABELS] if lisa else None
-    _set_legend(m, _legend_block(legend_title or column, entries, lisa_entries))
+    _set_legend(m, _legend_block(legend_title or column_label(column, lang), entries, lisa_entries))
     n_layers = sum(isinstance(c, folium.GeoJson) and c.control for c in m._children.values())
     if n_layers > 1:
         _layer_control_last(m)
