@@ -355,6 +355,7 @@ def test_legend_titles_are_human_labels(grid, lang, index_title, grade_title, li
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # the fake font has no glyphs
 def test_chinese_labels_with_a_cjk_font(grid, monkeypatch):
     monkeypatch.setattr(_style, "find_cjk_font", lambda: "Fake CJK")
     g = grid.copy()
@@ -383,6 +384,7 @@ def test_no_cjk_font_warns_once_and_falls_back_to_english(grid, monkeypatch):
         choropleth(g, "v", lang="zh")  # warned already: silent now
 
 
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # the fake font has no glyphs
 def test_auto_language_follows_the_units(grid, monkeypatch):
     monkeypatch.setattr(_style, "find_cjk_font", lambda: "Fake CJK")
     g = grid.copy()

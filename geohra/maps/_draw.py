@@ -246,13 +246,19 @@ def _legend(
         handles=handles,
         loc=loc,
         title=title,
-        prop=font_props(lang, 8),
-        title_fontproperties=font_props(lang, 9),
+        prop=_font_for([e[0] for e in entries], lang, 8),
+        title_fontproperties=_font_for([title or ""], lang, 9),
         frameon=False,
         **kw,
     )
     leg.set_gid("legend")
     return leg
+
+
+def _font_for(texts: Sequence[str], lang: str, size: float) -> Any:
+    """The font for ``lang``, or a Chinese one for texts written in Chinese (a title or
+    grade names given in Chinese on an English map), when one is installed."""
+    return font_props("zh" if _style.has_cjk(texts) else lang, size)
 
 
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -310,7 +316,7 @@ def _draw_map(
     if scale_bar:
         _draw_scale_bar(ax, geo, lang)
     if title:
-        ax.set_title(title, fontproperties=font_props(lang, 13))
+        ax.set_title(title, fontproperties=_font_for([title], lang, 13))
     if source_note:
         _draw_source_note(ax, source_note, lang)
     if entries is not None:
@@ -431,7 +437,7 @@ def _finish_grid(
             break
     note = _draw_source_note(fig, source_note, lang) if source_note else None
     if title:
-        fig.suptitle(title, fontproperties=font_props(lang, 14))
+        fig.suptitle(title, fontproperties=_font_for([title], lang, 14))
     if panel_height is None:
         x0, x1 = maps[0].get_xlim()
         y0, y1 = maps[0].get_ylim()

@@ -10,6 +10,7 @@ computes map data; it only moves artists that ``_draw`` created.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
 _PAD_PT = 1.5
 # Legend candidates: (loc, bbox_to_anchor) in axes fraction, tried in this order.
 _OUTSIDE = ("upper left", (1.01, 1.0))
+# A corner whose legend box is covered by units up to this fraction (a unit's tip under
+# the end of a label) is taken rather than moving the legend out and shrinking the map.
+_LEGEND_TOLERANCE = 0.02
 
 
 def settle(fig: Figure) -> None:
@@ -80,9 +84,9 @@ def place_legend(
     ax: Axes, leg: Legend, geoms: Any, candidates: list[tuple[str, tuple[float, float]]]
 ) -> str:
     """Move ``leg`` to the first candidate corner whose box covers no geometry and no
-    other map furniture (inset, north arrow, scale bar); if every corner covers
-    something, put it outside the map, right of the axes. Returns the position used
-    (the candidate's ``loc``, or ``"outside"``).
+    other map furniture (inset, north arrow, scale bar); else to the corner covering
+    least, if units fill at most ``_LEGEND_TOLERANCE`` of its box; else outside the
+    map, right of the axes. Returns the position used (a ``loc``, or ``"outside"``).
 
     ``geoms`` are the drawn units and context polygons in data coordinates.
     """
@@ -92,14 +96,24 @@ def place_legend(
     rend = renderer(ax.get_figure())
     furniture = [_display_box(a, rend) for a in _furniture(ax)]
     axes_box = _display_box(ax, rend)
+    covered = {}
     for loc, anchor in candidates:
         leg.set_loc(loc)
         leg.set_bbox_to_anchor(anchor, transform=ax.transAxes)
         box = _display_box(leg, rend)
         if not _inside(box, axes_box) or any(_overlaps(box, f) for f in furniture):
             continue
-        if len(tree.query(_data_box(ax, box), predicate="intersects")) == 0:
+        area = _data_box(ax, box)
+        hits = tree.query(area, predicate="intersects")
+        if len(hits) == 0:
             return loc
+        covered[loc, anchor] = shapely.area(shapely.intersection(tree.geometries[hits], area)).sum()
+        covered[loc, anchor] /= area.area
+    best = min(covered, key=covered.get, default=None)
+    if best is not None and covered[best] <= _LEGEND_TOLERANCE:
+        leg.set_loc(best[0])
+        leg.set_bbox_to_anchor(best[1], transform=ax.transAxes)
+        return best[0]
     leg.set_loc(_OUTSIDE[0])
     leg.set_bbox_to_anchor(_OUTSIDE[1], transform=ax.transAxes)
     settle(ax.get_figure())  # the axes shrink to make room: lay out again
@@ -120,15 +134,16 @@ def _furniture(ax: Axes) -> list[Any]:
 
 # (x, y, ha) in axes fraction of the inset, bottom-aligned: lower right first, the place
 # of the label on the standard maps, then lower centre and lower left.
-_INSET_LABEL_SPOTS = ((0.97, 0.03, "right"), (0.5, 0.03, "center"), (0.03, 0.03, "left"))
+_INSET_LABEL_SPOTS = ((0.98, 0.015, "right"), (0.5, 0.015, "center"), (0.02, 0.015, "left"))
 
 
 def place_inset_label(inset: Axes) -> None:
     """Put the inset's label (gid ``"south-sea-label"``) where its box, with a margin of
-    ``2 * _PAD_PT``, crosses neither the maritime line nor the islands (gids
+    ``2 * _PAD_PT`` if possible, crosses neither the maritime line nor the islands (gids
     ``"south-sea-line"``, ``"south-sea-islands"``), compared in display coordinates. In a
-    small inset (a grid of maps) the type gets smaller, down to 70 %, until it fits;
-    if it never does the label stays in the lower right at its size."""
+    small inset (a grid of maps) a label of several words goes on two lines and the type
+    gets smaller, down to 60 %, until it fits; if it never does the label stays in the
+    lower right at its size."""
     label = next((t for t in inset.texts if t.get_gid() == "south-sea-label"), None)
     if label is None:
         return
@@ -140,17 +155,26 @@ def place_inset_label(inset: Axes) -> None:
     ]
     rend = renderer(inset.get_figure(root=True))
     margin = 2 * _PAD_PT * inset.get_figure(root=True).dpi / 72
-    size = label.get_fontsize()
-    for scale in (1.0, 0.85, 0.7):
+    size, one_line = label.get_fontsize(), label.get_text()
+    # English ("South China Sea Islands") is as wide as a small inset: try it on two lines
+    words = one_line.split()
+    texts = [one_line]
+    if len(words) > 1:
+        half = (len(words) + 1) // 2
+        texts.append(" ".join(words[:half]) + "\n" + " ".join(words[half:]))
+    tries = itertools.product((margin, 0.0), (1.0, 0.85, 0.7, 0.6), texts, _INSET_LABEL_SPOTS)
+    for pad, scale, txt, (x, y, ha) in tries:
         label.set_fontsize(size * scale)
-        for x, y, ha in _INSET_LABEL_SPOTS:
-            label.set_position((x, y))
-            label.set_horizontalalignment(ha)
-            box = label.get_window_extent(rend).padded(margin)
-            if not any(path.intersects_bbox(box, filled=filled) for path, filled in paths):
-                return
+        label.set_text(txt)
+        label.set_multialignment("right")
+        label.set_position((x, y))
+        label.set_horizontalalignment(ha)
+        box = label.get_window_extent(rend).padded(pad)
+        if not any(path.intersects_bbox(box, filled=filled) for path, filled in paths):
+            return
     x, y, ha = _INSET_LABEL_SPOTS[0]
     label.set_fontsize(size)
+    label.set_text(one_line)
     label.set_position((x, y))
     label.set_horizontalalignment(ha)
 
@@ -162,7 +186,7 @@ def place_inset_label(inset: Axes) -> None:
 # Units up to this many get leader lines for names moved out of their unit; on bigger
 # maps such a name is left out (with a warning), or the map fills with lines.
 _MAX_LEADERS = 100
-_RINGS = 8  # candidate offsets up to this many text heights from the label point
+_RINGS = 12  # candidate offsets up to this many text heights from the label point
 
 
 def label_points(geoms: Any) -> Any:
@@ -195,6 +219,7 @@ def _offsets() -> np.ndarray:
 def place_names(ax: Axes, units: Any, texts: pd.Series) -> list[tuple[Any, Any]]:
     """Move the name texts (one per unit, at its label point) so that no two overlap.
 
+    Names keep off the legend, north arrow, scale bar and inset.
     Greedy, smallest units first (they have the least room): a name stays at its label
     point when that is free, else moves to the nearest free spot whose centre is still
     inside its unit, else (maps of at most ``_MAX_LEADERS`` units) to the nearest free
@@ -212,7 +237,9 @@ def place_names(ax: Axes, units: Any, texts: pd.Series) -> list[tuple[Any, Any]]
     areas = pd.Series(shapely.area(np.asarray(units.loc[texts.index], dtype=object)), texts.index)
     order = areas.sort_values(kind="stable").index
     offsets = _offsets()
-    placed = np.empty((0, 4))
+    # the legend, north arrow, scale bar and inset are taken places from the start
+    furniture = _furniture(ax) + ([ax.get_legend()] if ax.get_legend() is not None else [])
+    placed = np.array([_display_box(a, rend) for a in furniture]).reshape(-1, 4)
     moved_out: list[tuple[Any, Any]] = []
     hidden = 0
     for uid in order:
