@@ -17,7 +17,7 @@ from shapely.geometry import Point, box
 
 matplotlib.use("Agg")
 
-from geohra.boundaries import load_boundaries  # noqa: E402
+from geohra import load_boundaries  # noqa: E402
 from geohra.maps import _style  # noqa: E402
 from geohra.maps.static import (  # noqa: E402
     CHINA_ALBERS,
