@@ -128,12 +128,17 @@ _COMMON_DOC = """
         Axes to draw on; default a new Figure (``figsize``).
     lang
         "auto" (Chinese labels for Chinese units when a CJK font is installed),
-        "zh" or "en". Without a CJK font Chinese falls back to English with one warning.
+        "zh" or "en": the language of the legend title, "No data" / "无数据", the grey
+        units' label, 南海诸岛, the scale unit and the north arrow (N / 北). Without a
+        CJK font Chinese falls back to English with one warning.
     title, legend_title
         Texts above the map and the legend. The default legend title is the human label
         of the columns geohra writes, in ``lang`` (``composite_index``: "Composite
         index" / "综合指数"; ``grade``: "Coordination grade" / "协调等级"; ``D``,
-        ``cluster``, ...), else the column name.
+        ``cluster``, ...), else the column name. The legend goes to the lower left
+        corner, or the first of lower right, upper right and upper left where it covers
+        no unit (units under at most 2 % of its box are tolerated), else outside the
+        map on the right.
     context
         Draw Hong Kong, Macao and Taiwan in neutral grey from the built-in layer.
         None (default): for national maps of Chinese units (six-digit adcodes as index,
