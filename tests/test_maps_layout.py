@@ -357,3 +357,17 @@ def test_north_arrow_and_scale_in_the_language(provinces, lang, north):
     assert [t.get_text() for t in _by_gid(ax.texts, "north-arrow")] == [north]
     scale = [t.get_text() for t in _by_gid(ax.texts, "scale-bar")]
     assert scale[-1].endswith(_style.text("km", lang))
+
+
+def test_map_drawn_on_an_axes_of_a_subfigure(provinces):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12, 5), layout="constrained")
+    ax = fig.subfigures(1, 2)[1].add_subplot()
+    out = choropleth(provinces, "v", ax=ax, lang="en", annotate=True, source_note=NOTE)
+    assert out is ax.figure
+    _laid_out(fig)
+    assert len(_names(ax)) == 31 and _overlapping(_names(ax)) == []
+    assert not _hits_line(
+        _inset(ax), _by_gid(_inset(ax).texts, "south-sea-label")[0].get_window_extent()
+    )

@@ -331,7 +331,7 @@ def _place_texts(
     """Once the layout is final: the legend to a corner free of units (else outside the
     map) and the South China Sea label off the maritime line."""
     if not settled:
-        _layout.settle(ax.get_figure())
+        _layout.settle(_layout.root_figure(ax))
     if leg is not None:
         lift = _LEGEND_BOTTOM if scale_bar else 0.0
         candidates = [("lower left", (0.0, lift))]

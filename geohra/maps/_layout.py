@@ -25,11 +25,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Free space kept around a text, in points.
 _PAD_PT = 1.5
-# Legend candidates: (loc, bbox_to_anchor) in axes fraction, tried in this order.
+# Where the legend goes when every corner covers units: right of the map (axes fraction).
 _OUTSIDE = ("upper left", (1.01, 1.0))
 # A corner whose legend box is covered by units up to this fraction (a unit's tip under
 # the end of a label) is taken rather than moving the legend out and shrinking the map.
 _LEGEND_TOLERANCE = 0.02
+
+
+def root_figure(artist: Any) -> Figure:
+    """The top-level Figure of an artist, also inside a SubFigure (which cannot be drawn
+    or measured on its own; ``get_figure(root=True)`` needs matplotlib 3.10)."""
+    fig = artist.figure
+    while fig.figure is not fig:
+        fig = fig.figure
+    return fig
 
 
 def settle(fig: Figure) -> None:
@@ -93,7 +102,7 @@ def place_legend(
     import shapely
 
     tree = shapely.STRtree(np.asarray(geoms, dtype=object))
-    rend = renderer(ax.get_figure())
+    rend = renderer(root_figure(ax))
     furniture = [_display_box(a, rend) for a in _furniture(ax)]
     axes_box = _display_box(ax, rend)
     covered = {}
@@ -116,7 +125,7 @@ def place_legend(
         return best[0]
     leg.set_loc(_OUTSIDE[0])
     leg.set_bbox_to_anchor(_OUTSIDE[1], transform=ax.transAxes)
-    settle(ax.get_figure())  # the axes shrink to make room: lay out again
+    settle(root_figure(ax))  # the axes shrink to make room: lay out again
     return "outside"
 
 
@@ -153,8 +162,8 @@ def place_inset_label(inset: Axes) -> None:
         if coll.get_gid() in ("south-sea-line", "south-sea-islands")
         for path in coll.get_paths()
     ]
-    rend = renderer(inset.get_figure(root=True))
-    margin = 2 * _PAD_PT * inset.get_figure(root=True).dpi / 72
+    rend = renderer(root_figure(inset))
+    margin = 2 * _PAD_PT * root_figure(inset).dpi / 72
     size, one_line = label.get_fontsize(), label.get_text()
     # English ("South China Sea Islands") is as wide as a small inset: try it on two lines
     words = one_line.split()
@@ -231,9 +240,9 @@ def place_names(ax: Axes, units: Any, texts: pd.Series) -> list[tuple[Any, Any]]
 
     to_display = ax.transData.transform
     to_data = ax.transData.inverted().transform
-    rend = renderer(ax.get_figure())
+    rend = renderer(root_figure(ax))
     axes_box = _display_box(ax, rend)
-    pad = _PAD_PT * ax.get_figure().dpi / 72
+    pad = _PAD_PT * root_figure(ax).dpi / 72
     areas = pd.Series(shapely.area(np.asarray(units.loc[texts.index], dtype=object)), texts.index)
     order = areas.sort_values(kind="stable").index
     offsets = _offsets()
@@ -335,7 +344,7 @@ def draw_names(ax: Axes, units: Any, names: pd.Series, colors: pd.Series) -> Non
     moved_out = place_names(ax, units, pd.Series(texts, dtype=object))
     for uid, t in texts.items():
         t.set_color(_ink(_fill_under(units, colors, uid, t.get_position())))
-    rend = renderer(ax.get_figure())
+    rend = renderer(root_figure(ax))
     for t, point in moved_out:
         box = _display_box(t, rend)
         start = ax.transData.transform(point)
