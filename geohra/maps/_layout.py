@@ -116,8 +116,9 @@ def place_legend(
         hits = tree.query(area, predicate="intersects")
         if len(hits) == 0:
             return loc
-        covered[loc, anchor] = shapely.area(shapely.intersection(tree.geometries[hits], area)).sum()
-        covered[loc, anchor] /= area.area
+        # clip_by_rect: several times faster than a general intersection on county outlines
+        inside = shapely.clip_by_rect(tree.geometries[hits], *area.bounds)
+        covered[loc, anchor] = shapely.area(inside).sum() / area.area
     best = min(covered, key=covered.get, default=None)
     if best is not None and covered[best] <= _LEGEND_TOLERANCE:
         leg.set_loc(best[0])
