@@ -35,8 +35,9 @@ import pandas as pd
 
 from geohra._common import to_numeric
 from geohra.maps import _style
-from geohra.maps._draw import PAGE_WIDTH_IN, _annotation, _draw_map, _finish_grid, _new_axes
+from geohra.maps._draw import _annotation, _draw_map, _new_axes
 from geohra.maps._geo import _NON_ANALYSIS, CHINA_ALBERS, _prepare_geo, unit_indexed
+from geohra.maps._grid import PAGE_WIDTH_IN, finish_grid
 from geohra.maps._style import (
     CONTEXT_COLOR,
     LISA_COLORS,
@@ -371,7 +372,7 @@ def small_multiples(
         entries.append((text("no_data", lang), MISSING_COLOR, MISSING_HATCH))
     if any_context:
         entries.append((text("context", lang), CONTEXT_COLOR, None))
-    _finish_grid(
+    finish_grid(
         fig,
         list(axes[: len(years)]),
         entries,
