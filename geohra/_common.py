@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geohra._checks import check_finite, check_sentinels
+
 NAN_POLICIES = ("raise", "omit")
 
 
@@ -69,16 +71,21 @@ def to_numeric(s: pd.Series, *, name: str = "column") -> pd.Series:
     ):
         raise TypeError(f"{name}: expected numbers; got dtype {s.dtype}.")
     if pd.api.types.is_numeric_dtype(s):
-        return s.astype("float64")
-    converted = pd.to_numeric(s, errors="coerce")
-    bad = converted.isna() & s.notna()
-    if bad.any():
-        idx = bad.idxmax()
-        raise ValueError(
-            f"{name}: expected numbers; row {idx!r} holds {s.loc[idx]!r} "
-            f"({int(bad.sum())} non-numeric cell(s) in all). Clean or convert these cells first."
-        )
-    return converted.astype("float64")
+        out = s.astype("float64")
+    else:
+        converted = pd.to_numeric(s, errors="coerce")
+        bad = converted.isna() & s.notna()
+        if bad.any():
+            idx = bad.idxmax()
+            raise ValueError(
+                f"{name}: expected numbers; row {idx!r} holds {s.loc[idx]!r} "
+                f"({int(bad.sum())} non-numeric cell(s) in all). Clean or convert these cells first."
+            )
+        out = converted.astype("float64")
+    # infinite values and missing-value codes (-999, 9999 ...) make every statistic meaningless
+    check_finite(out, name=name)
+    check_sentinels(out, name=name)
+    return out
 
 
 def handle_nan(

@@ -168,7 +168,10 @@ def gini(
         ``nan_policy="raise"``, labels of ``population`` not matching the data.
     """
     weights = population  # w_i in the formula
-    inp = resolve(data, column, func="gini", numeric={"weights": weights}, nan_policy=nan_policy)
+    inp = resolve(
+        data, column, func="gini", numeric={"weights": weights}, nan_policy=nan_policy,
+        expects=("weights", "rates"),
+    )
     frame = inp.frame
     check_nonnegative(
         frame["value"], func="gini", what="values", why="the Gini compares shares of a total"

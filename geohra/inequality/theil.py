@@ -206,6 +206,7 @@ def theil(
         numeric={"population": population},
         labels={"group": by},
         nan_policy=nan_policy,
+        expects=("population", "totals"),
     )
     frame = inp.frame
     weighted = "population" in frame
