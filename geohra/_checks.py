@@ -32,7 +32,9 @@ SENTINELS = (-99.0, -999.0, -9999.0, -99999.0, -999999.0, 999.0, 9999.0, 99999.0
 
 def _shown(labels: Any, n: int = 8) -> str:
     labels = list(labels)
-    return ", ".join(map(repr, labels[:n])) + (f" ... ({len(labels)} in all)" if len(labels) > n else "")
+    return ", ".join(map(repr, labels[:n])) + (
+        f" ... ({len(labels)} in all)" if len(labels) > n else ""
+    )
 
 
 def check_finite(s: pd.Series, *, name: str) -> None:
@@ -94,7 +96,8 @@ def check_sentinels(s: pd.Series, *, name: str) -> None:
             f"{rest.max():g}); the result includes them as numbers. Replace the codes by NaN, "
             "e.g. data.replace({-999: numpy.nan, 9999: numpy.nan}), and pass nan_policy='omit'; "
             "or correct them if they are real.",
-            DataQualityWarning, stacklevel=4,
+            DataQualityWarning,
+            stacklevel=4,
         )
 
 
@@ -134,7 +137,8 @@ def check_cross_section(data: Any, *, func: str) -> None:
         repeated = repeated or any(index.get_level_values(n).has_duplicates for n in others if n)
     if isinstance(data, pd.DataFrame) and not repeated:
         repeated = any(
-            data[c].duplicated().any() for c in data.columns
+            data[c].duplicated().any()
+            for c in data.columns
             if isinstance(c, str) and _time_key(c) in _UNIT_COLUMNS
         )
     if repeated:
@@ -182,7 +186,8 @@ def warn_outside_analysis(excluded: list[Any], *, func: str) -> None:
         f"{func}: left out {len(excluded)} unit(s) outside the analysis set (analysis=False, "
         f"e.g. Hong Kong, Macao, Taiwan from load_boundaries(include_other=True)): {shown}. "
         "They are drawn on maps but not part of the statistics; they are listed in .omitted.",
-        DataQualityWarning, stacklevel=4,
+        DataQualityWarning,
+        stacklevel=4,
     )
 
 
@@ -232,13 +237,18 @@ def check_totals_or_rates(
             data_says = "totals"
     label = repr(column) if column is not None else "the values"
     if expects == "totals" and (data_says == "rates" or (named_rate and data_says != "totals")):
-        why = "its name reads as a rate" if named_rate else "it varies far less across units than its per-capita value"
+        why = (
+            "its name reads as a rate"
+            if named_rate
+            else "it varies far less across units than its per-capita value"
+        )
         warnings.warn(
             f"{func}: with population=, {label} must be a total per unit (e.g. the number of "
             f"beds), but it looks like a per-capita rate ({why}). Theil T of rates weighted by "
             "population is not the population-weighted Theil and can be many times too large. "
             "Pass the totals, or convert with geohra.totals_from_rates(...).",
-            DataQualityWarning, stacklevel=4,
+            DataQualityWarning,
+            stacklevel=4,
         )
     elif expects == "rates" and data_says == "totals" and not named_rate:
         warnings.warn(
@@ -246,5 +256,6 @@ def check_totals_or_rates(
             "per 1,000 people), but it looks like totals (it varies far more across units than "
             "its value per person). A population-weighted Gini of totals counts population "
             "twice. Pass rates, or convert with geohra.per_capita(...).",
-            DataQualityWarning, stacklevel=4,
+            DataQualityWarning,
+            stacklevel=4,
         )
