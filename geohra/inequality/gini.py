@@ -195,7 +195,9 @@ def gini(
             "gini: the (weighted) total of the values is zero, so every share is 0/0 and the Gini "
             "is undefined. Check that the right column was passed."
         )
-    g = gini_core(y, w)
+    # G is invariant to rescaling y and w: dividing by their maxima keeps the products in
+    # gini_core away from float64 underflow/overflow (values of 1e-300 or 1e300)
+    g = gini_core(y / y.max(), None if w is None else w / w.max())
     return GiniValue(
         g,
         n=int(y.size),
