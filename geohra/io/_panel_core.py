@@ -117,6 +117,11 @@ def load(source: Any, *, encoding: str | None, sheet: str | int | None, who: str
                 f"{who}: reading Parquet needs pyarrow ({exc}); install it with "
                 "pip install 'geohra[parquet]'."
             ) from None
+        except Exception as exc:  # a damaged file fails deep inside pyarrow
+            raise ValueError(
+                f"{who}: {name!r} starts like a Parquet file but could not be read as one "
+                f"({type(exc).__name__}: {exc}). Write it again, or export the table as CSV or XLSX."
+            ) from None
         raw = load(frame, encoding=None, sheet=None, who=who)
         where = [f"row {i + 1}" for i in range(len(frame))]
         return tab.RawTable(raw.frame, where, name)
