@@ -158,23 +158,32 @@ def check_cross_section(data: Any, *, func: str) -> None:
 
 
 def outside_analysis(data: Any, index: pd.Index) -> list[Any]:
-    """Labels of ``index`` that are not in the analysis set (Hong Kong, Macao, Taiwan).
+    """Labels of ``index`` whose unit is not in the analysis set (Hong Kong, Macao, Taiwan).
 
     Read from an ``analysis`` column of ``data`` when there is one (the built-in
-    boundaries have it); otherwise, when every label is a province adcode of the
-    built-in table, from that table.
+    boundaries and ``geohra.join`` have it); otherwise from the built-in province table
+    when every label of ``index`` (or every value of an ``adcode`` column) is a province
+    adcode. Labels may repeat (a panel indexed by unit): each is listed once.
     """
     if isinstance(data, pd.DataFrame) and "analysis" in data.columns:
-        flag = data["analysis"].reindex(index)
-        keep = flag.map(lambda v: bool(v) if isinstance(v, (bool, np.bool_)) else True)
-        return list(index[~keep.to_numpy(dtype=bool)])
+        flag = data["analysis"]
+        if not flag.index.equals(index):
+            if flag.index.has_duplicates:
+                return []
+            flag = flag.reindex(index)
+        out = flag.map(lambda v: isinstance(v, (bool, np.bool_)) and not v).to_numpy(dtype=bool)
+        return list(pd.unique(index[out]))
     from geohra.io._provinces import PROVINCES
 
     codes = {row[0]: row[5] for row in PROVINCES}
     labels = [str(v) for v in index]
-    if not labels or not all(lab in codes for lab in labels):
-        return []
-    return [v for v, lab in zip(index, labels, strict=True) if not codes[lab]]
+    if labels and all(lab in codes for lab in labels):
+        return list(pd.unique(pd.Index([v for v, lab in zip(index, labels, strict=True) if not codes[lab]])))
+    if isinstance(data, pd.DataFrame) and "adcode" in data.columns and data.index.equals(index):
+        ids = [str(v) for v in data["adcode"]]
+        if ids and all(i in codes for i in ids):
+            return list(pd.unique(index[[not codes[i] for i in ids]]))
+    return []
 
 
 def warn_outside_analysis(excluded: list[Any], *, func: str) -> None:
@@ -244,9 +253,9 @@ def check_totals_or_rates(
         )
         warnings.warn(
             f"{func}: with population=, {label} must be a total per unit (e.g. the number of "
-            f"beds), but it looks like a per-capita rate ({why}). Theil T of rates weighted by "
-            "population is not the population-weighted Theil and can be many times too large. "
-            "Pass the totals, or convert with geohra.totals_from_rates(...).",
+            f"beds), but it looks like a per-capita rate ({why}). Rates in place of totals give "
+            "wrong shares (a population-weighted Theil T of rates can be many times too "
+            "large). Pass the totals, or convert with geohra.totals_from_rates(...).",
             DataQualityWarning,
             stacklevel=4,
         )

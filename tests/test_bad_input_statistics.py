@@ -40,7 +40,7 @@ def _cross_section(values, groups=None):
         lambda f: geohra.dagum_gini(f, "x", by="g"),
         lambda f: geohra.agglomeration(f.assign(p=1.0, a=1.0), "x", population="p", area="a"),
         lambda f: geohra.entropy_weights(f.assign(y=np.arange(len(f), dtype=float)), ["x", "y"]),
-        lambda f: geohra.classify(f["x"], "quantiles", k=3),
+        lambda f: geohra.classify(f["x"], scheme="quantiles", k=3),
     ],
 )
 def test_infinite_values_raise_naming_the_unit(call):
@@ -94,6 +94,12 @@ def test_sentinel_codes_move_entropy_weights_so_the_warning_matters():
 # -- a long panel where one cross-section is expected -------------------------------------
 
 
+def _queen():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return geohra.spatial_weights(geohra.load_boundaries(), kind="queen")
+
+
 @pytest.fixture(scope="module")
 def long_panel():
     panel = geohra.load_demo("physicians-2018")
@@ -114,6 +120,8 @@ def long_panel():
             ),
         ),
         ("gini", lambda d: geohra.gini(d.set_index(["adcode", "year"]), "physicians_per_1000_pop")),
+        ("moran", lambda d: geohra.moran(d, "physicians_per_1000_pop", graph=_queen(), rng=0)),
+        ("local_moran", lambda d: geohra.local_moran(d.set_index("adcode"), "physicians_per_1000_pop", graph=_queen(), rng=0)),
     ],
 )
 def test_long_panel_is_refused_by_cross_section_statistics(long_panel, name, call):
@@ -124,7 +132,7 @@ def test_long_panel_is_refused_by_cross_section_statistics(long_panel, name, cal
 
 
 def test_per_year_and_one_year_still_work(long_panel):
-    table = geohra.per_year(geohra.gini, long_panel, "physicians_per_1000_pop")
+    table = geohra.per_year(geohra.gini, long_panel, "physicians_per_1000_pop").summary()
     assert table["year"].tolist() == [2018, 2019]
     one = geohra.gini(geohra.cross_section(long_panel, 2018), "physicians_per_1000_pop")
     assert table["gini"].iloc[0] == pytest.approx(float(one))
@@ -159,10 +167,10 @@ def test_rates_where_theil_expects_totals_warn(physicians):
 
 def test_totals_where_weighted_gini_expects_rates_warn(physicians):
     with pytest.warns(DataQualityWarning, match="looks like totals"):
-        geohra.gini(physicians, "physicians_total", weights="population_10k")
+        geohra.gini(physicians, "physicians_total", population="population_10k")
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataQualityWarning)
-        geohra.gini(physicians, "physicians_per_1000_pop", weights="population_10k")
+        geohra.gini(physicians, "physicians_per_1000_pop", population="population_10k")
 
 
 # -- degenerate bootstrap groups -----------------------------------------------------------
@@ -205,6 +213,15 @@ def test_hong_kong_macao_taiwan_are_left_out_of_statistics_with_a_warning(physic
     with pytest.warns(DataQualityWarning, match="outside the analysis set"):
         g = geohra.gini(cs["physicians_per_1000_pop"])
     assert float(g) == pytest.approx(float(geohra.gini(physicians["physicians_per_1000_pop"])))
+    # spatial statistics on the 34-unit layer: the three are left out of the weights as well
+    layer = everything.join(physicians[["physicians_per_1000_pop"]])
+    layer.loc[["710000", "810000", "820000"], "physicians_per_1000_pop"] = [2.0, 2.1, 2.5]
+    with pytest.warns(DataQualityWarning, match="outside the analysis set"):
+        m34 = geohra.moran(layer, "physicians_per_1000_pop", rng=0, permutations=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m31 = geohra.moran(layer.loc[IDS], "physicians_per_1000_pop", rng=0, permutations=0)
+    assert m34.statistic == pytest.approx(m31.statistic, rel=1e-12)
 
 
 # -- fuzzing every statistic --------------------------------------------------------------
@@ -222,13 +239,13 @@ def graph():
 
 def _statistics(graph):
     return {
-        "gini": lambda f, p: geohra.gini(f, "a", weights="b" if p else None, nan_policy="omit"),
+        "gini": lambda f, p: geohra.gini(f, "a", population="b" if p else None, nan_policy="omit"),
         "theil": lambda f, p: geohra.theil(
             f, "a", population="b" if p else None, by="g", index="L" if p else "T"
         ),
         "dagum_gini": lambda f, p: geohra.dagum_gini(f, "a", by="g"),
         "spatial_gini": lambda f, p: geohra.spatial_gini(
-            f, "a", weights=graph, permutations=9, rng=0
+            f, "a", graph=graph, permutations=9, rng=0
         ),
         "agglomeration": lambda f, p: geohra.agglomeration(f, "a", population="b", area="c"),
         "bootstrap_ci": lambda f, p: geohra.bootstrap_ci(
@@ -244,14 +261,14 @@ def _statistics(graph):
             f[["a", "b", "c"]], {"a": 0.2, "b": 0.3, "c": 0.5}
         ),
         "moran": lambda f, p: geohra.moran(
-            f, "a", weights=graph, permutations=9, rng=0, nan_policy="omit"
+            f, "a", graph=graph, permutations=9, rng=0, nan_policy="omit"
         ),
-        "geary": lambda f, p: geohra.geary(f, "a", weights=graph, permutations=9, rng=0),
+        "geary": lambda f, p: geohra.geary(f, "a", graph=graph, permutations=9, rng=0),
         "local_moran": lambda f, p: geohra.local_moran(
-            f, "a", weights=graph, permutations=9, rng=0
+            f, "a", graph=graph, permutations=9, rng=0
         ),
-        "getis_ord": lambda f, p: geohra.getis_ord(f, "a", weights=graph, permutations=9, rng=0),
-        "classify": lambda f, p: geohra.classify(f["a"], "fisher_jenks" if p else "quantiles", k=4),
+        "getis_ord": lambda f, p: geohra.getis_ord(f, "a", graph=graph, permutations=9, rng=0),
+        "classify": lambda f, p: geohra.classify(f, "a", scheme="fisher_jenks" if p else "quantiles", k=4),
         "kde": lambda f, p: geohra.kde(f.assign(year=2000), "a"),
     }
 

@@ -14,13 +14,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._checks import (
-    check_cross_section,
-    check_totals_or_rates,
-    outside_analysis,
-    warn_outside_analysis,
+from geohra._checks import check_totals_or_rates
+from geohra._common import (
+    align,
+    get_series,
+    handle_nan,
+    resolve_values,
+    to_numeric,
+    validate_units,
 )
-from geohra._common import align, get_series, handle_nan, resolve_values, to_numeric
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,9 @@ def resolve(
     the analysis set (Hong Kong, Macao, Taiwan) are left out with a warning and listed
     in ``omitted``.
     """
-    check_cross_section(data, func=func)
     y = get_series(data, column, name=func)
+    # a long panel raises here, before align's duplicate-label error, naming per_year
+    outside = validate_units(data, y.index, func=func)
     align({f"{func}: data": y})  # duplicate labels raise here
     cols: dict[str, pd.Series] = {"value": y}
     for key, spec in (numeric or {}).items():
@@ -68,9 +71,7 @@ def resolve(
             cols[key] = s
     # one column: no need to build (and copy into) a multi-column frame
     frame = y.to_frame("value") if len(cols) == 1 else pd.DataFrame(cols, index=y.index)
-    outside = outside_analysis(data, frame.index)
     if outside:
-        warn_outside_analysis(outside, func=func)
         frame = frame.drop(index=outside)
     frame, omitted = handle_nan(frame, nan_policy=nan_policy, name=func)
     if expects is not None and expects[0] in frame:
