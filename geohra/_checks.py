@@ -178,7 +178,9 @@ def outside_analysis(data: Any, index: pd.Index) -> list[Any]:
     codes = {row[0]: row[5] for row in PROVINCES}
     labels = [str(v) for v in index]
     if labels and all(lab in codes for lab in labels):
-        return list(pd.unique(pd.Index([v for v, lab in zip(index, labels, strict=True) if not codes[lab]])))
+        return list(
+            pd.unique(pd.Index([v for v, lab in zip(index, labels, strict=True) if not codes[lab]]))
+        )
     if isinstance(data, pd.DataFrame) and "adcode" in data.columns and data.index.equals(index):
         ids = [str(v) for v in data["adcode"]]
         if ids and all(i in codes for i in ids):

@@ -121,7 +121,12 @@ def long_panel():
         ),
         ("gini", lambda d: geohra.gini(d.set_index(["adcode", "year"]), "physicians_per_1000_pop")),
         ("moran", lambda d: geohra.moran(d, "physicians_per_1000_pop", graph=_queen(), rng=0)),
-        ("local_moran", lambda d: geohra.local_moran(d.set_index("adcode"), "physicians_per_1000_pop", graph=_queen(), rng=0)),
+        (
+            "local_moran",
+            lambda d: geohra.local_moran(
+                d.set_index("adcode"), "physicians_per_1000_pop", graph=_queen(), rng=0
+            ),
+        ),
     ],
 )
 def test_long_panel_is_refused_by_cross_section_statistics(long_panel, name, call):
@@ -264,11 +269,11 @@ def _statistics(graph):
             f, "a", graph=graph, permutations=9, rng=0, nan_policy="omit"
         ),
         "geary": lambda f, p: geohra.geary(f, "a", graph=graph, permutations=9, rng=0),
-        "local_moran": lambda f, p: geohra.local_moran(
-            f, "a", graph=graph, permutations=9, rng=0
-        ),
+        "local_moran": lambda f, p: geohra.local_moran(f, "a", graph=graph, permutations=9, rng=0),
         "getis_ord": lambda f, p: geohra.getis_ord(f, "a", graph=graph, permutations=9, rng=0),
-        "classify": lambda f, p: geohra.classify(f, "a", scheme="fisher_jenks" if p else "quantiles", k=4),
+        "classify": lambda f, p: geohra.classify(
+            f, "a", scheme="fisher_jenks" if p else "quantiles", k=4
+        ),
         "kde": lambda f, p: geohra.kde(f.assign(year=2000), "a"),
     }
 
