@@ -188,15 +188,22 @@ def outside_analysis(data: Any, index: pd.Index) -> list[Any]:
     return []
 
 
-def warn_outside_analysis(excluded: list[Any], *, func: str) -> None:
+def warn_outside_analysis(excluded: list[Any], *, func: str, data: Any = None) -> None:
+    """Warn naming the units left out; ``excluded`` are row labels of ``data``."""
     from geohra.io._provinces import PROVINCES
 
+    units, rows = list(excluded), ""
+    if isinstance(data, pd.DataFrame) and "adcode" in data.columns:
+        ids = data.loc[data.index.isin(excluded), "adcode"]
+        if not ids.index.equals(pd.Index(ids.to_numpy())):
+            units, rows = list(pd.unique(ids)), f" ({len(ids)} rows)"
     names = {row[0]: row[3] for row in PROVINCES}
-    shown = ", ".join(f"{v!r} ({names[str(v)]})" if str(v) in names else repr(v) for v in excluded)
+    shown = ", ".join(f"{v!r} ({names[str(v)]})" if str(v) in names else repr(v) for v in units)
     warnings.warn(
-        f"{func}: left out {len(excluded)} unit(s) outside the analysis set (analysis=False, "
-        f"e.g. Hong Kong, Macao, Taiwan from load_boundaries(include_other=True)): {shown}. "
-        "They are drawn on maps but not part of the statistics; they are listed in .omitted.",
+        f"{func}: left out {len(units)} unit(s) outside the analysis set (analysis=False, "
+        f"e.g. Hong Kong, Macao, Taiwan from load_boundaries(include_other=True)): {shown}"
+        f"{rows}. They are drawn on maps but not part of the statistics; they are listed in "
+        ".omitted.",
         DataQualityWarning,
         stacklevel=4,
     )

@@ -212,7 +212,7 @@ def validate_units(data: Any, index: pd.Index, *, func: str, cross_section: bool
         check_cross_section(data, func=func)
     outside = outside_analysis(data, index)
     if outside:
-        warn_outside_analysis(outside, func=func)
+        warn_outside_analysis(outside, func=func, data=data)
     return outside
 
 

@@ -306,3 +306,23 @@ def test_fuzz_every_statistic_fails_only_with_geohra_errors(graph, rows_groups, 
                     assert_geohra_error(exc)
                 except AssertionError as err:
                     raise AssertionError(f"{name}: {err}") from exc
+
+
+def test_distribution_dynamics_leave_out_units_outside_the_analysis_set():
+    panel = geohra.load_demo("gp-2012-2017")
+    col = [c for c in panel.columns if c not in ("adcode", "year")][0]
+    others = pd.DataFrame(
+        [
+            (code, year, 1.0)
+            for code in ("710000", "810000", "820000")
+            for year in panel["year"].unique()
+        ],
+        columns=["adcode", "year", col],
+    )
+    wider = pd.concat([panel[["adcode", "year", col]], others], ignore_index=True)
+    with pytest.warns(DataQualityWarning, match=r"left out 3 unit\(s\)"):
+        k34 = geohra.kde(wider, col, nan_policy="omit")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        k31 = geohra.kde(panel, col, nan_policy="omit")
+    pd.testing.assert_frame_equal(k34.summary(), k31.summary())
