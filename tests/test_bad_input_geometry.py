@@ -100,3 +100,28 @@ def test_fuzz_boundaries_fail_only_with_geohra_errors(rings, crs, repair):
     except Exception as exc:  # noqa: BLE001
         assert_geohra_error(exc)
     assert np.isfinite(out.total_bounds).all()
+
+
+def test_map_of_metres_labelled_as_degrees_names_crs_and_bounds():
+    pytest.importorskip("matplotlib")
+    from geohra.maps import static
+
+    prov = geohra.load_boundaries().to_crs("EPSG:3857").set_crs("EPSG:4326", allow_override=True)
+    prov["v"] = np.arange(len(prov), dtype=float)
+    with pytest.raises(
+        ValueError, match=r"maps: the GeoDataFrame is labelled EPSG:4326 .*x 8\.\d+e\+06"
+    ):
+        static.choropleth(prov, "v")
+
+
+def test_web_map_of_metres_labelled_as_degrees_names_crs_and_bounds():
+    pytest.importorskip("folium")
+    from geohra.maps import web
+
+    prov = geohra.load_boundaries().to_crs("EPSG:3857").set_crs("EPSG:4326", allow_override=True)
+    prov["v"] = np.arange(len(prov), dtype=float)
+    with pytest.raises(
+        ValueError,
+        match=r"web_map: the GeoDataFrame is labelled EPSG:4326 .*y 427456 to 7\.\d+e\+06",
+    ):
+        web.web_map(prov, "v")
