@@ -275,6 +275,18 @@ def _statistics(graph):
             f, "a", scheme="fisher_jenks" if p else "quantiles", k=4
         ),
         "kde": lambda f, p: geohra.kde(f.assign(year=2000), "a"),
+        "markov": lambda f, p: geohra.markov(
+            pd.concat([f.assign(year=2000), f.assign(year=2001, a=f["b"])]).reset_index(),
+            "a",
+            unit="adcode",
+            classes=3,
+        ),
+        "per_year": lambda f, p: geohra.per_year(
+            geohra.theil,
+            pd.concat([f.assign(year=2000), f.assign(year=2001, a=f["c"])]).reset_index(),
+            "a",
+            by="g",
+        ),
     }
 
 
@@ -326,3 +338,11 @@ def test_distribution_dynamics_leave_out_units_outside_the_analysis_set():
         warnings.simplefilter("ignore")
         k31 = geohra.kde(panel, col, nan_policy="omit")
     pd.testing.assert_frame_equal(k34.summary(), k31.summary())
+
+
+def test_spatial_statistics_refuse_values_whose_variance_overflows(graph):
+    # found by fuzzing: local_moran raised a bare ZeroDivisionError
+    values = pd.Series(np.linspace(1.0, 2.0, 31), index=IDS)
+    values.iloc[3] = 1e300
+    with pytest.raises(ValueError, match=r"variance .* overflows float64.*rescale"):
+        geohra.local_moran(values, graph=graph, rng=0)

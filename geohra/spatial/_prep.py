@@ -99,6 +99,13 @@ def _prepare(
     y = kept.reindex(ids).to_numpy(dtype=np.float64)
     if not np.isfinite(y).all():
         raise ValueError(f"{who}: infinite values at {ids[~np.isfinite(y)][:5].tolist()}.")
+    with np.errstate(over="ignore", under="ignore"):
+        spread = float(np.std(y))
+    if not (np.isfinite(spread) and spread > 0) and not np.all(y == y[0]):
+        raise ValueError(
+            f"{who}: the variance of the values over- or underflows float64 (values from "
+            f"{y.min():g} to {y.max():g}); rescale them first (e.g. values / 1e6 or * 1e6)."
+        )
     if np.all(y == y[0]):
         raise ValueError(
             f"{who}: every value is {y[0]}; spatial autocorrelation is undefined for a "
