@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -94,13 +95,19 @@ class OutputClash(ValueError):
     """An output would replace a file geohra did not write (or an input file)."""
 
 
-def _owned(out: Path) -> set[str]:
-    """Files geohra wrote into ``out`` earlier (relative POSIX paths); unreadable -> none."""
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _owned(out: Path) -> dict[str, str]:
+    """Files geohra wrote into ``out`` earlier: relative POSIX path -> SHA-256 of what it
+    wrote. A file changed since (or a manifest that cannot be read) is not geohra's."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return {str(f) for f in data.get("files", [])}
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
     except (OSError, ValueError, AttributeError):
-        return set()
+        return {}
 
 
 class _Rewrite(io.TextIOBase):
@@ -123,8 +130,8 @@ def write_outputs(
     """Run ``produce(folder)`` into a staging folder inside ``out``, then move the files in.
 
     Nothing in ``out`` is touched until every output exists. A file already in ``out``
-    is replaced only if geohra wrote it (it is listed in ``out/.geohra-outputs.json``) and
-    it is not one of ``inputs``; otherwise nothing is moved and :class:`OutputClash`
+    is replaced only if geohra wrote it and it is unchanged since (it is listed with its
+    SHA-256 in ``out/.geohra-outputs.json``) and it is not one of ``inputs``; otherwise nothing is moved and :class:`OutputClash`
     lists the files. On any error the staging folder is removed and ``out`` is unchanged.
     """
     out = prepare_out(out, force=force)
@@ -143,8 +150,9 @@ def write_outputs(
                 clashes.append(f"{rel.as_posix()} (a folder or file of that name is in the way)")
             elif target.exists() and target.resolve() in protected:
                 clashes.append(f"{rel.as_posix()} (an input of this run)")
-            elif target.exists() and rel.as_posix() not in owned:
-                clashes.append(f"{rel.as_posix()} (not written by geohra)")
+            elif target.exists() and owned.get(rel.as_posix()) != _digest(target):
+                why = "changed since geohra wrote it" if rel.as_posix() in owned else "not written by geohra"
+                clashes.append(f"{rel.as_posix()} ({why})")
         if clashes:
             raise OutputClash(
                 f"--force replaces only files geohra wrote into {str(out)!r} before (listed in "
@@ -156,9 +164,13 @@ def write_outputs(
         for rel in made:
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / rel, out / rel)
-        files = sorted({f for f in owned if (out / f).is_file()} | {r.as_posix() for r in made})
+        files = {f: h for f, h in owned.items() if (out / f).is_file()}
+        files.update({r.as_posix(): _digest(out / r) for r in made})
         (out / MANIFEST).write_text(
-            json.dumps({"written_by": "geohra", "files": files}, ensure_ascii=False, indent=1),
+            json.dumps(
+                {"written_by": "geohra", "files": dict(sorted(files.items()))},
+                ensure_ascii=False, indent=1,
+            ),
             encoding="utf-8",
         )
         return [out / r for r in made]

@@ -3,6 +3,7 @@ geohra's own outputs (never an input, never a file geohra did not write)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -51,10 +52,9 @@ def test_outputs_land_and_are_listed(tmp_path, capsys):
     written = write_outputs(out, _producer({"report.html": "a", "tables/t.csv": "b"}), force=False)
     assert sorted(p.relative_to(out).as_posix() for p in written) == ["report.html", "tables/t.csv"]
     assert (out / "tables" / "t.csv").read_text(encoding="utf-8") == "b"
-    assert json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"] == [
-        "report.html",
-        "tables/t.csv",
-    ]
+    listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert sorted(listed) == ["report.html", "tables/t.csv"]
+    assert listed["report.html"] == hashlib.sha256(b"a").hexdigest()
     # no staging folder is left behind and printed paths name the final folder
     assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST, "report.html", "tables"])
     printed = capsys.readouterr().out
@@ -69,7 +69,16 @@ def test_force_replaces_geohra_outputs_only(tmp_path):
     assert (out / "report.html").read_text(encoding="utf-8") == "new"
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"  # not touched
     files = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
-    assert files == ["figures/a.png", "report.html"]
+    assert sorted(files) == ["figures/a.png", "report.html"]
+
+
+def test_force_never_overwrites_a_geohra_output_the_user_changed(tmp_path):
+    out = tmp_path / "out"
+    write_outputs(out, _producer({"report.html": "geohra's"}), force=False)
+    (out / "report.html").write_text("edited by the user", encoding="utf-8")
+    with pytest.raises(OutputClash, match=r"report.html \(changed since geohra wrote it\)"):
+        write_outputs(out, _producer({"report.html": "new"}), force=True)
+    assert (out / "report.html").read_text(encoding="utf-8") == "edited by the user"
 
 
 def test_force_never_overwrites_a_user_file(tmp_path):
