@@ -171,20 +171,31 @@ def outside_analysis(data: Any, index: pd.Index) -> list[Any]:
             if flag.index.has_duplicates:
                 return []
             flag = flag.reindex(index)
-        out = flag.map(lambda v: isinstance(v, (bool, np.bool_)) and not v).to_numpy(dtype=bool)
+        if pd.api.types.is_bool_dtype(flag):
+            out = ~flag.to_numpy(dtype=bool)
+        else:  # object column with NaN (units without the flag count as analysed)
+            out = flag.map(lambda v: isinstance(v, (bool, np.bool_)) and not v).to_numpy(dtype=bool)
         return list(pd.unique(index[out]))
     from geohra.io._provinces import PROVINCES
 
     codes = {row[0]: row[5] for row in PROVINCES}
-    labels = [str(v) for v in index]
-    if labels and all(lab in codes for lab in labels):
-        return list(
-            pd.unique(pd.Index([v for v, lab in zip(index, labels, strict=True) if not codes[lab]]))
-        )
+
+    def others(values: Any) -> set[str] | None:
+        """The non-analysis codes among ``values`` if all are province codes, else None."""
+        uniq = pd.Index(values).unique()
+        if not len(uniq) or len(uniq) > len(codes):  # cheap exit for large or other data
+            return None
+        labels = {str(v) for v in uniq}
+        return {lab for lab in labels if not codes[lab]} if labels <= set(codes) else None
+
+    found = others(index)
+    if found is not None:
+        return [v for v in index.unique() if str(v) in found]
     if isinstance(data, pd.DataFrame) and "adcode" in data.columns and data.index.equals(index):
-        ids = [str(v) for v in data["adcode"]]
-        if ids and all(i in codes for i in ids):
-            return list(pd.unique(index[[not codes[i] for i in ids]]))
+        found = others(data["adcode"])
+        if found:
+            mask = data["adcode"].astype(str).isin(found).to_numpy()
+            return list(pd.unique(index[mask]))
     return []
 
 
