@@ -123,6 +123,13 @@ class _Rewrite(io.TextIOBase):
     def flush(self) -> None:
         self.stream.flush()
 
+    @property
+    def encoding(self) -> str | None:  # type: ignore[override]
+        return getattr(self.stream, "encoding", None)
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.stream, "isatty", lambda: False)())
+
 
 def write_outputs(
     out: str | Path, produce: Callable[[Path], object], *, force: bool, inputs: Sequence[Path] = ()
