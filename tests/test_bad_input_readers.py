@@ -269,7 +269,14 @@ def test_fuzz_read_panel_bytes(tmp_path, blob, magic):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.one_of(CELL, st.integers(-(10**7), 10**13), st.floats(), st.none()), max_size=6))
+@given(
+    st.lists(
+        st.one_of(
+            CELL, st.integers(-(10**7), 10**13), st.floats(), st.none(), st.lists(CELL, max_size=2)
+        ),
+        max_size=6,
+    )
+)
 def test_fuzz_match_units(values):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -279,3 +286,12 @@ def test_fuzz_match_units(values):
             assert_geohra_error(exc)
             return
     assert out.str.fullmatch(r"\d{6}").all()
+
+
+def test_unit_ids_that_are_not_single_values_are_refused():
+    # found by fuzzing: a list in the unit column reached pandas' hashing
+    df = pd.DataFrame({"unit": [["a"], "b"], "year": [2020, 2020], "x": [1.0, 2.0]})
+    with pytest.raises(ValueError, match=r"unit ids must be single values .*\['a'\]"):
+        geohra.read_panel(df, match=False)
+    with pytest.raises(TypeError, match="single name or code"):
+        geohra.match_units([["北京"], "天津"])

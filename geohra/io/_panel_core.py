@@ -260,6 +260,12 @@ def _unit_ids(names: pd.Series, raw: tab.RawTable, match: Any, who: str) -> pd.S
         def strip(v: Any) -> Any:
             return v.strip() if isinstance(v, str) else v
         ids = names.map(strip)
+        unusable = [f"{raw.where[p]}: {v!r}" for p, v in enumerate(ids) if not _is_scalar_id(v)]
+        if unusable:
+            raise ValueError(
+                f"{who}: unit ids must be single values (text or numbers); {raw.source} has "
+                f"{', '.join(unusable[:8])}. Fix those cells."
+            )
         missing = [raw.where[p] for p, v in enumerate(ids) if tab.is_missing(v)]
         if missing:
             raise ValueError(f"{who}: unit ids are missing (empty) at {missing[:8]} of {raw.source}; fill or drop those rows.")
@@ -270,6 +276,16 @@ def _unit_ids(names: pd.Series, raw: tab.RawTable, match: Any, who: str) -> pd.S
     if table is None:
         _check_aggregates(names, raw, who)
     return match_units(names.reset_index(drop=True), table=table).set_axis(names.index)
+
+
+def _is_scalar_id(value: Any) -> bool:
+    if isinstance(value, (list, tuple, set, dict, bytes)):
+        return False
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _assemble(ids: pd.Series, years: np.ndarray, values: pd.DataFrame, names: pd.Series,

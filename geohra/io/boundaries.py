@@ -272,6 +272,13 @@ def match_units(
         index = pd.RangeIndex(len(items))
     keys = _province_keys() if table is None else _KeyIndex(table)
 
+    unhashable = [pos for pos, v in enumerate(items) if isinstance(v, (list, dict, set))]
+    if unhashable:
+        shown = ", ".join(f"{index[p]!r}: {items[p]!r}" for p in unhashable[:8])
+        raise TypeError(
+            f"match_units: each {what} identifier must be a single name or code; got lists, "
+            f"dicts or sets at {shown}. Pass one value per unit."
+        )
     missing_pos = [pos for pos, v in enumerate(items) if _is_missing(v)]
     if missing_pos:
         shown = ", ".join(repr(index[p]) for p in missing_pos[:8])
