@@ -295,3 +295,32 @@ def test_unit_ids_that_are_not_single_values_are_refused():
         geohra.read_panel(df, match=False)
     with pytest.raises(TypeError, match="single name or code"):
         geohra.match_units([["北京"], "天津"])
+
+
+ANY_CELL = st.one_of(
+    CELL,
+    st.sampled_from(
+        [110000, 2013, 9999, -999, 3.5, 1e308, True, None, float("nan"), float("inf"), b"x"]
+    ),
+    st.lists(st.integers(0, 3), max_size=2),
+    st.datetimes().map(pd.Timestamp),
+)
+COLUMN = st.sampled_from(
+    ["province", "year", "beds", "地区", "年份", 2020, "2021年", "adcode", "x"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda k: st.tuples(
+            st.lists(COLUMN, min_size=k, max_size=k, unique=True),
+            st.lists(st.lists(ANY_CELL, min_size=k, max_size=k), max_size=5),
+        )
+    ),
+    st.booleans(),
+)
+def test_fuzz_read_panel_dataframe(columns_rows, match):
+    columns, rows = columns_rows
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    _check(lambda: geohra.read_panel(frame, match=match))
