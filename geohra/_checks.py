@@ -213,8 +213,7 @@ def warn_outside_analysis(excluded: list[Any], *, func: str, data: Any = None) -
     warnings.warn(
         f"{func}: left out {len(units)} unit(s) outside the analysis set (analysis=False, "
         f"e.g. Hong Kong, Macao, Taiwan from load_boundaries(include_other=True)): {shown}"
-        f"{rows}. They are drawn on maps but not part of the statistics; they are listed in "
-        ".omitted.",
+        f"{rows}. They are drawn on maps but not part of the statistics.",
         DataQualityWarning,
         stacklevel=4,
     )

@@ -242,6 +242,12 @@ def graph():
         return geohra.spatial_weights(geohra.load_boundaries(), kind="queen")
 
 
+def _two_years(f, years=2):
+    """A long panel from one fuzzed cross-section: year t takes column a, b or c."""
+    parts = [f.assign(year=2000 + t, a=f["abc"[t % 3]]) for t in range(years)]
+    return pd.concat(parts).reset_index()
+
+
 def _statistics(graph):
     return {
         "gini": lambda f, p: geohra.gini(f, "a", population="b" if p else None, nan_policy="omit"),
@@ -280,6 +286,16 @@ def _statistics(graph):
             "a",
             unit="adcode",
             classes=3,
+        ),
+        "theil_pairwise": lambda f, p: geohra.theil_pairwise(
+            f, "a", by="g", population="b" if p else None
+        ),
+        "sigma_convergence": lambda f, p: geohra.sigma_convergence(_two_years(f), "a"),
+        "beta_convergence": lambda f, p: geohra.beta_convergence(
+            _two_years(f, 3), "a", effects="none" if p else "twoway"
+        ),
+        "spatial_beta_convergence": lambda f, p: geohra.spatial_beta_convergence(
+            _two_years(f, 3), "a", graph=graph, impact_draws=5, rng=0
         ),
         "per_year": lambda f, p: geohra.per_year(
             geohra.theil,
@@ -348,3 +364,21 @@ def test_spatial_statistics_refuse_values_whose_variance_overflows(graph):
         ValueError, match=r"variance of the values over- or underflows float64.*rescale"
     ):
         geohra.local_moran(values, graph=graph, rng=0)
+
+
+def test_convergence_leaves_out_units_outside_the_analysis_set():
+    panel = geohra.load_demo("gp-2012-2017")
+    col = [c for c in panel.columns if c not in ("adcode", "year")][0]
+    others = pd.DataFrame(
+        [
+            (code, y, 1.0 + 0.1 * (y - 2012))
+            for code in ("710000", "810000")
+            for y in panel["year"].unique()
+        ],
+        columns=["adcode", "year", col],
+    )
+    wider = pd.concat([panel[["adcode", "year", col]], others], ignore_index=True)
+    with pytest.warns(DataQualityWarning, match=r"left out 2 unit\(s\) .*Taiwan"):
+        s34 = geohra.sigma_convergence(wider, col)
+    s31 = geohra.sigma_convergence(panel, col)
+    pd.testing.assert_frame_equal(s34.summary(), s31.summary())
