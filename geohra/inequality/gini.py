@@ -165,7 +165,15 @@ def gini(
     ------
     ValueError
         Negative values or weights, all values (or all weights) zero, NaN with
-        ``nan_policy="raise"``, labels of ``population`` not matching the data.
+        ``nan_policy="raise"``, labels of ``population`` not matching the data, infinite
+        values, a long panel (use :func:`geohra.per_year`).
+
+    Warns
+    -----
+    DataQualityWarning
+        With ``population``, values that look like totals instead of per-capita rates
+        (CV(x) > 2 CV(x/P)); likely missing-value codes (-999, 9999 ...); Hong Kong,
+        Macao, Taiwan left out (listed in ``.omitted``).
     """
     weights = population  # w_i in the formula
     inp = resolve(
