@@ -236,6 +236,7 @@ def bootstrap_ci(
     A group of one unit is redrawn as itself in every resample: when every group (or the
     whole data) has one unit the interval would have zero width, so this raises
     ``ValueError``; when only some groups do, a ``DataQualityWarning`` names them.
+
     Rows are put in label order before drawing, so the same seed gives the same intervals
     whatever the row order. For a panel, bind the statistic first:
     ``geohra.per_year(functools.partial(bootstrap_ci, "theil"), panel, "beds",
