@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "per_capita": "geohra.io.panel",
     "per_year": "geohra._yearly",
     "PerYearResult": "geohra._yearly",
+    "DataQualityWarning": "geohra._checks",
     # analysis
     "entropy_weights": "geohra.index",
     "gini": "geohra.inequality.gini",
@@ -71,6 +72,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
+    from geohra._checks import DataQualityWarning
     from geohra._yearly import PerYearResult, per_year
     from geohra.classification import classify
     from geohra.convergence.beta import beta_convergence

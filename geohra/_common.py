@@ -13,6 +13,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geohra._checks import (
+    check_cross_section,
+    check_finite,
+    check_sentinels,
+    outside_analysis,
+    warn_outside_analysis,
+)
+
 NAN_POLICIES = ("raise", "omit")
 
 
@@ -69,16 +77,21 @@ def to_numeric(s: pd.Series, *, name: str = "column") -> pd.Series:
     ):
         raise TypeError(f"{name}: expected numbers; got dtype {s.dtype}.")
     if pd.api.types.is_numeric_dtype(s):
-        return s.astype("float64")
-    converted = pd.to_numeric(s, errors="coerce")
-    bad = converted.isna() & s.notna()
-    if bad.any():
-        idx = bad.idxmax()
-        raise ValueError(
-            f"{name}: expected numbers; row {idx!r} holds {s.loc[idx]!r} "
-            f"({int(bad.sum())} non-numeric cell(s) in all). Clean or convert these cells first."
-        )
-    return converted.astype("float64")
+        out = s.astype("float64")
+    else:
+        converted = pd.to_numeric(s, errors="coerce")
+        bad = converted.isna() & s.notna()
+        if bad.any():
+            idx = bad.idxmax()
+            raise ValueError(
+                f"{name}: expected numbers; row {idx!r} holds {s.loc[idx]!r} "
+                f"({int(bad.sum())} non-numeric cell(s) in all). Clean or convert these cells first."
+            )
+        out = converted.astype("float64")
+    # infinite values and missing-value codes (-999, 9999 ...) make every statistic meaningless
+    check_finite(out, name=name)
+    check_sentinels(out, name=name)
+    return out
 
 
 def handle_nan(
@@ -184,6 +197,23 @@ def resolve_values(
             f"{arr.shape}. Pass a column name or a Series aligned on the data's index instead."
         )
     return pd.Series(arr, index=index)
+
+
+def validate_units(data: Any, index: pd.Index, *, func: str, cross_section: bool = True) -> list:
+    """The unit-level checks every statistic runs on its input (values are checked by
+    :func:`to_numeric`: infinite values raise, missing-value codes warn).
+
+    ``cross_section=True``: a long panel (units repeated over a year column or level)
+    raises, naming geohra.per_year and geohra.cross_section. Returns the labels of
+    ``index`` outside the analysis set (Hong Kong, Macao, Taiwan), after warning about
+    them; the caller leaves them out and lists them in ``.omitted``.
+    """
+    if cross_section:
+        check_cross_section(data, func=func)
+    outside = outside_analysis(data, index)
+    if outside:
+        warn_outside_analysis(outside, func=func, data=data)
+    return outside
 
 
 def renamed_arguments(**renames: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -561,6 +561,11 @@ def _check_finite(kept: pd.Series, name: str) -> np.ndarray:
             f"{name}: {int(bad.sum())} infinite value(s) at {where}; classes need finite "
             "numbers. Replace or drop them first."
         )
+    if x.size and float(np.abs(x).max()) > 1e150:
+        raise ValueError(
+            f"{name}: values as large as {float(np.abs(x).max()):g} overflow the float64 sums "
+            "of squares the schemes use; rescale them first (e.g. values / 1e6)."
+        )
     return x
 
 

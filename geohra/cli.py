@@ -7,7 +7,15 @@ needs when it runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -16,7 +24,8 @@ def _add_out(p: argparse.ArgumentParser, default: str) -> None:
     p.add_argument(
         "--force",
         action="store_true",
-        help="write into OUT even if it already holds files (existing files may be replaced)",
+        help="write into OUT even if it already holds files; replaces only files geohra wrote "
+        "there before (listed in OUT/.geohra-outputs.json), never inputs or other files",
     )
 
 
@@ -71,17 +80,115 @@ def prepare_out(out: str | Path, *, force: bool) -> Path:
     if path.is_dir() and any(path.iterdir()) and not force:
         raise SystemExit(
             f"geohra: output folder {str(path)!r} is not empty; refusing to overwrite. "
-            "Choose an empty or new folder with --out, or pass --force to write into it."
+            "Choose an empty or new folder with --out, or pass --force to replace the files "
+            "geohra wrote there before (never other files)."
         )
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
+# The list of files geohra wrote into an output folder: --force replaces only these.
+MANIFEST = ".geohra-outputs.json"
+
+
+class OutputClash(ValueError):
+    """An output would replace a file geohra did not write (or an input file)."""
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _owned(out: Path) -> dict[str, str]:
+    """Files geohra wrote into ``out`` earlier: relative POSIX path -> SHA-256 of what it
+    wrote. A file changed since (or a manifest that cannot be read) is not geohra's."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+class _Rewrite(io.TextIOBase):
+    """A text stream that shows the final folder instead of the staging folder."""
+
+    def __init__(self, stream, old: str, new: str) -> None:
+        self.stream, self.old, self.new = stream, old, new
+
+    def write(self, text: str) -> int:
+        self.stream.write(text.replace(self.old, self.new))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    @property
+    def encoding(self) -> str | None:  # type: ignore[override]
+        return getattr(self.stream, "encoding", None)
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.stream, "isatty", lambda: False)())
+
+
+def write_outputs(
+    out: str | Path, produce: Callable[[Path], object], *, force: bool, inputs: Sequence[Path] = ()
+) -> list[Path]:
+    """Run ``produce(folder)`` into a staging folder inside ``out``, then move the files in.
+
+    Nothing in ``out`` is touched until every output exists. A file already in ``out``
+    is replaced only if geohra wrote it and it is unchanged since (it is listed with its
+    SHA-256 in ``out/.geohra-outputs.json``) and it is not one of ``inputs``; otherwise nothing is moved and :class:`OutputClash`
+    lists the files. On any error the staging folder is removed and ``out`` is unchanged.
+    """
+    out = prepare_out(out, force=force)
+    staging = Path(tempfile.mkdtemp(prefix=".geohra-run-", dir=out))
+    try:
+        with contextlib.redirect_stdout(_Rewrite(sys.stdout, str(staging), str(out))), \
+                contextlib.redirect_stderr(_Rewrite(sys.stderr, str(staging), str(out))):
+            produce(staging)
+        made = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
+        owned = _owned(out)
+        protected = {Path(p).resolve() for p in inputs}
+        clashes = []
+        for rel in made:
+            target = out / rel
+            if target.is_dir() or any((out / part).is_file() for part in rel.parents if part != Path(".")):
+                clashes.append(f"{rel.as_posix()} (a folder or file of that name is in the way)")
+            elif target.exists() and target.resolve() in protected:
+                clashes.append(f"{rel.as_posix()} (an input of this run)")
+            elif target.exists() and owned.get(rel.as_posix()) != _digest(target):
+                why = "changed since geohra wrote it" if rel.as_posix() in owned else "not written by geohra"
+                clashes.append(f"{rel.as_posix()} ({why})")
+        if clashes:
+            raise OutputClash(
+                f"--force replaces only files geohra wrote into {str(out)!r} before (listed in "
+                f"{MANIFEST}), never an input or another file; these outputs would replace "
+                f"{len(clashes)} such file(s): {', '.join(clashes[:10])}"
+                f"{' ...' if len(clashes) > 10 else ''}. Nothing was written. Move those files "
+                "or choose another --out."
+            )
+        for rel in made:
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, out / rel)
+        files = {f: h for f, h in owned.items() if (out / f).is_file()}
+        files.update({r.as_posix(): _digest(out / r) for r in made})
+        (out / MANIFEST).write_text(
+            json.dumps(
+                {"written_by": "geohra", "files": dict(sorted(files.items()))},
+                ensure_ascii=False, indent=1,
+            ),
+            encoding="utf-8",
+        )
+        return [out / r for r in made]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from geohra.report import run_demo
 
-    out = prepare_out(args.out, force=args.force)
-    run_demo(out)
+    write_outputs(args.out, run_demo, force=args.force)
     return 0
 
 
@@ -89,17 +196,33 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from geohra.report import load_config, run_report
 
     config = load_config(args.config)
-    out = prepare_out(args.out, force=args.force)
-    run_report(config, out)
+    inputs = [Path(args.config), *config.paths]
+    if config.boundaries and Path(str(config.boundaries)).exists():
+        inputs.append(Path(str(config.boundaries)))
+    write_outputs(args.out, lambda folder: run_report(config, folder), force=args.force, inputs=inputs)
     return 0
 
 
 def _cmd_gallery(args: argparse.Namespace) -> int:
     from geohra.gallery import build_gallery
 
-    out = prepare_out(args.out, force=args.force)
-    build_gallery(out)
+    write_outputs(args.out, build_gallery, force=args.force)
     return 0
+
+
+def _os_message(exc: OSError) -> str:
+    """One line for an OS error: what failed, on which path, and what to do."""
+    if not exc.strerror:  # geohra's own messages (e.g. 'read_panel: ... is a folder')
+        return str(exc)
+    where = f" {str(exc.filename)!r}" if exc.filename else ""
+    hint = {
+        PermissionError: "check the permissions, or choose a folder you can write to with --out",
+        IsADirectoryError: "a folder was given where a file is expected",
+        NotADirectoryError: "part of the path is a file where a folder is expected",
+        FileExistsError: "a file is in the way; choose another --out",
+        FileNotFoundError: "check the path",
+    }.get(type(exc), "check the path and the disk")
+    return f"{exc.strerror}:{where} ({hint})."
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,9 +238,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.func(args)
-    except (ValueError, KeyError, TypeError, FileNotFoundError, ImportError) as exc:
-        print(f"geohra: error: {exc}", file=sys.stderr)
+    except OSError as exc:  # permission denied, a folder where a file is expected, disk full
+        print(f"geohra: error: {_os_message(exc)}", file=sys.stderr)
         return 2
+    except (ValueError, KeyError, TypeError, ImportError) as exc:
+        text = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"geohra: error: {text}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # prepare_out's refusals: one line, status 2 like other errors
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import handle_nan, resolve_values, to_numeric
+from geohra._common import handle_nan, resolve_values, to_numeric, validate_units
 from geohra._entropy_options import NORMALIZATIONS, SCORES, Normalization, check_options
 from geohra._result import Result, fmt
 
@@ -287,6 +287,10 @@ def entropy_weights(
         dup = data.index[data.index.duplicated()].unique()[:5].tolist()
         raise ValueError(f"entropy_weights: duplicate index labels {dup}; each row must be unique.")
 
+    # Hong Kong, Macao, Taiwan (analysis=False) are left out with a warning, listed in .omitted
+    outside = validate_units(data, data.index, func="entropy_weights", cross_section=False)
+    if outside:
+        data = data.drop(index=outside)
     x = pd.DataFrame({c: to_numeric(data[c], name=f"entropy_weights: {c!r}") for c in columns})
     norm, opts = check_options(normalize, score, negative, x.dropna(), {"low": low, "ddof": ddof})
     bad = ~np.isfinite(x.to_numpy()) & x.notna().to_numpy()
@@ -374,7 +378,7 @@ def entropy_weights(
         shift=float(shift),
         scale=float(scale),
         constant=tuple(constant_all),
-        omitted=tuple(omitted),
+        omitted=tuple(outside) + tuple(omitted),
         variant=variant,
         normalize=normalize,
         score=score,

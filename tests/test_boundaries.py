@@ -448,7 +448,10 @@ def test_data_is_found_in_an_installed_layout(tmp_path):
     pkg = site / "geohra"
     pkg.mkdir(parents=True)
     (pkg / "io").mkdir()
-    for name in ("__init__.py", "_common.py", "io/__init__.py", "io/_provinces.py", "io/boundaries.py"):
+    for name in (
+        "__init__.py", "_checks.py", "_common.py", "io/__init__.py", "io/_provinces.py",
+        "io/boundaries.py", "io/geometry_checks.py",
+    ):
         (pkg / name).write_bytes((REPO / "geohra" / name).read_bytes())
     (pkg / "_boundary_data").mkdir()
     for name in (gb._PROVINCES_FILE, gb._SOUTH_SEA_FILE):

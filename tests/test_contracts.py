@@ -322,6 +322,7 @@ NOT_STATISTICS = {
     "per_capita",
     "spatial_weights",
     "PerYearResult",  # the result type of per_year
+    "DataQualityWarning",  # the warning class of suspicious data
 }
 
 RANDOM = [c for c in CASES if c.random]

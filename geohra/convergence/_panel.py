@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import check_nan_policy, to_numeric
+from geohra._common import check_nan_policy, to_numeric, validate_units
 
 #: effects registry: name -> what is absorbed
 EFFECTS: dict[str, str] = {
@@ -81,6 +81,14 @@ def long_panel(
         )
     u = _key(data, unit, func=func, what="unit")
     t = _key(data, time, func=func, what="time")
+    # Hong Kong, Macao, Taiwan (analysis=False) are left out with a warning
+    outside = validate_units(data, data.index, func=func, cross_section=False)
+    keep = ~data.index.isin(outside)
+    if not outside:
+        outside = validate_units(pd.DataFrame(index=pd.Index(u)), pd.Index(u), func=func, cross_section=False)
+        keep = ~u.isin(outside).to_numpy()
+    if not keep.all():
+        data, u, t = data.loc[keep], u.loc[keep], t.loc[keep]
     frame = pd.DataFrame({"unit": u.to_numpy(), "year": t.to_numpy()})
     for c in columns:
         if c not in data.columns:
@@ -114,6 +122,11 @@ def long_panel(
             )
         omitted = pairs
         frame = frame.loc[~missing]
+    if frame.empty:
+        raise ValueError(
+            f"{func}: no (unit, year) rows with values to compute on (the panel is empty"
+            + (" after leaving out missing values)." if omitted else ").")
+        )
     return frame.sort_values(["unit", "year"]).reset_index(drop=True), omitted
 
 

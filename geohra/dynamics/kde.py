@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import check_nan_policy, to_numeric
+from geohra._common import check_nan_policy, to_numeric, validate_units
 from geohra._result import Result, fmt
 from geohra.dynamics._kernels import BANDWIDTHS, KERNEL_SCALES, KERNELS, density
 from geohra.index import _labels
@@ -169,6 +169,10 @@ def _resolve_panel(
         raise KeyError(
             f"{func}: column {column!r} is not in the data; available: {list(map(str, frame.columns))}."
         )
+    # Hong Kong, Macao, Taiwan (analysis=False) are left out of the distribution, with a warning
+    outside = validate_units(frame, frame.index, func=func, cross_section=False)
+    if outside:
+        frame = frame.drop(index=outside)
     values = to_numeric(frame[column], name=f"{func}: {column!r}")
     resolved = {
         name: _labels(frame, key, name=f"{func}: {name}")

@@ -14,7 +14,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import align, get_series, handle_nan, resolve_values, to_numeric
+from geohra._checks import check_totals_or_rates
+from geohra._common import (
+    align,
+    get_series,
+    handle_nan,
+    resolve_values,
+    to_numeric,
+    validate_units,
+)
 
 
 @dataclass(frozen=True)
@@ -33,14 +41,24 @@ def resolve(
     numeric: dict[str, Any] | None = None,
     labels: dict[str, Any] | None = None,
     nan_policy: str = "raise",
+    expects: tuple[str, str] | None = None,
 ) -> Inputs:
     """Resolve ``data[column]`` plus extra numeric inputs and group-label inputs.
 
     ``numeric`` / ``labels`` map a name (used as the column name in the returned
     frame and in error messages) to a column name, a Series aligned on the index,
-    an array taken by position, or None (left out).
+    an array taken by position, or None (left out). ``expects = (key, "totals" |
+    "rates")``: when the numeric input ``key`` (a population) is given, warn if the
+    values look like the other kind (see :func:`geohra._checks.check_totals_or_rates`).
+
+    The checks of :mod:`geohra._checks` run here for every statistic: a long panel
+    raises, infinite values raise, likely missing-value codes warn, and units outside
+    the analysis set (Hong Kong, Macao, Taiwan) are left out with a warning and listed
+    in ``omitted``.
     """
     y = get_series(data, column, name=func)
+    # a long panel raises here, before align's duplicate-label error, naming per_year
+    outside = validate_units(data, y.index, func=func)
     align({f"{func}: data": y})  # duplicate labels raise here
     cols: dict[str, pd.Series] = {"value": y}
     for key, spec in (numeric or {}).items():
@@ -53,12 +71,19 @@ def resolve(
             cols[key] = s
     # one column: no need to build (and copy into) a multi-column frame
     frame = y.to_frame("value") if len(cols) == 1 else pd.DataFrame(cols, index=y.index)
+    if outside:
+        frame = frame.drop(index=outside)
     frame, omitted = handle_nan(frame, nan_policy=nan_policy, name=func)
+    if expects is not None and expects[0] in frame:
+        check_totals_or_rates(
+            frame["value"], frame[expects[0]], func=func, expects=expects[1],
+            column=column if column is not None else getattr(data, "name", None),
+        )
     if len(frame) == 0:
         raise ValueError(
             f"{func}: no units left to compute on (the input is empty after NaN handling)."
         )
-    return Inputs(frame=frame, omitted=tuple(omitted))
+    return Inputs(frame=frame, omitted=tuple(outside) + tuple(omitted))
 
 
 def check_nonnegative(s: pd.Series, *, func: str, what: str, why: str) -> None:

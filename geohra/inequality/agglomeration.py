@@ -130,6 +130,7 @@ def agglomeration(
             func="agglomeration",
             numeric={"population": _as_input(data, population), "area": _as_input(data, area)},
             nan_policy=nan_policy,
+            expects=("population", "totals"),
         )
     else:
         inp = resolve(
@@ -138,6 +139,7 @@ def agglomeration(
             func="agglomeration",
             numeric={"population": population, "area": area},
             nan_policy=nan_policy,
+            expects=("population", "totals"),
         )
     f = inp.frame
     check_nonnegative(

@@ -10,6 +10,7 @@ n = 3,000 take about a second.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geohra._checks import DataQualityWarning
 from geohra._common import align, resolve_rng
 from geohra._result import Result, deprecated_alias, fmt
 from geohra.inequality._prep import group_codes, resolve
@@ -231,6 +233,10 @@ def bootstrap_ci(
 
     Notes
     -----
+    A group of one unit is redrawn as itself in every resample: when every group (or the
+    whole data) has one unit the interval would have zero width, so this raises
+    ``ValueError``; when only some groups do, a ``DataQualityWarning`` names them.
+
     Rows are put in label order before drawing, so the same seed gives the same intervals
     whatever the row order. For a panel, bind the statistic first:
     ``geohra.per_year(functools.partial(bootstrap_ci, "theil"), panel, "beds",
@@ -299,6 +305,9 @@ def bootstrap_ci(
             codes, uniques = group_codes(f["group"], func="bootstrap_ci", min_groups=1)
             k = len(uniques)
             strata = [np.flatnonzero(codes == g) for g in range(k)]
+            _check_strata(strata, uniques)
+        else:
+            _check_strata(strata, None)
         pass_codes = codes if entry["uses_by"] else None
         rows = []
         for block in _resample_indices(gen, strata, y.size, int(n_resamples)):
@@ -320,8 +329,10 @@ def bootstrap_ci(
             groups = frame[by]
             codes, uniques = group_codes(groups, func="bootstrap_ci", min_groups=1)
             strata = [np.flatnonzero(codes == g) for g in range(len(uniques))]
+            _check_strata(strata, uniques)
         else:
             strata = [np.arange(len(frame))]
+            _check_strata(strata, None)
         est = _components_of(statistic(frame, col, **kwargs))
         rows = []
         for block in _resample_indices(gen, strata, len(frame), int(n_resamples)):
@@ -353,6 +364,33 @@ def bootstrap_ci(
         omitted=omitted,
         distribution=dist,
     )
+
+
+def _check_strata(strata: list[np.ndarray], labels: pd.Index | None) -> None:
+    """Refuse resampling that cannot vary; warn about groups of one unit.
+
+    A group with one unit is redrawn as itself in every resample, so it adds no
+    variation: when every group is like that the interval has zero width, which
+    would look like certainty where there is no information at all.
+    """
+    sizes = np.array([len(s) for s in strata])
+    if (sizes <= 1).all():
+        what = "the data have one unit" if labels is None else (
+            f"every group has a single unit ({len(sizes)} groups)")
+        raise ValueError(
+            f"bootstrap_ci: {what}, so every resample equals the data and the interval would "
+            "have zero width. Resampling within groups needs groups of two or more units: "
+            "merge small groups, or drop by= to resample all units together."
+        )
+    single = [labels[i] for i in np.flatnonzero(sizes == 1)] if labels is not None else []
+    if single:
+        warnings.warn(
+            f"bootstrap_ci: {len(single)} group(s) have a single unit and never vary across "
+            f"resamples: {single[:10]}{' ...' if len(single) > 10 else ''}. The interval "
+            "ignores the uncertainty of these groups; merge them with a neighbouring group "
+            "or drop by= for an honest interval.",
+            DataQualityWarning, stacklevel=3,
+        )
 
 
 def _canonical(frame: pd.DataFrame) -> pd.DataFrame:

@@ -165,10 +165,21 @@ def gini(
     ------
     ValueError
         Negative values or weights, all values (or all weights) zero, NaN with
-        ``nan_policy="raise"``, labels of ``population`` not matching the data.
+        ``nan_policy="raise"``, labels of ``population`` not matching the data, infinite
+        values, a long panel (use :func:`geohra.per_year`).
+
+    Warns
+    -----
+    DataQualityWarning
+        With ``population``, values that look like totals instead of per-capita rates
+        (CV(x) > 2 CV(x/P)); likely missing-value codes (-999, 9999 ...); Hong Kong,
+        Macao, Taiwan left out (listed in ``.omitted``).
     """
     weights = population  # w_i in the formula
-    inp = resolve(data, column, func="gini", numeric={"weights": weights}, nan_policy=nan_policy)
+    inp = resolve(
+        data, column, func="gini", numeric={"weights": weights}, nan_policy=nan_policy,
+        expects=("weights", "rates"),
+    )
     frame = inp.frame
     check_nonnegative(
         frame["value"], func="gini", what="values", why="the Gini compares shares of a total"
@@ -192,7 +203,9 @@ def gini(
             "gini: the (weighted) total of the values is zero, so every share is 0/0 and the Gini "
             "is undefined. Check that the right column was passed."
         )
-    g = gini_core(y, w)
+    # G is invariant to rescaling y and w: dividing by their maxima keeps the products in
+    # gini_core away from float64 underflow/overflow (values of 1e-300 or 1e300)
+    g = gini_core(y / y.max(), None if w is None else w / w.max())
     return GiniValue(
         g,
         n=int(y.size),

@@ -185,7 +185,8 @@ class SpatialGiniResult(Result):
     ``non_neighbours`` is PySAL's ``wcg_share``); ``non_neighbour_share`` = the fraction of
     Σ|x_i − x_j| coming from non-neighbour pairs; ``neighbour_sum`` / ``non_neighbour_sum``
     are the raw sums (PySAL's ``wg`` / ``wcg``). ``polarization`` = (non-neighbour sum /
-    neighbour sum) · (neighbour pairs / non-neighbour pairs), expected 1 under no pattern.
+    neighbour sum) · (neighbour pairs / non-neighbour pairs), expected 1 under no pattern;
+    NaN when the neighbour sum is 0 (neighbours all equal) or every pair is a neighbour pair.
     Inference fields are None when ``permutations=0``: ``pvalue`` (folded pseudo p-value of
     the non-neighbour sum), ``expected_non_neighbour_sum``, ``std_non_neighbour_sum``,
     ``z``, ``pvalue_normal`` (upper tail of z), ``polarization_pvalue`` (upper tail),
@@ -344,7 +345,8 @@ def spatial_gini(
     nb_pairs = n_links / 2.0
     scale = nb_pairs / (n_pairs - nb_pairs) if n_pairs > nb_pairs else np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
-        polarization = float(wcg / wg * scale)
+        # no difference between neighbours: the ratio is undefined (NaN), not an error
+        polarization = float(wcg / wg * scale) if wg > 0 else float("nan")
 
     inference: dict[str, Any] = dict(
         pvalue=None,

@@ -191,7 +191,15 @@ def theil(
     ValueError
         Negative values; for T, a unit with resource but zero population (infinite term);
         for L, a unit with zero resource but positive population (ln 0); fewer than two
-        groups; NaN with ``nan_policy="raise"``; labels that do not match.
+        groups; NaN with ``nan_policy="raise"``; labels that do not match; infinite
+        values; a long panel (use :func:`geohra.per_year`).
+
+    Warns
+    -----
+    DataQualityWarning
+        With ``population``, values that look like per-capita rates instead of totals
+        (by name, or CV(x/P) > 2 CV(x)); likely missing-value codes (-999, 9999 ...);
+        Hong Kong, Macao, Taiwan left out (listed in ``.omitted``).
     """
     if index not in _INDICES:
         raise ValueError(
@@ -206,6 +214,7 @@ def theil(
         numeric={"population": population},
         labels={"group": by},
         nan_policy=nan_policy,
+        expects=("population", "totals"),
     )
     frame = inp.frame
     weighted = "population" in frame

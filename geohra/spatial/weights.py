@@ -191,9 +191,11 @@ def _links(
         )
     if len(gdf) < 2:
         raise ValueError(f"spatial_weights: need at least 2 units; got {len(gdf)}.")
-    if gdf.geometry.isna().any() or gdf.geometry.is_empty.any():
-        bad = gdf.index[gdf.geometry.isna() | gdf.geometry.is_empty][:5].tolist()
-        raise ValueError(f"spatial_weights: units {bad} have no geometry.")
+    from geohra.io.geometry_checks import check_crs, check_geometries
+
+    # missing, empty or invalid polygons raise: a bow tie silently changes the neighbours
+    check_geometries(gdf, label="the GeoDataFrame", who="spatial_weights")
+    check_crs(gdf, label="the GeoDataFrame", who="spatial_weights", warn_degrees=False)
     geometry = gdf.geometry
     if geometry.crs is None:
         projected(geometry)  # raises, saying how to set a CRS
