@@ -23,8 +23,8 @@ _EXPORTS: dict[str, str] = {
     "province_table": "geohra.io.boundaries",
     "read_panel": "geohra.io.panel",
     "read_nbs": "geohra.io.panel",
-    "join": "geohra.io.panel",
-    "cross_section": "geohra.io.panel",
+    "join": "geohra.io.join",
+    "cross_section": "geohra.io.join",
     "load_demo": "geohra.io.datasets",
     "per_capita": "geohra.io.panel",
     "per_year": "geohra._yearly",
@@ -90,7 +90,8 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from geohra.inequality.theil import theil, theil_pairwise
     from geohra.io.boundaries import load_boundaries, match_units, province_table
     from geohra.io.datasets import load_demo
-    from geohra.io.panel import cross_section, join, per_capita, read_nbs, read_panel
+    from geohra.io.join import cross_section, join
+    from geohra.io.panel import per_capita, read_nbs, read_panel
     from geohra.obstacle import obstacle_degree
     from geohra.spatial.autocorrelation import geary, moran
     from geohra.spatial.local import getis_ord, local_moran

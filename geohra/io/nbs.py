@@ -9,8 +9,10 @@ from typing import Any
 
 import pandas as pd
 
+from geohra._checks import DataQualityWarning
 from geohra.io import _tabular as tab
-from geohra.io._panel_core import DataQualityWarning, _raw_from_rows, _wide_from_raw, check_quality
+from geohra.io._panel_core import _raw_from_rows, _wide_from_raw
+from geohra.io.quality import check_quality
 
 _NOTE_PREFIXES = ("注", "数据来源", "资料来源", "说明", "备注")
 _TITLE = re.compile(r"^(数据库|指标|时间|地区)[:：]\s*(.*)$")
