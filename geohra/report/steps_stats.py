@@ -1,0 +1,406 @@
+"""Report steps on the distribution of a target (composite index, D or a subsystem U):
+regional differences (Theil, Dagum), spatial autocorrelation and distribution dynamics."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import pandas as pd
+
+import geohra
+from geohra.report import i18n
+from geohra.report.document import Report, Table
+from geohra.report.pipeline import PanelContext, add_figure, map_kwargs, note_on_figure
+
+_LOG = {"e": "log_e", 10: "log_10", 2: "log_2"}
+
+
+def _frame(ctx: PanelContext, col: str) -> pd.DataFrame:
+    """unit-indexed long frame with the target, year, region (canonical) and population."""
+    cfg = ctx.cfg
+    keep = [ctx.unit, "year", col, cfg.region] + ([cfg.population] if cfg.population else [])
+    data = pd.DataFrame(ctx.data[list(dict.fromkeys(keep))]).set_index(ctx.unit)
+    if cfg.theil_population:
+        data["_total"] = data[col] * data[cfg.population]
+    return data
+
+
+def _theil(ctx: PanelContext, data: pd.DataFrame, col: str, **kw):
+    cfg = ctx.cfg
+    if cfg.theil_population:
+        return geohra.theil(data, "_total", population=cfg.population, base=cfg.theil_base, **kw)
+    return geohra.theil(data, col, base=cfg.theil_base, **kw)
+
+
+def _region_table(ctx: PanelContext, frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns = canonical region names -> localised, in canonical order."""
+    order = i18n.region_order(ctx.cfg.region, frame.columns)
+    return frame[order].rename(columns=lambda r: i18n.region(r, ctx.lang))
+
+
+def step_inequality(report: Report, ctx: PanelContext) -> None:
+    from geohra.maps import charts
+
+    cfg, lang, region = ctx.cfg, ctx.lang, ctx.cfg.region
+    target = cfg.target_for("theil")
+    col, label = ctx.column(target), ctx.target_label(target)
+    weighting = ctx.t("pop_weighted" if cfg.theil_population else "unweighted")
+    sec = report.section(
+        ctx.heading("sec_inequality"),
+        ctx.t(
+            "m_inequality",
+            weighting=weighting,
+            log=ctx.t(_LOG[cfg.theil_base]),
+            target=label,
+            scheme=region,
+        ),
+    )
+    data = _frame(ctx, col)
+    if data[region].nunique() < 2:
+        sec.items.append(ctx.t("skip_regions"))
+        return
+    with ctx.progress.step(ctx.t("tab_theil", target=label)):
+        per_year = {
+            y: _theil(ctx, part.drop(columns="year"), col, by=region)
+            for y, part in data.groupby("year")
+        }
+    theil = pd.DataFrame(
+        {
+            y: {
+                "total": r.total,
+                "within": r.within,
+                "between": r.between,
+                "within_pct": r.within / r.total * 100,
+                "between_pct": r.between / r.total * 100,
+            }
+            for y, r in per_year.items()
+        }
+    ).T.rename_axis("year")
+    first_res = next(iter(per_year.values()))
+    sec.items.append(
+        Table(
+            ctx.key("theil"),
+            ctx.t("tab_theil", target=label),
+            theil,
+            note=i18n.variant(
+                "theil",
+                first_res.variant,
+                lang,
+                q="人口份额" if cfg.theil_population else "1/n（各单元等权）",
+                log=ctx.t(_LOG[cfg.theil_base]),
+            ),
+        )
+    )
+    within = pd.DataFrame({y: r.groups["theil"] for y, r in per_year.items()}).T.rename_axis("year")
+    sec.items.append(
+        Table(ctx.key("theil_within"), ctx.t("tab_theil_within"), _region_table(ctx, within))
+    )
+    first, last = ctx.years[0], ctx.years[-1]
+    if cfg.theil_pairs:
+        rows = {}
+        regions = i18n.region_order(region, data[region].dropna().unique())
+        for a, b in itertools.combinations(regions, 2):
+            pair = f"{i18n.region(a, lang)}–{i18n.region(b, lang)}"
+            sub = data[data[region].isin([a, b])]
+            rows[pair] = {
+                y: _theil(ctx, part.drop(columns="year"), col, by=region).between
+                for y, part in sub.groupby("year")
+            }
+        pairs = pd.DataFrame(rows).rename_axis("year")
+        sec.items.append(
+            Table(ctx.key("theil_pairs"), ctx.t("tab_theil_pairs"), pairs, note=ctx.t("n_pairs"))
+        )
+        big = pairs.loc[last].idxmax()
+        sec.findings.append(
+            f"{last}年两两区域间泰尔指数最大的是{big}（{pairs.loc[last, big]:.4f}）。"
+            if lang == "zh"
+            else f"In {last} the largest between-region Theil index of a pair of regions was {big} ({pairs.loc[last, big]:.4f})."
+        )
+    with ctx.progress.step(ctx.t("tab_dagum", target=ctx.target_label(cfg.target_for("dagum")))):
+        dcol = ctx.column(cfg.target_for("dagum"))
+        ddata = _frame(ctx, dcol)
+        dres = {
+            y: geohra.dagum_gini(part.drop(columns="year"), dcol, by=region)
+            for y, part in ddata.groupby("year")
+        }
+    dagum = pd.DataFrame(
+        {
+            y: {
+                "total": r.total,
+                "within": r.within,
+                "between_net": r.between_net,
+                "transvariation": r.transvariation,
+                **{f"{k}_pct": v for k, v in r.contributions.items()},
+            }
+            for y, r in dres.items()
+        }
+    ).T.rename_axis("year")
+    dagum = dagum.rename(columns={"within_pct": "within_pct", "between_net_pct": "between_net_pct"})
+    sec.items.append(
+        Table(
+            ctx.key("dagum"),
+            ctx.t("tab_dagum", target=ctx.target_label(cfg.target_for("dagum"))),
+            dagum,
+            note=i18n.variant("dagum", next(iter(dres.values())).variant, lang),
+        )
+    )
+    gjj = pd.DataFrame({y: r.within_groups for y, r in dres.items()}).T.rename_axis("year")
+    sec.items.append(
+        Table(ctx.key("dagum_within"), ctx.t("tab_dagum_within"), _region_table(ctx, gjj))
+    )
+    order = i18n.region_order(region, ddata[region].dropna().unique())
+    gjh = {}
+    for y, r in dres.items():
+        bg = r.between_groups
+        for _, row in bg.iterrows():
+            a, b = sorted([row["group_high"], row["group_low"]], key=order.index)
+            gjh.setdefault(f"{i18n.region(a, lang)}–{i18n.region(b, lang)}", {})[y] = row["gini"]
+    pairs_order = [
+        f"{i18n.region(a, lang)}–{i18n.region(b, lang)}"
+        for a, b in itertools.combinations(order, 2)
+    ]
+    gjh = pd.DataFrame(gjh).rename_axis("year")[[p for p in pairs_order if p in gjh]]
+    sec.items.append(Table(ctx.key("dagum_between"), ctx.t("tab_dagum_between"), gjh))
+    _inequality_findings(sec, ctx, theil, dagum, gjj, first, last)
+    if cfg.n_resamples > 1:
+        _bootstrap(sec, ctx, data, col, region)
+    try:
+        fig = charts.decomposition_bars(
+            theil.reset_index(), parts=("within", "between"), lang=lang, title=""
+        )
+        add_figure(sec, ctx, fig, "theil_chart", ctx.t("fig_theil"))
+        fig = charts.decomposition_bars(
+            dagum.reset_index(),
+            parts=("within", "between_net", "transvariation"),
+            lang=lang,
+            title="",
+        )
+        add_figure(sec, ctx, fig, "dagum_chart", ctx.t("fig_dagum"))
+    except ValueError as exc:  # e.g. a year without two regions: keep the tables
+        sec.items.append(str(exc))
+
+
+def _inequality_findings(sec, ctx, theil, dagum, gjj, first, last) -> None:
+    lang = ctx.lang
+    t0, t1 = theil.loc[first, "total"], theil.loc[last, "total"]
+    share = theil.loc[last, "between_pct"]
+    src = dagum.loc[last, ["within_pct", "between_net_pct", "transvariation_pct"]].astype(float)
+    biggest = src.idxmax()
+    names = {
+        "within_pct": ("within-region differences", "区域内差异"),
+        "between_net_pct": ("net between-region differences", "区域间净差异"),
+        "transvariation_pct": ("transvariation density", "超变密度"),
+    }
+    hi = gjj.loc[last].idxmax()
+    if lang == "zh":
+        sec.findings.append(
+            f"泰尔指数由{first}年的{t0:.4f}变为{last}年的{t1:.4f}，{last}年区域间差异贡献率为{share:.2f}%，"
+            f"区域内差异贡献率为{100 - share:.2f}%。Dagum基尼系数由{dagum.loc[first, 'total']:.4f}变为{dagum.loc[last, 'total']:.4f}，"
+            f"{last}年差异的最大来源是{names[biggest][1]}（{src[biggest]:.2f}%）；区域内基尼系数最高的是{i18n.region(hi, lang)}（{gjj.loc[last, hi]:.4f}）。"
+        )
+    else:
+        sec.findings.append(
+            f"The Theil index moved from {t0:.4f} in {first} to {t1:.4f} in {last}; in {last} between-region differences "
+            f"accounted for {share:.2f} % and within-region differences for {100 - share:.2f} %. The Dagum Gini coefficient "
+            f"moved from {dagum.loc[first, 'total']:.4f} to {dagum.loc[last, 'total']:.4f}; in {last} the largest source was "
+            f"{names[biggest][0]} ({src[biggest]:.2f} %), and the highest within-region Gini was in {hi} ({gjj.loc[last, hi]:.4f})."
+        )
+
+
+def _bootstrap(sec, ctx, data, col, region) -> None:
+    cfg = ctx.cfg
+    with ctx.progress.step(ctx.t("tab_bootstrap")):
+        rows = []
+        for year, part in data.groupby("year"):
+            for name in ("theil", "dagum_gini"):
+                b = geohra.bootstrap_ci(
+                    name,
+                    part.drop(columns="year"),
+                    col,
+                    by=region,
+                    n_resamples=cfg.n_resamples,
+                    confidence=0.95,
+                    rng=cfg.seed,
+                )
+                s = b.summary()
+                s = s[s["component"] == "total"][["estimate", "lower", "upper", "std_error"]]
+                s.insert(0, "statistic", i18n.header(name, ctx.lang))
+                s.insert(0, "year", year)
+                rows.append(s)
+    table = (
+        pd.concat(rows, ignore_index=True)
+        .set_index(["statistic", "year"])
+        .sort_index(level=0, sort_remaining=False)
+    )
+    sec.items.append(
+        Table(
+            ctx.key("bootstrap"),
+            ctx.t("tab_bootstrap"),
+            table,
+            note=ctx.t("n_bootstrap", n=cfg.n_resamples, seed=cfg.seed),
+        )
+    )
+
+
+def step_spatial(report: Report, ctx: PanelContext) -> None:
+    import geopandas as gpd
+
+    from geohra.maps import charts, static
+
+    cfg, lang = ctx.cfg, ctx.lang
+    target = cfg.target_for("moran")
+    col, label = ctx.column(target), ctx.target_label(target)
+    sec = report.section(
+        ctx.heading("sec_spatial"),
+        ctx.t("m_spatial", permutations=cfg.permutations, seed=cfg.seed, alpha=cfg.significance),
+    )
+    first = gpd.GeoDataFrame(ctx.cross_section(ctx.years[0]), geometry="geometry", crs=ctx.data.crs)
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "ignore"
+        )  # islands are joined to their nearest neighbour, as the method text says
+        ctx.graph = geohra.spatial_weights(first, kind="queen", islands="nearest")
+    rows = {}
+    with ctx.progress.step(ctx.t("tab_moran", target=label)):
+        for year in ctx.years:
+            r = geohra.moran(
+                ctx.cross_section(year),
+                col,
+                weights=ctx.graph,
+                permutations=cfg.permutations,
+                rng=cfg.seed,
+            )
+            p = r.pvalue_sim if cfg.permutations else r.pvalue
+            rows[year] = {"moran_i": r.statistic, "expected": r.expected, "z": r.z, "pvalue": p}
+    table = pd.DataFrame(rows).T.rename_axis("year")
+    sec.items.append(
+        Table(
+            ctx.key("moran"),
+            ctx.t("tab_moran", target=label),
+            table,
+            decimals={"pvalue": 3, "z": 3},
+        )
+    )
+    sig = table[table["pvalue"] < cfg.significance]
+    y0, y1 = ctx.years[0], ctx.years[-1]
+    i0, p0, i1, p1 = (
+        table.loc[y0, "moran_i"],
+        table.loc[y0, "pvalue"],
+        table.loc[y1, "moran_i"],
+        table.loc[y1, "pvalue"],
+    )
+    sec.findings.append(
+        f"全局莫兰指数由{y0}年的{i0:.4f}（P = {p0:.3f}）变为{y1}年的{i1:.4f}（P = {p1:.3f}），{len(ctx.years)}年中有{len(sig)}年在{cfg.significance}水平上显著"
+        + ("，存在显著的正向空间集聚。" if (sig["moran_i"] > 0).all() and len(sig) else "。")
+        if lang == "zh"
+        else f"Moran's I moved from {i0:.4f} (p = {p0:.3f}) in {y0} to {i1:.4f} (p = {p1:.3f}) in {y1}; it was significant at "
+        f"{cfg.significance} in {len(sig)} of {len(ctx.years)} years"
+        + (
+            ", always positive: similar values cluster in space."
+            if (sig["moran_i"] > 0).all() and len(sig)
+            else "."
+        )
+    )
+    counts = {}
+    for year in ctx.map_years:
+        with ctx.progress.step(ctx.t("fig_lisa", year=year)):
+            part = gpd.GeoDataFrame(ctx.cross_section(year), geometry="geometry", crs=ctx.data.crs)
+            frame = geohra.local_moran(
+                part,
+                col,
+                weights=ctx.graph,
+                permutations=cfg.permutations,
+                significance=cfg.significance,
+                rng=cfg.seed,
+            ).to_frame()
+            counts[year] = frame["cluster"].astype(str).value_counts()
+            fig = static.lisa_map(
+                part.join(frame, rsuffix="_lisa"), "cluster", **map_kwargs(static.lisa_map, ctx)
+            )
+            note_on_figure(fig, ctx, static.lisa_map)
+            add_figure(sec, ctx, fig, f"lisa_{year}", ctx.t("fig_lisa", year=year))
+            if year == ctx.map_years[-1]:
+                fig = charts.moran_scatter(
+                    frame["z"], frame["lag"], clusters=frame["cluster"], lang=lang, title=""
+                )
+                add_figure(sec, ctx, fig, f"moran_scatter_{year}", ctx.t("fig_scatter", year=year))
+    lisa = pd.DataFrame(counts).fillna(0).astype(int)
+    lisa.index = pd.Index([i18n.lisa(c, lang) for c in lisa.index], name="cluster")
+    sec.items.append(Table(ctx.key("lisa"), ctx.t("tab_lisa"), lisa))
+
+
+def step_dynamics(report: Report, ctx: PanelContext) -> None:
+    from geohra.maps import charts
+
+    cfg, lang = ctx.cfg, ctx.lang
+    target = cfg.target_for("kde")
+    col, label = ctx.column(target), ctx.target_label(target)
+    sec = report.section(ctx.heading("sec_dynamics"), ctx.t("m_dynamics"))
+    years = list(cfg.kde_years or ctx.years)
+    unknown = [y for y in years if y not in ctx.years]
+    if unknown:
+        raise ValueError(
+            f"config: [kde].years {unknown} are not in the panel; its years are {list(ctx.years)}."
+        )
+    if len(years) < 2:
+        sec.items.append(ctx.t("skip_years"))
+        return
+    data = pd.DataFrame(ctx.data[[ctx.unit, "year", col]]).set_index(ctx.unit)
+    data["region"] = ctx.region_labels()
+    data = data[data["year"].isin(years)]
+    with ctx.progress.step(ctx.t("fig_kde", target=label)):
+        k = geohra.kde(data.drop(columns="region"), col, time="year")
+        kr = geohra.kde(data, col, time="year", by="region")
+    feats = k.features[["mean", "sd", "peak_x", "peak_height", "width", "n_peaks"]].rename_axis(
+        "year"
+    )
+    sec.items.append(
+        Table(
+            ctx.key("kde_features"),
+            ctx.t("tab_kde", target=label),
+            feats,
+            decimals={"peak_height": 4},
+        )
+    )
+    f0, f1 = feats.iloc[0], feats.iloc[-1]
+    y0, y1 = feats.index[0], feats.index[-1]
+    if lang == "zh":
+        sec.findings.append(
+            f"{y0}—{y1}年核密度曲线主峰位置{'右移' if f1['peak_x'] > f0['peak_x'] else '左移'}（{f0['peak_x']:.2f} → {f1['peak_x']:.2f}），"
+            f"主峰高度{'上升' if f1['peak_height'] > f0['peak_height'] else '下降'}，曲线宽度{'变宽' if f1['width'] > f0['width'] else '变窄'}"
+            f"（{f0['width']:.2f} → {f1['width']:.2f}），"
+            + (
+                f"波峰数由{int(f0['n_peaks'])}个变为{int(f1['n_peaks'])}个。"
+                if f0["n_peaks"] != f1["n_peaks"]
+                else f"波峰数保持{int(f1['n_peaks'])}个。"
+            )
+        )
+    else:
+        sec.findings.append(
+            f"From {y0} to {y1} the main peak of the density curve moved {'right' if f1['peak_x'] > f0['peak_x'] else 'left'} "
+            f"({f0['peak_x']:.2f} → {f1['peak_x']:.2f}), its height {'rose' if f1['peak_height'] > f0['peak_height'] else 'fell'}, "
+            f"the curve became {'wider' if f1['width'] > f0['width'] else 'narrower'} ({f0['width']:.2f} → {f1['width']:.2f}) "
+            + (
+                f"and the number of peaks went from {int(f0['n_peaks'])} to {int(f1['n_peaks'])}."
+                if f0["n_peaks"] != f1["n_peaks"]
+                else f"and it kept {int(f1['n_peaks'])} peak(s)."
+            )
+        )
+    fig = charts.kde_curves(k.densities, lang=lang, title="", xlabel=label)
+    add_figure(sec, ctx, fig, "kde_curves", ctx.t("fig_kde", target=label))
+    fig = charts.kde_curves(kr.densities, lang=lang, title="", xlabel=label)
+    add_figure(sec, ctx, fig, "kde_regions", ctx.t("fig_kde_regions", target=label))
+    fig = charts.kde_surface(k.densities, lang=lang, title="")
+    add_figure(sec, ctx, fig, "kde_surface", ctx.t("fig_kde_surface"))
+    full = pd.DataFrame(ctx.data[[ctx.unit, "year", col]]).set_index(ctx.unit)
+    with ctx.progress.step(ctx.t("tab_markov")):
+        mk = geohra.markov(full, col, time="year", classes=[0.7, 0.9, 1.1], relative=True)
+    sec.items.append(
+        Table(
+            ctx.key("markov"),
+            ctx.t("tab_markov"),
+            mk.probabilities.rename_axis("from"),
+            decimals={c: 4 for c in mk.probabilities.columns},
+        )
+    )
