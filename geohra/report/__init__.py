@@ -56,7 +56,8 @@ def run_report(cfg: ReportConfig, out: Path, *, quiet: bool = False) -> list[Pat
     for w in caught:
         if not issubclass(w.category, DeprecationWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    indicators = ", ".join(cfg.columns) if lang == "en" else "、".join(cfg.columns)
+    labels = {**dict(cfg.labels), **{i.name: i.label for i in cfg.indicators if i.label}}
+    indicators = ("、" if lang == "zh" else ", ").join(labels.get(c, c) for c in cfg.columns)
     report = Report(
         cfg.title,
         intro=tr("intro", lang, version=geohra.__version__, indicators=indicators),

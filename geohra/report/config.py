@@ -20,6 +20,9 @@ two complete examples. The keys (every one but ``[data].path`` / ``builtin`` and
     population = "年末常住人口"
     per = 1000
 
+    [labels]                          # display names of any column (population, totals ...)
+    "年末常住人口" = "Year-end population"
+
     [indicators]                      # name = direction, or a table
     beds_per_1000 = { direction = "positive", subsystem = "resources", label = "Beds per 1,000" }
 
@@ -42,7 +45,6 @@ two complete examples. The keys (every one but ``[data].path`` / ``builtin`` and
 
 from __future__ import annotations
 
-import glob
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +52,7 @@ from typing import Any
 
 from geohra.report import _checks as ck
 from geohra.report._checks import ConfigError
+from geohra.report._config_parts import Indicator, Rate, _indicators, _paths, _rates, _target
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -68,6 +71,7 @@ COUPLING_METHODS = ("revised", "traditional")
 
 _TOP = (
     "title",
+    "labels",
     "lang",
     "data",
     "boundaries",
@@ -111,25 +115,6 @@ _MAPS = (
     "columns",
     "source_note",
 )
-
-
-@dataclass(frozen=True)
-class Indicator:
-    name: str
-    direction: str = "positive"
-    subsystem: str | None = None
-    label: str | None = None
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A derived indicator ``name = total / population x per``."""
-
-    name: str
-    total: str
-    population: str
-    per: float = 1.0
-    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +164,7 @@ class ReportConfig:
     map_columns: int | None = None
     source_note: str | None = None
     obstacle_by: tuple[str, ...] = ("indicator",)
+    labels: tuple[tuple[str, str], ...] = ()  # column -> display name ([labels])
     source: Path | None = None  # the config file itself (never overwritten by outputs)
 
     @property
@@ -199,97 +185,6 @@ class ReportConfig:
     def target_for(self, analysis: str) -> str:
         """The target of ``analysis`` ("theil", "dagum", "moran", "kde", "map")."""
         return getattr(self, f"{analysis}_target") or self.target
-
-
-def _paths(given: Any, base: Path) -> tuple[Path, ...]:
-    patterns = ck.strings("[data].path", given, min_len=1)
-    out: list[Path] = []
-    for pattern in patterns:
-        full = Path(pattern) if Path(pattern).is_absolute() else base / pattern
-        if glob.has_magic(pattern):
-            found = sorted(Path(p) for p in glob.glob(str(full)))
-            if not found:
-                raise ConfigError(
-                    f"config: [data].path pattern {pattern!r} matches no file in {str(full.parent)!r} "
-                    "(relative paths are read from the config's folder)."
-                )
-            out += found
-        elif not full.exists():
-            raise ConfigError(
-                f"config: [data].path: file(s) not found: {[str(full)]} (relative paths are read "
-                f"from the config's folder {str(base)!r})."
-            )
-        else:
-            out.append(full)
-    return tuple(dict.fromkeys(out))
-
-
-def _indicators(raw: Any) -> tuple[Indicator, ...]:
-    if not isinstance(raw, dict) or not raw:
-        raise ConfigError(
-            "config: an [indicators] table is required, e.g.\n[indicators]\n"
-            'beds_per_10k = "positive"\nwait_days = { direction = "negative", subsystem = "access" }'
-        )
-    out = []
-    for name, spec in raw.items():
-        if isinstance(spec, str):
-            spec = {"direction": spec}
-        if not isinstance(spec, dict):
-            raise ConfigError(
-                f'config: [indicators].{name} must be "positive", "negative" or a table '
-                f"{{ direction = ..., subsystem = ..., label = ... }}; got {spec!r}."
-            )
-        key = f"[indicators].{name}"
-        ck.unknown(key, spec, ("direction", "subsystem", "label"))
-        out.append(
-            Indicator(
-                name,
-                ck.choice(f"{key}.direction", spec.get("direction", "positive"), DIRECTIONS),
-                ck.optional_string(f"{key}.subsystem", spec.get("subsystem")),
-                ck.optional_string(f"{key}.label", spec.get("label")),
-            )
-        )
-    return tuple(out)
-
-
-def _rates(raw: Any) -> tuple[Rate, ...]:
-    out = []
-    for name, spec in ck.table("[rates]", raw).items():
-        key = f"[rates].{name}"
-        spec = ck.table(key, spec)
-        ck.unknown(key, spec, ("total", "population", "per", "unit"))
-        for need in ("total", "population"):
-            if need not in spec:
-                raise ConfigError(
-                    f'config: {key} needs {need} = "<column>" (rate = total / population x per).'
-                )
-        out.append(
-            Rate(
-                name,
-                ck.string(f"{key}.total", spec["total"]),
-                ck.string(f"{key}.population", spec["population"]),
-                ck.number(f"{key}.per", spec.get("per", 1), low=0, example="1000"),
-                ck.optional_string(f"{key}.unit", spec.get("unit")),
-            )
-        )
-    return tuple(out)
-
-
-def _target(key: str, value: Any, subsystems: set[str], coupling: Any) -> str | None:
-    if value is None:
-        return None
-    value = ck.string(key, value)
-    allowed = ["index", "D"] + [f"U:{s}" for s in sorted(subsystems)]
-    if value not in allowed:
-        raise ConfigError(
-            f"config: {key} = {value!r} is not allowed; use one of {allowed} (the composite index, "
-            "the coordination degree D, or a subsystem index U)."
-        )
-    if value == "D" and not coupling:
-        raise ConfigError(
-            f'config: {key} = "D" needs [analysis].coupling (the subsystems to couple).'
-        )
-    return value
 
 
 def parse_config(
@@ -342,6 +237,10 @@ def parse_config(
                 f"config: give the map {new} once, in [maps].{new} (not also [analysis].{old})."
             )
         maps.setdefault(new, analysis.get(old))
+    where = {
+        new: f"[analysis].{old}" if old in analysis else f"[maps].{new}"
+        for new, old in legacy.items()
+    }
 
     coupling = analysis.get("coupling")
     if coupling is not None:
@@ -371,11 +270,11 @@ def parse_config(
         raise ConfigError(
             "config: [theil].population_weighted = true needs [analysis].population (the population column)."
         )
-    scheme = ck.choice("[maps].scheme", maps.get("scheme") or "fisher_jenks", SCHEMES)
-    bins = ck.numbers("[maps].bins", maps.get("bins"))
+    scheme = ck.choice(where["scheme"], maps.get("scheme") or "fisher_jenks", SCHEMES)
+    bins = ck.numbers(where["bins"], maps.get("bins"))
     if scheme == "user_defined" and not bins:
         raise ConfigError('config: [maps].scheme = "user_defined" needs bins = [upper bounds ...].')
-    k = ck.integer("[maps].k", maps.get("k") or 5, minimum=2)
+    k = ck.integer(where["k"], 5 if maps.get("k") is None else maps["k"], minimum=2)
     class_names = maps.get("class_names")
     if class_names is not None:
         class_names = ck.strings("[maps].class_names", class_names, min_len=2)
@@ -439,7 +338,7 @@ def parse_config(
         theil_base=ck.choice("[theil].base", theil.get("base", "e"), THEIL_BASES),
         theil_pairs=ck.boolean("[theil].pairs", theil.get("pairs", False)),
         kde_years=ck.years("[kde].years", sections["kde"].get("years")),
-        map_years=ck.years("[maps].years", maps.get("years")),
+        map_years=ck.years(where["years"], maps.get("years")),
         scheme=scheme,
         k=k,
         bins=bins,
@@ -454,6 +353,10 @@ def parse_config(
             for v in ck.strings(
                 "[obstacle].by", sections["obstacle"].get("by", ["indicator"]), min_len=1
             )
+        ),
+        labels=tuple(
+            (str(k), ck.string(f"[labels].{k}", v))
+            for k, v in ck.table("[labels]", raw.get("labels")).items()
         ),
         source=source,
         **targets,

@@ -46,8 +46,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "m_rates": ("Rates computed from totals: {items}. ", "由总量计算的比率指标：{items}。"),
     "m_omitted": (
-        'Left out because of missing values ([data].nan_policy = "omit"): {items}. ',
-        '因数据缺失而剔除（[data].nan_policy = "omit"）：{items}。',
+        "Units left out of every year because of missing values: {items}. ",
+        "因数据缺失而在全部年份剔除的单元：{items}。",
     ),
     "m_index": (
         "Entropy-weight method: min-max normalisation (negative indicators reversed), "
@@ -293,6 +293,35 @@ def variant(kind: str, english: str, lang: str, **fields) -> str:
     return f"Formula: {english}"
 
 
+# units of measure printed by the statistics bureau, in English
+MEASURES_EN: dict[str, str] = {
+    "个": "units",
+    "张": "beds",
+    "人": "persons",
+    "万人": "10,000 persons",
+    "万张": "10,000 beds",
+    "元": "yuan",
+    "万元": "10,000 yuan",
+    "亿元": "100 million yuan",
+    "所": "institutions",
+    "家": "institutions",
+    "人次": "visits",
+    "万人次": "10,000 visits",
+    "%": "%",
+    "床": "beds",
+    "‰": "‰",
+    "岁": "years",
+    "平方公里": "km²",
+    "万平方公里": "10,000 km²",
+}
+
+
+def measure(unit: str, lang: str) -> str:
+    if lang == "zh" or not unit:
+        return unit
+    return MEASURES_EN.get(unit.strip(), unit)
+
+
 def tr(key: str, lang: str, **fields) -> str:
     en, zh = TEXT[key]
     return (zh if lang == "zh" else en).format(**fields)
@@ -306,6 +335,22 @@ def header(col, lang: str) -> str:
     if isinstance(col, str) and col.startswith("U:"):
         return ("U " if lang != "zh" else "U·") + col[2:]
     return region(col, lang) if isinstance(col, str) else str(col)
+
+
+SCHEMES: dict[str, tuple[str, str]] = {
+    "region3": ("East, Central and West", "东部、中部、西部三大区域"),
+    "region3_1986": (
+        "the 1986 East, Central and West belts",
+        "1986年划分的东部、中部、西部三大地带",
+    ),
+    "region4": ("East, Central, West and Northeast", "东部、中部、西部、东北四大区域"),
+    "region8": ("the eight comprehensive economic regions", "八大综合经济区"),
+}
+
+
+def scheme(name: str, lang: str) -> str:
+    """A region scheme in words (a boundary column of the user's is named as it is)."""
+    return SCHEMES[name][1 if lang == "zh" else 0] if name in SCHEMES else name
 
 
 def region(name, lang: str) -> str:

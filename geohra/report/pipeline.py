@@ -73,12 +73,17 @@ class PanelContext:
         return [str(table.get(u, u)) for u in units]
 
     def indicator_label(self, name: str, *, unit: bool = True) -> str:
+        """A column's display name ([labels] or the indicator's label), with its unit of measure."""
         ind = next((i for i in self.cfg.indicators if i.name == name), None)
-        text = ind.label if ind and ind.label else name
-        u = self.units.get(name)
+        text = ind.label if ind and ind.label else dict(self.cfg.labels).get(name, name)
+        u = self.unit_of(name)
         if unit and u:
             text += f"（{u}）" if self.lang == "zh" else f" ({u})"
         return text
+
+    def unit_of(self, name: str) -> str:
+        """The unit of measure of a column in the report's language ('' if unknown)."""
+        return i18n.measure(self.units.get(name) or "", self.lang)
 
     def column(self, target: str) -> str:
         if target == "index":
@@ -152,21 +157,35 @@ def map_kwargs(func, ctx: PanelContext) -> dict:
 def note_on_figure(fig, ctx: PanelContext, func) -> None:
     """Draw the map-source note under the figure when the map function cannot."""
     if ctx.cfg.source_note and "source_note" not in inspect.signature(func).parameters:
-        fig.text(0.01, 0.005, ctx.cfg.source_note, fontsize=8, ha="left", va="bottom")
+        from geohra.maps._style import font_props
+
+        note = ctx.cfg.source_note
+        fig.text(
+            0.01,
+            0.005,
+            note,
+            ha="left",
+            va="bottom",
+            fontproperties=font_props("zh" if _has_cjk(note) else "en", 8),
+        )
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
 
 
 def analyse_panel(report: Report, ctx: PanelContext) -> None:
     """Run every step for one panel, in the order of a paper's results section."""
-    from geohra.report import steps_index, steps_stats
+    from geohra.report import steps_data, steps_dynamics, steps_index, steps_maps, steps_stats
 
     ctx.years = tuple(sorted(int(y) for y in ctx.data["year"].unique()))
-    appendix = steps_index.step_data(report, ctx)
+    appendix = steps_data.step_data(report, ctx)
     steps_index.step_composite(report, ctx)
     steps_index.step_coupling(report, ctx)
-    steps_index.step_maps(report, ctx)
+    steps_maps.step_maps(report, ctx)
     steps_stats.step_inequality(report, ctx)
     steps_stats.step_spatial(report, ctx)
-    steps_stats.step_dynamics(report, ctx)
+    steps_dynamics.step_dynamics(report, ctx)
     steps_index.step_obstacle(report, ctx)
     appendix(report)
 

@@ -1,0 +1,163 @@
+"""Report step: maps of the target with shared or per-year class breaks and named classes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import geohra
+from geohra.report import i18n
+from geohra.report.document import Report, Table
+from geohra.report.pipeline import (
+    PanelContext,
+    add_figure,
+    map_kwargs,
+    note_on_figure,
+)
+
+
+def step_maps(report: Report, ctx: PanelContext) -> None:
+    from dataclasses import replace
+
+    from geohra.maps import static
+
+    cfg, lang = ctx.cfg, ctx.lang
+    target = cfg.target_for("map")
+    col, label = ctx.column(target), ctx.target_label(target)
+    years = ctx.map_years
+    breaks = (
+        ctx.t("breaks_shared")
+        if cfg.map_breaks == "shared" or len(years) == 1
+        else ctx.t("breaks_per_year")
+    )
+    sec = report.section(
+        ctx.heading("sec_maps"),
+        ctx.t(
+            "m_maps",
+            scheme=ctx.t(cfg.scheme),
+            k=len(cfg.bins) if cfg.bins else cfg.k,
+            breaks=breaks,
+        ),
+    )
+    shown = ctx.data[ctx.data["year"].isin(years)]
+    kwargs = {"bins": list(cfg.bins)} if cfg.bins else {}
+    k = None if cfg.bins else cfg.k
+
+    def classes(values):
+        c = geohra.classify(values, scheme=cfg.scheme, k=k, **kwargs)
+        if cfg.class_names:
+            c = replace(
+                c,
+                labels=tuple(
+                    f"{n} ({lab})" for n, lab in zip(cfg.class_names, c.labels, strict=True)
+                ),
+            )
+        return c
+
+    rows, groups = (
+        [],
+        (
+            {"all": shown}
+            if cfg.map_breaks == "shared"
+            else {y: shown[shown["year"] == y] for y in years}
+        ),
+    )
+    with ctx.progress.step(ctx.t("sec_maps")):
+        results = {g: classes(part[col]) for g, part in groups.items()}
+    names = cfg.class_names or [str(i + 1) for i in range(len(next(iter(results.values())).labels))]
+    for g, c in results.items():
+        part = groups[g]
+        for i, name in enumerate(names):
+            row = {
+                "year": g if g != "all" else "–",
+                "class": name,
+                "lower": c.lower if i == 0 else c.bins[i - 1],
+                "upper_bound": c.bins[i],
+            }
+            for y in years:
+                row[y] = int(((part["year"] == y).to_numpy() & (c.classes.to_numpy() == i)).sum())
+            rows.append(row)
+    table = pd.DataFrame(rows)
+    if cfg.map_breaks == "shared":
+        table = table.drop(columns="year")
+    table = table.rename(columns={"lower": "min"}).set_index("class")
+    sec.items.append(
+        Table(
+            ctx.key("classes"),
+            ctx.t("tab_classes", target=label),
+            table,
+            headers={y: f"{y}" + ("年单元数" if lang == "zh" else " units") for y in years},
+        )
+    )
+    ncols = cfg.map_columns or min(len(years), 2)
+    if cfg.map_breaks == "shared" or len(years) == 1:
+        fig = static.small_multiples(
+            shown,
+            col,
+            time="year",
+            years=list(years),
+            classification=results.get("all") or results[years[0]],
+            ncols=ncols,
+            legend_title=label,
+            **map_kwargs(static.small_multiples, ctx),
+        )
+    else:
+        fig = _per_year_maps(ctx, groups, results, col, label, ncols)
+    note_on_figure(fig, ctx, static.small_multiples)
+    add_figure(
+        sec,
+        ctx,
+        fig,
+        "index_map",
+        ctx.t("fig_map", target=label, years=i18n.join_list(years, lang)),
+    )
+    c_last = results.get("all") or results[years[-1]]
+    last = years[-1]
+    in_last = (shown["year"] == last).to_numpy()
+    top_units = shown.loc[
+        in_last & (c_last.classes.to_numpy() == len(names) - 1)
+        if cfg.map_breaks == "shared"
+        else in_last,
+        ctx.unit,
+    ]
+    if cfg.map_breaks != "shared":
+        top_units = groups[last].loc[(c_last.classes == len(names) - 1).to_numpy(), ctx.unit]
+    units = ctx.names(top_units)
+    top_name = (
+        cfg.class_names[-1]
+        if cfg.class_names
+        else ("最高一级" if lang == "zh" else "the top class")
+    )
+    sec.findings.append(
+        f"{last}年处于{top_name}的有{len(units)}个地区：{i18n.join_list(units, lang)}。"
+        if lang == "zh"
+        else f"In {last}, {len(units)} units were in {top_name}: {i18n.join_list(units, lang)}."
+    )
+    ctx.classification = results.get("all") or results[years[-1]]
+
+
+def _per_year_maps(ctx, groups, results, col, label, ncols):
+    import math
+
+    import matplotlib.pyplot as plt
+
+    from geohra.maps import static
+
+    n = len(groups)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.5 * ncols, 4.0 * nrows), squeeze=False)
+    for ax, (y, part) in zip(axes.flat, groups.items(), strict=False):
+        import geopandas as gpd
+
+        gdf = gpd.GeoDataFrame(part, geometry="geometry", crs=ctx.data.crs).set_index(ctx.unit)
+        static.choropleth(
+            gdf,
+            col,
+            classification=results[y],
+            ax=ax,
+            title=str(y) + ("年" if ctx.lang == "zh" else ""),
+            legend_title=label,
+            **map_kwargs(static.choropleth, ctx),
+        )
+    for ax in list(axes.flat)[n:]:
+        ax.set_axis_off()
+    return fig
