@@ -80,19 +80,20 @@ def _fonts(doc, lang: str) -> None:
     doc.styles["Normal"].font.size = Pt(10.5)
 
 
-def _caption(doc, text: str) -> None:
+def _caption(doc, text: str):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run(text).bold = True
+    return p
 
 
 def _table(doc, t: Table, label: str, lang: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    _caption(doc, f"{label} {t.title}")
+    _caption(doc, f"{label} {t.title}").paragraph_format.keep_with_next = True
     frame, dec = display(t, lang)
     if t.appendix or len(frame) > MAX_DOCX_ROWS:
         doc.add_paragraph(tr("csv_only", lang, rows=len(frame), path=f"tables/{t.key}.csv"))
@@ -145,6 +146,7 @@ def write_docx(report, path: Path, out: Path) -> None:
             elif isinstance(it, Figure) and it.kind == "png":
                 doc.add_picture(str(out / it.path), width=Cm(15))
                 doc.paragraphs[-1].alignment = 1  # centred
+                doc.paragraphs[-1].paragraph_format.keep_with_next = True  # with its caption
                 _caption(doc, f"{labels[id(it)]} {it.caption}")
             elif isinstance(it, Figure):
                 doc.add_paragraph(f"{tr('web_map', lang)}: {it.path} — {it.caption}")

@@ -109,6 +109,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "t_index": ("the composite index", "综合指数"),
     "t_D": ("the coordination degree D", "耦合协调度D"),
     "t_U": ("the {name} index U", "{name}子系统指数U"),
+    # targets as axis and legend titles
+    "tn_index": ("Composite index", "综合指数"),
+    "tn_D": ("Coordination degree D", "耦合协调度D"),
+    "tn_U": ("Index U of {name}", "{name}子系统指数U"),
     # table titles
     "tab_describe": (
         "Descriptive statistics of the indicators, {first} and {last}",

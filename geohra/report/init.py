@@ -153,11 +153,14 @@ def _rates(totals, population, units, lang) -> list[str]:
         return out
     for t in totals:
         per = _per(units.get(t), units.get(population))
+        base = (units.get(t) or "").lstrip("万亿千百") or "?"
+        unit = f"{base}/千人" if lang == "zh" else "per 1,000 people"
         out += [
             f"[rates.{_q(_rate_name(t, lang))}]",
             f"total = {_q(t)}",
             f"population = {_q(population)}",
             f"per = {per:g}  # {units.get(t) or '?'} / {units.get(population) or '?'} x {per:g}",
+            f"unit = {_q(unit)}  # the unit of measure shown in the report",
             "",
         ]
     return out

@@ -97,6 +97,12 @@ class PanelContext:
             return self.t("t_U", name=target[2:])
         return self.t(f"t_{target}")
 
+    def target_name(self, target: str) -> str:
+        """The target as an axis or legend title (capitalised, no article)."""
+        if target.startswith("U:"):
+            return self.t("tn_U", name=target[2:])
+        return self.t(f"tn_{target}")
+
     def region_labels(self) -> pd.Series:
         """The region column as localised, canonically ordered categories."""
         scheme = self.cfg.region

@@ -66,9 +66,9 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
                 else f"and it kept {int(f1['n_peaks'])} peak(s)."
             )
         )
-    fig = charts.kde_curves(k.densities, lang=lang, title="", xlabel=label)
+    fig = charts.kde_curves(k.densities, lang=lang, title="", xlabel=ctx.target_name(target))
     add_figure(sec, ctx, fig, "kde_curves", ctx.t("fig_kde", target=label))
-    fig = charts.kde_curves(kr.densities, lang=lang, title="", xlabel=label)
+    fig = charts.kde_curves(kr.densities, lang=lang, title="", xlabel=ctx.target_name(target))
     add_figure(sec, ctx, fig, "kde_regions", ctx.t("fig_kde_regions", target=label))
     fig = charts.kde_surface(k.densities, lang=lang, title="")
     add_figure(sec, ctx, fig, "kde_surface", ctx.t("fig_kde_surface"))

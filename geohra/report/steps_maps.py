@@ -97,30 +97,24 @@ def step_maps(report: Report, ctx: PanelContext) -> None:
             years=list(years),
             classification=results.get("all") or results[years[0]],
             ncols=ncols,
-            legend_title=label,
+            legend_title=ctx.target_name(target),
             **map_kwargs(static.small_multiples, ctx),
         )
     else:
-        fig = _per_year_maps(ctx, groups, results, col, label, ncols)
+        fig = _per_year_maps(ctx, groups, results, col, ctx.target_name(target), ncols)
     note_on_figure(fig, ctx, static.small_multiples)
     add_figure(
         sec,
         ctx,
         fig,
         "index_map",
-        ctx.t("fig_map", target=label, years=i18n.join_list(years, lang)),
+        ctx.t("fig_map", target=ctx.target_name(target), years=i18n.join_list(years, lang)),
     )
-    c_last = results.get("all") or results[years[-1]]
     last = years[-1]
-    in_last = (shown["year"] == last).to_numpy()
-    top_units = shown.loc[
-        in_last & (c_last.classes.to_numpy() == len(names) - 1)
-        if cfg.map_breaks == "shared"
-        else in_last,
-        ctx.unit,
-    ]
-    if cfg.map_breaks != "shared":
-        top_units = groups[last].loc[(c_last.classes == len(names) - 1).to_numpy(), ctx.unit]
+    part = groups["all"] if "all" in groups else groups[last]
+    c_last = results["all"] if "all" in results else results[last]
+    in_top = (part["year"] == last).to_numpy() & (c_last.classes.to_numpy() == len(names) - 1)
+    top_units = part.loc[in_top, ctx.unit]
     units = ctx.names(top_units)
     top_name = (
         cfg.class_names[-1]
