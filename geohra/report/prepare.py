@@ -14,7 +14,11 @@ import geohra
 from geohra.report.config import ConfigError, ReportConfig
 
 # units of measure (as the statistics bureau prints them) that mark a count or an amount
-_TOTAL_UNITS = re.compile(r"^(万|亿|千|百)?(个|张|人|所|家|床|台|元|次|人次|辆|名|座|户|件)$")
+_TOTAL_UNITS = re.compile(
+    r"^((万|亿|千|百)?(个|张|人|所|家|床|台|元|次|人次|辆|名|座|户|件)"
+    r"|((10,000|100 million|1,000) )?(units|beds|persons|people|institutions|yuan|visits))$",
+    re.I,
+)
 # words that mark a rate, a ratio or an average
 _RATE_WORDS = re.compile(
     r"每|人均|率|比|密度|占|平均|指数|per|rate|ratio|share|density|average|index|%", re.I
@@ -148,6 +152,13 @@ def prepare(cfg: ReportConfig, boundaries) -> Prepared:
             f"data columns: {[c for c in panel.columns if c not in ('adcode', 'year')]}."
         )
     totals = [(c, units.get(c)) for c in cfg.columns if looks_like_total(c, units.get(c))]
+    if cfg.population:  # without units: an indicator that moves with the population is a total
+        corr = panel[cfg.columns].corrwith(panel[cfg.population])
+        totals += [
+            (c, units.get(c) or "?")
+            for c in cfg.columns
+            if corr.get(c, 0) >= 0.9 and c not in dict(totals)
+        ]
     for c, u in totals:
         warnings.warn(
             f"indicator {c!r} (unit {u!r}) looks like a total, not a rate: totals rank large provinces "
