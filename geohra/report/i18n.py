@@ -176,6 +176,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "fig_kde_regions": ("Kernel density of {target} by region", "分区域{target}核密度曲线"),
     "fig_kde_surface": ("Kernel density: year × value × density", "核密度三维图"),
     "fig_grade": ("Coupling coordination grades, {year}", "{year}年耦合协调等级空间分布"),
+    "lisa_layer": ("LISA cluster", "LISA集聚类型"),
+    "tab_spatial_markov": (
+        "Spatial Markov transition probabilities, conditioned on the neighbours' class",
+        "空间马尔可夫转移概率矩阵（以邻域类别为条件）",
+    ),
+    "n_spatial_markov": (
+        "The neighbours' class is the class of the spatial lag in year t (same cut-offs).",
+        "邻域类别为t年空间滞后值所属类别（分类标准相同）。",
+    ),
+    "tab_obstacle_units": (
+        "Obstacle degree of each unit by indicator, {year} (%)",
+        "{year}年各地区各指标障碍度（%）",
+    ),
     "webmap": ("One layer per mapped year and the LISA clusters", "各制图年份图层与LISA集聚类型"),
     # notes under tables
     "n_variant": ("Formula: {variant}", "计算公式：{variant}"),
@@ -261,6 +274,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "upper_bound": ("Upper bound", "上限值"),
     "count": ("Units", "单元数"),
     "from": ("Class in year t", "t年类别"),
+    "neighbours": ("Neighbours' class", "邻域类别"),
     "factor": ("Factor", "障碍因子"),
     "positive": ("positive", "正向"),
     "negative": ("negative", "负向"),

@@ -46,6 +46,7 @@ class PanelContext:
     totals: list = field(default_factory=list)
     prefix: bool = False  # headings start with the panel title (several panels in one report)
     subsystem_weights: dict = field(default_factory=dict)
+    appendix: list = field(default_factory=list)  # per-unit tables for the appendix
 
     @property
     def lang(self) -> str:

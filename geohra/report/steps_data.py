@@ -134,5 +134,6 @@ def step_data(report: Report, ctx: PanelContext):
         app.items.append(
             Table(ctx.key("data"), ctx.t("tab_data"), frame, headers=headers, appendix=True)
         )
+        app.items += ctx.appendix
 
     return appendix

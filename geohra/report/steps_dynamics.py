@@ -83,3 +83,23 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
             decimals={c: 4 for c in mk.probabilities.columns},
         )
     )
+    if ctx.graph is not None:
+        with ctx.progress.step(ctx.t("tab_spatial_markov")):
+            sm = geohra.markov(
+                full,
+                col,
+                time="year",
+                classes=[0.7, 0.9, 1.1],
+                relative=True,
+                spatial_weights=ctx.graph,
+            )
+        blocks = pd.concat(sm.spatial, names=["neighbours"]).rename_axis(["neighbours", "from"])
+        sec.items.append(
+            Table(
+                ctx.key("spatial_markov"),
+                ctx.t("tab_spatial_markov"),
+                blocks,
+                note=ctx.t("n_spatial_markov"),
+                decimals={c: 4 for c in blocks.columns},
+            )
+        )

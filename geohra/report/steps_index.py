@@ -277,6 +277,24 @@ def step_obstacle(report: Report, ctx: PanelContext) -> None:
             if lang == "zh"
             else f"By subsystem, {sub.index[0]} had the highest obstacle degree in {last} ({sub.iloc[0][last]:.2f} %)."
         )
+    rows = years == last
+    units = ob.degrees[rows].set_axis(
+        pd.Index(ctx.data.loc[rows, ctx.unit].to_numpy(), name=ctx.unit)
+    )
+    if ctx.label_col:
+        units.insert(0, "name", ctx.names(units.index))
+    headers = {c: ctx.indicator_label(c, unit=False) for c in cfg.columns}
+    headers[ctx.unit] = i18n.header("adcode", lang)
+    ctx.appendix.append(
+        Table(
+            ctx.key("obstacle_units"),
+            ctx.t("tab_obstacle_units", year=last),
+            units,
+            headers=headers,
+            decimals={c: 2 for c in cfg.columns},
+            appendix=True,
+        )
+    )
     top = ob.top.reset_index()
     row = top.columns[0]
     top["unit"] = ctx.data.loc[top[row], ctx.unit].to_numpy()

@@ -10,7 +10,7 @@ import pandas as pd
 
 import geohra
 from geohra.report import i18n
-from geohra.report.document import Report, Table
+from geohra.report.document import Figure, Report, Table
 from geohra.report.pipeline import PanelContext, add_figure, map_kwargs, note_on_figure
 
 _LOG = {"e": "log_e", 10: "log_10", 2: "log_2"}
@@ -302,7 +302,7 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
             else "."
         )
     )
-    counts = {}
+    counts, clusters = {}, {}
     for year in ctx.map_years:
         with ctx.progress.step(ctx.t("fig_lisa", year=year)):
             part = gpd.GeoDataFrame(ctx.cross_section(year), geometry="geometry", crs=ctx.data.crs)
@@ -315,6 +315,7 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
                 rng=cfg.seed,
             ).to_frame()
             counts[year] = frame["cluster"].astype(str).value_counts()
+            clusters[year] = frame["cluster"]
             fig = static.lisa_map(
                 part.join(frame, rsuffix="_lisa"), "cluster", **map_kwargs(static.lisa_map, ctx)
             )
@@ -328,3 +329,33 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
     lisa = pd.DataFrame(counts).fillna(0).astype(int)
     lisa.index = pd.Index([i18n.lisa(c, lang) for c in lisa.index], name="cluster")
     sec.items.append(Table(ctx.key("lisa"), ctx.t("tab_lisa"), lisa))
+    with ctx.progress.step(ctx.t("web_map")):
+        _web_map(sec, ctx, clusters)
+
+
+def _web_map(sec, ctx: PanelContext, clusters: dict) -> None:
+    """One layer per mapped year (the map target on the maps' classes) and the LISA clusters."""
+    from geohra.maps import web
+
+    cfg = ctx.cfg
+    target = cfg.target_for("map")
+    shown = ctx.data[ctx.data["year"].isin(ctx.map_years)]
+    name = ctx.t("lisa_layer")
+    lisa = pd.concat(clusters, names=["year", ctx.unit]).rename(name)
+    shown = shown.join(lisa, on=["year", ctx.unit])
+    shared = cfg.map_breaks == "shared" or len(ctx.map_years) == 1
+    m = web.web_map(
+        shown,
+        ctx.column(target),
+        time="year",
+        classification=ctx.classification if shared else None,
+        scheme=cfg.scheme,
+        k=cfg.k,
+        lisa=name,
+        offline=True,
+        lang=ctx.lang,
+        legend_title=ctx.target_name(target),
+    )
+    rel = f"{ctx.key('index_webmap')}.html"
+    web.save_web_map(m, ctx.out / rel)
+    sec.items.append(Figure(rel, ctx.t("webmap"), kind="html"))
