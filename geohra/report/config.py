@@ -205,7 +205,7 @@ def parse_config(
     paths = _paths(data["path"], base) if "path" in data else ()
     builtin = data.get("builtin")
     if builtin is not None:
-        from geohra.datasets import DEMO_DATASETS
+        from geohra.io.datasets import DEMO_DATASETS
 
         ck.choice("[data].builtin", builtin, tuple(DEMO_DATASETS))
     indicators = _indicators(raw.get("indicators"))

@@ -152,7 +152,7 @@ def _physicians(report: Report, boundaries, out: Path, progress: Progress) -> No
             for c in caught_w:
                 sec.items.append(f"Spatial weights: {c.message}")
             sg = geohra.spatial_gini(
-                gdf, "physicians_per_1000_pop", weights=w, permutations=999, rng=2024
+                gdf, "physicians_per_1000_pop", graph=w, permutations=999, rng=2024
             )
         sec.items.append(
             Table(
@@ -202,7 +202,7 @@ def _nbs_1998(report: Report, boundaries, out: Path, progress: Progress, caught:
                         "units": int(valid.sum()),
                         "left out": ", ".join(cs.loc[dropped, "name_en"]) or "-",
                         "Gini (pop.-weighted)": geohra.gini(
-                            cs[valid], col, weights=cs.loc[valid, "population_yearend"]
+                            cs[valid], col, population=cs.loc[valid, "population_yearend"]
                         ),
                         "Theil T": t.total,
                         "within": t.within,

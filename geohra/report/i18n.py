@@ -7,7 +7,7 @@ Statistics keep their conventional symbols (I, D, C, T, U, G, Z, P) and eponyms 
 
 from __future__ import annotations
 
-from geohra._provinces import REGION_NAMES_ZH, REGION_ORDER
+from geohra.io._provinces import REGION_NAMES_ZH, REGION_ORDER
 
 TEXT: dict[str, tuple[str, str]] = {
     # document

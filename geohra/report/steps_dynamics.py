@@ -91,7 +91,7 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
                 time="year",
                 classes=[0.7, 0.9, 1.1],
                 relative=True,
-                spatial_weights=ctx.graph,
+                graph=ctx.graph,
             )
         blocks = pd.concat(sm.spatial, names=["neighbours"]).rename_axis(["neighbours", "from"])
         sec.items.append(

@@ -26,11 +26,16 @@ def _frame(ctx: PanelContext, col: str) -> pd.DataFrame:
     return data
 
 
-def _theil(ctx: PanelContext, data: pd.DataFrame, col: str, **kw):
+def _theil(ctx: PanelContext, data: pd.DataFrame, col: str, **kw) -> dict:
+    """Theil T of every year of ``data`` (through geohra.per_year): year -> TheilResult."""
     cfg = ctx.cfg
     if cfg.theil_population:
-        return geohra.theil(data, "_total", population=cfg.population, base=cfg.theil_base, **kw)
-    return geohra.theil(data, col, base=cfg.theil_base, **kw)
+        res = geohra.per_year(
+            geohra.theil, data, "_total", population=cfg.population, base=cfg.theil_base, **kw
+        )
+    else:
+        res = geohra.per_year(geohra.theil, data, col, base=cfg.theil_base, **kw)
+    return res.results
 
 
 def _region_table(ctx: PanelContext, frame: pd.DataFrame) -> pd.DataFrame:
@@ -61,10 +66,7 @@ def step_inequality(report: Report, ctx: PanelContext) -> None:
         sec.items.append(ctx.t("skip_regions"))
         return
     with ctx.progress.step(ctx.t("tab_theil", target=label)):
-        per_year = {
-            y: _theil(ctx, part.drop(columns="year"), col, by=region)
-            for y, part in data.groupby("year")
-        }
+        per_year = _theil(ctx, data, col, by=region)
     theil = pd.DataFrame(
         {
             y: {
@@ -103,10 +105,7 @@ def step_inequality(report: Report, ctx: PanelContext) -> None:
         for a, b in itertools.combinations(regions, 2):
             pair = f"{i18n.region(a, lang)}–{i18n.region(b, lang)}"
             sub = data[data[region].isin([a, b])]
-            rows[pair] = {
-                y: _theil(ctx, part.drop(columns="year"), col, by=region).between
-                for y, part in sub.groupby("year")
-            }
+            rows[pair] = {y: r.between for y, r in _theil(ctx, sub, col, by=region).items()}
         pairs = pd.DataFrame(rows).rename_axis("year")
         sec.items.append(
             Table(ctx.key("theil_pairs"), ctx.t("tab_theil_pairs"), pairs, note=ctx.t("n_pairs"))
@@ -120,10 +119,7 @@ def step_inequality(report: Report, ctx: PanelContext) -> None:
     with ctx.progress.step(ctx.t("tab_dagum", target=ctx.target_label(cfg.target_for("dagum")))):
         dcol = ctx.column(cfg.target_for("dagum"))
         ddata = _frame(ctx, dcol)
-        dres = {
-            y: geohra.dagum_gini(part.drop(columns="year"), dcol, by=region)
-            for y, part in ddata.groupby("year")
-        }
+        dres = geohra.per_year(geohra.dagum_gini, ddata, dcol, by=region).results
     dagum = pd.DataFrame(
         {
             y: {
@@ -212,17 +208,21 @@ def _bootstrap(sec, ctx, data, col, region) -> None:
     cfg = ctx.cfg
     with ctx.progress.step(ctx.t("tab_bootstrap")):
         rows = []
-        for year, part in data.groupby("year"):
-            for name in ("theil", "dagum_gini"):
-                b = geohra.bootstrap_ci(
-                    name,
-                    part.drop(columns="year"),
-                    col,
-                    by=region,
-                    n_resamples=cfg.n_resamples,
-                    confidence=0.95,
-                    rng=cfg.seed,
-                )
+        for name in ("theil", "dagum_gini"):
+
+            def boot(part, column, _name=name, **kw):
+                return geohra.bootstrap_ci(_name, part, column, **kw)
+
+            res = geohra.per_year(
+                boot,
+                data,
+                col,
+                by=region,
+                n_resamples=cfg.n_resamples,
+                confidence=0.95,
+                rng=cfg.seed,
+            )
+            for year, b in res.results.items():
                 s = b.summary()
                 s = s[s["component"] == "total"][["estimate", "lower", "upper", "std_error"]]
                 s.insert(0, "statistic", i18n.header(name, ctx.lang))
@@ -263,14 +263,17 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
         ctx.graph = geohra.spatial_weights(first, kind="queen", islands="nearest")
     rows = {}
     with ctx.progress.step(ctx.t("tab_moran", target=label)):
-        for year in ctx.years:
-            r = geohra.moran(
-                ctx.cross_section(year),
-                col,
-                weights=ctx.graph,
-                permutations=cfg.permutations,
-                rng=cfg.seed,
-            )
+        panel = pd.DataFrame(ctx.data[[ctx.unit, "year", col]])
+        res = geohra.per_year(
+            geohra.moran,
+            panel,
+            col,
+            unit=ctx.unit,
+            graph=ctx.graph,
+            permutations=cfg.permutations,
+            rng=cfg.seed,
+        )
+        for year, r in res.results.items():
             p = r.pvalue_sim if cfg.permutations else r.pvalue
             rows[year] = {"moran_i": r.statistic, "expected": r.expected, "z": r.z, "pvalue": p}
     table = pd.DataFrame(rows).T.rename_axis("year")
@@ -303,21 +306,30 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
         )
     )
     counts, clusters = {}, {}
+    with ctx.progress.step("LISA"):
+        shown = pd.DataFrame(
+            ctx.data.loc[ctx.data["year"].isin(ctx.map_years), [ctx.unit, "year", col]]
+        )
+        local = geohra.per_year(
+            geohra.local_moran,
+            shown,
+            col,
+            unit=ctx.unit,
+            graph=ctx.graph,
+            permutations=cfg.permutations,
+            significance=cfg.significance,
+            rng=cfg.seed,
+        ).results
     for year in ctx.map_years:
         with ctx.progress.step(ctx.t("fig_lisa", year=year)):
             part = gpd.GeoDataFrame(ctx.cross_section(year), geometry="geometry", crs=ctx.data.crs)
-            frame = geohra.local_moran(
-                part,
-                col,
-                weights=ctx.graph,
-                permutations=cfg.permutations,
-                significance=cfg.significance,
-                rng=cfg.seed,
-            ).to_frame()
+            frame = local[year].to_frame()
             counts[year] = frame["cluster"].astype(str).value_counts()
             clusters[year] = frame["cluster"]
             fig = static.lisa_map(
-                part.join(frame, rsuffix="_lisa"), "cluster", **map_kwargs(static.lisa_map, ctx)
+                part.join(frame.drop(columns=[c for c in frame.columns if c in part.columns])),
+                "cluster",
+                **map_kwargs(static.lisa_map, ctx),
             )
             note_on_figure(fig, ctx, static.lisa_map)
             add_figure(sec, ctx, fig, f"lisa_{year}", ctx.t("fig_lisa", year=year))
