@@ -164,6 +164,8 @@ def init_config(study: Path, design: str, lang: str) -> Path:
             text,
             flags=re.M,
         )
+    if design == "coupling" and lang == "en":
+        text = _set(text, "maps", "breaks", '"per_year"')  # one set of breaks per mapped year
     if lang == "en":
         labels = "\n".join(f'"{k}" = "{v}"' for k, v in EN_LABELS.items())
         rates = {f"{k}_per_1000": f"{v} per 1,000" for k, v in EN_LABELS.items()}

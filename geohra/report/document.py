@@ -97,7 +97,8 @@ def _is_int_column(s: pd.Series) -> bool:
 
 
 def column_decimals(t: Table, frame: pd.DataFrame) -> dict:
-    """Fixed decimals for every numeric column: given, 0 for integers, 2 for % and values >= 10, else 4."""
+    """Fixed decimals for every numeric column: given, 0 for integers, 2 for % and values >= 10,
+    6 when every value is below 0.01 (small Theil parts), else 4."""
     out = {}
     for col in frame.columns:
         s = frame[col]
@@ -113,7 +114,7 @@ def column_decimals(t: Table, frame: pd.DataFrame) -> dict:
             out[col] = 2
         else:
             top = np.nanmax(np.abs(s.to_numpy(dtype=float))) if s.notna().any() else 0.0
-            out[col] = 2 if top >= 10 else 4
+            out[col] = 2 if top >= 10 else 4 if top >= 0.01 or top == 0 else 6
     return out
 
 

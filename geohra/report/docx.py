@@ -89,6 +89,22 @@ def _caption(doc, text: str):
     return p
 
 
+def _widths(text) -> list:
+    """Column widths (16 cm in all) in proportion to the longest text, CJK counted double."""
+    from docx.shared import Cm
+
+    def length(v) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v))
+
+    need = [
+        max([length(c)] + [length(v) for v in text.iloc[:, j]]) + 2
+        for j, c in enumerate(text.columns)
+    ]
+    need = [min(n, 40) for n in need]
+    total = sum(need)
+    return [Cm(16 * n / total) for n in need]
+
+
 def _table(doc, t: Table, label: str, lang: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -100,6 +116,7 @@ def _table(doc, t: Table, label: str, lang: str) -> None:
         return
     text = as_text(frame, dec)
     table = doc.add_table(rows=len(text) + 1, cols=len(text.columns))
+    table.autofit = False
     for j, col in enumerate(text.columns):
         cell = table.rows[0].cells[j]
         cell.text = str(col)
@@ -112,8 +129,12 @@ def _table(doc, t: Table, label: str, lang: str) -> None:
             cells[j].paragraphs[0].alignment = (
                 WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
             )
+    widths = _widths(text)
+    for j, column in enumerate(table.columns):
+        column.width = widths[j]  # the grid, which LibreOffice and WPS read
     for row in table.rows:
-        for cell in row.cells:
+        for j, cell in enumerate(row.cells):
+            cell.width = widths[j]
             for run in cell.paragraphs[0].runs:
                 run.font.size = Pt(9)
     three_line(table)

@@ -88,7 +88,7 @@ def template(
     base = Path(config_path).parent
     lines = _header(design, lang, fmt, [_relative(p, base) for p in paths], years)
     # a total whose rate is already in the data needs no derived rate (and must not shadow it)
-    given = [t for t in totals if _rate_name(t, lang) in columns]
+    given = [t for t in totals if {_rate_name(t, "zh"), _rate_name(t, "en")} & set(columns)]
     derived = [t for t in totals if t not in given] if population else []
     lines += _rates(derived, population, units, lang)
     indicators = [c for c in columns if c != population and c not in totals]

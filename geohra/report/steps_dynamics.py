@@ -68,7 +68,14 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
         )
     fig = charts.kde_curves(k.densities, lang=lang, title="", xlabel=ctx.target_name(target))
     add_figure(sec, ctx, fig, "kde_curves", ctx.t("fig_kde", target=label))
-    fig = charts.kde_curves(kr.densities, lang=lang, title="", xlabel=ctx.target_name(target))
+    # panels in the scheme's canonical order (东部, 中部, 西部, 东北), not alphabetical
+    order = [
+        g
+        for g in ctx.region_labels().categories
+        if g in set(kr.densities.columns.get_level_values(0))
+    ]
+    dens = kr.densities[[c for g in order for c in kr.densities.columns if c[0] == g]]
+    fig = charts.kde_curves(dens, lang=lang, title="", xlabel=ctx.target_name(target))
     add_figure(sec, ctx, fig, "kde_regions", ctx.t("fig_kde_regions", target=label))
     fig = charts.kde_surface(k.densities, lang=lang, title="")
     add_figure(sec, ctx, fig, "kde_surface", ctx.t("fig_kde_surface"))
