@@ -27,7 +27,7 @@ def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 def test_help_lists_commands():
     r = _run("--help")
     assert r.returncode == 0
-    for cmd in ("demo", "report", "gallery"):
+    for cmd in ("demo", "report", "init", "gallery"):
         assert cmd in r.stdout
 
 

@@ -367,3 +367,33 @@ def test_report_never_overwrites_an_input_file(tmp_path):
     before = (tmp_path / "report.xlsx").read_bytes()
     assert main(["report", str(tmp_path / "c.toml"), "--out", str(tmp_path), "--force"]) == 2
     assert (tmp_path / "report.xlsx").read_bytes() == before
+
+
+def test_map_source_note_reaches_every_map():
+    """Passed as source_note= to map functions that take it, drawn under the figure otherwise."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from geohra.report.pipeline import PanelContext, map_kwargs, note_on_figure
+
+    cfg = parse_config(_cfg(lang="zh", maps={"source_note": "审图号：GS(2019)1822号"}))
+    ctx = PanelContext("p", "t", None, cfg, None, None)
+
+    def with_note(gdf, column, *, lang="auto", source_note=None):
+        return None
+
+    def without_note(gdf, column, *, lang="auto"):
+        return None
+
+    assert map_kwargs(with_note, ctx) == {"lang": "zh", "source_note": "审图号：GS(2019)1822号"}
+    assert map_kwargs(without_note, ctx) == {"lang": "zh"}
+    fig = plt.figure()
+    note_on_figure(fig, ctx, with_note)
+    assert not fig.texts  # the map function draws it
+    note_on_figure(fig, ctx, without_note)
+    assert [t.get_text() for t in fig.texts] == ["审图号：GS(2019)1822号"]
+    plt.close(fig)
+    plain = PanelContext("p", "t", None, parse_config(_cfg()), None, None)
+    assert map_kwargs(with_note, plain) == {"lang": "en"}

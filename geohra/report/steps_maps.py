@@ -138,7 +138,7 @@ def _per_year_maps(ctx, groups, results, col, label, ncols):
 
     n = len(groups)
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.5 * ncols, 4.0 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(7.0 * ncols, 6.5 * nrows), squeeze=False)
     for ax, (y, part) in zip(axes.flat, groups.items(), strict=False):
         import geopandas as gpd
 
