@@ -39,6 +39,11 @@ def run_report(cfg: ReportConfig, out: Path, *, quiet: bool = False) -> list[Pat
     from geohra.report.pipeline import PanelContext, analyse_panel
     from geohra.report.prepare import prepare
 
+    if cfg.lang == "auto":  # Chinese when the indicators are named in Chinese
+        from dataclasses import replace
+
+        cjk = any("\u4e00" <= ch <= "\u9fff" for name in cfg.columns for ch in name)
+        cfg = replace(cfg, lang="zh" if cjk else "en")
     lang = "zh" if cfg.lang == "zh" else "en"
     out = Path(out)
     inputs = [*cfg.paths, *([cfg.source] if cfg.source else [])]

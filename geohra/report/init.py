@@ -248,7 +248,9 @@ def _analysis(design, population, years, lang) -> list[str]:
     out += [
         "[maps]",
         "# the years mapped (default: first and last), the classification and the number of classes",
-        f"years = [{years[0]}, {years[-1]}]" if years else "# years = [2011, 2020]",
+        f"years = [{', '.join(map(str, sorted({years[0], years[-1]})))}]"
+        if years
+        else "# years = [2011, 2020]",
         'scheme = "fisher_jenks"',
         "k = 4",
         '# "shared": one set of breaks for all mapped years (colours compare); "per_year": breaks per year',
