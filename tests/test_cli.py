@@ -72,7 +72,7 @@ def test_demo_end_to_end(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     assert "report.html" in r.stdout
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert (out / "report.docx").exists() and "<html lang='en'>" in page
+    assert (out / "report.docx").exists() and '<html lang="en">' in page
     for heading in (
         "Composite index", "Spatial distribution", "Regional differences", "Spatial autocorrelation",
         "Distribution dynamics", "Obstacle factors", "Coupling coordination", "Data sources and caveats",

@@ -271,7 +271,7 @@ def html_texts(page: str) -> dict[str, list[str]]:
 
 def check_html(out: Path, lang: str) -> dict:
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert f"<html lang='{lang}'>" in page
+    assert f'<html lang="{lang}">' in page
     texts = html_texts(page)
     for kind in ("heading", "caption", "header", "row label"):
         assert texts[kind], kind

@@ -230,7 +230,7 @@ class Report:
         lang = self.lang
         labels = self.numbers()
         parts = [
-            f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
+            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
             f"<title>{esc(self.title)}</title>",
             "<style>body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
             "max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
