@@ -187,12 +187,8 @@ class ReportConfig:
         return getattr(self, f"{analysis}_target") or self.target
 
 
-def parse_config(
-    raw: dict[str, Any], *, base: Path | None = None, source: Path | None = None
-) -> ReportConfig:
-    """Validate a config mapping (as read from TOML) into a :class:`ReportConfig`."""
-    base = base or Path.cwd()
-    ck.unknown("the top level", raw, _TOP)
+def _data_kwargs(raw: dict, base: Path) -> dict:
+    """[data] and [boundaries]."""
     data = raw.get("data")
     if not isinstance(data, dict):
         raise ConfigError(
@@ -202,33 +198,33 @@ def parse_config(
     ck.unknown("[data]", data, _DATA)
     if ("path" in data) == ("builtin" in data):
         raise ConfigError("config: [data] needs exactly one of path = ... or builtin = ...")
-    paths = _paths(data["path"], base) if "path" in data else ()
     builtin = data.get("builtin")
     if builtin is not None:
         from geohra.io.datasets import DEMO_DATASETS
 
         ck.choice("[data].builtin", builtin, tuple(DEMO_DATASETS))
-    indicators = _indicators(raw.get("indicators"))
-    names = {i.name for i in indicators}
-    subsystems = {i.subsystem for i in indicators if i.subsystem}
-
     boundaries = ck.table("[boundaries]", raw.get("boundaries"))
     ck.unknown("[boundaries]", boundaries, ("source", "id_col"))
     bsource = ck.string("[boundaries].source", boundaries.get("source", "china-provinces"))
     if not bsource.startswith("china-") and not Path(bsource).is_absolute():
-        bsource = str(base / bsource)
-    analysis = ck.table("[analysis]", raw.get("analysis"))
-    ck.unknown("[analysis]", analysis, _ANALYSIS)
-    sections = {
-        s: ck.table(f"[{s}]", raw.get(s))
-        for s in ("theil", "dagum", "moran", "kde", "maps", "obstacle")
-    }
-    ck.unknown("[theil]", sections["theil"], ("target", "population_weighted", "base", "pairs"))
-    for s in ("dagum", "moran"):
-        ck.unknown(f"[{s}]", sections[s], ("target",))
-    ck.unknown("[kde]", sections["kde"], ("target", "years"))
-    ck.unknown("[obstacle]", sections["obstacle"], ("by",))
-    maps = dict(sections["maps"])  # a copy: legacy keys are merged in below
+        bsource = str(base / bsource)  # a file of the user's, next to the config
+    return dict(
+        paths=_paths(data["path"], base) if "path" in data else (),
+        builtin=builtin,
+        data_format=ck.choice("[data].format", data.get("format", "panel"), DATA_FORMATS),
+        unit=ck.optional_string("[data].unit", data.get("unit")),
+        year=ck.optional_string("[data].year", data.get("year")),
+        encoding=ck.optional_string("[data].encoding", data.get("encoding")),
+        sheet=data.get("sheet"),
+        nan_policy=ck.choice("[data].nan_policy", data.get("nan_policy", "raise"), NAN_POLICIES),
+        boundaries=bsource,
+        id_col=ck.optional_string("[boundaries].id_col", boundaries.get("id_col")),
+    )
+
+
+def _map_kwargs(given: dict, analysis: dict) -> dict:
+    """[maps], with the first format's [analysis].map_years / scheme / k / bins."""
+    maps = dict(given)  # a copy: legacy keys are merged in below
     ck.unknown("[maps]", maps, _MAPS)
     legacy = {"years": "map_years", "scheme": "scheme", "k": "k", "bins": "bins"}
     for new, old in legacy.items():
@@ -241,7 +237,38 @@ def parse_config(
         new: f"[analysis].{old}" if old in analysis else f"[maps].{new}"
         for new, old in legacy.items()
     }
+    scheme = ck.choice(where["scheme"], maps.get("scheme") or "fisher_jenks", SCHEMES)
+    bins = ck.numbers(where["bins"], maps.get("bins"))
+    if scheme == "user_defined" and not bins:
+        raise ConfigError(
+            f'config: {where["scheme"]} = "user_defined" needs bins = [upper bounds ...].'
+        )
+    k = ck.integer(where["k"], 5 if maps.get("k") is None else maps["k"], minimum=2)
+    class_names = maps.get("class_names")
+    if class_names is not None:
+        class_names = ck.strings("[maps].class_names", class_names, min_len=2)
+        n_classes = len(bins) if bins else k
+        if len(class_names) != n_classes:
+            raise ConfigError(
+                f"config: [maps].class_names has {len(class_names)} names but the maps have "
+                f"{n_classes} classes ([maps].k or the number of bins); give one name per class, "
+                "lowest first."
+            )
+    columns = maps.get("columns")
+    return dict(
+        map_years=ck.years(where["years"], maps.get("years")),
+        scheme=scheme,
+        k=k,
+        bins=bins,
+        map_breaks=ck.choice("[maps].breaks", maps.get("breaks", "shared"), BREAKS),
+        class_names=class_names,
+        map_columns=None if columns is None else ck.integer("[maps].columns", columns, minimum=1),
+        source_note=ck.optional_string("[maps].source_note", maps.get("source_note")),
+    )
 
+
+def _analysis_kwargs(analysis: dict, names: set, subsystems: set) -> dict:
+    """[analysis]: region, population, coupling, inference options."""
     coupling = analysis.get("coupling")
     if coupling is not None:
         coupling = ck.strings("[analysis].coupling", coupling, min_len=2)
@@ -262,53 +289,8 @@ def parse_config(
         raise ConfigError(
             "config: [analysis].per_capita needs [analysis].population (the population column)."
         )
-    theil = sections["theil"]
-    theil_population = ck.boolean(
-        "[theil].population_weighted", theil.get("population_weighted", False)
-    )
-    if theil_population and not population:
-        raise ConfigError(
-            "config: [theil].population_weighted = true needs [analysis].population (the population column)."
-        )
-    scheme = ck.choice(where["scheme"], maps.get("scheme") or "fisher_jenks", SCHEMES)
-    bins = ck.numbers(where["bins"], maps.get("bins"))
-    if scheme == "user_defined" and not bins:
-        raise ConfigError('config: [maps].scheme = "user_defined" needs bins = [upper bounds ...].')
-    k = ck.integer(where["k"], 5 if maps.get("k") is None else maps["k"], minimum=2)
-    class_names = maps.get("class_names")
-    if class_names is not None:
-        class_names = ck.strings("[maps].class_names", class_names, min_len=2)
-        n_classes = len(bins) if bins else k
-        if len(class_names) != n_classes:
-            raise ConfigError(
-                f"config: [maps].class_names has {len(class_names)} names but the maps have {n_classes} "
-                "classes ([maps].k or the number of bins); give one name per class, lowest first."
-            )
-    targets = {
-        f"{s}_target": _target(
-            f"[{s if s != 'map' else 'maps'}].target",
-            (maps if s == "map" else sections[s]).get("target"),
-            subsystems,
-            coupling,
-        )
-        for s in ("theil", "dagum", "moran", "kde", "map")
-    }
     region = analysis.get("region", "region3")
-    return ReportConfig(
-        indicators=indicators,
-        title=ck.string("title", raw.get("title", "geohra report")),
-        lang=ck.choice("lang", raw.get("lang", "en"), LANGS),
-        paths=paths,
-        builtin=builtin,
-        data_format=ck.choice("[data].format", data.get("format", "panel"), DATA_FORMATS),
-        unit=ck.optional_string("[data].unit", data.get("unit")),
-        year=ck.optional_string("[data].year", data.get("year")),
-        encoding=ck.optional_string("[data].encoding", data.get("encoding")),
-        sheet=data.get("sheet"),
-        nan_policy=ck.choice("[data].nan_policy", data.get("nan_policy", "raise"), NAN_POLICIES),
-        boundaries=bsource,
-        id_col=ck.optional_string("[boundaries].id_col", boundaries.get("id_col")),
-        rates=_rates(raw.get("rates")),
+    return dict(
         region=None if region is None else ck.string("[analysis].region", region),
         population=population,
         target=_target("[analysis].target", analysis.get("target", "index"), subsystems, coupling),
@@ -334,32 +316,66 @@ def parse_config(
             example="0.05",
         ),
         per_capita=per_capita,
-        theil_population=theil_population,
+    )
+
+
+def _method_kwargs(sections: dict, population: str | None, subsystems: set, coupling) -> dict:
+    """[theil], [dagum], [moran], [kde], [obstacle] and every analysis' target."""
+    theil = sections["theil"]
+    ck.unknown("[theil]", theil, ("target", "population_weighted", "base", "pairs"))
+    for s in ("dagum", "moran"):
+        ck.unknown(f"[{s}]", sections[s], ("target",))
+    ck.unknown("[kde]", sections["kde"], ("target", "years"))
+    ck.unknown("[obstacle]", sections["obstacle"], ("by",))
+    weighted = ck.boolean("[theil].population_weighted", theil.get("population_weighted", False))
+    if weighted and not population:
+        raise ConfigError(
+            "config: [theil].population_weighted = true needs [analysis].population "
+            "(the population column)."
+        )
+    by = ck.strings("[obstacle].by", sections["obstacle"].get("by", ["indicator"]), min_len=1)
+    out = dict(
+        theil_population=weighted,
         theil_base=ck.choice("[theil].base", theil.get("base", "e"), THEIL_BASES),
         theil_pairs=ck.boolean("[theil].pairs", theil.get("pairs", False)),
         kde_years=ck.years("[kde].years", sections["kde"].get("years")),
-        map_years=ck.years(where["years"], maps.get("years")),
-        scheme=scheme,
-        k=k,
-        bins=bins,
-        map_breaks=ck.choice("[maps].breaks", maps.get("breaks", "shared"), BREAKS),
-        class_names=class_names,
-        map_columns=None
-        if maps.get("columns") is None
-        else ck.integer("[maps].columns", maps["columns"], minimum=1),
-        source_note=ck.optional_string("[maps].source_note", maps.get("source_note")),
-        obstacle_by=tuple(
-            ck.choice("[obstacle].by", v, OBSTACLE_LEVELS)
-            for v in ck.strings(
-                "[obstacle].by", sections["obstacle"].get("by", ["indicator"]), min_len=1
-            )
-        ),
-        labels=tuple(
-            (str(k), ck.string(f"[labels].{k}", v))
-            for k, v in ck.table("[labels]", raw.get("labels")).items()
-        ),
+        obstacle_by=tuple(ck.choice("[obstacle].by", v, OBSTACLE_LEVELS) for v in by),
+    )
+    for s in ("theil", "dagum", "moran", "kde", "maps"):
+        key = "map_target" if s == "maps" else f"{s}_target"
+        out[key] = _target(f"[{s}].target", sections[s].get("target"), subsystems, coupling)
+    return out
+
+
+def parse_config(
+    raw: dict[str, Any], *, base: Path | None = None, source: Path | None = None
+) -> ReportConfig:
+    """Validate a config mapping (as read from TOML) into a :class:`ReportConfig`."""
+    base = base or Path.cwd()
+    ck.unknown("the top level", raw, _TOP)
+    data = _data_kwargs(raw, base)
+    indicators = _indicators(raw.get("indicators"))
+    names = {i.name for i in indicators}
+    subsystems = {i.subsystem for i in indicators if i.subsystem}
+    analysis = ck.table("[analysis]", raw.get("analysis"))
+    ck.unknown("[analysis]", analysis, _ANALYSIS)
+    sections = {
+        s: ck.table(f"[{s}]", raw.get(s))
+        for s in ("theil", "dagum", "moran", "kde", "maps", "obstacle")
+    }
+    options = _analysis_kwargs(analysis, names, subsystems)
+    labels = ck.table("[labels]", raw.get("labels"))
+    return ReportConfig(
+        indicators=indicators,
+        title=ck.string("title", raw.get("title", "geohra report")),
+        lang=ck.choice("lang", raw.get("lang", "en"), LANGS),
+        rates=_rates(raw.get("rates")),
+        labels=tuple((str(c), ck.string(f"[labels].{c}", v)) for c, v in labels.items()),
         source=source,
-        **targets,
+        **data,
+        **options,
+        **_map_kwargs(sections["maps"], analysis),
+        **_method_kwargs(sections, options["population"], subsystems, options["coupling"]),
     )
 
 
