@@ -399,6 +399,12 @@ def test_regional_differences_study(study, lang):
             assert pairs.loc[year, label[lang == "en"]] == pytest.approx(
                 np.sum(S * np.log10(S / P)), rel=1e-9
             )
+    # the bootstrap intervals are of the same population-weighted, base-10 Theil
+    boot = pd.read_csv(out / "tables" / "panel_bootstrap.csv", encoding="utf-8-sig")
+    row = boot[
+        (boot["year"] == 2020) & (boot["statistic"] == ("泰尔指数" if lang == "zh" else "Theil T"))
+    ]
+    assert row["estimate"].item() == pytest.approx(theil.loc[2020, "total"], rel=1e-12)
     # KDE of the selected years only
     kde = pd.read_csv(out / "tables" / "panel_kde_features.csv", encoding="utf-8-sig")
     assert list(kde["year"]) == [2011, 2016, 2020]

@@ -65,102 +65,13 @@ def step_inequality(report: Report, ctx: PanelContext) -> None:
     if data[region].nunique() < 2:
         sec.items.append(ctx.t("skip_regions"))
         return
-    with ctx.progress.step(ctx.t("tab_theil", target=label)):
-        per_year = _theil(ctx, data, col, by=region)
-    theil = pd.DataFrame(
-        {
-            y: {
-                "total": r.total,
-                "within": r.within,
-                "between": r.between,
-                "within_pct": r.within / r.total * 100,
-                "between_pct": r.between / r.total * 100,
-            }
-            for y, r in per_year.items()
-        }
-    ).T.rename_axis("year")
-    first_res = next(iter(per_year.values()))
-    sec.items.append(
-        Table(
-            ctx.key("theil"),
-            ctx.t("tab_theil", target=label),
-            theil,
-            note=i18n.variant(
-                "theil",
-                first_res.variant,
-                lang,
-                q="人口份额" if cfg.theil_population else "1/n（各单元等权）",
-                log=ctx.t(_LOG[cfg.theil_base]),
-            ),
-        )
-    )
-    within = pd.DataFrame({y: r.groups["theil"] for y, r in per_year.items()}).T.rename_axis("year")
-    sec.items.append(
-        Table(ctx.key("theil_within"), ctx.t("tab_theil_within"), _region_table(ctx, within))
-    )
-    first, last = ctx.years[0], ctx.years[-1]
-    if cfg.theil_pairs:
-        rows = {}
-        regions = i18n.region_order(region, data[region].dropna().unique())
-        for a, b in itertools.combinations(regions, 2):
-            pair = f"{i18n.region(a, lang)}–{i18n.region(b, lang)}"
-            sub = data[data[region].isin([a, b])]
-            rows[pair] = {y: r.between for y, r in _theil(ctx, sub, col, by=region).items()}
-        pairs = pd.DataFrame(rows).rename_axis("year")
-        sec.items.append(
-            Table(ctx.key("theil_pairs"), ctx.t("tab_theil_pairs"), pairs, note=ctx.t("n_pairs"))
-        )
-        big = pairs.loc[last].idxmax()
-        sec.findings.append(
-            f"{last}年两两区域间泰尔指数最大的是{big}（{pairs.loc[last, big]:.4f}）。"
-            if lang == "zh"
-            else f"In {last} the largest between-region Theil index of a pair of regions was {big} ({pairs.loc[last, big]:.4f})."
-        )
-    with ctx.progress.step(ctx.t("tab_dagum", target=ctx.target_label(cfg.target_for("dagum")))):
-        dcol = ctx.column(cfg.target_for("dagum"))
-        ddata = _frame(ctx, dcol)
-        dres = geohra.per_year(geohra.dagum_gini, ddata, dcol, by=region).results
-    dagum = pd.DataFrame(
-        {
-            y: {
-                "total": r.total,
-                "within": r.within,
-                "between_net": r.between_net,
-                "transvariation": r.transvariation,
-                **{f"{k}_pct": v for k, v in r.contributions.items()},
-            }
-            for y, r in dres.items()
-        }
-    ).T.rename_axis("year")
-    dagum = dagum.rename(columns={"within_pct": "within_pct", "between_net_pct": "between_net_pct"})
-    sec.items.append(
-        Table(
-            ctx.key("dagum"),
-            ctx.t("tab_dagum", target=ctx.target_label(cfg.target_for("dagum"))),
-            dagum,
-            note=i18n.variant("dagum", next(iter(dres.values())).variant, lang),
-        )
-    )
-    gjj = pd.DataFrame({y: r.within_groups for y, r in dres.items()}).T.rename_axis("year")
-    sec.items.append(
-        Table(ctx.key("dagum_within"), ctx.t("tab_dagum_within"), _region_table(ctx, gjj))
-    )
-    order = i18n.region_order(region, ddata[region].dropna().unique())
-    gjh = {}
-    for y, r in dres.items():
-        bg = r.between_groups
-        for _, row in bg.iterrows():
-            a, b = sorted([row["group_high"], row["group_low"]], key=order.index)
-            gjh.setdefault(f"{i18n.region(a, lang)}–{i18n.region(b, lang)}", {})[y] = row["gini"]
-    pairs_order = [
-        f"{i18n.region(a, lang)}–{i18n.region(b, lang)}"
-        for a, b in itertools.combinations(order, 2)
-    ]
-    gjh = pd.DataFrame(gjh).rename_axis("year")[[p for p in pairs_order if p in gjh]]
-    sec.items.append(Table(ctx.key("dagum_between"), ctx.t("tab_dagum_between"), gjh))
-    _inequality_findings(sec, ctx, theil, dagum, gjj, first, last)
+    theil = _theil_tables(sec, ctx, data, col, label)
+    dcol = ctx.column(cfg.target_for("dagum"))
+    ddata = _frame(ctx, dcol)
+    dagum, gjj = _dagum_tables(sec, ctx, ddata, dcol)
+    _inequality_findings(sec, ctx, theil, dagum, gjj, ctx.years[0], ctx.years[-1])
     if cfg.n_resamples > 1:
-        _bootstrap(sec, ctx, data, col, region)
+        _bootstrap(sec, ctx, {"theil": (data, col), "dagum_gini": (ddata, dcol)})
     try:
         fig = charts.decomposition_bars(
             theil.reset_index(), parts=("within", "between"), lang=lang, title=""
@@ -175,6 +86,100 @@ def step_inequality(report: Report, ctx: PanelContext) -> None:
         add_figure(sec, ctx, fig, "dagum_chart", ctx.t("fig_dagum"))
     except ValueError as exc:  # e.g. a year without two regions: keep the tables
         sec.items.append(str(exc))
+
+
+def _theil_tables(sec, ctx: PanelContext, data: pd.DataFrame, col: str, label: str) -> pd.DataFrame:
+    """Theil by year, within-region Theil by year, between-region Theil of each pair."""
+    cfg, lang, region = ctx.cfg, ctx.lang, ctx.cfg.region
+    with ctx.progress.step(ctx.t("tab_theil", target=label)):
+        per_year = _theil(ctx, data, col, by=region)
+    theil = pd.DataFrame(
+        {
+            y: {
+                "total": r.total,
+                "within": r.within,
+                "between": r.between,
+                "within_pct": r.within / r.total * 100,
+                "between_pct": r.between / r.total * 100,
+            }
+            for y, r in per_year.items()
+        }
+    ).T.rename_axis("year")
+    note = i18n.variant(
+        "theil",
+        next(iter(per_year.values())).variant,
+        lang,
+        q="人口份额" if cfg.theil_population else "1/n（各单元等权）",
+        log=ctx.t(_LOG[cfg.theil_base]),
+    )
+    sec.items.append(Table(ctx.key("theil"), ctx.t("tab_theil", target=label), theil, note=note))
+    within = pd.DataFrame({y: r.groups["theil"] for y, r in per_year.items()}).T
+    sec.items.append(
+        Table(
+            ctx.key("theil_within"),
+            ctx.t("tab_theil_within"),
+            _region_table(ctx, within.rename_axis("year")),
+        )
+    )
+    if not cfg.theil_pairs:
+        return theil
+    rows, last = {}, ctx.years[-1]
+    regions = i18n.region_order(region, data[region].dropna().unique())
+    for a, b in itertools.combinations(regions, 2):
+        pair = f"{i18n.region(a, lang)}–{i18n.region(b, lang)}"
+        sub = data[data[region].isin([a, b])]
+        rows[pair] = {y: r.between for y, r in _theil(ctx, sub, col, by=region).items()}
+    pairs = pd.DataFrame(rows).rename_axis("year")
+    sec.items.append(
+        Table(ctx.key("theil_pairs"), ctx.t("tab_theil_pairs"), pairs, note=ctx.t("n_pairs"))
+    )
+    big = pairs.loc[last].idxmax()
+    sec.findings.append(
+        f"{last}年两两区域间泰尔指数最大的是{big}（{pairs.loc[last, big]:.4f}）。"
+        if lang == "zh"
+        else f"In {last} the largest between-region Theil index of a pair of regions was {big} "
+        f"({pairs.loc[last, big]:.4f})."
+    )
+    return theil
+
+
+def _dagum_tables(sec, ctx: PanelContext, ddata: pd.DataFrame, dcol: str):
+    """Dagum Gini by year with its contributions, G_jj and G_jh by year."""
+    lang, region = ctx.lang, ctx.cfg.region
+    label = ctx.target_label(ctx.cfg.target_for("dagum"))
+    with ctx.progress.step(ctx.t("tab_dagum", target=label)):
+        dres = geohra.per_year(geohra.dagum_gini, ddata, dcol, by=region).results
+    dagum = pd.DataFrame(
+        {
+            y: {
+                "total": r.total,
+                "within": r.within,
+                "between_net": r.between_net,
+                "transvariation": r.transvariation,
+                **{f"{k}_pct": v for k, v in r.contributions.items()},
+            }
+            for y, r in dres.items()
+        }
+    ).T.rename_axis("year")
+    note = i18n.variant("dagum", next(iter(dres.values())).variant, lang)
+    sec.items.append(Table(ctx.key("dagum"), ctx.t("tab_dagum", target=label), dagum, note=note))
+    gjj = pd.DataFrame({y: r.within_groups for y, r in dres.items()}).T.rename_axis("year")
+    sec.items.append(
+        Table(ctx.key("dagum_within"), ctx.t("tab_dagum_within"), _region_table(ctx, gjj))
+    )
+    order = i18n.region_order(region, ddata[region].dropna().unique())
+    gjh: dict = {}
+    for y, r in dres.items():
+        for _, row in r.between_groups.iterrows():
+            a, b = sorted([row["group_high"], row["group_low"]], key=order.index)
+            gjh.setdefault(f"{i18n.region(a, lang)}–{i18n.region(b, lang)}", {})[y] = row["gini"]
+    names = [
+        f"{i18n.region(a, lang)}–{i18n.region(b, lang)}"
+        for a, b in itertools.combinations(order, 2)
+    ]
+    gjh = pd.DataFrame(gjh).rename_axis("year")[[p for p in names if p in gjh]]
+    sec.items.append(Table(ctx.key("dagum_between"), ctx.t("tab_dagum_between"), gjh))
+    return dagum, gjj
 
 
 def _inequality_findings(sec, ctx, theil, dagum, gjj, first, last) -> None:
@@ -204,11 +209,17 @@ def _inequality_findings(sec, ctx, theil, dagum, gjj, first, last) -> None:
         )
 
 
-def _bootstrap(sec, ctx, data, col, region) -> None:
+def _bootstrap(sec, ctx: PanelContext, inputs: dict) -> None:
+    """95 % intervals of the Theil and Dagum totals, each on its own target and options."""
     cfg = ctx.cfg
     with ctx.progress.step(ctx.t("tab_bootstrap")):
         rows = []
-        for name in ("theil", "dagum_gini"):
+        for name, (data, col) in inputs.items():
+            options = {}
+            if name == "theil":
+                options["base"] = cfg.theil_base
+                if cfg.theil_population:
+                    col, options["population"] = "_total", cfg.population
 
             def boot(part, column, _name=name, **kw):
                 return geohra.bootstrap_ci(_name, part, column, **kw)
@@ -217,10 +228,11 @@ def _bootstrap(sec, ctx, data, col, region) -> None:
                 boot,
                 data,
                 col,
-                by=region,
+                by=cfg.region,
                 n_resamples=cfg.n_resamples,
                 confidence=0.95,
                 rng=cfg.seed,
+                **options,
             )
             for year, b in res.results.items():
                 s = b.summary()
@@ -228,11 +240,7 @@ def _bootstrap(sec, ctx, data, col, region) -> None:
                 s.insert(0, "statistic", i18n.header(name, ctx.lang))
                 s.insert(0, "year", year)
                 rows.append(s)
-    table = (
-        pd.concat(rows, ignore_index=True)
-        .set_index(["statistic", "year"])
-        .sort_index(level=0, sort_remaining=False)
-    )
+    table = pd.concat(rows, ignore_index=True).set_index(["statistic", "year"])
     sec.items.append(
         Table(
             ctx.key("bootstrap"),
