@@ -183,18 +183,25 @@ def _has_cjk(text: str) -> bool:
 
 def analyse_panel(report: Report, ctx: PanelContext) -> None:
     """Run every step for one panel, in the order of a paper's results section."""
-    from geohra.report import steps_data, steps_dynamics, steps_index, steps_maps, steps_stats
+    from geohra.report import (
+        steps_data,
+        steps_dynamics,
+        steps_index,
+        steps_maps,
+        steps_spatial,
+        steps_stats,
+    )
 
     ctx.years = tuple(sorted(int(y) for y in ctx.data["year"].unique()))
-    appendix = steps_data.step_data(report, ctx)
+    steps_data.step_data(report, ctx)
     steps_index.step_composite(report, ctx)
     steps_index.step_coupling(report, ctx)
     steps_maps.step_maps(report, ctx)
     steps_stats.step_inequality(report, ctx)
-    steps_stats.step_spatial(report, ctx)
+    steps_spatial.step_spatial(report, ctx)
     steps_dynamics.step_dynamics(report, ctx)
     steps_index.step_obstacle(report, ctx)
-    appendix(report)
+    steps_data.step_appendix(report, ctx)
 
 
 __all__ = ["PanelContext", "analyse_panel", "flatten_joined", "INDEX_COL", "D_COL", "add_figure"]

@@ -24,52 +24,38 @@ def _change(ctx: PanelContext, a: float, b: float) -> str:
     return f"{'up' if b >= a else 'down'} {abs(pct):.1f} %"
 
 
-def step_data(report: Report, ctx: PanelContext):
-    """Descriptive statistics now; returns the function that adds the appendix at the end."""
-    cfg, first, last = ctx.cfg, ctx.years[0], ctx.years[-1]
-    rates = (
-        ctx.t(
-            "m_rates",
-            items=i18n.join_list(
-                [
-                    f"{ctx.indicator_label(r.name, unit=False)} = {ctx.indicator_label(r.total, unit=False)} / {ctx.indicator_label(r.population, unit=False)} × {r.per:g}"
-                    for r in cfg.rates
-                ],
-                ctx.lang,
-            ),
-        )
-        if cfg.rates
-        else ""
+def _method_text(ctx: PanelContext) -> str:
+    """Units, years, the rates derived from totals and the units left out."""
+    cfg, lang = ctx.cfg, ctx.lang
+
+    def name(c: str) -> str:
+        return ctx.indicator_label(c, unit=False)
+
+    rates = ""
+    if cfg.rates:
+        items = [
+            f"{name(r.name)} = {name(r.total)} / {name(r.population)} × {r.per:g}"
+            for r in cfg.rates
+        ]
+        rates = ctx.t("m_rates", items=i18n.join_list(items, lang))
+    omitted = ""
+    if ctx.omitted:
+        form = "{n} {y}（{c}）" if lang == "zh" else "{n} {y} ({c})"
+        items = [form.format(n=n, y=y, c=name(c)) for n, y, c in ctx.omitted]
+        omitted = ctx.t("m_omitted", items=i18n.join_list(items, lang))
+    return ctx.t(
+        "m_data",
+        units=ctx.data[ctx.unit].nunique(),
+        years=f"{ctx.years[0]}–{ctx.years[-1]}",
+        rates=rates,
+        omitted=omitted,
     )
-    omitted = (
-        ctx.t(
-            "m_omitted",
-            items=i18n.join_list(
-                [
-                    f"{n} {y}（{ctx.indicator_label(c, unit=False)}）"
-                    if ctx.lang == "zh"
-                    else f"{n} {y} ({ctx.indicator_label(c, unit=False)})"
-                    for n, y, c in ctx.omitted
-                ],
-                ctx.lang,
-            ),
-        )
-        if ctx.omitted
-        else ""
-    )
-    sec = report.section(
-        ctx.heading("sec_data"),
-        ctx.t(
-            "m_data",
-            units=ctx.data[ctx.unit].nunique(),
-            years=f"{first}–{last}",
-            rates=rates,
-            omitted=omitted,
-        ),
-    )
+
+
+def _describe(ctx: PanelContext) -> pd.DataFrame:
     rows = []
-    for c in cfg.columns:
-        for y in sorted({first, last}):
+    for c in ctx.cfg.columns:
+        for y in sorted({ctx.years[0], ctx.years[-1]}):
             s = ctx.data.loc[ctx.data["year"] == y, c]
             rows.append(
                 {
@@ -83,15 +69,22 @@ def step_data(report: Report, ctx: PanelContext):
                     "cv": s.std() / s.mean() if s.mean() else float("nan"),
                 }
             )
-    table = pd.DataFrame(rows).set_index(["indicator", "unit_label", "year"])
+    return pd.DataFrame(rows).set_index(["indicator", "unit_label", "year"])
+
+
+def step_data(report: Report, ctx: PanelContext) -> None:
+    """Descriptive statistics of the indicators, first and last year."""
+    cfg, first, last, lang = ctx.cfg, ctx.years[0], ctx.years[-1], ctx.lang
+    sec = report.section(ctx.heading("sec_data"), _method_text(ctx))
+    note = "SD: sample standard deviation; CV = SD / mean."
+    if lang == "zh":
+        note = "标准差为样本标准差；变异系数 = 标准差/均值。"
     sec.items.append(
         Table(
             ctx.key("describe"),
             ctx.t("tab_describe", first=first, last=last),
-            table,
-            note="SD: sample standard deviation; CV = SD / mean."
-            if ctx.lang == "en"
-            else "标准差为样本标准差；变异系数 = 标准差/均值。",
+            _describe(ctx),
+            note=note,
         )
     )
     if len(ctx.years) > 1:
@@ -99,41 +92,42 @@ def step_data(report: Report, ctx: PanelContext):
         change = (means.loc[last] - means.loc[first]) / means.loc[first].abs() * 100
         up = int((change > 0).sum())
         top = change.abs().idxmax()
+        name = ctx.indicator_label(top, unit=False)
+        moved = _change(ctx, means.loc[first, top], means.loc[last, top])
         sec.findings.append(
-            f"{first}—{last}年，{len(cfg.columns)}项指标中有{up}项均值上升，变化最大的是{ctx.indicator_label(top, unit=False)}（{_change(ctx, means.loc[first, top], means.loc[last, top])}）。"
-            if ctx.lang == "zh"
-            else f"From {first} to {last}, the mean of {up} of the {len(cfg.columns)} indicators rose; the largest change was in {ctx.indicator_label(top, unit=False)} ({_change(ctx, means.loc[first, top], means.loc[last, top])})."
+            f"{first}—{last}年，{len(cfg.columns)}项指标中有{up}项均值上升，变化最大的是{name}（{moved}）。"
+            if lang == "zh"
+            else f"From {first} to {last}, the mean of {up} of the {len(cfg.columns)} indicators "
+            f"rose; the largest change was in {name} ({moved})."
         )
-    for c, u in ctx.totals:
-        sec.findings.append(ctx.t("n_total_warning", name=c, unit=u))
+    for c, _ in ctx.totals:
+        unit = ctx.unit_of(c) or "?"
+        sec.findings.append(
+            ctx.t("n_total_warning", name=ctx.indicator_label(c, unit=False), unit=unit)
+        )
 
-    def appendix(report: Report) -> None:
-        app = report.section(ctx.heading("sec_appendix"), ctx.t("m_appendix"))
-        keep = [
-            c for c in (ctx.unit, "year", ctx.label_col, cfg.region) if c and c in ctx.data.columns
-        ]
-        keep += [
-            c for c in cfg.columns + ([cfg.population] if cfg.population else []) if c not in keep
-        ]
-        for extra in (INDEX_COL, D_COL):
-            if extra in ctx.data.columns:
-                keep.append(extra)
-        frame = pd.DataFrame(ctx.data[keep]).set_index([ctx.unit, "year"]).sort_index()
-        if cfg.region in frame.columns:
-            frame[cfg.region] = [i18n.region(r, ctx.lang) for r in frame[cfg.region]]
-        headers = {c: ctx.indicator_label(c) for c in cfg.columns}
-        headers.update(
-            {cfg.region: i18n.header("region", ctx.lang), ctx.unit: i18n.header("adcode", ctx.lang)}
-        )
-        if ctx.label_col:
-            headers[ctx.label_col] = i18n.header("name", ctx.lang)
-        if cfg.population:
-            headers[cfg.population] = ctx.indicator_label(cfg.population)
-        headers[INDEX_COL] = i18n.header("index", ctx.lang)
-        headers[D_COL] = i18n.header("D", ctx.lang)
-        app.items.append(
-            Table(ctx.key("data"), ctx.t("tab_data"), frame, headers=headers, appendix=True)
-        )
-        app.items += ctx.appendix
 
-    return appendix
+def step_appendix(report: Report, ctx: PanelContext) -> None:
+    """The joined panel as analysed (and the per-unit tables of the steps), last."""
+    cfg = ctx.cfg
+    app = report.section(ctx.heading("sec_appendix"), ctx.t("m_appendix"))
+    keep = [c for c in (ctx.unit, "year", ctx.label_col, cfg.region) if c and c in ctx.data.columns]
+    keep += [c for c in cfg.columns + ([cfg.population] if cfg.population else []) if c not in keep]
+    keep += [c for c in (INDEX_COL, D_COL) if c in ctx.data.columns]
+    frame = pd.DataFrame(ctx.data[keep]).set_index([ctx.unit, "year"]).sort_index()
+    if cfg.region in frame.columns:
+        frame[cfg.region] = [i18n.region(r, ctx.lang) for r in frame[cfg.region]]
+    headers = {c: ctx.indicator_label(c) for c in cfg.columns}
+    headers.update(
+        {cfg.region: i18n.header("region", ctx.lang), ctx.unit: i18n.header("adcode", ctx.lang)}
+    )
+    if ctx.label_col:
+        headers[ctx.label_col] = i18n.header("name", ctx.lang)
+    if cfg.population:
+        headers[cfg.population] = ctx.indicator_label(cfg.population)
+    headers[INDEX_COL] = i18n.header("index", ctx.lang)
+    headers[D_COL] = i18n.header("D", ctx.lang)
+    app.items.append(
+        Table(ctx.key("data"), ctx.t("tab_data"), frame, headers=headers, appendix=True)
+    )
+    app.items += ctx.appendix

@@ -79,6 +79,11 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
     add_figure(sec, ctx, fig, "kde_regions", ctx.t("fig_kde_regions", target=label))
     fig = charts.kde_surface(k.densities, lang=lang, title="")
     add_figure(sec, ctx, fig, "kde_surface", ctx.t("fig_kde_surface"))
+    _markov(sec, ctx, col)
+
+
+def _markov(sec, ctx: PanelContext, col: str) -> None:
+    """Markov and spatial Markov transitions between classes relative to the yearly mean."""
     full = pd.DataFrame(ctx.data[[ctx.unit, "year", col]]).set_index(ctx.unit)
     with ctx.progress.step(ctx.t("tab_markov")):
         mk = geohra.markov(full, col, time="year", classes=[0.7, 0.9, 1.1], relative=True)

@@ -36,6 +36,33 @@ def _weights(res) -> pd.Series:
     return w if isinstance(w, pd.Series) else w.mean()  # per-year weights: their mean
 
 
+def _weights_table(ctx: PanelContext, res, w: pd.Series, subsystems: bool) -> Table:
+    """Indicator weights (and, with subsystems, each one's weight inside its subsystem)."""
+    cfg, lang = ctx.cfg, ctx.lang
+    table = pd.DataFrame({"indicator": [ctx.indicator_label(c, unit=False) for c in cfg.columns]})
+    if subsystems:
+        subs = [i.subsystem for i in cfg.indicators]
+        table["subsystem"] = [s or "–" for s in subs]
+        table["weight_subsystem"] = [
+            ctx.subsystem_weights[s].get(c, float("nan")) if s else float("nan")
+            for s, c in zip(subs, cfg.columns, strict=True)
+        ]
+    table["direction"] = [i18n.header(i.direction, lang) for i in cfg.indicators]
+    if isinstance(res.entropy, pd.Series):
+        table["entropy"] = res.entropy.reindex(cfg.columns).to_numpy()
+        table["divergence"] = res.divergence.reindex(cfg.columns).to_numpy()
+    table["weight_total" if subsystems else "weight"] = w.reindex(cfg.columns).to_numpy()
+    table["rank"] = (
+        w.reindex(cfg.columns).rank(ascending=False, method="min").astype(int).to_numpy()
+    )
+    note = i18n.variant("entropy", res.variant, lang)
+    if not isinstance(res.weights, pd.Series):
+        note += " " + ctx.t("per_year")
+    return Table(
+        ctx.key("entropy_weights"), ctx.t("tab_weights"), table.set_index("indicator"), note=note
+    )
+
+
 def step_composite(report: Report, ctx: PanelContext) -> None:
     cfg, lang = ctx.cfg, ctx.lang
     pooled = (
@@ -57,36 +84,7 @@ def step_composite(report: Report, ctx: PanelContext) -> None:
             ctx.data[f"U_{name}"] = r.scores.to_numpy()
             ctx.subsystem_weights[name] = _weights(r)
     w = _weights(res)
-    table = pd.DataFrame({"indicator": [ctx.indicator_label(c, unit=False) for c in cfg.columns]})
-    if subsystems:
-        table["subsystem"] = [
-            next(i.subsystem for i in cfg.indicators if i.name == c) or "–" for c in cfg.columns
-        ]
-        table["weight_subsystem"] = [
-            ctx.subsystem_weights.get(table.at[k, "subsystem"], pd.Series(dtype=float)).get(
-                c, float("nan")
-            )
-            for k, c in enumerate(cfg.columns)
-        ]
-    table["direction"] = [i18n.header(i.direction, lang) for i in cfg.indicators]
-    if isinstance(res.entropy, pd.Series):
-        table["entropy"] = res.entropy.reindex(cfg.columns).to_numpy()
-        table["divergence"] = res.divergence.reindex(cfg.columns).to_numpy()
-    table["weight_total" if subsystems else "weight"] = w.reindex(cfg.columns).to_numpy()
-    table["rank"] = (
-        w.reindex(cfg.columns).rank(ascending=False, method="min").astype(int).to_numpy()
-    )
-    note = i18n.variant("entropy", res.variant, lang) + (
-        "" if isinstance(res.weights, pd.Series) else " " + ctx.t("per_year")
-    )
-    sec.items.append(
-        Table(
-            ctx.key("entropy_weights"),
-            ctx.t("tab_weights"),
-            table.set_index("indicator"),
-            note=note,
-        )
-    )
+    sec.items.append(_weights_table(ctx, res, w, bool(subsystems)))
 
     wide = ctx.data.pivot(index=ctx.unit, columns="year", values=INDEX_COL)
     last, first = ctx.years[-1], ctx.years[0]

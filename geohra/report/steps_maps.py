@@ -15,118 +15,99 @@ from geohra.report.pipeline import (
 )
 
 
-def step_maps(report: Report, ctx: PanelContext) -> None:
+def _classify(ctx: PanelContext, values: pd.Series):
+    """The configured classification, legend labels prefixed with the class names."""
     from dataclasses import replace
 
-    from geohra.maps import static
-
-    cfg, lang = ctx.cfg, ctx.lang
-    target = cfg.target_for("map")
-    col, label = ctx.column(target), ctx.target_label(target)
-    years = ctx.map_years
-    breaks = (
-        ctx.t("breaks_shared")
-        if cfg.map_breaks == "shared" or len(years) == 1
-        else ctx.t("breaks_per_year")
-    )
-    sec = report.section(
-        ctx.heading("sec_maps"),
-        ctx.t(
-            "m_maps",
-            scheme=ctx.t(cfg.scheme),
-            k=len(cfg.bins) if cfg.bins else cfg.k,
-            breaks=breaks,
-        ),
-    )
-    shown = ctx.data[ctx.data["year"].isin(years)]
+    cfg = ctx.cfg
     kwargs = {"bins": list(cfg.bins)} if cfg.bins else {}
-    k = None if cfg.bins else cfg.k
+    c = geohra.classify(values, scheme=cfg.scheme, k=None if cfg.bins else cfg.k, **kwargs)
+    if cfg.class_names:
+        names = zip(cfg.class_names, c.labels, strict=True)
+        c = replace(c, labels=tuple(f"{n} ({lab})" for n, lab in names))
+    return c
 
-    def classes(values):
-        c = geohra.classify(values, scheme=cfg.scheme, k=k, **kwargs)
-        if cfg.class_names:
-            c = replace(
-                c,
-                labels=tuple(
-                    f"{n} ({lab})" for n, lab in zip(cfg.class_names, c.labels, strict=True)
-                ),
-            )
-        return c
 
-    rows, groups = (
-        [],
-        (
-            {"all": shown}
-            if cfg.map_breaks == "shared"
-            else {y: shown[shown["year"] == y] for y in years}
-        ),
-    )
-    with ctx.progress.step(ctx.t("sec_maps")):
-        results = {g: classes(part[col]) for g, part in groups.items()}
-    names = cfg.class_names or [str(i + 1) for i in range(len(next(iter(results.values())).labels))]
+def _class_table(ctx: PanelContext, groups: dict, results: dict, names: list) -> pd.DataFrame:
+    """Class bounds and the number of units per class and mapped year."""
+    rows = []
     for g, c in results.items():
         part = groups[g]
         for i, name in enumerate(names):
             row = {
                 "year": g if g != "all" else "–",
                 "class": name,
-                "lower": c.lower if i == 0 else c.bins[i - 1],
+                "min": c.lower if i == 0 else c.bins[i - 1],
                 "upper_bound": c.bins[i],
             }
-            for y in years:
+            for y in ctx.map_years:
                 row[y] = int(((part["year"] == y).to_numpy() & (c.classes.to_numpy() == i)).sum())
             rows.append(row)
     table = pd.DataFrame(rows)
-    if cfg.map_breaks == "shared":
+    if "all" in results:
         table = table.drop(columns="year")
-    table = table.rename(columns={"lower": "min"}).set_index("class")
+    return table.set_index("class")
+
+
+def step_maps(report: Report, ctx: PanelContext) -> None:
+    from geohra.maps import static
+
+    cfg, lang = ctx.cfg, ctx.lang
+    target = cfg.target_for("map")
+    col, label, title = ctx.column(target), ctx.target_label(target), ctx.target_name(target)
+    years = ctx.map_years
+    shared = cfg.map_breaks == "shared" or len(years) == 1
+    sec = report.section(
+        ctx.heading("sec_maps"),
+        ctx.t(
+            "m_maps",
+            scheme=ctx.t(cfg.scheme),
+            k=len(cfg.bins) if cfg.bins else cfg.k,
+            breaks=ctx.t("breaks_shared" if shared else "breaks_per_year"),
+        ),
+    )
+    shown = ctx.data[ctx.data["year"].isin(years)]
+    groups = {"all": shown} if shared else {y: shown[shown["year"] == y] for y in years}
+    with ctx.progress.step(ctx.t("sec_maps")):
+        results = {g: _classify(ctx, part[col]) for g, part in groups.items()}
+    n_classes = len(next(iter(results.values())).labels)
+    names = list(cfg.class_names or [str(i + 1) for i in range(n_classes)])
     sec.items.append(
         Table(
             ctx.key("classes"),
             ctx.t("tab_classes", target=label),
-            table,
+            _class_table(ctx, groups, results, names),
             headers={y: f"{y}" + ("年单元数" if lang == "zh" else " units") for y in years},
         )
     )
     ncols = cfg.map_columns or min(len(years), 2)
-    if cfg.map_breaks == "shared" or len(years) == 1:
+    if shared:
         fig = static.small_multiples(
             shown,
             col,
             time="year",
             years=list(years),
-            classification=results.get("all") or results[years[0]],
+            classification=results["all"],
             ncols=ncols,
-            legend_title=ctx.target_name(target),
+            legend_title=title,
             **map_kwargs(static.small_multiples, ctx),
         )
     else:
-        fig = _per_year_maps(ctx, groups, results, col, ctx.target_name(target), ncols)
+        fig = _per_year_maps(ctx, groups, results, col, title, ncols)
     note_on_figure(fig, ctx, static.small_multiples)
-    add_figure(
-        sec,
-        ctx,
-        fig,
-        "index_map",
-        ctx.t("fig_map", target=ctx.target_name(target), years=i18n.join_list(years, lang)),
-    )
+    caption = ctx.t("fig_map", target=title, years=i18n.join_list(years, lang))
+    add_figure(sec, ctx, fig, "index_map", caption)
     last = years[-1]
-    part = groups["all"] if "all" in groups else groups[last]
-    c_last = results["all"] if "all" in results else results[last]
-    in_top = (part["year"] == last).to_numpy() & (c_last.classes.to_numpy() == len(names) - 1)
-    top_units = part.loc[in_top, ctx.unit]
-    units = ctx.names(top_units)
-    top_name = (
-        cfg.class_names[-1]
-        if cfg.class_names
-        else ("最高一级" if lang == "zh" else "the top class")
-    )
+    part, c_last = (groups["all"], results["all"]) if shared else (groups[last], results[last])
+    in_top = (part["year"] == last).to_numpy() & (c_last.classes.to_numpy() == n_classes - 1)
+    units = ctx.names(part.loc[in_top, ctx.unit])
+    top_name = names[-1] if cfg.class_names else ("最高一级" if lang == "zh" else "the top class")
     sec.findings.append(
         f"{last}年处于{top_name}的有{len(units)}个地区：{i18n.join_list(units, lang)}。"
         if lang == "zh"
         else f"In {last}, {len(units)} units were in {top_name}: {i18n.join_list(units, lang)}."
     )
-    ctx.classification = results.get("all") or results[years[-1]]
+    ctx.classification = c_last
 
 
 def _per_year_maps(ctx, groups, results, col, label, ncols):
