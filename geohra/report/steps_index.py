@@ -275,6 +275,13 @@ def step_obstacle(report: Report, ctx: PanelContext) -> None:
             if lang == "zh"
             else f"By subsystem, {sub.index[0]} had the highest obstacle degree in {last} ({sub.iloc[0][last]:.2f} %)."
         )
+    ctx.appendix.append(_obstacle_units(ctx, ob, years, last))
+    sec.items.append(_top_factors(ctx, ob, last))
+
+
+def _obstacle_units(ctx: PanelContext, ob, years, last) -> Table:
+    """Every unit's obstacle degree per indicator in the last year (an appendix table)."""
+    cfg, lang = ctx.cfg, ctx.lang
     rows = years == last
     units = ob.degrees[rows].set_axis(
         pd.Index(ctx.data.loc[rows, ctx.unit].to_numpy(), name=ctx.unit)
@@ -283,16 +290,19 @@ def step_obstacle(report: Report, ctx: PanelContext) -> None:
         units.insert(0, "name", ctx.names(units.index))
     headers = {c: ctx.indicator_label(c, unit=False) for c in cfg.columns}
     headers[ctx.unit] = i18n.header("adcode", lang)
-    ctx.appendix.append(
-        Table(
-            ctx.key("obstacle_units"),
-            ctx.t("tab_obstacle_units", year=last),
-            units,
-            headers=headers,
-            decimals={c: 2 for c in cfg.columns},
-            appendix=True,
-        )
+    return Table(
+        ctx.key("obstacle_units"),
+        ctx.t("tab_obstacle_units", year=last),
+        units,
+        headers=headers,
+        decimals={c: 2 for c in cfg.columns},
+        appendix=True,
     )
+
+
+def _top_factors(ctx: PanelContext, ob, last) -> Table:
+    """The main obstacle factors of each unit in the last year, with their degrees."""
+    lang = ctx.lang
     top = ob.top.reset_index()
     row = top.columns[0]
     top["unit"] = ctx.data.loc[top[row], ctx.unit].to_numpy()
@@ -303,7 +313,11 @@ def step_obstacle(report: Report, ctx: PanelContext) -> None:
     out = pd.DataFrame(index=wide.index)
     for r in wide.columns:
         out[f"factor {r}"] = [
-            f"{ctx.indicator_label(i, unit=False)} ({d:.2f})"
+            (
+                f"{ctx.indicator_label(i, unit=False)}（{d:.2f}）"
+                if lang == "zh"
+                else f"{ctx.indicator_label(i, unit=False)} ({d:.2f})"
+            )
             for i, d in zip(wide[r], deg[r], strict=True)
         ]
     out.index = pd.Index(ctx.names(out.index), name="name")
@@ -311,6 +325,6 @@ def step_obstacle(report: Report, ctx: PanelContext) -> None:
         f"factor {r}": (f"障碍因子{r}(%)" if lang == "zh" else f"Factor {r} (%)")
         for r in wide.columns
     }
-    sec.items.append(
-        Table(ctx.key("obstacle_top"), ctx.t("tab_obstacle_top", year=last), out, headers=headers)
+    return Table(
+        ctx.key("obstacle_top"), ctx.t("tab_obstacle_top", year=last), out, headers=headers
     )
