@@ -122,13 +122,23 @@ def _theil_tables(sec, ctx: PanelContext, data: pd.DataFrame, col: str, label: s
     )
     if not cfg.theil_pairs:
         return theil
-    rows, last = {}, ctx.years[-1]
-    regions = i18n.region_order(region, data[region].dropna().unique())
-    for a, b in itertools.combinations(regions, 2):
-        pair = f"{i18n.region(a, lang)}–{i18n.region(b, lang)}"
-        sub = data[data[region].isin([a, b])]
-        rows[pair] = {y: r.between for y, r in _theil(ctx, sub, col, by=region).items()}
-    pairs = pd.DataFrame(rows).rename_axis("year")
+    last = ctx.years[-1]
+    options = {"base": cfg.theil_base}
+    column = col
+    if cfg.theil_population:
+        column, options["population"] = "_total", cfg.population
+    res = geohra.per_year(geohra.theil_pairwise, data, column, by=region, **options).results
+    order = i18n.region_order(region, data[region].dropna().unique())
+    rows: dict = {}
+    for y, r in res.items():
+        for a, b, v in r.table[["region_a", "region_b", "between"]].itertuples(index=False):
+            a, b = sorted([a, b], key=order.index)
+            rows.setdefault(f"{i18n.region(a, lang)}–{i18n.region(b, lang)}", {})[y] = v
+    names = [
+        f"{i18n.region(a, lang)}–{i18n.region(b, lang)}"
+        for a, b in itertools.combinations(order, 2)
+    ]
+    pairs = pd.DataFrame(rows).rename_axis("year")[[p for p in names if p in rows]]
     sec.items.append(
         Table(ctx.key("theil_pairs"), ctx.t("tab_theil_pairs"), pairs, note=ctx.t("n_pairs"))
     )
