@@ -231,7 +231,10 @@ def _cmd_init(args: argparse.Namespace) -> int:
         path = write_template(args.design, args.data, args.out, lang=args.lang, force=args.force)
     except FileExistsError as exc:
         raise SystemExit(str(exc)) from None
-    print(f"geohra: wrote {path}; edit it, then run: geohra report {path} --out results")
+    if args.lang == "zh":
+        print(f"geohra：已写入 {path}；编辑后运行：geohra report {path} --out results")
+    else:
+        print(f"geohra: wrote {path}; edit it, then run: geohra report {path} --out results")
     return 0
 
 

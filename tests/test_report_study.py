@@ -222,6 +222,7 @@ def test_init_writes_a_commented_config_for_each_design(study):
 # ----------------------------------------------------------------------------- language
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 EPONYMS = {"Dagum", "LISA", "Fisher", "Jenks", "Queen"}  # kept as they are in Chinese papers
+EPONYMS |= {"CSV", "PNG"}  # file formats
 
 
 def english_words(text: str, min_len: int = 2) -> list[str]:
@@ -355,6 +356,23 @@ def check_docx(out: Path, lang: str, n_figures: int) -> None:
             check_label(row.cells[0].text, lang, "docx row label")
 
 
+def check_progress(captured, lang: str) -> None:
+    """One line per step on stderr ("  label ... 0.3 s" / "0.3 秒") and the file list, in lang."""
+    steps = [
+        line for line in captured.err.splitlines() if line.startswith("  ") and " ... " in line
+    ]
+    assert len(steps) >= 8
+    for line in steps:
+        label, _, timing = line.strip().partition(" ... ")
+        check_label(label, lang, "progress line")
+        assert re.fullmatch(r"\d+\.\d (秒)" if lang == "zh" else r"\d+\.\d s", timing), line
+    lines = captured.out.splitlines()
+    assert any(line.startswith("geohra 已在" if lang == "zh" else "geohra wrote") for line in lines)
+    for line in lines:
+        text = re.sub(r"geohra report \S+ --out \S+", "", line)  # a command to type stays as it is
+        check_label(re.sub(r"\S*/\S*", "", text.replace("geohra", "")), lang, "printed line")
+
+
 def run_study(study: Path, design: str, lang: str) -> Path:
     cfg = init_config(study, design, lang)
     out = study / f"out_{design}_{lang}"
@@ -364,8 +382,9 @@ def run_study(study: Path, design: str, lang: str) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_regional_differences_study(study, lang):
+def test_regional_differences_study(study, lang, capsys):
     out = run_study(study, "regional", lang)
+    check_progress(capsys.readouterr(), lang)
     texts = check_html(out, lang)
     n_figures = len(list((out / "figures").glob("*.png")))
     check_xlsx(out, lang)
@@ -412,8 +431,9 @@ def test_regional_differences_study(study, lang):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_coupling_coordination_study(study, lang):
+def test_coupling_coordination_study(study, lang, capsys):
     out = run_study(study, "coupling", lang)
+    check_progress(capsys.readouterr(), lang)
     check_html(out, lang)
     n_figures = len(list((out / "figures").glob("*.png")))
     check_xlsx(out, lang)
