@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geohra.report.i18n import header, tr
+from geohra.report.i18n import colon, header, tr
 
 #: tables longer than this go to CSV only; the workbook and documents name the file
 MAX_SHEET_ROWS = 10_000
@@ -275,12 +275,16 @@ class Report:
                     + text.to_html(index=False, border=0, escape=True)
                     + "</div>"
                 )
-            note = f"<p class='note'>{esc(tr('note', lang))}: {esc(it.note)}</p>" if it.note else ""
-            link = f"<p class='note'>{esc(tr('csv_link', lang))}: <a href='tables/{esc(it.key)}.csv'>tables/{esc(it.key)}.csv</a></p>"
+            note = (
+                f"<p class='note'>{esc(tr('note', lang))}{colon(lang)}{esc(it.note)}</p>"
+                if it.note
+                else ""
+            )
+            link = f"<p class='note'>{esc(tr('csv_link', lang))}{colon(lang)}<a href='tables/{esc(it.key)}.csv'>tables/{esc(it.key)}.csv</a></p>"
             return head + body + note + link
         if isinstance(it, Figure):
             if it.kind == "html":
-                return f"<p>{esc(tr('web_map', lang))}: <a href='{esc(it.path)}'>{esc(it.path)}</a> — {esc(it.caption)}</p>"
+                return f"<p>{esc(tr('web_map', lang))}{colon(lang)}<a href='{esc(it.path)}'>{esc(it.path)}</a> — {esc(it.caption)}</p>"
             return (
                 f"<figure><img src='{esc(it.path)}' alt='{esc(it.caption)}'>"
                 f"<figcaption>{esc(label)} {esc(it.caption)}</figcaption></figure>"

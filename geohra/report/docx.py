@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geohra.report.document import MAX_DOCX_ROWS, Figure, Table, as_text, display
-from geohra.report.i18n import tr
+from geohra.report.i18n import colon, tr
 
 THICK = 12  # eighths of a point: 1.5 pt
 THIN = 6  # 0.75 pt
@@ -139,7 +139,7 @@ def _table(doc, t: Table, label: str, lang: str) -> None:
                 run.font.size = Pt(9)
     three_line(table)
     if t.note:
-        doc.add_paragraph(f"{tr('note', lang)}: {t.note}").runs[0].font.size = Pt(9)
+        doc.add_paragraph(f"{tr('note', lang)}{colon(lang)}{t.note}").runs[0].font.size = Pt(9)
 
 
 def write_docx(report, path: Path, out: Path) -> None:
@@ -170,7 +170,7 @@ def write_docx(report, path: Path, out: Path) -> None:
                 doc.paragraphs[-1].paragraph_format.keep_with_next = True  # with its caption
                 _caption(doc, f"{labels[id(it)]} {it.caption}")
             elif isinstance(it, Figure):
-                doc.add_paragraph(f"{tr('web_map', lang)}: {it.path} — {it.caption}")
+                doc.add_paragraph(f"{tr('web_map', lang)}{colon(lang)}{it.path} — {it.caption}")
             else:
                 doc.add_paragraph(str(it))
     doc.save(str(path))

@@ -340,6 +340,11 @@ def measure(unit: str, lang: str) -> str:
     return MEASURES_EN.get(unit.strip(), unit)
 
 
+def colon(lang: str) -> str:
+    """The colon after a label: full-width in Chinese."""
+    return "：" if lang == "zh" else ": "
+
+
 def tr(key: str, lang: str, **fields) -> str:
     en, zh = TEXT[key]
     return (zh if lang == "zh" else en).format(**fields)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geohra.report.document import MAX_SHEET_ROWS, display
-from geohra.report.i18n import tr
+from geohra.report.i18n import colon, tr
 
 
 def _number_format(decimals) -> str:
@@ -75,9 +75,9 @@ def write_workbook(report, path: Path) -> None:
                 max(10, width * (2 if lang == "zh" else 1) + 2), 48
             )
         if t.note:
-            ws.cell(row=last + 1, column=1, value=f"{tr('note', lang)}: {t.note}").font = Font(
-                italic=True
-            )
+            ws.cell(
+                row=last + 1, column=1, value=f"{tr('note', lang)}{colon(lang)}{t.note}"
+            ).font = Font(italic=True)
         ws.freeze_panes = ws.cell(row=head + 1, column=2 if ncol > 1 else 1)
     contents.column_dimensions["A"].width = 12
     contents.column_dimensions["B"].width = 60
