@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -201,14 +202,18 @@ def test_data_paths_are_relative_to_the_config_and_globs_expand(tmp_path, monkey
     )
     monkeypatch.chdir(tmp_path)  # the config is read from another folder
     cfg = load_config("study/study.toml")
-    assert cfg.paths == (folder / "exports" / "a.csv", folder / "exports" / "b.csv")
+    assert [p.resolve() for p in cfg.paths] == [
+        folder / "exports" / "a.csv",
+        folder / "exports" / "b.csv",
+    ]
     assert cfg.source == folder / "study.toml"
     (folder / "own.toml").write_text(
         '[data]\npath = "exports/a.csv"\n[boundaries]\nsource = "maps/counties.gpkg"\nid_col = "code"\n'
         '[indicators]\nx = "positive"\n',
         encoding="utf-8",
     )
-    assert load_config("study/own.toml").boundaries == str(folder / "maps" / "counties.gpkg")
+    own = load_config("study/own.toml").boundaries
+    assert Path(own).resolve() == folder / "maps" / "counties.gpkg"
     assert load_config("study/study.toml").boundaries == "china-provinces"
     (folder / "none.toml").write_text(
         '[data]\npath = "data/*.xlsx"\n[indicators]\nx = "positive"\n', encoding="utf-8"

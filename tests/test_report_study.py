@@ -385,8 +385,37 @@ def run_study(study: Path, design: str, lang: str) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_regional_differences_study(study, lang, capsys):
+def test_regional_differences_study(study, lang, capsys, monkeypatch):
+    from geohra.report import pipeline
+
+    seen = {}  # figure file -> per axes: (y-limits, highest curve point, x-limits, curve x-range)
+    save = pipeline._save
+
+    def recording_save(fig, path):
+        seen[path.name] = [
+            (
+                ax.get_ylim(),
+                max(max(line.get_ydata()) for line in ax.lines),
+                ax.get_xlim(),
+                (
+                    min(min(line.get_xdata()) for line in ax.lines),
+                    max(max(line.get_xdata()) for line in ax.lines),
+                ),
+            )
+            for ax in fig.axes
+            if ax.lines
+        ]
+        save(fig, path)
+
+    monkeypatch.setattr(pipeline, "_save", recording_save)
     out = run_study(study, "regional", lang)
+    # kernel-density panels: no peak clipped (every panel's y-axis reaches above its highest
+    # curve), the curves inside the x-axis, one panel per region (East, Central, West)
+    regions = seen["panel_kde_regions.png"]
+    assert len(regions) == 3
+    for (y0, y1), peak, (x0, x1), (lo, hi) in regions + seen["panel_kde_curves.png"]:
+        assert y0 <= 0 < peak <= y1 and x0 <= lo and hi <= x1
+    assert max(p for _, p, _, _ in regions) <= min(y1 for (_, y1), _, _, _ in regions)
     check_progress(capsys.readouterr(), lang)
     texts = check_html(out, lang)
     n_figures = len(list((out / "figures").glob("*.png")))

@@ -388,7 +388,8 @@ def load_config(path: str | Path) -> ReportConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config: {str(path)!r} is not valid TOML: {exc}") from None
-    return parse_config(raw, base=path.resolve().parent, source=path.resolve())
+    # paths as the user wrote them, joined to the config's folder (messages stay short)
+    return parse_config(raw, base=path.parent, source=path.resolve())
 
 
 __all__ = ["ConfigError", "Indicator", "Rate", "ReportConfig", "load_config", "parse_config"]
