@@ -143,11 +143,9 @@ def _table(doc, t: Table, label: str, lang: str) -> None:
 
 
 def write_docx(report, path: Path, out: Path) -> None:
-    try:
-        from docx import Document
-        from docx.shared import Cm
-    except ImportError as exc:  # pragma: no cover - python-docx is a dependency
-        raise ImportError("report.docx needs python-docx: pip install python-docx") from exc
+    from docx import Document
+    from docx.shared import Cm
+
     lang = report.lang
     labels = report.numbers()
     doc = Document()
