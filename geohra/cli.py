@@ -49,6 +49,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_out(p, "geohra-report")
     p.set_defaults(func=_cmd_report)
 
+    p = sub.add_parser(
+        "init",
+        help="write a commented starter config for a study design from your data files",
+        description="Write a starter report config (TOML, every key commented) for one of the two "
+        "study designs, from the data files given: 'regional' (regional differences: entropy "
+        "index, maps, population-weighted Theil by region and pairs of regions, kernel density) "
+        "or 'coupling' (coupling coordination of two subsystems, obstacle degree, Dagum Gini of D).",
+    )
+    p.add_argument("design", choices=("regional", "coupling"), help="the study design")
+    p.add_argument("data", nargs="+", help="data files (statistics-bureau exports or panel tables)")
+    p.add_argument("--out", default="study.toml", help="config file to write (default: study.toml)")
+    p.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="report language (default: zh)"
+    )
+    p.add_argument("--force", action="store_true", help="replace an existing config file")
+    p.set_defaults(func=_cmd_init)
+
     p = sub.add_parser("gallery", help="build the example gallery (one figure per analysis)")
     _add_out(p, "geohra-gallery")
     p.set_defaults(func=_cmd_gallery)
@@ -59,7 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Install the geohra plugin into a QGIS profile: 'geohra qgis install' "
         "(same as 'python -m geohra.qgis install'); 'geohra qgis path' prints the plugin folder.",
     )
-    p.add_argument("qgis_args", nargs=argparse.REMAINDER, help="install [--profile DIR | --plugins-dir DIR] | path")
+    p.add_argument(
+        "qgis_args",
+        nargs=argparse.REMAINDER,
+        help="install [--profile DIR | --plugins-dir DIR] | path",
+    )
     p.set_defaults(func=_cmd_qgis)
     return parser
 
@@ -200,6 +221,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if config.boundaries and Path(str(config.boundaries)).exists():
         inputs.append(Path(str(config.boundaries)))
     write_outputs(args.out, lambda folder: run_report(config, folder), force=args.force, inputs=inputs)
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from geohra.report.init import write_template
+
+    try:
+        path = write_template(args.design, args.data, args.out, lang=args.lang, force=args.force)
+    except FileExistsError as exc:
+        raise SystemExit(str(exc)) from None
+    if args.lang == "zh":
+        print(f"geohra：已写入 {path}；编辑后运行：geohra report {path} --out results")
+    else:
+        print(f"geohra: wrote {path}; edit it, then run: geohra report {path} --out results")
     return 0
 
 

@@ -69,7 +69,7 @@ def test_include_other_adds_hong_kong_macao_taiwan(provinces):
     assert len(provinces) == 34
     other = provinces.loc[~provinces["analysis"]]
     assert sorted(other["short_zh"]) == sorted(["台湾", "香港", "澳门"])
-    assert other[["region3", "region3_1986", "region4"]].isna().all().all()
+    assert other[["region3", "region3_1986", "region4", "region8"]].isna().all().all()
 
 
 def test_index_columns_and_crs(provinces):
@@ -77,7 +77,8 @@ def test_index_columns_and_crs(provinces):
     assert all(isinstance(c, str) and len(c) == 6 and c.isdigit() for c in provinces.index)
     assert provinces.index.is_unique
     assert list(provinces.columns) == [
-        "name_zh", "short_zh", "name_en", "analysis", "region3", "region3_1986", "region4", "geometry",
+        "name_zh", "short_zh", "name_en", "analysis", "region3", "region3_1986", "region4", "region8",
+        "geometry",
     ]
     assert provinces.crs.to_epsg() == 4326
     assert provinces["analysis"].dtype == bool
@@ -103,6 +104,9 @@ def test_attributes_agree_with_the_province_table(provinces):
         ("region3", {"East": 11, "Central": 8, "West": 12}),
         ("region3_1986", {"East": 12, "Central": 9, "West": 10}),
         ("region4", {"East": 10, "Central": 6, "West": 12, "Northeast": 3}),
+        # the Development Research Center of the State Council's eight comprehensive economic regions
+        ("region8", {"Northeast": 3, "Northern Coast": 4, "Eastern Coast": 3, "Southern Coast": 3,
+                     "Middle Yellow River": 4, "Middle Yangtze River": 4, "Southwest": 5, "Northwest": 5}),
     ],
 )
 def test_region_scheme_counts(scheme, counts):

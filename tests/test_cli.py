@@ -27,7 +27,7 @@ def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 def test_help_lists_commands():
     r = _run("--help")
     assert r.returncode == 0
-    for cmd in ("demo", "report", "gallery"):
+    for cmd in ("demo", "report", "init", "gallery"):
         assert cmd in r.stdout
 
 
@@ -72,10 +72,10 @@ def test_demo_end_to_end(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     assert "report.html" in r.stdout
     page = (out / "report.html").read_text(encoding="utf-8")
+    assert (out / "report.docx").exists() and '<html lang="en">' in page
     for heading in (
-        "entropy-weight composite index", "natural-breaks classes", "inequality decompositions",
-        "spatial autocorrelation", "distribution dynamics", "obstacle degree", "coupling coordination",
-        "Data sources and caveats",
+        "Composite index", "Spatial distribution", "Regional differences", "Spatial autocorrelation",
+        "Distribution dynamics", "Obstacle factors", "Coupling coordination", "Data sources and caveats",
     ):
         assert heading in page, heading
     # every referenced figure exists and is a real PNG
@@ -92,7 +92,7 @@ def test_demo_end_to_end(tmp_path):
     # real numbers: the composite index covers all 31 provinces for 2013 and is in [0, 100]
     idx = pd.read_csv(out / "tables" / "health2013_composite_index.csv", encoding="utf-8-sig")
     assert len(idx) == 31
-    score = idx.filter(like="score_").iloc[:, 0]
+    score = idx["2013"]
     assert score.between(0, 100).all() and score.nunique() > 20
     # web maps are written and work offline (no remote scripts)
     maps = [p for p in out.glob("*.html") if p.name != "report.html"]
@@ -106,12 +106,15 @@ def test_demo_end_to_end(tmp_path):
     assert (markov.sum(axis=1).dropna() - 1).abs().max() < 1e-12
     assert (out / "tables" / "gp_spatial_markov.csv").exists()
     assert "LISA 2017" in (out / "gp_index_webmap.html").read_text(encoding="utf-8")
-    # obstacle degrees per province (rows sum to 100 %), top factors labelled by adcode
-    obstacle = pd.read_csv(out / "tables" / "gp_obstacle.csv", encoding="utf-8-sig", dtype={"adcode": str})
+    # obstacle degrees per province (rows sum to 100 %) in the appendix, top factors by name
+    obstacle = pd.read_csv(out / "tables" / "gp_obstacle_units.csv", encoding="utf-8-sig", dtype={"adcode": str})
     assert len(obstacle) == 31 and obstacle["adcode"].str.fullmatch(r"\d{6}").all()
     assert (obstacle.drop(columns=["adcode", "name"]).sum(axis=1) - 100).abs().max() < 0.01
-    top = pd.read_csv(out / "tables" / "gp_obstacle_top.csv", encoding="utf-8-sig", dtype={"adcode": str})
-    assert set(top["adcode"]) == set(obstacle["adcode"]) and set(top["year"]) == {2017}
+    top = pd.read_csv(out / "tables" / "gp_obstacle_top.csv", encoding="utf-8-sig")
+    assert set(top["name"]) == set(obstacle["name"])
+    first = top.set_index("name").loc["Beijing", "factor 1"]
+    row = obstacle.set_index("name").loc["Beijing"].drop("adcode").astype(float)
+    assert first == f"{row.idxmax()} ({row.max():.2f})"
     # second run into the same folder is refused, files kept
     r2 = _run("demo", "--out", str(out))
     assert r2.returncode != 0 and "--force" in r2.stderr
@@ -164,9 +167,11 @@ n_resamples = 49
     parts = dagum["within"] + dagum["between_net"] + dagum["transvariation"]
     assert (parts - dagum["total"]).abs().max() < 1e-12
     weights = pd.read_csv(out / "tables" / "panel_entropy_weights.csv", encoding="utf-8-sig")
-    assert abs(weights["weight"].sum() - 1) < 1e-12
-    assert set(weights["direction"]) == {"positive", "negative"}
+    assert abs(weights["weight_total"].sum() - 1) < 1e-12
+    assert set(weights["direction"]) == {"正向", "负向"}  # the report's language
+    data = pd.read_csv(out / "tables" / "panel_data.csv", encoding="utf-8-sig")
+    assert len(data) == 31 * 6 and data["coordination_D"].between(0, 1).all()
     coupling = pd.read_csv(out / "tables" / "panel_coupling.csv", encoding="utf-8-sig")
-    assert len(coupling) == 31 * 6 and coupling["D"].between(0, 1).all()
+    assert len(coupling) == 31 and coupling["D"].between(0, 1).all()
     assert (out / "panel_index_webmap.html").exists()
     assert len(list((out / "figures").glob("*.png"))) >= 8

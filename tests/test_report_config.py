@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import textwrap
+import warnings
+from pathlib import Path
 
 import pytest
 
@@ -49,11 +51,20 @@ def test_indicator_tables_directions_and_subsystems():
     [
         ({"title": "x", "indicators": {"a": "positive"}}, r"\[data\] table is required"),
         (_cfg(colour="red"), r"unknown key\(s\) \['colour'\] in the top level"),
-        (_cfg(analysis={"schem": "quantiles"}), r"unknown key\(s\) \['schem'\] in \[analysis\].*allowed keys"),
-        (_cfg(analysis={"scheme": "jenks"}), r"scheme = 'jenks' is not allowed; use one of \['fisher_jenks'"),
+        (
+            _cfg(analysis={"schem": "quantiles"}),
+            r"unknown key\(s\) \['schem'\] in \[analysis\].*allowed keys",
+        ),
+        (
+            _cfg(analysis={"scheme": "jenks"}),
+            r"scheme = 'jenks' is not allowed; use one of \['fisher_jenks'",
+        ),
         (_cfg(analysis={"k": 1}), r"\[analysis\].k must be an integer >= 2; got 1"),
         (_cfg(analysis={"k": "5"}), r"\[analysis\].k must be an integer"),
-        (_cfg(indicators={"a": "up"}), r"\[indicators\].a.direction = 'up' is not allowed; use one of \['positive', 'negative'\]"),
+        (
+            _cfg(indicators={"a": "up"}),
+            r"\[indicators\].a.direction = 'up' is not allowed; use one of \['positive', 'negative'\]",
+        ),
         (_cfg(indicators={}), r"\[indicators\] table is required"),
         (_cfg(data={"builtin": "nope"}), r"\[data\].builtin = 'nope' is not allowed"),
         (_cfg(data={}), r"exactly one of path"),
@@ -103,3 +114,298 @@ def test_invalid_toml_says_so(tmp_path):
     p.write_text("title = \n", encoding="utf-8")
     with pytest.raises(ConfigError, match="is not valid TOML"):
         load_config(p)
+
+
+# ----------------------------------------------------------------------------- strict types
+@pytest.mark.parametrize(
+    "raw, match",
+    [
+        (
+            _cfg(analysis={"pooled": "false"}),
+            r"\[analysis\]\.pooled must be true or false \(a TOML boolean\); got 'false' \(a string\)",
+        ),
+        (
+            _cfg(analysis={"significance": "5%"}),
+            r"\[analysis\]\.significance must be a number between 0 and 1.*got '5%' \(a string\)",
+        ),
+        (
+            _cfg(analysis={"significance": 5}),
+            r"\[analysis\]\.significance must be a number between 0 and 1",
+        ),
+        (
+            _cfg(analysis={"permutations": 99.0}),
+            r"\[analysis\]\.permutations must be an integer >= 0; got 99.0 \(a number\)",
+        ),
+        (
+            _cfg(theil={"base": "10"}),
+            r"\[theil\]\.base = '10' is not allowed; use one of \['e', 10, 2\]",
+        ),
+        (_cfg(theil={"population_weighted": True}), r"needs \[analysis\]\.population"),
+        (
+            _cfg(maps={"breaks": "yearly"}),
+            r"\[maps\]\.breaks = 'yearly' is not allowed; use one of \['shared', 'per_year'\]",
+        ),
+        (
+            _cfg(maps={"k": 4, "class_names": ["低", "高"]}),
+            r"class_names has 2 names but the maps have 4 classes",
+        ),
+        (_cfg(kde={"years": [2011, "2020"]}), r"\[kde\]\.years must be a list of years"),
+        (_cfg(maps={"target": "D"}), r"\[maps\]\.target = \"D\" needs \[analysis\]\.coupling"),
+        (
+            _cfg(dagum={"target": "U:x"}),
+            r"\[dagum\]\.target = 'U:x' is not allowed; use one of \['index', 'D'\]",
+        ),
+        (_cfg(rates={"r": {"total": "a"}}), r"\[rates\]\.r needs population"),
+        (
+            _cfg(rates={"r": {"total": "a", "population": "p", "per": "1000"}}),
+            r"\[rates\]\.r\.per must be a number",
+        ),
+        (
+            _cfg(data={"builtin": "health-2013", "nan_policy": "drop"}),
+            r"\[data\]\.nan_policy = 'drop' is not allowed; use one of \['raise', 'omit'\]",
+        ),
+        (_cfg(obstacle={"by": ["region"]}), r"\[obstacle\]\.by = 'region' is not allowed"),
+        (_cfg(labels={"x": 1}), r"\[labels\]\.x must be a non-empty string"),
+    ],
+)
+def test_config_types_are_checked_strictly(raw, match):
+    with pytest.raises(ConfigError, match=match):
+        parse_config(raw)
+
+
+def test_targets_and_section_options():
+    cfg = parse_config(
+        _cfg(
+            indicators={"a": {"subsystem": "s1"}, "b": {"subsystem": "s2", "label": "B"}},
+            analysis={"coupling": ["s1", "s2"], "population": "pop", "target": "D"},
+            theil={"population_weighted": True, "base": 10, "pairs": True, "target": "index"},
+            kde={"years": [2011, 2020], "target": "U:s1"},
+            maps={"breaks": "per_year", "k": 3, "class_names": ["低", "中", "高"], "columns": 3},
+        )
+    )
+    assert cfg.target_for("theil") == "index" and cfg.target_for("dagum") == "D"
+    assert cfg.target_for("kde") == "U:s1" and cfg.target_for("map") == "D"
+    assert cfg.theil_base == 10 and cfg.theil_population and cfg.theil_pairs
+    assert cfg.kde_years == (2011, 2020) and cfg.map_breaks == "per_year" and cfg.map_columns == 3
+    assert cfg.indicators[1].label == "B"
+
+
+def test_data_paths_are_relative_to_the_config_and_globs_expand(tmp_path, monkeypatch):
+    folder = tmp_path / "study"
+    (folder / "exports").mkdir(parents=True)
+    for name in ("b.csv", "a.csv", "notes.txt"):
+        (folder / "exports" / name).write_text(
+            "province,year,x\nBeijing,2020,1\n", encoding="utf-8"
+        )
+    (folder / "study.toml").write_text(
+        '[data]\npath = ["exports/*.csv"]\n[indicators]\nx = "positive"\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)  # the config is read from another folder
+    cfg = load_config("study/study.toml")
+    assert [p.resolve() for p in cfg.paths] == [
+        folder / "exports" / "a.csv",
+        folder / "exports" / "b.csv",
+    ]
+    assert cfg.source == folder / "study.toml"
+    (folder / "own.toml").write_text(
+        '[data]\npath = "exports/a.csv"\n[boundaries]\nsource = "maps/counties.gpkg"\nid_col = "code"\n'
+        '[indicators]\nx = "positive"\n',
+        encoding="utf-8",
+    )
+    own = load_config("study/own.toml").boundaries
+    assert Path(own).resolve() == folder / "maps" / "counties.gpkg"
+    assert load_config("study/study.toml").boundaries == "china-provinces"
+    (folder / "none.toml").write_text(
+        '[data]\npath = "data/*.xlsx"\n[indicators]\nx = "positive"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"pattern 'data/\*\.xlsx' matches no file"):
+        load_config(folder / "none.toml")
+
+
+# ----------------------------------------------------------------------------- data preparation
+def _nbs_1998(**over):
+    raw = {
+        "lang": "en",
+        "data": {"builtin": "nbs-1998-1999"},
+        "indicators": {"doctors_per_1000": "positive"},
+        "rates": {
+            "doctors_per_1000": {
+                "total": "doctors",
+                "population": "population_yearend",
+                "per": 1000,
+            }
+        },
+        "analysis": {"population": "population_yearend"},
+    }
+    raw.update(over)
+    return raw
+
+
+def test_missing_value_error_names_unit_and_year():
+    """Xinjiang's 1998 doctors are missing in the statistics bureau's table."""
+    import geohra
+    from geohra.report.prepare import prepare
+
+    boundaries = geohra.load_boundaries()
+    with pytest.raises(
+        ConfigError,
+        match=r"1 missing value\(s\): Xinjiang 1998: doctors_per_1000.*nan_policy = \"omit\"",
+    ):
+        prepare(parse_config(_nbs_1998()), boundaries)
+    zh = _nbs_1998(lang="zh")
+    with pytest.raises(ConfigError, match=r"新疆 1998: doctors_per_1000"):
+        prepare(parse_config(zh), boundaries)
+    zh["data"] = {"builtin": "nbs-1998-1999", "nan_policy": "omit"}
+    prep = prepare(parse_config(zh), boundaries)
+    assert prep.omitted == [("新疆", 1998, "doctors_per_1000")]
+    assert "650000" not in set(prep.data["adcode"]) and prep.data["adcode"].nunique() == 30
+
+
+def test_rates_from_totals_and_a_warning_for_totals():
+    import geohra
+    from geohra.report.prepare import TotalIndicatorWarning, prepare
+
+    boundaries = geohra.load_boundaries()
+    raw = _nbs_1998(data={"builtin": "nbs-1998-1999", "nan_policy": "omit"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TotalIndicatorWarning)
+        prep = prepare(parse_config(raw), boundaries)
+    demo = geohra.load_demo("nbs-1998-1999")
+    row = demo[(demo["adcode"] == "110000") & (demo["year"] == 1999)].iloc[0]
+    got = prep.data.loc[
+        (prep.data["adcode"] == "110000") & (prep.data["year"] == 1999), "doctors_per_1000"
+    ]
+    assert got.item() == pytest.approx(row["doctors"] / row["population_yearend"] * 1000)
+    raw["indicators"] = {"doctors": "positive"}  # a total (unit '10,000 persons') in the index
+    with pytest.warns(
+        TotalIndicatorWarning, match=r"'doctors' \(unit '10,000 persons'\) looks like a total"
+    ):
+        prep = prepare(parse_config(raw), boundaries)
+    assert prep.totals == [("doctors", "10,000 persons")]
+
+
+def test_region8_is_attached_to_the_panel():
+    import geohra
+    from geohra.report.prepare import prepare
+
+    table = geohra.province_table()
+    counts = table["region8"].value_counts().to_dict()
+    assert counts == {
+        "Northeast": 3,
+        "Northern Coast": 4,
+        "Eastern Coast": 3,
+        "Southern Coast": 3,
+        "Middle Yellow River": 4,
+        "Middle Yangtze River": 4,
+        "Southwest": 5,
+        "Northwest": 5,
+    }
+    assert table.loc[["150000", "450000", "540000"], "region8"].tolist() == [
+        "Middle Yellow River",
+        "Southwest",
+        "Northwest",
+    ]
+    assert table.loc[["710000", "810000", "820000"], "region8"].isna().all()
+    prep = prepare(parse_config(_cfg(analysis={"region": "region8"})), geohra.load_boundaries())
+    assert prep.data.groupby("region8")["adcode"].nunique().sum() == 31
+    with pytest.raises(
+        ConfigError,
+        match=r"region = 'region9' is neither a column of the boundaries nor a built-in scheme",
+    ):
+        prepare(parse_config(_cfg(analysis={"region": "region9"})), geohra.load_boundaries())
+
+
+def test_county_panel_matches_county_boundaries(tmp_path):
+    """One province's districts, named as the statistics yearbook prints them."""
+    import geohra
+    from geohra.report.prepare import prepare
+
+    counties = geohra.load_boundaries("china-counties")
+    bj = counties[counties["province_adcode"] == "110000"]
+    # names, except the two that other provinces share (朝阳区, 通州区): those by adcode
+    shared = counties["name_zh"].duplicated(keep=False)
+    ids = [code if shared[code] else name for code, name in bj["name_zh"].items()]
+    rows = [
+        f"{u},{year},{3 + i * 0.1 + (year - 2019) * 0.2:.2f}"
+        for i, u in enumerate(ids)
+        for year in (2019, 2020)
+    ]
+    (tmp_path / "bj.csv").write_text(
+        "区县,年份,每千人口床位数\n" + "\n".join(rows) + "\n", encoding="gbk"
+    )
+    raw = {
+        "lang": "zh",
+        "data": {"path": "bj.csv", "unit": "区县"},
+        "boundaries": {"source": "china-counties"},
+        "indicators": {"每千人口床位数": "positive"},
+        "analysis": {"region": "region4"},
+    }
+    prep = prepare(parse_config(raw, base=tmp_path), counties)
+    assert prep.data["adcode"].nunique() == len(bj) == 16
+    assert set(prep.data["region4"]) == {"East"} and prep.label_col == "name_zh"
+
+
+# ----------------------------------------------------------------------------- documents
+def test_big_tables_go_to_csv_only(tmp_path):
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from geohra.report.document import MAX_SHEET_ROWS, Report, Table
+
+    report = Report("t", lang="en")
+    sec = report.section("s")
+    big = pd.DataFrame({"unit": range(MAX_SHEET_ROWS + 1), "value": 0.5})
+    sec.items.append(Table("big", "Per-unit values", big.set_index("unit")))
+    sec.items.append(Table("small", "Summary", pd.DataFrame({"value": [0.123456, 12.5]})))
+    report.write(tmp_path)
+    assert len(pd.read_csv(tmp_path / "tables" / "big.csv")) == MAX_SHEET_ROWS + 1
+    wb = load_workbook(tmp_path / "report.xlsx")
+    assert wb["Table 1"].max_row < 5 and "tables/big.csv only" in wb["Table 1"]["A3"].value
+    assert [c.number_format for c in wb["Table 2"]["A"][3:5]] == ["#,##0.00", "#,##0.00"]
+
+
+def test_report_never_overwrites_an_input_file(tmp_path):
+    """A data file called report.xlsx in the output folder is refused, even with --force."""
+    import pandas as pd
+
+    from geohra.cli import main
+
+    pd.DataFrame({"province": ["北京", "天津"], "year": [2020, 2020], "x": [1.0, 2.0]}).to_excel(
+        tmp_path / "report.xlsx", index=False
+    )
+    (tmp_path / "c.toml").write_text(
+        '[data]\npath = "report.xlsx"\n[indicators]\nx = "positive"\n', encoding="utf-8"
+    )
+    before = (tmp_path / "report.xlsx").read_bytes()
+    assert main(["report", str(tmp_path / "c.toml"), "--out", str(tmp_path), "--force"]) == 2
+    assert (tmp_path / "report.xlsx").read_bytes() == before
+
+
+def test_map_source_note_reaches_every_map():
+    """Passed as source_note= to map functions that take it, drawn under the figure otherwise."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from geohra.report.pipeline import PanelContext, map_kwargs, note_on_figure
+
+    cfg = parse_config(_cfg(lang="zh", maps={"source_note": "审图号：GS(2019)1822号"}))
+    ctx = PanelContext("p", "t", None, cfg, None, None)
+
+    def with_note(gdf, column, *, lang="auto", source_note=None):
+        return None
+
+    def without_note(gdf, column, *, lang="auto"):
+        return None
+
+    assert map_kwargs(with_note, ctx) == {"lang": "zh", "source_note": "审图号：GS(2019)1822号"}
+    assert map_kwargs(without_note, ctx) == {"lang": "zh"}
+    fig = plt.figure()
+    note_on_figure(fig, ctx, with_note)
+    assert not fig.texts  # the map function draws it
+    note_on_figure(fig, ctx, without_note)
+    assert [t.get_text() for t in fig.texts] == ["审图号：GS(2019)1822号"]
+    plt.close(fig)
+    plain = PanelContext("p", "t", None, parse_config(_cfg()), None, None)
+    assert map_kwargs(with_note, plain) == {"lang": "en"}

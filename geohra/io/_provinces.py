@@ -10,6 +10,11 @@ three region schemes described in the README:
   East (12, adds Guangxi), Central (9, adds Inner Mongolia), West (10).
 - ``region4``: the National Bureau of Statistics' East (10) / Central (6) /
   West (12) / Northeast (3).
+- ``region8``: the eight comprehensive economic regions (八大综合经济区) proposed by the
+  Development Research Center of the State Council (国务院发展研究中心, 2005, in its
+  report on regional coordinated development strategy for the 11th Five-Year Plan):
+  Northeast, Northern Coast, Eastern Coast, Southern Coast, Middle Yellow River,
+  Middle Yangtze River, Southwest, Northwest.
 
 Hong Kong, Macao and Taiwan are present (``analysis=False``) so that maps can
 draw them; their region columns are empty because no scheme assigns them.
@@ -107,7 +112,41 @@ COLUMNS = (
     "region3", "region3_1986", "region4",
 )
 
-REGION_SCHEMES = ("region3", "region3_1986", "region4")
+# The eight comprehensive economic regions of the Development Research Center of the State
+# Council (国务院发展研究中心《地区协调发展的战略和政策》, 2005): name -> two-digit province codes.
+REGION8_MEMBERS: dict[str, tuple[str, ...]] = {
+    "Northeast": ("21", "22", "23"),  # 东北综合经济区
+    "Northern Coast": ("11", "12", "13", "37"),  # 北部沿海综合经济区
+    "Eastern Coast": ("31", "32", "33"),  # 东部沿海综合经济区
+    "Southern Coast": ("35", "44", "46"),  # 南部沿海综合经济区
+    "Middle Yellow River": ("14", "15", "41", "61"),  # 黄河中游综合经济区
+    "Middle Yangtze River": ("34", "36", "42", "43"),  # 长江中游综合经济区
+    "Southwest": ("45", "50", "51", "52", "53"),  # 大西南综合经济区
+    "Northwest": ("54", "62", "63", "64", "65"),  # 大西北综合经济区
+}
+
+# Region labels in Chinese, in each scheme's canonical order (the order tables and charts use).
+REGION_NAMES_ZH: dict[str, str] = {
+    "East": "东部",
+    "Central": "中部",
+    "West": "西部",
+    "Northeast": "东北",
+    "Northern Coast": "北部沿海",
+    "Eastern Coast": "东部沿海",
+    "Southern Coast": "南部沿海",
+    "Middle Yellow River": "黄河中游",
+    "Middle Yangtze River": "长江中游",
+    "Southwest": "大西南",
+    "Northwest": "大西北",
+}
+REGION_ORDER: dict[str, tuple[str, ...]] = {
+    "region3": ("East", "Central", "West"),
+    "region3_1986": ("East", "Central", "West"),
+    "region4": ("East", "Central", "West", "Northeast"),
+    "region8": tuple(REGION8_MEMBERS),
+}
+
+REGION_SCHEMES = ("region3", "region3_1986", "region4", "region8")
 
 
 def province_table():
@@ -118,4 +157,6 @@ def province_table():
     df["aliases"] = [
         tuple(aliases) + TRADITIONAL_SHORT.get(code, ()) for code, aliases in df["aliases"].items()
     ]
+    region8 = {code: name for name, codes in REGION8_MEMBERS.items() for code in codes}
+    df["region8"] = [region8.get(code[:2]) for code in df.index]
     return df

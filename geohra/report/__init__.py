@@ -1,9 +1,10 @@
 """Reports: the full results section of a study, from a TOML config or the built-in demo.
 
 ``run_report(config, out)`` and ``run_demo(out)`` write into ``out``: ``report.html``
-(every table and figure in order), ``report.xlsx`` (one formatted sheet per table),
-``tables/*.csv``, ``figures/*.png`` and web-map ``*.html`` files. Only this package
-and the CLI write files.
+(findings, tables and figures in order), ``report.xlsx`` (one formatted sheet per table),
+``report.docx`` (three-line tables, numbered captions, figures), ``tables/*.csv`` (full
+precision), ``figures/*.png`` and web-map ``*.html`` files, in the config's language.
+Only this package and the CLI write files.
 """
 
 from __future__ import annotations
@@ -13,72 +14,112 @@ from pathlib import Path
 
 from geohra.report.config import ConfigError, ReportConfig, load_config, parse_config
 from geohra.report.document import Progress, Report
+from geohra.report.prepare import read_config_data
 
-__all__ = ["ConfigError", "ReportConfig", "load_config", "parse_config", "run_report", "run_demo"]
-
-
-def read_config_data(cfg: ReportConfig):
-    """Read the panel named by a config (built-in dataset, panel file(s) or NBS exports)."""
-    import geohra
-
-    if cfg.builtin:
-        return geohra.load_demo(cfg.builtin)
-    if cfg.data_format == "nbs":
-        return geohra.read_nbs([str(p) for p in cfg.paths], encoding=cfg.encoding)
-    frames = [
-        geohra.read_panel(p, unit=cfg.unit, year=cfg.year, encoding=cfg.encoding, sheet=cfg.sheet)
-        for p in cfg.paths
-    ]
-    if len(frames) == 1:
-        return frames[0]
-    key = [c for c in ("adcode", "unit", "year") if c in frames[0].columns]
-    out = frames[0]
-    for f in frames[1:]:
-        out = out.merge(f, on=key, how="outer", validate="one_to_one")
-    return out
+__all__ = [
+    "ConfigError",
+    "ReportConfig",
+    "load_config",
+    "parse_config",
+    "read_config_data",
+    "run_report",
+    "run_demo",
+]
 
 
 def run_report(cfg: ReportConfig, out: Path, *, quiet: bool = False) -> list[Path]:
-    """Run the full analysis for one config and write the report into ``out``."""
-    import geohra
-    from geohra.report.pipeline import PanelContext, analyse_panel, flatten_joined
+    """Run the full analysis for one config and write the report into ``out``.
 
-    progress = Progress(quiet=quiet)
-    with progress.step("reading data"):
-        panel = read_config_data(cfg)
-        missing = [c for c in cfg.columns + ([cfg.population] if cfg.population else []) if c not in panel.columns]
-        if missing:
-            raise ConfigError(
-                f"config: indicator/population column(s) {missing} are not in the data; "
-                f"data columns: {[c for c in panel.columns if c not in ('adcode', 'year')]}."
-            )
-        boundaries = geohra.load_boundaries(cfg.boundaries, id_col=cfg.id_col) if cfg.id_col else geohra.load_boundaries(cfg.boundaries)
-        if cfg.region and cfg.region not in boundaries.columns:
-            raise ConfigError(
-                f"config: [analysis].region = {cfg.region!r} is not a column of the boundaries; "
-                f"available: {[c for c in boundaries.columns if c != 'geometry']}."
-            )
-        joined = geohra.join(boundaries, panel)
-    data, unit = flatten_joined(joined)
-    label = "name_zh" if cfg.lang == "zh" and "name_zh" in data.columns else "name_en" if "name_en" in data.columns else None
-    report = Report(cfg.title, intro=f"geohra {geohra.__version__} — indicators: {', '.join(cfg.columns)}.")
-    ctx = PanelContext("panel", cfg.title, data, cfg, Path(out), progress, unit=unit, label_col=label)
+    Outputs never replace an input file (the config or a data file), with or without ``--force``.
+    """
+    import warnings
+
+    import geohra
+    from geohra.report.i18n import tr
+    from geohra.report.pipeline import PanelContext, analyse_panel
+    from geohra.report.prepare import prepare
+
+    if cfg.lang == "auto":  # Chinese when the indicators are named in Chinese
+        from dataclasses import replace
+
+        cjk = any("\u4e00" <= ch <= "\u9fff" for name in cfg.columns for ch in name)
+        cfg = replace(cfg, lang="zh" if cjk else "en")
+    lang = "zh" if cfg.lang == "zh" else "en"
+    out = Path(out)
+    inputs = [*cfg.paths, *([cfg.source] if cfg.source else [])]
+    _check_inputs_outside(out, inputs)
+    progress = Progress(quiet=quiet, lang=lang)
+    with progress.step(tr("sec_data", lang)):
+        boundaries = (
+            geohra.load_boundaries(cfg.boundaries, id_col=cfg.id_col)
+            if cfg.id_col
+            else geohra.load_boundaries(cfg.boundaries)
+        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            prep = prepare(cfg, boundaries)
+    for w in caught:
+        if not issubclass(w.category, DeprecationWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    labels = {**dict(cfg.labels), **{i.name: i.label for i in cfg.indicators if i.label}}
+    indicators = ("、" if lang == "zh" else ", ").join(labels.get(c, c) for c in cfg.columns)
+    report = Report(
+        cfg.title,
+        intro=tr("intro", lang, version=geohra.__version__, indicators=indicators),
+        lang=lang,
+    )
+    ctx = PanelContext(
+        "panel",
+        cfg.title,
+        prep.data,
+        cfg,
+        out,
+        progress,
+        unit=prep.unit,
+        label_col=prep.label_col,
+        units=prep.units,
+        omitted=prep.omitted,
+        totals=prep.totals,
+    )
     analyse_panel(report, ctx)
-    written = report.write(Path(out))
-    _print_written(out, written)
+    written = report.write(out, protected=inputs)
+    _print_written(out, written, lang)
     return written
 
 
-def _print_written(out, written) -> None:
+def _check_inputs_outside(out: Path, inputs: list[Path]) -> None:
+    """Refuse an output folder whose report files would land on an input file."""
+    out = out.resolve()
+    names = {"report.html", "report.xlsx", "report.docx"}
+    for p in inputs:
+        p = Path(p).resolve()
+        inside = out in p.parents
+        if inside and (
+            p.parent == out
+            and (p.name in names or p.name.endswith("_webmap.html"))
+            or p.parent.name in ("tables", "figures")
+            and p.parent.parent == out
+        ):
+            raise ValueError(
+                f"refusing to write the report into {str(out)!r}: it would replace the input file "
+                f"{str(p)!r}. Choose another --out folder."
+            )
+
+
+def _print_written(out, written, lang: str = "en") -> None:
     out = Path(out)
     figures = sorted(out.glob("figures/*.png"))
     maps = sorted(out.glob("*.html"))
-    print(f"geohra wrote {len(written) + len(figures)} files into {out}/:")
-    for p in [out / "report.html", out / "report.xlsx"]:
+    n_csv = len(list(out.glob("tables/*.csv")))
+    if lang == "zh":
+        print(f"geohra 已在 {out}/ 写入 {len(written) + len(figures)} 个文件：")
+    else:
+        print(f"geohra wrote {len(written) + len(figures)} files into {out}/:")
+    for p in [out / "report.html", out / "report.xlsx", out / "report.docx"]:
         if p.exists():
             print(f"  {p}")
-    print(f"  {out / 'tables'}/ ({len(list(out.glob('tables/*.csv')))} CSV tables)")
-    print(f"  {out / 'figures'}/ ({len(figures)} PNG figures)")
+    print(f"  {out / 'tables'}/ ({n_csv} {'个CSV表格' if lang == 'zh' else 'CSV tables'})")
+    print(f"  {out / 'figures'}/ ({len(figures)} {'幅PNG图' if lang == 'zh' else 'PNG figures'})")
     for p in maps:
         if p.name != "report.html":
             print(f"  {p}")

@@ -1,35 +1,46 @@
 """Report configuration: a TOML file describing one indicator panel and its analysis.
 
-Example (every key but ``[data].path`` / ``builtin`` and ``[indicators]`` is optional)::
+``geohra init`` writes a commented starter file for either study design; the README shows
+two complete examples. The keys (every one but ``[data].path`` / ``builtin`` and
+``[indicators]`` is optional)::
 
-    title = "Health resources in China's provinces"
-    lang = "en"                       # "en" | "zh" | "auto"
+    title = "..."
+    lang = "zh"                       # "en" | "zh" | "auto": the language of the whole report
 
     [data]
-    path = "panel.csv"                # or a list of paths; or builtin = "health-2013"
-    format = "panel"                  # "panel" (long/wide table) | "nbs" (statistics-bureau export)
-    unit = "province"                 # unit column (names, English/Chinese, or adcodes)
-    year = "year"
+    path = "exports/*.csv"            # a path, a glob pattern or a list of them (relative to this file)
+    format = "nbs"                    # "panel" (long/wide table) | "nbs" (statistics-bureau export)
+    nan_policy = "raise"              # "raise" | "omit" (units with a missing value leave the panel)
 
     [boundaries]
-    source = "china-provinces"        # or a path to a vector file, with id_col
-    # id_col = "code"
+    source = "china-provinces"        # "china-counties", or a vector file with id_col
 
-    [indicators]                      # name = direction, or a table with subsystem
-    beds_per_10k = "positive"
-    doctors_per_10k = { direction = "positive", subsystem = "population" }
+    [rates.beds_per_1000]             # a rate from totals: total / population x per
+    total = "医疗卫生机构床位数"
+    population = "年末常住人口"
+    per = 1000
+
+    [labels]                          # display names of any column (population, totals ...)
+    "年末常住人口" = "Year-end population"
+
+    [indicators]                      # name = direction, or a table
+    beds_per_1000 = { direction = "positive", subsystem = "resources", label = "Beds per 1,000" }
 
     [analysis]
-    region = "region3"                # a boundary column used as the region scheme
-    population = "population_10k"     # optional: population-weighted Theil / Gini
-    map_years = [2012, 2017]          # years to map (default: first and last)
-    scheme = "fisher_jenks"
-    k = 5
+    region = "region3"                # region3 | region3_1986 | region4 | region8 | a boundary column
+    population = "年末常住人口"          # population column (weighting)
+    target = "index"                  # what the analyses below describe: "index", "D" or "U:<subsystem>"
     pooled = true                     # one entropy weight set across years
-    permutations = 999
-    n_resamples = 999                 # bootstrap confidence intervals
-    seed = 2024
-    coupling = ["population", "area"] # two or more subsystems to couple
+    coupling = ["security", "resources"]
+    permutations = 999; n_resamples = 999; seed = 2024; significance = 0.05
+
+    [theil]   target, population_weighted (bool), base ("e" | 10 | 2), pairs (bool)
+    [dagum]   target
+    [moran]   target
+    [kde]     target, years = [2011, 2015, 2020]
+    [maps]    target, years, scheme, k, bins, breaks ("shared" | "per_year"),
+              class_names = ["低密度区", ...], columns, source_note = "审图号：GS(2019)1822号"
+    [obstacle] by = ["indicator", "subsystem"]
 """
 
 from __future__ import annotations
@@ -39,6 +50,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from geohra.report import _checks as ck
+from geohra.report._checks import ConfigError
+from geohra.report._config_parts import Indicator, Rate, _indicators, _paths, _rates, _target
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -47,22 +62,59 @@ else:  # pragma: no cover - Python 3.10
 DIRECTIONS = ("positive", "negative")
 LANGS = ("en", "zh", "auto")
 DATA_FORMATS = ("panel", "nbs")
+NAN_POLICIES = ("raise", "omit")
 SCHEMES = ("fisher_jenks", "quantiles", "equal_interval", "natural_breaks", "user_defined")
+BREAKS = ("shared", "per_year")
+THEIL_BASES = ("e", 10, 2)
+OBSTACLE_LEVELS = ("indicator", "subsystem")
+COUPLING_METHODS = ("revised", "traditional")
 
-_TOP_KEYS = {"title", "lang", "data", "boundaries", "indicators", "analysis"}
-_DATA_KEYS = {"path", "builtin", "format", "unit", "year", "encoding", "sheet"}
-_BOUNDARY_KEYS = {"source", "id_col"}
-_ANALYSIS_KEYS = {
-    "region", "population", "map_years", "scheme", "k", "pooled", "permutations",
-    "seed", "coupling", "significance", "bins", "per_capita", "n_resamples",
-}
-
-
-@dataclass(frozen=True)
-class Indicator:
-    name: str
-    direction: str = "positive"
-    subsystem: str | None = None
+_TOP = (
+    "title",
+    "labels",
+    "lang",
+    "data",
+    "boundaries",
+    "rates",
+    "indicators",
+    "analysis",
+    "theil",
+    "dagum",
+    "moran",
+    "kde",
+    "maps",
+    "obstacle",
+)
+_DATA = ("path", "builtin", "format", "unit", "year", "encoding", "sheet", "nan_policy")
+_ANALYSIS = (
+    "region",
+    "population",
+    "target",
+    "pooled",
+    "coupling",
+    "coupling_method",
+    "permutations",
+    "seed",
+    "significance",
+    "n_resamples",
+    "per_capita",
+    # kept from the first config format (same meaning as in [maps])
+    "map_years",
+    "scheme",
+    "k",
+    "bins",
+)
+_MAPS = (
+    "target",
+    "years",
+    "scheme",
+    "k",
+    "bins",
+    "breaks",
+    "class_names",
+    "columns",
+    "source_note",
+)
 
 
 @dataclass(frozen=True)
@@ -79,21 +131,41 @@ class ReportConfig:
     year: str | None = None
     encoding: str | None = None
     sheet: str | int | None = None
+    nan_policy: str = "raise"
     boundaries: str = "china-provinces"
     id_col: str | None = None
+    rates: tuple[Rate, ...] = ()
     region: str | None = "region3"
     population: str | None = None
-    map_years: tuple[int, ...] | None = None
-    scheme: str = "fisher_jenks"
-    k: int = 5
-    bins: tuple[float, ...] | None = None
+    target: str = "index"
     pooled: bool = True
+    coupling: tuple[str, ...] | None = None
+    coupling_method: str = "revised"
     permutations: int = 999
     n_resamples: int = 999
     seed: int = 2024
     significance: float = 0.05
-    coupling: tuple[str, ...] | None = None
     per_capita: tuple[str, ...] = ()
+    theil_target: str | None = None
+    theil_population: bool = False
+    theil_base: str | int = "e"
+    theil_pairs: bool = False
+    dagum_target: str | None = None
+    moran_target: str | None = None
+    kde_target: str | None = None
+    kde_years: tuple[int, ...] | None = None
+    map_target: str | None = None
+    map_years: tuple[int, ...] | None = None
+    scheme: str = "fisher_jenks"
+    k: int = 5
+    bins: tuple[float, ...] | None = None
+    map_breaks: str = "shared"
+    class_names: tuple[str, ...] | None = None
+    map_columns: int | None = None
+    source_note: str | None = None
+    obstacle_by: tuple[str, ...] = ("indicator",)
+    labels: tuple[tuple[str, str], ...] = ()  # column -> display name ([labels])
+    source: Path | None = None  # the config file itself (never overwritten by outputs)
 
     @property
     def negative(self) -> tuple[str, ...]:
@@ -110,145 +182,205 @@ class ReportConfig:
                 out.setdefault(ind.subsystem, []).append(ind.name)
         return out
 
-
-class ConfigError(ValueError):
-    """A report config key is missing, unknown or has a value that is not allowed."""
-
-
-def _unknown(section: str, given: dict, allowed: set[str]) -> None:
-    extra = sorted(set(given) - allowed)
-    if extra:
-        raise ConfigError(
-            f"config: unknown key(s) {extra} in {section}; allowed keys: {sorted(allowed)}."
-        )
+    def target_for(self, analysis: str) -> str:
+        """The target of ``analysis`` ("theil", "dagum", "moran", "kde", "map")."""
+        return getattr(self, f"{analysis}_target") or self.target
 
 
-def _choice(key: str, value: Any, allowed: tuple) -> Any:
-    if value not in allowed:
-        raise ConfigError(f"config: {key} = {value!r} is not allowed; use one of {list(allowed)}.")
-    return value
-
-
-def _int(key: str, value: Any, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ConfigError(f"config: {key} must be an integer >= {minimum}; got {value!r}.")
-    return value
-
-
-def parse_config(raw: dict[str, Any], *, base: Path | None = None) -> ReportConfig:
-    """Validate a config mapping (as read from TOML) into a :class:`ReportConfig`."""
-    base = base or Path.cwd()
-    _unknown("the top level", raw, _TOP_KEYS)
+def _data_kwargs(raw: dict, base: Path) -> dict:
+    """[data] and [boundaries]."""
     data = raw.get("data")
     if not isinstance(data, dict):
         raise ConfigError(
-            "config: a [data] table is required, with path = \"your_panel.csv\" "
-            "(or builtin = \"health-2013\")."
+            'config: a [data] table is required, with path = "your_panel.csv" '
+            '(or builtin = "health-2013").'
         )
-    _unknown("[data]", data, _DATA_KEYS)
+    ck.unknown("[data]", data, _DATA)
     if ("path" in data) == ("builtin" in data):
         raise ConfigError("config: [data] needs exactly one of path = ... or builtin = ...")
-    paths: tuple[Path, ...] = ()
-    if "path" in data:
-        given = data["path"] if isinstance(data["path"], list) else [data["path"]]
-        if not given or not all(isinstance(p, str) for p in given):
-            raise ConfigError(f"config: [data].path must be a file path or a list of paths; got {data['path']!r}.")
-        paths = tuple((base / p) if not Path(p).is_absolute() else Path(p) for p in given)
-        missing = [str(p) for p in paths if not p.exists()]
-        if missing:
-            raise ConfigError(f"config: [data].path: file(s) not found: {missing} (relative paths are read from the config's folder {str(base)!r}).")
     builtin = data.get("builtin")
     if builtin is not None:
         from geohra.io.datasets import DEMO_DATASETS
 
-        _choice("[data].builtin", builtin, tuple(DEMO_DATASETS))
+        ck.choice("[data].builtin", builtin, tuple(DEMO_DATASETS))
+    boundaries = ck.table("[boundaries]", raw.get("boundaries"))
+    ck.unknown("[boundaries]", boundaries, ("source", "id_col"))
+    bsource = ck.string("[boundaries].source", boundaries.get("source", "china-provinces"))
+    if not bsource.startswith("china-") and not Path(bsource).is_absolute():
+        bsource = str(base / bsource)  # a file of the user's, next to the config
+    return dict(
+        paths=_paths(data["path"], base) if "path" in data else (),
+        builtin=builtin,
+        data_format=ck.choice("[data].format", data.get("format", "panel"), DATA_FORMATS),
+        unit=ck.optional_string("[data].unit", data.get("unit")),
+        year=ck.optional_string("[data].year", data.get("year")),
+        encoding=ck.optional_string("[data].encoding", data.get("encoding")),
+        sheet=data.get("sheet"),
+        nan_policy=ck.choice("[data].nan_policy", data.get("nan_policy", "raise"), NAN_POLICIES),
+        boundaries=bsource,
+        id_col=ck.optional_string("[boundaries].id_col", boundaries.get("id_col")),
+    )
 
-    indicators_raw = raw.get("indicators")
-    if not isinstance(indicators_raw, dict) or not indicators_raw:
-        raise ConfigError(
-            "config: an [indicators] table is required, e.g.\n[indicators]\n"
-            "beds_per_10k = \"positive\"\nwait_days = { direction = \"negative\", subsystem = \"access\" }"
-        )
-    indicators = []
-    for name, spec in indicators_raw.items():
-        if isinstance(spec, str):
-            spec = {"direction": spec}
-        if not isinstance(spec, dict):
+
+def _map_kwargs(given: dict, analysis: dict) -> dict:
+    """[maps], with the first format's [analysis].map_years / scheme / k / bins."""
+    maps = dict(given)  # a copy: legacy keys are merged in below
+    ck.unknown("[maps]", maps, _MAPS)
+    legacy = {"years": "map_years", "scheme": "scheme", "k": "k", "bins": "bins"}
+    for new, old in legacy.items():
+        if old in analysis and new in maps:
             raise ConfigError(
-                f"config: [indicators].{name} must be \"positive\", \"negative\" or a table "
-                f"{{ direction = ..., subsystem = ... }}; got {spec!r}."
+                f"config: give the map {new} once, in [maps].{new} (not also [analysis].{old})."
             )
-        _unknown(f"[indicators].{name}", spec, {"direction", "subsystem"})
-        direction = _choice(f"[indicators].{name}.direction", spec.get("direction", "positive"), DIRECTIONS)
-        indicators.append(Indicator(name, direction, spec.get("subsystem")))
+        maps.setdefault(new, analysis.get(old))
+    where = {
+        new: f"[analysis].{old}" if old in analysis else f"[maps].{new}"
+        for new, old in legacy.items()
+    }
+    scheme = ck.choice(where["scheme"], maps.get("scheme") or "fisher_jenks", SCHEMES)
+    bins = ck.numbers(where["bins"], maps.get("bins"))
+    if scheme == "user_defined" and not bins:
+        raise ConfigError(
+            f'config: {where["scheme"]} = "user_defined" needs bins = [upper bounds ...].'
+        )
+    k = ck.integer(where["k"], 5 if maps.get("k") is None else maps["k"], minimum=2)
+    class_names = maps.get("class_names")
+    if class_names is not None:
+        class_names = ck.strings("[maps].class_names", class_names, min_len=2)
+        n_classes = len(bins) if bins else k
+        if len(class_names) != n_classes:
+            raise ConfigError(
+                f"config: [maps].class_names has {len(class_names)} names but the maps have "
+                f"{n_classes} classes ([maps].k or the number of bins); give one name per class, "
+                "lowest first."
+            )
+    columns = maps.get("columns")
+    return dict(
+        map_years=ck.years(where["years"], maps.get("years")),
+        scheme=scheme,
+        k=k,
+        bins=bins,
+        map_breaks=ck.choice("[maps].breaks", maps.get("breaks", "shared"), BREAKS),
+        class_names=class_names,
+        map_columns=None if columns is None else ck.integer("[maps].columns", columns, minimum=1),
+        source_note=ck.optional_string("[maps].source_note", maps.get("source_note")),
+    )
 
-    boundaries = raw.get("boundaries", {})
-    _unknown("[boundaries]", boundaries, _BOUNDARY_KEYS)
-    analysis = raw.get("analysis", {})
-    _unknown("[analysis]", analysis, _ANALYSIS_KEYS)
 
-    map_years = analysis.get("map_years")
-    if map_years is not None:
-        if not isinstance(map_years, list) or not all(isinstance(y, int) for y in map_years):
-            raise ConfigError(f"config: [analysis].map_years must be a list of years such as [2012, 2017]; got {map_years!r}.")
-        map_years = tuple(map_years)
+def _analysis_kwargs(analysis: dict, names: set, subsystems: set) -> dict:
+    """[analysis]: region, population, coupling, inference options."""
     coupling = analysis.get("coupling")
-    subsystems = {i.subsystem for i in indicators if i.subsystem}
     if coupling is not None:
-        if not isinstance(coupling, list) or len(coupling) < 2:
-            raise ConfigError(f"config: [analysis].coupling must list two or more subsystems; got {coupling!r}.")
+        coupling = ck.strings("[analysis].coupling", coupling, min_len=2)
         unknown = [c for c in coupling if c not in subsystems]
         if unknown:
             raise ConfigError(
                 f"config: [analysis].coupling names subsystem(s) {unknown} that no indicator has; "
                 f"subsystems in [indicators]: {sorted(subsystems)}."
             )
-        coupling = tuple(coupling)
-    per_capita = analysis.get("per_capita", [])
-    names = {i.name for i in indicators}
-    if not isinstance(per_capita, list) or any(c not in names for c in per_capita):
+    per_capita = ck.strings("[analysis].per_capita", analysis.get("per_capita", []))
+    if any(c not in names for c in per_capita):
         raise ConfigError(
             f"config: [analysis].per_capita must list indicators from [indicators] "
-            f"({sorted(names)}); got {per_capita!r}."
+            f"({sorted(names)}); got {list(per_capita)!r}."
         )
-    if per_capita and not analysis.get("population"):
-        raise ConfigError("config: [analysis].per_capita needs [analysis].population (the population column).")
-    bins = analysis.get("bins")
-    scheme = _choice("[analysis].scheme", analysis.get("scheme", "fisher_jenks"), SCHEMES)
-    if scheme == "user_defined" and not bins:
-        raise ConfigError("config: [analysis].scheme = \"user_defined\" needs bins = [upper bounds ...].")
-
-    return ReportConfig(
-        indicators=tuple(indicators),
-        title=str(raw.get("title", "geohra report")),
-        lang=_choice("lang", raw.get("lang", "en"), LANGS),
-        paths=paths,
-        builtin=builtin,
-        data_format=_choice("[data].format", data.get("format", "panel"), DATA_FORMATS),
-        unit=data.get("unit"),
-        year=data.get("year"),
-        encoding=data.get("encoding"),
-        sheet=data.get("sheet"),
-        boundaries=str(boundaries.get("source", "china-provinces")),
-        id_col=boundaries.get("id_col"),
-        region=analysis.get("region", "region3"),
-        population=analysis.get("population"),
-        map_years=map_years,
-        scheme=scheme,
-        k=_int("[analysis].k", analysis.get("k", 5), minimum=2),
-        bins=tuple(bins) if bins else None,
-        pooled=bool(analysis.get("pooled", True)),
-        permutations=_int("[analysis].permutations", analysis.get("permutations", 999), minimum=0),
-        n_resamples=_int("[analysis].n_resamples", analysis.get("n_resamples", 999), minimum=1),
-        seed=_int("[analysis].seed", analysis.get("seed", 2024), minimum=0),
-        significance=float(analysis.get("significance", 0.05)),
+    population = ck.optional_string("[analysis].population", analysis.get("population"))
+    if per_capita and not population:
+        raise ConfigError(
+            "config: [analysis].per_capita needs [analysis].population (the population column)."
+        )
+    region = analysis.get("region", "region3")
+    return dict(
+        region=None if region is None else ck.string("[analysis].region", region),
+        population=population,
+        target=_target("[analysis].target", analysis.get("target", "index"), subsystems, coupling),
+        pooled=ck.boolean("[analysis].pooled", analysis.get("pooled", True)),
         coupling=coupling,
-        per_capita=tuple(per_capita),
+        coupling_method=ck.choice(
+            "[analysis].coupling_method",
+            analysis.get("coupling_method", "revised"),
+            COUPLING_METHODS,
+        ),
+        permutations=ck.integer(
+            "[analysis].permutations", analysis.get("permutations", 999), minimum=0
+        ),
+        n_resamples=ck.integer(
+            "[analysis].n_resamples", analysis.get("n_resamples", 999), minimum=1
+        ),
+        seed=ck.integer("[analysis].seed", analysis.get("seed", 2024), minimum=0),
+        significance=ck.number(
+            "[analysis].significance",
+            analysis.get("significance", 0.05),
+            low=0,
+            high=1,
+            example="0.05",
+        ),
+        per_capita=per_capita,
+    )
+
+
+def _method_kwargs(sections: dict, population: str | None, subsystems: set, coupling) -> dict:
+    """[theil], [dagum], [moran], [kde], [obstacle] and every analysis' target."""
+    theil = sections["theil"]
+    ck.unknown("[theil]", theil, ("target", "population_weighted", "base", "pairs"))
+    for s in ("dagum", "moran"):
+        ck.unknown(f"[{s}]", sections[s], ("target",))
+    ck.unknown("[kde]", sections["kde"], ("target", "years"))
+    ck.unknown("[obstacle]", sections["obstacle"], ("by",))
+    weighted = ck.boolean("[theil].population_weighted", theil.get("population_weighted", False))
+    if weighted and not population:
+        raise ConfigError(
+            "config: [theil].population_weighted = true needs [analysis].population "
+            "(the population column)."
+        )
+    by = ck.strings("[obstacle].by", sections["obstacle"].get("by", ["indicator"]), min_len=1)
+    out = dict(
+        theil_population=weighted,
+        theil_base=ck.choice("[theil].base", theil.get("base", "e"), THEIL_BASES),
+        theil_pairs=ck.boolean("[theil].pairs", theil.get("pairs", False)),
+        kde_years=ck.years("[kde].years", sections["kde"].get("years")),
+        obstacle_by=tuple(ck.choice("[obstacle].by", v, OBSTACLE_LEVELS) for v in by),
+    )
+    for s in ("theil", "dagum", "moran", "kde", "maps"):
+        key = "map_target" if s == "maps" else f"{s}_target"
+        out[key] = _target(f"[{s}].target", sections[s].get("target"), subsystems, coupling)
+    return out
+
+
+def parse_config(
+    raw: dict[str, Any], *, base: Path | None = None, source: Path | None = None
+) -> ReportConfig:
+    """Validate a config mapping (as read from TOML) into a :class:`ReportConfig`."""
+    base = base or Path.cwd()
+    ck.unknown("the top level", raw, _TOP)
+    data = _data_kwargs(raw, base)
+    indicators = _indicators(raw.get("indicators"))
+    names = {i.name for i in indicators}
+    subsystems = {i.subsystem for i in indicators if i.subsystem}
+    analysis = ck.table("[analysis]", raw.get("analysis"))
+    ck.unknown("[analysis]", analysis, _ANALYSIS)
+    sections = {
+        s: ck.table(f"[{s}]", raw.get(s))
+        for s in ("theil", "dagum", "moran", "kde", "maps", "obstacle")
+    }
+    options = _analysis_kwargs(analysis, names, subsystems)
+    labels = ck.table("[labels]", raw.get("labels"))
+    return ReportConfig(
+        indicators=indicators,
+        title=ck.string("title", raw.get("title", "geohra report")),
+        lang=ck.choice("lang", raw.get("lang", "en"), LANGS),
+        rates=_rates(raw.get("rates")),
+        labels=tuple((str(c), ck.string(f"[labels].{c}", v)) for c, v in labels.items()),
+        source=source,
+        **data,
+        **options,
+        **_map_kwargs(sections["maps"], analysis),
+        **_method_kwargs(sections, options["population"], subsystems, options["coupling"]),
     )
 
 
 def load_config(path: str | Path) -> ReportConfig:
-    """Read and validate a TOML report config."""
+    """Read and validate a TOML report config (relative paths are read from its folder)."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"config file {str(path)!r} not found.")
@@ -256,4 +388,8 @@ def load_config(path: str | Path) -> ReportConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config: {str(path)!r} is not valid TOML: {exc}") from None
-    return parse_config(raw, base=path.parent)
+    # paths as the user wrote them, joined to the config's folder (messages stay short)
+    return parse_config(raw, base=path.parent, source=path.resolve())
+
+
+__all__ = ["ConfigError", "Indicator", "Rate", "ReportConfig", "load_config", "parse_config"]

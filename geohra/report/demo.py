@@ -31,17 +31,31 @@ HEALTH_2013 = ReportConfig(
     indicators=tuple(
         [
             Indicator(f"{r}_per_10k_pop", "positive", "population")
-            for r in ("health_care_institutions", "health_technical_personnel", "beds_health_care_institutions", "health_investment")
+            for r in (
+                "health_care_institutions",
+                "health_technical_personnel",
+                "beds_health_care_institutions",
+                "health_investment",
+            )
         ]
         + [
             Indicator(f"{r}_per_10k_km2", "positive", "area")
-            for r in ("health_care_institutions", "health_technical_personnel", "beds_health_care_institutions", "health_investment")
+            for r in (
+                "health_care_institutions",
+                "health_technical_personnel",
+                "beds_health_care_institutions",
+                "health_investment",
+            )
         ]
     ),
     population="population_10k",
     per_capita=tuple(
         f"{r}_per_10k_pop"
-        for r in ("health_care_institutions", "health_technical_personnel", "beds_health_care_institutions")
+        for r in (
+            "health_care_institutions",
+            "health_technical_personnel",
+            "beds_health_care_institutions",
+        )
     ),
     coupling=("population", "area"),
 )
@@ -57,14 +71,18 @@ GP_PANEL = ReportConfig(
 )
 
 
-def _panel_context(name: str, cfg: ReportConfig, boundaries, out: Path, progress: Progress, caught: list):
+def _panel_context(
+    name: str, cfg: ReportConfig, boundaries, out: Path, progress: Progress, caught: list
+):
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         panel = geohra.load_demo(cfg.builtin)
         joined = geohra.join(boundaries, panel)
     caught.extend(f"{cfg.title}: {x.message}" for x in w)
     data, unit = flatten_joined(joined)
-    return PanelContext(name, cfg.title, data, cfg, out, progress, unit=unit, label_col="name_en")
+    return PanelContext(
+        name, cfg.title, data, cfg, out, progress, unit=unit, label_col="name_en", prefix=True
+    )
 
 
 def _physicians(report: Report, boundaries, out: Path, progress: Progress) -> None:
@@ -84,7 +102,9 @@ def _physicians(report: Report, boundaries, out: Path, progress: Progress) -> No
         g_w = geohra.gini(cs, "physicians_per_1000_pop", population=cs["population_10k"])
         g_u = geohra.gini(cs, "physicians_per_1000_pop")
         theil = geohra.theil(cs, "physicians_total", population="population_10k", by="region3")
-        agg = geohra.agglomeration(cs, "physicians_total", population="population_10k", area="area_km2")
+        agg = geohra.agglomeration(
+            cs, "physicians_total", population="population_10k", area="area_km2"
+        )
     summary = pd.DataFrame(
         {
             "value": [g_w, g_u, theil.total, theil.within, theil.between],
@@ -97,19 +117,33 @@ def _physicians(report: Report, boundaries, out: Path, progress: Progress) -> No
             "Theil T, between regions",
         ],
     )
-    sec.items.append(Table("physicians_inequality", "Physicians per 1,000 people, 2018: inequality", summary))
-    sec.items.append(Table("physicians_theil_groups", "Theil contributions by region (region3), 2018", theil.groups))
+    sec.items.append(
+        Table("physicians_inequality", "Physicians per 1,000 people, 2018: inequality", summary)
+    )
+    sec.items.append(
+        Table(
+            "physicians_theil_groups", "Theil contributions by region (region3), 2018", theil.groups
+        )
+    )
     frame = agg.to_frame()
     frame.insert(0, "name", cs["name_en"].reindex(frame.index))
-    sec.items.append(Table("physicians_agglomeration", "Agglomeration degrees of physicians, 2018", frame))
+    sec.items.append(
+        Table("physicians_agglomeration", "Agglomeration degrees of physicians, 2018", frame)
+    )
     import geopandas as gpd
 
     gdf = gpd.GeoDataFrame(cs, geometry="geometry", crs=data.crs)
-    fig = static.choropleth(gdf, "physicians_per_1000_pop", k=5, title="Physicians per 1,000 people, 2018")
+    fig = static.choropleth(
+        gdf, "physicians_per_1000_pop", k=5, title="Physicians per 1,000 people, 2018"
+    )
     path = out / "figures" / "physicians_2018_map.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     _save(fig, path)
-    sec.items.append(Figure("figures/physicians_2018_map.png", "Physicians per 1,000 people, 2018, natural breaks"))
+    sec.items.append(
+        Figure(
+            "figures/physicians_2018_map.png", "Physicians per 1,000 people, 2018, natural breaks"
+        )
+    )
     try:
         with progress.step("spatial Gini"):
             with warnings.catch_warnings(record=True) as caught_w:
@@ -117,8 +151,16 @@ def _physicians(report: Report, boundaries, out: Path, progress: Progress) -> No
                 w = geohra.spatial_weights(gdf, kind="queen", islands="nearest")
             for c in caught_w:
                 sec.items.append(f"Spatial weights: {c.message}")
-            sg = geohra.spatial_gini(gdf, "physicians_per_1000_pop", graph=w, permutations=999, rng=2024)
-        sec.items.append(Table("physicians_spatial_gini", "Spatial Gini decomposition (Rey & Smith 2013)", sg.summary()))
+            sg = geohra.spatial_gini(
+                gdf, "physicians_per_1000_pop", graph=w, permutations=999, rng=2024
+            )
+        sec.items.append(
+            Table(
+                "physicians_spatial_gini",
+                "Spatial Gini decomposition (Rey & Smith 2013)",
+                sg.summary(),
+            )
+        )
     except Exception as exc:  # report the reason instead of losing the whole report
         sec.items.append(f"Spatial Gini not computed: {exc}")
 
@@ -148,23 +190,44 @@ def _nbs_1998(report: Report, boundaries, out: Path, progress: Progress, caught:
                 dropped = sorted(cs.index[~valid])
                 total = (cs[col] * cs["population_yearend"])[valid]
                 t = geohra.theil(
-                    cs[valid].assign(_total=total), "_total", population="population_yearend", by="region3"
+                    cs[valid].assign(_total=total),
+                    "_total",
+                    population="population_yearend",
+                    by="region3",
                 )
                 rows.append(
                     {
-                        "year": year, "indicator": col, "units": int(valid.sum()),
+                        "year": year,
+                        "indicator": col,
+                        "units": int(valid.sum()),
                         "left out": ", ".join(cs.loc[dropped, "name_en"]) or "-",
-                        "Gini (pop.-weighted)": geohra.gini(cs[valid], col, population=cs.loc[valid, "population_yearend"]),
-                        "Theil T": t.total, "within": t.within, "between": t.between,
+                        "Gini (pop.-weighted)": geohra.gini(
+                            cs[valid], col, population=cs.loc[valid, "population_yearend"]
+                        ),
+                        "Theil T": t.total,
+                        "within": t.within,
+                        "between": t.between,
                     }
                 )
     sec.items.append(
-        Table("nbs_1998_1999_inequality", "Inequality of beds and doctors per 1,000 people", pd.DataFrame(rows).set_index(["year", "indicator"]))
+        Table(
+            "nbs_1998_1999_inequality",
+            "Inequality of beds and doctors per 1,000 people",
+            pd.DataFrame(rows).set_index(["year", "indicator"]),
+        )
     )
     wide = data.pivot(index=unit, columns="year", values=["beds_per_1000", "doctors_per_1000"])
     wide.columns = [f"{a}_{b}" for a, b in wide.columns]
-    wide.insert(0, "name", data.drop_duplicates(unit).set_index(unit)["name_en"].reindex(wide.index))
-    sec.items.append(Table("nbs_1998_1999_rates", "Beds and doctors per 1,000 people (– = missing in the source)", wide.round(3)))
+    wide.insert(
+        0, "name", data.drop_duplicates(unit).set_index(unit)["name_en"].reindex(wide.index)
+    )
+    sec.items.append(
+        Table(
+            "nbs_1998_1999_rates",
+            "Beds and doctors per 1,000 people (– = missing in the source)",
+            wide.round(3),
+        )
+    )
 
 
 def _provenance(report: Report, caught: list) -> None:
@@ -178,7 +241,11 @@ def _provenance(report: Report, caught: list) -> None:
     sec.items.append(Table("sources", "Built-in datasets", demo_sources()))
     if caught:
         sec.items.append(
-            Table("data_warnings", "Warnings raised while reading the data", pd.DataFrame({"warning": sorted(set(caught))}))
+            Table(
+                "data_warnings",
+                "Warnings raised while reading the data",
+                pd.DataFrame({"warning": sorted(set(caught))}),
+            )
         )
 
 

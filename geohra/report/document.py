@@ -1,29 +1,41 @@
-"""The report document: ordered sections of tables, figures and notes, and its writers.
+"""The report document: ordered sections of findings, tables, figures and notes, and its writers.
 
-Analyses add items; writing files happens only in :meth:`Report.write` (HTML page,
-Excel workbook with one formatted sheet per table, one CSV per table). Figures are
-written by the figure step itself (PNG/HTML) into the output folder and referenced
-here by relative path.
+Analyses add items; writing files happens only in :meth:`Report.write`: ``report.html``,
+``report.xlsx`` (contents + one sheet per table, appendix sheets last), ``report.docx``
+(three-line tables, numbered captions, figures) and one full-precision CSV per table.
+Tables keep their raw numbers (the CSVs); the HTML, workbook and Word file show them with
+fixed decimals per column and headers in the report's language. Figures are written by
+the figure step itself and referenced here by relative path.
 """
 
 from __future__ import annotations
 
 import html
-import re
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
+from geohra.report.i18n import colon, header, tr
+
+#: tables longer than this go to CSV only; the workbook and documents name the file
+MAX_SHEET_ROWS = 10_000
+MAX_HTML_ROWS = 2_000
+MAX_DOCX_ROWS = 200
 
 
 @dataclass
 class Table:
     key: str
     title: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame  # raw numbers; its index becomes the first column(s)
     note: str = ""
+    decimals: dict = field(default_factory=dict)  # column -> decimals (default from the data)
+    headers: dict = field(default_factory=dict)  # column -> display header (default: i18n)
+    appendix: bool = False
 
 
 @dataclass
@@ -36,17 +48,18 @@ class Figure:
 @dataclass
 class Section:
     title: str
-    text: str = ""
+    text: str = ""  # method, one paragraph
+    findings: list = field(default_factory=list)  # sentences computed from the numbers
     items: list = field(default_factory=list)
 
 
 class Progress:
     """Print one line per step to stderr with its duration (long steps are visible)."""
 
-    def __init__(self, *, stream=None, quiet: bool = False) -> None:
+    def __init__(self, *, stream=None, quiet: bool = False, lang: str = "en") -> None:
         self.stream = stream or sys.stderr
         self.quiet = quiet
-        self._t0 = time.perf_counter()
+        self.lang = lang
 
     def step(self, label: str):
         progress = self
@@ -61,29 +74,91 @@ class Progress:
             def __exit__(self, exc_type, exc, tb):
                 if not progress.quiet:
                     dt = time.perf_counter() - self.t
-                    print(" failed" if exc_type else f" {dt:.1f} s", file=progress.stream, flush=True)
+                    fail = "失败" if progress.lang == "zh" else "failed"
+                    unit = "秒" if progress.lang == "zh" else "s"
+                    print(
+                        f" {fail}" if exc_type else f" {dt:.1f} {unit}",
+                        file=progress.stream,
+                        flush=True,
+                    )
                 return False
 
         return _Step()
 
 
-def _sheet_name(key: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]\*\?/\\:]", "_", key)[:31] or "table"
-    base, n = name, 2
-    while name.lower() in used:
-        suffix = f"_{n}"
-        name = base[: 31 - len(suffix)] + suffix
-        n += 1
-    used.add(name.lower())
-    return name
+_INT_NAMES = {"year", "rank", "n", "units", "count", "level", "n_peaks", "class"}
+
+
+def _is_int_column(s: pd.Series) -> bool:
+    if pd.api.types.is_integer_dtype(s):
+        return True
+    finite = s.dropna()
+    return s.name in _INT_NAMES and len(finite) > 0 and bool((finite == finite.round()).all())
+
+
+def column_decimals(t: Table, frame: pd.DataFrame) -> dict:
+    """Fixed decimals for every numeric column: given, 0 for integers, 2 for % and values >= 10,
+    6 when every value is below 0.01 (small Theil parts), else 4."""
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if col in t.decimals:
+            out[col] = t.decimals[col]
+        elif col == "year" and pd.api.types.is_numeric_dtype(s):
+            out[col] = "plain"  # 2012, not 2,012
+        elif not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+            continue
+        elif _is_int_column(s):
+            out[col] = 0
+        elif str(col).endswith("pct") or str(col).endswith("(%)"):
+            out[col] = 2
+        else:
+            top = np.nanmax(np.abs(s.to_numpy(dtype=float))) if s.notna().any() else 0.0
+            out[col] = 2 if top >= 10 else 4 if top >= 0.01 or top == 0 else 6
+    return out
+
+
+def flat(t: Table) -> pd.DataFrame:
+    """The table with its index as leading columns (a plain RangeIndex is dropped)."""
+    f = t.frame
+    if isinstance(f.index, pd.RangeIndex) and f.index.name is None:
+        return f.reset_index(drop=True)
+    return f.reset_index()
+
+
+def display(t: Table, lang: str) -> tuple[pd.DataFrame, dict]:
+    """(flat frame with numbers, column -> decimals); headers localised (as strings)."""
+    frame = flat(t)
+    dec = column_decimals(t, frame)
+    names = {c: t.headers.get(c, header(c, lang)) for c in frame.columns}
+    frame = frame.rename(columns=names)
+    return frame, {names[c]: d for c, d in dec.items()}
+
+
+def as_text(frame: pd.DataFrame, dec: dict) -> pd.DataFrame:
+    out = pd.DataFrame(index=frame.index)
+    for i, col in enumerate(frame.columns):
+        s = frame.iloc[:, i]
+        if col in dec:
+            d = dec[col]
+            out[i] = [
+                ("–" if pd.isna(v) else str(int(v)) if d == "plain" else f"{v:,.{d}f}") for v in s
+            ]
+        else:
+            out[i] = [
+                "–" if (v is None or (isinstance(v, float) and np.isnan(v))) else str(v) for v in s
+            ]
+    out.columns = list(frame.columns)
+    return out
 
 
 class Report:
     """An ordered collection of sections; :meth:`write` renders it into a folder."""
 
-    def __init__(self, title: str, *, intro: str = "") -> None:
+    def __init__(self, title: str, *, intro: str = "", lang: str = "en") -> None:
         self.title = title
         self.intro = intro
+        self.lang = "zh" if lang == "zh" else "en"
         self.sections: list[Section] = []
         self.written: list[Path] = []
 
@@ -98,119 +173,120 @@ class Report:
     def figures(self) -> list[Figure]:
         return [it for s in self.sections for it in s.items if isinstance(it, Figure)]
 
+    def numbers(self) -> dict[int, str]:
+        """id(item) -> its caption label (表1 / Table 1, 图1 / Figure 1, 附表1 / Appendix 1)."""
+        out, nt, nf, na = {}, 0, 0, 0
+        for s in self.sections:
+            for it in s.items:
+                if isinstance(it, Table) and it.appendix:
+                    na += 1
+                    out[id(it)] = tr("appendix_sheet", self.lang, n=na)
+                elif isinstance(it, Table):
+                    nt += 1
+                    out[id(it)] = tr("table_n", self.lang, n=nt)
+                elif isinstance(it, Figure) and it.kind == "png":
+                    nf += 1
+                    out[id(it)] = tr("figure_n", self.lang, n=nf)
+        return out
+
     # ------------------------------------------------------------------ writers
-    def write(self, out: Path, *, stem: str = "report") -> list[Path]:
+    def write(self, out: Path, *, stem: str = "report", protected=()) -> list[Path]:
+        """Write CSVs, workbook, HTML page and Word file; never over a ``protected`` (input) file."""
         out = Path(out)
+        guard = {Path(p).resolve() for p in protected}
+
+        def target(p: Path) -> Path:
+            if p.resolve() in guard:
+                raise ValueError(
+                    f"refusing to write {str(p)!r}: it is one of the report's input files. "
+                    "Choose another --out folder."
+                )
+            return p
+
         tables_dir = out / "tables"
         tables_dir.mkdir(parents=True, exist_ok=True)
         for t in self.tables():
-            p = tables_dir / f"{t.key}.csv"
+            p = target(tables_dir / f"{t.key}.csv")
             t.frame.to_csv(p, encoding="utf-8-sig")  # BOM: Excel opens Chinese text correctly
             self.written.append(p)
-        xlsx = out / f"{stem}.xlsx"
+        xlsx = target(out / f"{stem}.xlsx")
         self._write_xlsx(xlsx)
-        page = out / f"{stem}.html"
+        page = target(out / f"{stem}.html")
         page.write_text(self._html(), encoding="utf-8")
-        self.written += [xlsx, page]
+        docx = target(out / f"{stem}.docx")
+        from geohra.report.docx import write_docx
+
+        write_docx(self, docx, out)
+        self.written += [xlsx, page, docx]
         return self.written
 
     def _write_xlsx(self, path: Path) -> None:
-        from openpyxl.styles import Alignment, Font, PatternFill
-        from openpyxl.utils import get_column_letter
+        from geohra.report.workbook import write_workbook
 
-        used: set[str] = set()
-        contents = []
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            index_rows = [(t.title, t.note) for t in self.tables()]
-            pd.DataFrame(index_rows, columns=["table", "note"]).to_excel(
-                writer, sheet_name=_sheet_name("contents", used), index=False
-            )
-            for t in self.tables():
-                name = _sheet_name(t.key, used)
-                contents.append(name)
-                frame = t.frame
-                frame.to_excel(writer, sheet_name=name, startrow=2, merge_cells=False)
-                ws = writer.sheets[name]
-                ws["A1"] = t.title
-                ws["A1"].font = Font(bold=True, size=12)
-                if t.note:
-                    ws["A2"] = t.note
-                    ws["A2"].font = Font(italic=True, color="555555")
-                header_row = 3
-                fill = PatternFill("solid", fgColor="DDE6F0")
-                for cell in ws[header_row]:
-                    if cell.value is not None:
-                        cell.font = Font(bold=True)
-                        cell.fill = fill
-                        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-                for col_idx in range(1, ws.max_column + 1):
-                    letter = get_column_letter(col_idx)
-                    width = max(
-                        (len(str(c.value)) for c in ws[letter][2:60] if c.value is not None),
-                        default=8,
-                    )
-                    ws.column_dimensions[letter].width = min(max(10, width + 2), 48)
-                    for c in ws[letter][header_row:]:
-                        if isinstance(c.value, float):
-                            c.number_format = "0.0000" if abs(c.value) < 10 else "#,##0.00"
-                ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
-            ws = writer.sheets["contents"]
-            ws.column_dimensions["A"].width = 60
-            ws.column_dimensions["B"].width = 100
+        write_workbook(self, path)
 
     def _html(self) -> str:
         esc = html.escape
+        lang = self.lang
+        labels = self.numbers()
         parts = [
-            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
             f"<title>{esc(self.title)}</title>",
             "<style>body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;"
             "max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
-            "table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}"
-            "th,td{border:1px solid #ccc;padding:3px 7px;text-align:right}"
-            "th{background:#eef2f7}td:first-child,th:first-child{text-align:left}"
-            "figure{margin:1em 0}img{max-width:100%}figcaption{color:#555;font-size:13px}"
-            ".note{color:#555;font-size:13px}nav li{margin:2px 0}.scroll{overflow-x:auto;max-height:40em}"
-            "thead th{position:sticky;top:0}</style></head><body>",
+            "table{border-collapse:collapse;margin:.3em 0 .3em;font-size:13px}"
+            "thead th{border-top:2px solid #000;border-bottom:1px solid #000;position:sticky;top:0;background:#fff}"
+            "tbody tr:last-child td{border-bottom:2px solid #000}th,td{padding:3px 8px;text-align:right}"
+            "td:first-child,th:first-child{text-align:left}caption{font-weight:bold;padding:.4em;text-align:center}"
+            "figure{margin:1em 0;text-align:center}img{max-width:100%}figcaption{font-size:14px}"
+            ".note{color:#444;font-size:13px}.method{color:#444}.scroll{overflow-x:auto;max-height:40em}"
+            "</style></head><body>",
             f"<h1>{esc(self.title)}</h1>",
         ]
         if self.intro:
             parts.append(f"<p>{esc(self.intro)}</p>")
-        parts.append("<nav><ol>")
+        parts.append(f"<nav><h2>{esc(tr('contents', lang))}</h2><ol>")
         for i, s in enumerate(self.sections, 1):
             parts.append(f"<li><a href='#s{i}'>{esc(s.title)}</a></li>")
         parts.append("</ol></nav>")
         for i, s in enumerate(self.sections, 1):
-            parts.append(f"<h2 id='s{i}'>{i}. {esc(s.title)}</h2>")
+            parts.append(f"<h2 id='s{i}'>{i} {esc(s.title)}</h2>")
+            for sentence in s.findings:
+                parts.append(f"<p class='finding'>{esc(sentence)}</p>")
             if s.text:
-                parts.append(f"<p>{esc(s.text)}</p>")
+                parts.append(f"<p class='method'>{esc(s.text)}</p>")
             for it in s.items:
-                if isinstance(it, Table):
-                    parts.append(f"<h3>{esc(it.title)}</h3>")
-                    if it.note:
-                        parts.append(f"<p class='note'>{esc(it.note)}</p>")
-                    parts.append("<div class='scroll'>")
-                    parts.append(
-                        it.frame.to_html(
-                            float_format=lambda v: f"{v:,.4f}" if abs(v) < 1000 else f"{v:,.1f}",
-                            na_rep="–",
-                            border=0,
-                        )
-                    )
-                    parts.append("</div>")
-                    parts.append(
-                        f"<p class='note'>CSV: <a href='tables/{esc(it.key)}.csv'>tables/{esc(it.key)}.csv</a></p>"
-                    )
-                elif isinstance(it, Figure):
-                    if it.kind == "html":
-                        parts.append(
-                            f"<p>Interactive map: <a href='{esc(it.path)}'>{esc(it.path)}</a> — {esc(it.caption)}</p>"
-                        )
-                    else:
-                        parts.append(
-                            f"<figure><img src='{esc(it.path)}' alt='{esc(it.caption)}'>"
-                            f"<figcaption>{esc(it.caption)}</figcaption></figure>"
-                        )
-                else:
-                    parts.append(f"<p>{esc(str(it))}</p>")
+                parts.append(self._html_item(it, labels.get(id(it), "")))
         parts.append("</body></html>")
         return "\n".join(parts)
+
+    def _html_item(self, it, label: str) -> str:
+        esc = html.escape
+        lang = self.lang
+        if isinstance(it, Table):
+            frame, dec = display(it, lang)
+            head = f"<p class='caption' style='text-align:center;font-weight:bold'>{esc(label)} {esc(it.title)}</p>"
+            if len(frame) > MAX_HTML_ROWS:
+                body = f"<p class='note'>{esc(tr('csv_only', lang, rows=len(frame), path=f'tables/{it.key}.csv'))}</p>"
+            else:
+                text = as_text(frame, dec)
+                body = (
+                    "<div class='scroll'>"
+                    + text.to_html(index=False, border=0, escape=True)
+                    + "</div>"
+                )
+            note = (
+                f"<p class='note'>{esc(tr('note', lang))}{colon(lang)}{esc(it.note)}</p>"
+                if it.note
+                else ""
+            )
+            link = f"<p class='note'>{esc(tr('csv_link', lang))}{colon(lang)}<a href='tables/{esc(it.key)}.csv'>tables/{esc(it.key)}.csv</a></p>"
+            return head + body + note + link
+        if isinstance(it, Figure):
+            if it.kind == "html":
+                return f"<p>{esc(tr('web_map', lang))}{colon(lang)}<a href='{esc(it.path)}'>{esc(it.path)}</a> — {esc(it.caption)}</p>"
+            return (
+                f"<figure><img src='{esc(it.path)}' alt='{esc(it.caption)}'>"
+                f"<figcaption>{esc(label)} {esc(it.caption)}</figcaption></figure>"
+            )
+        return f"<p class='note'>{esc(str(it))}</p>"

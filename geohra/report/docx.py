@@ -1,0 +1,174 @@
+"""The Word file of a report (python-docx): headings, findings, three-line tables (三线表:
+thick top and bottom rules, a thin rule under the header, no vertical lines), numbered
+captions (表1 above tables, 图1 below figures) and the figures themselves.
+
+Appendix tables and tables longer than :data:`~geohra.report.document.MAX_DOCX_ROWS` rows
+are named with their CSV/workbook location instead of being printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geohra.report.document import MAX_DOCX_ROWS, Figure, Table, as_text, display
+from geohra.report.i18n import colon, tr
+
+THICK = 12  # eighths of a point: 1.5 pt
+THIN = 6  # 0.75 pt
+
+
+def _border_xml(edges: dict[str, int | None]) -> str:
+    parts = []
+    for edge, size in edges.items():
+        if size is None:
+            parts.append(f'<w:{edge} w:val="nil"/>')
+        else:
+            parts.append(f'<w:{edge} w:val="single" w:sz="{size}" w:space="0" w:color="000000"/>')
+    return "".join(parts)
+
+
+def three_line(table) -> None:
+    """Turn a python-docx table into a 三线表."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblBorders"
+    ):
+        tbl_pr.remove(old)
+    tbl_pr.append(
+        parse_xml(
+            f"<w:tblBorders {nsdecls('w')}>"
+            + _border_xml(
+                {
+                    "top": THICK,
+                    "left": None,
+                    "bottom": THICK,
+                    "right": None,
+                    "insideH": None,
+                    "insideV": None,
+                }
+            )
+            + "</w:tblBorders>"
+        )
+    )
+    for cell in table.rows[0].cells:
+        tc_pr = cell._tc.get_or_add_tcPr()
+        tc_pr.append(
+            parse_xml(
+                f"<w:tcBorders {nsdecls('w')}>" + _border_xml({"bottom": THIN}) + "</w:tcBorders>"
+            )
+        )
+
+
+def _fonts(doc, lang: str) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    for name in ("Normal", "Heading 1", "Heading 2", "Caption"):
+        try:
+            style = doc.styles[name]
+        except KeyError:
+            continue
+        style.font.name = "Times New Roman"
+        rpr = style.element.get_or_add_rPr()
+        rfonts = rpr.find(qn("w:rFonts"))
+        if rfonts is None:
+            rfonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(rfonts)
+        rfonts.set(qn("w:eastAsia"), "宋体" if lang == "zh" else "Times New Roman")
+    doc.styles["Normal"].font.size = Pt(10.5)
+
+
+def _caption(doc, text: str):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run(text).bold = True
+    return p
+
+
+def _widths(text) -> list:
+    """Column widths (16 cm in all) in proportion to the longest text, CJK counted double."""
+    from docx.shared import Cm
+
+    def length(v) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v))
+
+    need = [
+        max([length(c)] + [length(v) for v in text.iloc[:, j]]) + 2
+        for j, c in enumerate(text.columns)
+    ]
+    need = [min(n, 40) for n in need]
+    total = sum(need)
+    return [Cm(16 * n / total) for n in need]
+
+
+def _table(doc, t: Table, label: str, lang: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    _caption(doc, f"{label} {t.title}").paragraph_format.keep_with_next = True
+    frame, dec = display(t, lang)
+    if t.appendix or len(frame) > MAX_DOCX_ROWS:
+        doc.add_paragraph(tr("csv_only", lang, rows=len(frame), path=f"tables/{t.key}.csv"))
+        return
+    text = as_text(frame, dec)
+    table = doc.add_table(rows=len(text) + 1, cols=len(text.columns))
+    table.autofit = False
+    for j, col in enumerate(text.columns):
+        cell = table.rows[0].cells[j]
+        cell.text = str(col)
+        cell.paragraphs[0].runs[0].bold = True
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for i, row in enumerate(text.itertuples(index=False), 1):
+        cells = table.rows[i].cells
+        for j, value in enumerate(row):
+            cells[j].text = value
+            cells[j].paragraphs[0].alignment = (
+                WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
+            )
+    widths = _widths(text)
+    for j, column in enumerate(table.columns):
+        column.width = widths[j]  # the grid, which LibreOffice and WPS read
+    for row in table.rows:
+        for j, cell in enumerate(row.cells):
+            cell.width = widths[j]
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(9)
+    three_line(table)
+    if t.note:
+        doc.add_paragraph(f"{tr('note', lang)}{colon(lang)}{t.note}").runs[0].font.size = Pt(9)
+
+
+def write_docx(report, path: Path, out: Path) -> None:
+    from docx import Document
+    from docx.shared import Cm
+
+    lang = report.lang
+    labels = report.numbers()
+    doc = Document()
+    _fonts(doc, lang)
+    doc.add_heading(report.title, level=0)
+    if report.intro:
+        doc.add_paragraph(report.intro)
+    for i, s in enumerate(report.sections, 1):
+        doc.add_heading(f"{i} {s.title}", level=1)
+        for sentence in s.findings:
+            doc.add_paragraph(sentence)
+        if s.text:
+            doc.add_paragraph(s.text)
+        for it in s.items:
+            if isinstance(it, Table):
+                _table(doc, it, labels[id(it)], lang)
+            elif isinstance(it, Figure) and it.kind == "png":
+                doc.add_picture(str(out / it.path), width=Cm(15))
+                doc.paragraphs[-1].alignment = 1  # centred
+                doc.paragraphs[-1].paragraph_format.keep_with_next = True  # with its caption
+                _caption(doc, f"{labels[id(it)]} {it.caption}")
+            elif isinstance(it, Figure):
+                doc.add_paragraph(f"{tr('web_map', lang)}{colon(lang)}{it.path} — {it.caption}")
+            else:
+                doc.add_paragraph(str(it))
+    doc.save(str(path))
