@@ -19,8 +19,8 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     # foundation
     "load_boundaries": "geohra.io.boundaries",
-    "match_units": "geohra.io.boundaries",
-    "province_table": "geohra.io.boundaries",
+    "match_units": "geohra.io.names",
+    "province_table": "geohra.io.names",
     "read_panel": "geohra.io.panel",
     "read_nbs": "geohra.io.panel",
     "join": "geohra.io.join",
@@ -88,9 +88,10 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from geohra.inequality.gini import gini
     from geohra.inequality.spatial_gini import spatial_gini
     from geohra.inequality.theil import theil, theil_pairwise
-    from geohra.io.boundaries import load_boundaries, match_units, province_table
+    from geohra.io.boundaries import load_boundaries
     from geohra.io.datasets import load_demo
     from geohra.io.join import cross_section, join
+    from geohra.io.names import match_units, province_table
     from geohra.io.panel import per_capita, read_nbs, read_panel
     from geohra.obstacle import obstacle_degree
     from geohra.spatial.autocorrelation import geary, moran

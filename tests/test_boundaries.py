@@ -454,7 +454,7 @@ def test_data_is_found_in_an_installed_layout(tmp_path):
     (pkg / "io").mkdir()
     for name in (
         "__init__.py", "_checks.py", "_common.py", "io/__init__.py", "io/_provinces.py",
-        "io/boundaries.py", "io/geometry_checks.py",
+        "io/boundaries.py", "io/names.py", "io/geometry_checks.py",
     ):
         (pkg / name).write_bytes((REPO / "geohra" / name).read_bytes())
     (pkg / "_boundary_data").mkdir()

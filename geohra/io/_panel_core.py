@@ -269,7 +269,7 @@ def _unit_ids(names: pd.Series, raw: tab.RawTable, match: Any, who: str) -> pd.S
         if missing:
             raise ValueError(f"{who}: unit ids are missing (empty) at {missing[:8]} of {raw.source}; fill or drop those rows.")
         return ids
-    from geohra.io.boundaries import match_units
+    from geohra.io.names import match_units
 
     table = None if match is True else match
     if table is None:
