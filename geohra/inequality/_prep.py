@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._checks import check_totals_or_rates
+from geohra._checks import check_totals_or_rates, sentinel_mask
 from geohra._common import (
     align,
+    check_nan_policy,
     get_series,
     handle_nan,
     resolve_values,
@@ -76,7 +77,10 @@ def resolve(
     frame, omitted = handle_nan(frame, nan_policy=nan_policy, name=func)
     if expects is not None and expects[0] in frame:
         check_totals_or_rates(
-            frame["value"], frame[expects[0]], func=func, expects=expects[1],
+            frame["value"],
+            frame[expects[0]],
+            func=func,
+            expects=expects[1],
             column=column if column is not None else getattr(data, "name", None),
         )
     if len(frame) == 0:
@@ -84,6 +88,50 @@ def resolve(
             f"{func}: no units left to compute on (the input is empty after NaN handling)."
         )
     return Inputs(frame=frame, omitted=tuple(outside) + tuple(omitted))
+
+
+def fast_arrays(
+    data: Any,
+    column: str | None,
+    *,
+    numeric: dict[str, Any] | None = None,
+    labels: dict[str, Any] | None = None,
+    nan_policy: str = "raise",
+    expects: tuple[str, str] | None = None,
+) -> dict[str, Any] | None:
+    """The inputs as arrays when ``resolve`` would have nothing to check, else None.
+
+    The fast case: the values and every given extra input are one-dimensional NumPy arrays
+    of one length (no labels, so no units to align or leave out and no panel); numbers are
+    finite, non-negative and hold no likely missing-value code; labels are integers or
+    strings; and no population is given whose kind ``resolve`` would check (``expects``).
+    Anything else returns None, so that ``resolve`` runs every check with its messages and
+    warnings. The result maps ``"value"`` and each given name to its array (numbers as
+    float64) and ``"index"`` to None.
+    """
+    check_nan_policy(nan_policy)
+    if column is not None or type(data) is not np.ndarray or data.ndim != 1 or not data.size:
+        return None
+    if expects is not None and (numeric or {}).get(expects[0]) is not None:
+        return None
+    out: dict[str, Any] = {"index": None}
+    for key, arr in {"value": data, **(numeric or {})}.items():
+        if arr is None:
+            continue
+        if type(arr) is not np.ndarray or arr.shape != data.shape or arr.dtype.kind not in "fiu":
+            return None
+        arr = arr.astype(np.float64, copy=False)
+        # negative, NaN, infinite or a code such as 9999: let the full path explain
+        if not ((arr >= 0).all() and np.isfinite(arr).all()) or sentinel_mask(arr).any():
+            return None
+        out[key] = arr
+    for key, arr in (labels or {}).items():
+        if arr is None:
+            continue
+        if type(arr) is not np.ndarray or arr.shape != data.shape or arr.dtype.kind not in "iuUSb":
+            return None
+        out[key] = arr
+    return out
 
 
 def check_nonnegative(s: pd.Series, *, func: str, what: str, why: str) -> None:
@@ -100,7 +148,11 @@ def check_nonnegative(s: pd.Series, *, func: str, what: str, why: str) -> None:
 def group_codes(
     labels: pd.Series, *, func: str, min_groups: int = 2
 ) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes 0..k-1 and the group labels (sorted when sortable)."""
+    """Integer codes 0..k-1 and the group labels (sorted when sortable); ``labels`` is a
+    Series or a NumPy array of integers / strings (from ``fast_arrays``)."""
+    if isinstance(labels, np.ndarray):
+        uniques, codes = np.unique(labels, return_inverse=True)
+        return _checked_codes(codes.reshape(-1), pd.Index(uniques), func, min_groups)
     # pandas' string dtype factorizes several times slower than the same labels as objects
     values = labels.to_numpy(dtype=object) if pd.api.types.is_string_dtype(labels) else labels
     try:
@@ -108,6 +160,12 @@ def group_codes(
     except TypeError:  # mixed, unorderable labels: keep order of appearance
         codes, uniques = pd.factorize(values, sort=False)
     uniques = pd.Index(uniques, name=labels.name if labels.name != "by" else None)
+    return _checked_codes(codes, uniques, func, min_groups)
+
+
+def _checked_codes(
+    codes: np.ndarray, uniques: pd.Index, func: str, min_groups: int
+) -> tuple[np.ndarray, pd.Index]:
     if len(uniques) < min_groups:
         raise ValueError(
             f"{func}: fewer than two groups (found {len(uniques)}: {list(uniques)}); a decomposition "

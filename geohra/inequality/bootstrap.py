@@ -3,9 +3,10 @@ resampling units with replacement within groups (stratified) when groups are giv
 
 Stratified resampling keeps every group's size fixed, so each resample has the same
 group structure as the data (a decomposition by region stays a decomposition by the
-same regions). The three built-in statistics are recomputed on arrays by their own
-cores (no pandas per resample), which makes 999 resamples of a Dagum decomposition at
-n = 3,000 take about a second.
+same regions). The three built-in statistics are evaluated on all resamples at once
+(``_resample``: a resample is the data with multiplicities, so the data are sorted once
+and chunks of resamples become matrix operations), which makes 999 resamples of a Dagum
+decomposition at n = 3,000 take about a quarter of a second.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ import pandas as pd
 from geohra._checks import DataQualityWarning
 from geohra._common import align, resolve_rng
 from geohra._result import Result, deprecated_alias, fmt
+from geohra.inequality import _resample
 from geohra.inequality._prep import group_codes, resolve
-from geohra.inequality.dagum import dagum_core, dagum_gini
-from geohra.inequality.gini import gini, gini_core
-from geohra.inequality.theil import _BASES, divergence, theil
+from geohra.inequality.dagum import dagum_gini
+from geohra.inequality.gini import gini
+from geohra.inequality.theil import _BASES, theil
 
 __all__ = ["bootstrap_ci", "BootstrapResult"]
 
 _INDEX_BLOCK = 2_000_000  # resampled indices drawn at once (16 MB)
+_WORK_BLOCK = 1 << 18  # matrix cells per evaluated chunk of resamples (stays in cache)
 
 
 @dataclass(frozen=True, repr=False)
@@ -95,58 +98,20 @@ class BootstrapResult(Result):
         return out
 
 
-# --- built-in statistics: name -> (function, kwargs it accepts, array core) -----------
-
-
-def _gini_components(y, w, codes, k, opts):
-    return {"gini": gini_core(y, w)}
-
-
-def _theil_components(y, w, codes, k, opts):
-    s = y / y.sum()
-    q = np.full(y.size, 1.0 / y.size) if w is None else w / w.sum()
-    a, b = (s, q) if opts["index"] == "T" else (q, s)
-    if (b[a > 0] == 0).any():  # infinite term in this resample (cannot happen for the data)
-        return None
-    r = divergence(a, b, codes, k)
-    scale = _BASES[opts["base"]]
-    out = {"total": r["total"] / scale}
-    if codes is not None:
-        out["within"] = r["within"] / scale
-        out["between"] = r["between"] / scale
-        out["between_pct"] = r["between"] / r["total"] * 100.0 if r["total"] > 0 else np.nan
-    return out
-
-
-def _dagum_components(y, w, codes, k, opts):
-    r = dagum_core(y, codes, k)
-    t = r["total"]
-    pct = (lambda v: v / t * 100.0) if t > 0 else (lambda v: np.nan)
-    return {
-        "total": t,
-        "within": r["within"],
-        "between_net": r["between_net"],
-        "transvariation": r["transvariation"],
-        "within_pct": pct(r["within"]),
-        "between_net_pct": pct(r["between_net"]),
-        "transvariation_pct": pct(r["transvariation"]),
-    }
-
+# --- built-in statistics: name -> (function, kwargs it accepts, uses by=) --------------
 
 _REGISTRY: dict[str, dict[str, Any]] = {
     "gini": {
         "func": gini,
         "options": {"population": None},
-        "core": _gini_components,
         "uses_by": False,
     },
     "theil": {
         "func": theil,
         "options": {"population": None, "index": "T", "base": "e"},
-        "core": _theil_components,
         "uses_by": True,
     },
-    "dagum_gini": {"func": dagum_gini, "options": {}, "core": _dagum_components, "uses_by": True},
+    "dagum_gini": {"func": dagum_gini, "options": {}, "uses_by": True},
 }
 
 
@@ -308,13 +273,7 @@ def bootstrap_ci(
             _check_strata(strata, uniques)
         else:
             _check_strata(strata, None)
-        pass_codes = codes if entry["uses_by"] else None
-        rows = []
-        for block in _resample_indices(gen, strata, y.size, int(n_resamples)):
-            for idx in block:
-                c = pass_codes[idx] if pass_codes is not None else None
-                vals = _safe(entry["core"], y[idx], None if w is None else w[idx], c, k, opts)
-                rows.append(vals)
+        dist_cols = _resample_builtin(name, gen, strata, y, w, codes, k, opts, int(n_resamples))
         omitted = inp.omitted
     else:
         frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame({"value": pd.Series(data)})
@@ -340,12 +299,13 @@ def bootstrap_ci(
                 part = frame.iloc[idx].reset_index(drop=True)
                 rows.append(_safe_custom(statistic, part, col, kwargs))
         omitted = ()
+        keys = list(est)
+        dist_cols = {
+            k2: np.array([np.nan if r is None else r.get(k2, np.nan) for r in rows], dtype=float)
+            for k2 in keys
+        }
 
-    keys = list(est)
-    dist = pd.DataFrame(
-        [[np.nan] * len(keys) if r is None else [r.get(k2, np.nan) for k2 in keys] for r in rows],
-        columns=keys,
-    )
+    dist = pd.DataFrame({k2: dist_cols[k2] for k2 in est})
     alpha = 1.0 - confidence
     lower = dist.quantile(alpha / 2.0)
     upper = dist.quantile(1.0 - alpha / 2.0)
@@ -375,8 +335,11 @@ def _check_strata(strata: list[np.ndarray], labels: pd.Index | None) -> None:
     """
     sizes = np.array([len(s) for s in strata])
     if (sizes <= 1).all():
-        what = "the data have one unit" if labels is None else (
-            f"every group has a single unit ({len(sizes)} groups)")
+        what = (
+            "the data have one unit"
+            if labels is None
+            else (f"every group has a single unit ({len(sizes)} groups)")
+        )
         raise ValueError(
             f"bootstrap_ci: {what}, so every resample equals the data and the interval would "
             "have zero width. Resampling within groups needs groups of two or more units: "
@@ -389,7 +352,8 @@ def _check_strata(strata: list[np.ndarray], labels: pd.Index | None) -> None:
             f"resamples: {single[:10]}{' ...' if len(single) > 10 else ''}. The interval "
             "ignores the uncertainty of these groups; merge them with a neighbouring group "
             "or drop by= for an honest interval.",
-            DataQualityWarning, stacklevel=3,
+            DataQualityWarning,
+            stacklevel=3,
         )
 
 
@@ -434,15 +398,6 @@ def _components_of_builtin(name: str, res: Any) -> dict[str, float]:
     }
 
 
-def _safe(core: Callable, y, w, codes, k, opts) -> dict[str, float] | None:
-    # a resample can make a statistic undefined (all values zero); count it, do not fake it
-    total = y.sum() if w is None else np.dot(w, y)
-    if not total > 0 or (w is not None and not w.sum() > 0):
-        return None
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return core(y, w, codes, k, opts)
-
-
 def _safe_custom(
     statistic: Callable, part: pd.DataFrame, col: str, kwargs: dict
 ) -> dict[str, float] | None:
@@ -450,3 +405,57 @@ def _safe_custom(
         return _components_of(statistic(part, col, **kwargs))
     except (ValueError, ZeroDivisionError, FloatingPointError):
         return None
+
+
+def _resample_builtin(
+    name: str,
+    gen: np.random.Generator,
+    strata: list[np.ndarray],
+    y: np.ndarray,
+    w: np.ndarray | None,
+    codes: np.ndarray | None,
+    k: int,
+    opts: dict[str, Any],
+    n_resamples: int,
+) -> dict[str, np.ndarray]:
+    """Every resample's components, evaluated in chunks of resamples on the data sorted
+    once (see ``_resample``); NaN where a resample makes a component undefined."""
+    n = y.size
+    order = np.argsort(y, kind="stable")
+    ys = y[order]
+    ws = None if w is None else w[order]
+    cs = None if codes is None else codes[order]
+    plan = _resample.dagum_plan(cs, k) if name == "dagum_gini" else None
+    cells = n * (k if name == "dagum_gini" else max(k, 1) + 2)
+    chunk = max(1, _WORK_BLOCK // cells)
+    parts: dict[str, list[np.ndarray]] = {}
+    for block in _resample_indices(gen, strata, n, n_resamples):
+        for s in range(0, block.shape[0], chunk):
+            m = _resample.multiplicities(block[s : s + chunk], n)[:, order]
+            for key, val in _evaluate(name, ys, ws, cs, k, m, plan, opts).items():
+                parts.setdefault(key, []).append(val)
+    return {key: np.concatenate(v) for key, v in parts.items()}
+
+
+def _evaluate(name, ys, ws, cs, k, m, plan, opts) -> dict[str, np.ndarray]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if name == "gini":
+            eff = m if ws is None else m * ws
+            valid = (eff.sum(axis=1) > 0) & (eff @ ys > 0)
+            return {"gini": np.where(valid, _resample.gini_many(ys, eff), np.nan)}
+        if name == "theil":
+            q = np.ones_like(ys) if ws is None else ws
+            r = _resample.theil_many(ys, q, m, cs, k, opts["index"])
+            scale = _BASES[opts["base"]]
+            out = {key: v / scale for key, v in r.items()}
+            if cs is not None:
+                out["between_pct"] = np.where(
+                    r["total"] > 0, r["between"] / r["total"] * 100.0, np.nan
+                )
+            return out
+        r = _resample.dagum_many(ys, m, plan)
+        t = r["total"]
+        out = dict(r)
+        for key in ("within", "between_net", "transvariation"):
+            out[f"{key}_pct"] = np.where(t > 0, r[key] / t * 100.0, np.nan)
+        return out

@@ -17,11 +17,11 @@ and G = G_w + G_nb + G_t.
 
 Every pair sum comes from one matrix of "positive-part sums"
 ``P[a, b] = Σ_{i∈a} Σ_{r∈b} (y_i − y_r)⁺``: then d_jh = P[j, h], p_jh = P[h, j],
-Σ|y_ji − y_hr| = P[j, h] + P[h, j] and the within sums are 2 P[j, j]. Column b of P
-needs only group b's sorted values and their prefix sums: for each unit i,
-Σ_{r∈b, y_r<y_i} (y_i − y_r) = c·y_i − prefix_b[c] with c = #{r ∈ b: y_r < y_i}
-(a binary search). So k groups cost O(k n log n) time and O(n) memory, instead of the
-n² pairs of the textbook loops.
+Σ|y_ji − y_hr| = P[j, h] + P[h, j] and the within sums are 2 P[j, j]. With the values
+sorted, a pair r < i differs by the sum of the gaps between them, so
+P[a, b] = Σ_t gap_t · #{i ∈ a after t} · #{r ∈ b up to t}: one sort and k running counts.
+So k groups cost O(n log n + k n) time and O(k n) memory, instead of the n² pairs of the
+textbook loops.
 """
 
 from __future__ import annotations
@@ -34,7 +34,13 @@ import numpy as np
 import pandas as pd
 
 from geohra._result import Result, fmt, one_row, pct
-from geohra.inequality._prep import check_nonnegative, group_codes, group_name, resolve
+from geohra.inequality._prep import (
+    check_nonnegative,
+    fast_arrays,
+    group_codes,
+    group_name,
+    resolve,
+)
 from geohra.inequality.gini import gini_sorted
 
 __all__ = ["dagum_gini", "DagumResult", "positive_part_sums", "dagum_core"]
@@ -59,28 +65,14 @@ def positive_part_sums(
         order = np.argsort(y)
         ys, gs = y[order], codes[order]
     n = ys.size
-    out = np.empty((k, k))
-    count = np.zeros(n + 1)
-    prefix = np.zeros(n + 1)
-    tied = ys[1:] == ys[:-1]
-    if tied.any():
-        # first position of each value's tie block: members of b "strictly below y" are the
-        # members of b at positions before it, so ties contribute nothing
-        starts = np.where(np.concatenate(([True], ~tied)), np.arange(n), 0)
-        first = np.maximum.accumulate(starts)
-    else:
-        first = None  # every value distinct: "before its position" is "strictly below"
-    for b in range(k):
-        member = gs == b
-        np.cumsum(member, out=count[1:])
-        np.cumsum(ys * member, out=prefix[1:])
-        if first is None:
-            below = count[:-1] * ys - prefix[:-1]
-        else:
-            below = count[first] * ys - prefix[first]
-        out[:, b] = np.bincount(gs, weights=below, minlength=k)
-    # a sum of non-negative terms; clip the last-bit rounding of c·y − prefix
-    return np.maximum(out, 0.0)
+    # gap form: a pair r < i (sorted positions) differs by the gaps between them, so
+    # P[a, b] = Σ_t gap_t · #{i ∈ a: i > t} · #{r ∈ b: r ≤ t}. Every term is non-negative
+    # and the counts are exact, so ties and rounding cannot make P negative.
+    onehot = np.zeros((k, n))
+    onehot[gs, np.arange(n)] = 1.0
+    below = np.cumsum(onehot[:, :-1], axis=1)
+    above = onehot.sum(axis=1)[:, None] - below
+    return (above * np.diff(ys)) @ below.T
 
 
 def dagum_core(y: np.ndarray, codes: np.ndarray, k: int) -> dict[str, Any]:
@@ -162,8 +154,13 @@ class DagumResult(Result):
     n: int
     omitted: tuple = ()
     _parts: dict = field(default=None, repr=False, compare=False)
-    _labels: pd.Index = field(default=None, repr=False, compare=False)
-    _values: pd.DataFrame = field(default=None, repr=False, compare=False)
+    _uniques: pd.Index = field(default=None, repr=False, compare=False)
+    _group_name: str = field(default="group", repr=False, compare=False)
+    _values: tuple = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def _labels(self) -> pd.Index:
+        return pd.Index(self._uniques[self._parts["order"]], name=self._group_name)
 
     def _repr_parts(self) -> list[str]:
         parts = [
@@ -250,7 +247,9 @@ class DagumResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit, indexed like the input: value and group."""
-        return self._values.copy()
+        y, labels, index = self._values
+        index = pd.RangeIndex(y.size) if index is None else index
+        return pd.DataFrame({"value": y, "group": labels}, index=index)
 
 
 def dagum_gini(
@@ -294,19 +293,28 @@ def dagum_gini(
         Negative values, all values zero, fewer than two groups, NaN with
         ``nan_policy="raise"``, labels of ``by`` that do not match the data.
     """
-    inp = resolve(data, column, func="dagum_gini", labels={"group": by}, nan_policy=nan_policy)
-    frame = inp.frame
-    if "group" not in frame:
-        raise TypeError("dagum_gini: by= is required (a column name or a Series of group labels).")
-    check_nonnegative(
-        frame["value"], func="dagum_gini", what="values", why="the Gini compares shares of a total"
-    )
-    y = frame["value"].to_numpy(np.float64)
+    fast = fast_arrays(data, column, labels={"group": by}, nan_policy=nan_policy)
+    if fast is not None and "group" in fast:  # plain arrays: checked in place, no pandas
+        y, labels, index, omitted = fast["value"], fast["group"], fast["index"], ()
+    else:
+        inp = resolve(data, column, func="dagum_gini", labels={"group": by}, nan_policy=nan_policy)
+        frame = inp.frame
+        if "group" not in frame:
+            raise TypeError(
+                "dagum_gini: by= is required (a column name or a Series of group labels)."
+            )
+        check_nonnegative(
+            frame["value"],
+            func="dagum_gini",
+            what="values",
+            why="the Gini compares shares of a total",
+        )
+        y = frame["value"].to_numpy(np.float64)
+        labels, index, omitted = frame["group"], frame.index, inp.omitted
     if not y.sum() > 0:
         raise ValueError("dagum_gini: all values are zero; the Gini is 0/0 and undefined.")
-    codes, uniques = group_codes(frame["group"], func="dagum_gini")
+    codes, uniques = group_codes(labels, func="dagum_gini")
     r = dagum_core(y, codes, len(uniques))
-    name = group_name(by)
     return DagumResult(
         total=r["total"],
         within=r["within"],
@@ -314,8 +322,9 @@ def dagum_gini(
         transvariation=r["transvariation"],
         variant=VARIANT,
         n=int(y.size),
-        omitted=inp.omitted,
+        omitted=omitted,
         _parts=r,
-        _labels=pd.Index(uniques[r["order"]], name=name),
-        _values=frame,
+        _uniques=uniques,
+        _group_name=group_name(by),
+        _values=(y, labels, index),
     )

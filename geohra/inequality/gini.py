@@ -21,7 +21,7 @@ import pandas as pd
 
 from geohra._common import renamed_arguments
 from geohra._result import Result, fmt, one_row
-from geohra.inequality._prep import check_nonnegative, resolve
+from geohra.inequality._prep import check_nonnegative, fast_arrays, resolve
 
 __all__ = ["gini", "GiniValue"]
 
@@ -109,15 +109,16 @@ class GiniValue(float, Result):
         cumulative share of Σ w·y of all units up to and including this one when units
         are sorted by value (ties broken by input order).
         """
-        y = self._values.to_numpy()
-        w = np.ones_like(y) if self._weights is None else self._weights.to_numpy()
+        y = self._y
+        w = np.ones_like(y) if self._w is None else self._w
         order = np.argsort(y, kind="stable")
         lx = np.empty_like(y)
         ly = np.empty_like(y)
         lx[order] = np.cumsum(w[order]) / w.sum()
         ly[order] = np.cumsum((w * y)[order]) / np.dot(w, y)
         return pd.DataFrame(
-            {"value": y, "weight": w, "lorenz_x": lx, "lorenz_y": ly}, index=self._values.index
+            {"value": y, "weight": w, "lorenz_x": lx, "lorenz_y": ly},
+            index=pd.RangeIndex(y.size) if self._index is None else self._index,
         )
 
 
@@ -176,21 +177,37 @@ def gini(
         Macao, Taiwan left out (listed in ``.omitted``).
     """
     weights = population  # w_i in the formula
-    inp = resolve(
-        data, column, func="gini", numeric={"weights": weights}, nan_policy=nan_policy,
+    fast = fast_arrays(
+        data,
+        column,
+        numeric={"weights": weights},
+        nan_policy=nan_policy,
         expects=("weights", "rates"),
     )
-    frame = inp.frame
-    check_nonnegative(
-        frame["value"], func="gini", what="values", why="the Gini compares shares of a total"
-    )
-    y = frame["value"].to_numpy(dtype=np.float64)
-    w = None
-    if "weights" in frame:
-        check_nonnegative(
-            frame["weights"], func="gini", what="weights", why="they are population counts"
+    if fast is not None:  # plain arrays: checked in place, no pandas
+        y, w, index, omitted = fast["value"], fast.get("weights"), fast["index"], ()
+    else:
+        inp = resolve(
+            data,
+            column,
+            func="gini",
+            numeric={"weights": weights},
+            nan_policy=nan_policy,
+            expects=("weights", "rates"),
         )
-        w = frame["weights"].to_numpy(dtype=np.float64)
+        frame = inp.frame
+        check_nonnegative(
+            frame["value"], func="gini", what="values", why="the Gini compares shares of a total"
+        )
+        y = frame["value"].to_numpy(dtype=np.float64)
+        w = None
+        if "weights" in frame:
+            check_nonnegative(
+                frame["weights"], func="gini", what="weights", why="they are population counts"
+            )
+            w = frame["weights"].to_numpy(dtype=np.float64)
+        index, omitted = frame.index, inp.omitted
+    if w is not None:
         if not w.sum() > 0:
             raise ValueError(
                 "gini: all weights are zero; at least one unit needs a positive weight."
@@ -211,7 +228,8 @@ def gini(
         n=int(y.size),
         weighted=w is not None,
         variant=_VARIANT_WEIGHTED if w is not None else _VARIANT_PLAIN,
-        omitted=inp.omitted,
-        _values=frame["value"],
-        _weights=frame["weights"] if w is not None else None,
+        omitted=omitted,
+        _y=y,
+        _w=w,
+        _index=index,
     )

@@ -15,13 +15,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from geohra._result import Result, fmt, one_row, pct
-from geohra.inequality._prep import check_nonnegative, group_codes, group_name, resolve
+from geohra.inequality._prep import (
+    check_nonnegative,
+    fast_arrays,
+    group_codes,
+    group_name,
+    resolve,
+)
 
 __all__ = ["theil", "TheilResult", "theil_pairwise", "PairwiseTheilResult"]
 
@@ -97,14 +104,56 @@ class TheilResult(Result):
     total: float
     within: float | None
     between: float | None
-    groups: pd.DataFrame | None
     index: str
     base: str
     weighted: bool
     variant: str
     n: int
     omitted: tuple = ()
-    units: pd.DataFrame = field(default=None, repr=False)
+    _parts: dict = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def groups(self) -> pd.DataFrame | None:
+        """Per-group table (None without ``by``); built on first access."""
+        p = self._parts
+        codes = p["codes"]
+        if codes is None:
+            return None
+        res, scale, uniques = p["res"], p["scale"], p["uniques"]
+        k = len(uniques)
+        n_units = np.bincount(codes, minlength=k)
+        gw = res["group_weighted"] / scale
+        groups = pd.DataFrame(
+            {
+                "n_units": n_units,
+                "resource_share": np.bincount(codes, weights=p["s"], minlength=k),
+                "unit_share": n_units / self.n,
+                "population_share": np.bincount(codes, weights=p["q"], minlength=k),
+                "theil": res["group_index"] / scale,
+                "weighted_theil": gw,
+                "between_term": res["between_terms"] / scale,
+                "contribution_pct": _pct(gw, self.total),
+                "within_pct": _pct(gw, self.within),
+            },
+            index=uniques,
+        )
+        groups.index.name = p["group_name"]
+        return groups
+
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        """Per unit, indexed like the input (see ``to_frame``); built on first access."""
+        p = self._parts
+        index = pd.RangeIndex(self.n) if p["index"] is None else p["index"]
+        units = pd.DataFrame({"value": p["y"]}, index=index)
+        if p["population"] is not None:
+            units["population"] = p["population"]
+        if p["labels"] is not None:
+            units["group"] = p["labels"]
+        units["resource_share"] = p["s"]
+        units["population_share"] = p["q"]
+        units["term"] = p["res"]["terms"] / p["scale"]
+        return units
 
     def _repr_parts(self) -> list[str]:
         parts = [f"total={fmt(self.total)}"]
@@ -207,93 +256,60 @@ def theil(
         )
     if base not in _BASES:
         raise ValueError(f"theil: base must be one of 'e', 10, 2; got {base!r}.")
-    inp = resolve(
+    fast = fast_arrays(
         data,
         column,
-        func="theil",
         numeric={"population": population},
         labels={"group": by},
         nan_policy=nan_policy,
         expects=("population", "totals"),
     )
-    frame = inp.frame
-    weighted = "population" in frame
-    check_nonnegative(
-        frame["value"], func="theil", what="resource values", why="logarithms of shares are taken"
-    )
-    y = frame["value"].to_numpy(np.float64)
+    if fast is not None:  # plain arrays: checked in place, no pandas
+        y, pop, labels = fast["value"], fast.get("population"), fast.get("group")
+        row_index, omitted = fast["index"], ()
+    else:
+        y, pop, labels, row_index, omitted = _resolve_theil(
+            data, column, population, by, nan_policy
+        )
+    weighted = pop is not None
     if not y.sum() > 0:
         raise ValueError(
             "theil: all resource values are zero; shares are 0/0 and the index is undefined."
         )
     s = y / y.sum()
     if weighted:
-        check_nonnegative(
-            frame["population"], func="theil", what="population", why="it is a head count"
-        )
-        pop = frame["population"].to_numpy(np.float64)
         if not pop.sum() > 0:
             raise ValueError("theil: total population is zero.")
         q = pop / pop.sum()
     else:
         q = np.full(y.size, 1.0 / y.size)
-    labels = frame.index
     if index == "T":
         bad = (s > 0) & (q == 0)
         if bad.any():
             raise ValueError(
-                f"theil: unit(s) {list(labels[bad][:5])} have resources but zero population, so their "
-                "Theil-T term s·ln(s/0) is infinite. Fix the population or leave those units out."
+                f"theil: unit(s) {_labels_of(row_index, bad)} have resources but zero population, so "
+                "their Theil-T term s·ln(s/0) is infinite. Fix the population or leave those units out."
             )
         a, b = s, q
     else:
         bad = (q > 0) & (s == 0)
         if bad.any():
             raise ValueError(
-                f"theil: unit(s) {list(labels[bad][:5])} have zero resource, so the mean log deviation "
-                "(index='L', which takes ln of every unit's share) is infinite. Use index='T', which "
-                "handles zeros through the limit 0·ln 0 = 0, or leave those units out."
+                f"theil: unit(s) {_labels_of(row_index, bad)} have zero resource, so the mean log "
+                "deviation (index='L', which takes ln of every unit's share) is infinite. Use "
+                "index='T', which handles zeros through the limit 0·ln 0 = 0, or leave those units out."
             )
         a, b = q, s
     codes = uniques = None
-    if "group" in frame:
-        codes, uniques = group_codes(frame["group"], func="theil")
+    if labels is not None:
+        codes, uniques = group_codes(labels, func="theil")
     res = divergence(a, b, codes, 0 if uniques is None else len(uniques))
     scale = _BASES[base]
     total = res["total"] / scale
-
-    units = pd.DataFrame({"value": y}, index=frame.index)
-    if weighted:
-        units["population"] = frame["population"]
-    if codes is not None:
-        units["group"] = frame["group"]
-    units["resource_share"] = s
-    units["population_share"] = q
-    units["term"] = res["terms"] / scale
-
-    within = between = groups = None
+    within = between = None
     if codes is not None:
         within = res["within"] / scale
         between = res["between"] / scale
-        n_units = np.bincount(codes, minlength=len(uniques))
-        S = np.bincount(codes, weights=s, minlength=len(uniques))
-        Q = np.bincount(codes, weights=q, minlength=len(uniques))
-        gw = res["group_weighted"] / scale
-        groups = pd.DataFrame(
-            {
-                "n_units": n_units,
-                "resource_share": S,
-                "unit_share": n_units / y.size,
-                "population_share": Q,
-                "theil": res["group_index"] / scale,
-                "weighted_theil": gw,
-                "between_term": res["between_terms"] / scale,
-                "contribution_pct": _pct(gw, total),
-                "within_pct": _pct(gw, within),
-            },
-            index=uniques,
-        )
-        groups.index.name = group_name(by)
 
     name = "Theil T" if index == "T" else "mean log deviation (Theil L)"
     formula = "Σ s_i ln(s_i/q_i)" if index == "T" else "Σ q_i ln(q_i/s_i)"
@@ -314,14 +330,25 @@ def theil(
         total=total,
         within=within,
         between=between,
-        groups=groups,
         index=index,
         base=str(base),
         weighted=weighted,
         variant=variant,
         n=int(y.size),
-        omitted=inp.omitted,
-        units=units,
+        omitted=omitted,
+        _parts={
+            "y": y,
+            "population": pop,
+            "labels": labels,
+            "index": row_index,
+            "s": s,
+            "q": q,
+            "codes": codes,
+            "uniques": uniques,
+            "res": res,
+            "scale": scale,
+            "group_name": group_name(by),
+        },
     )
 
 
@@ -437,3 +464,35 @@ def theil_pairwise(
         variant=variant,
         omitted=inp.omitted,
     )
+
+
+def _resolve_theil(data, column, population, by, nan_policy):
+    """Validated arrays from Series / DataFrame inputs (index alignment, NaN policy, signs)."""
+    inp = resolve(
+        data,
+        column,
+        func="theil",
+        numeric={"population": population},
+        labels={"group": by},
+        nan_policy=nan_policy,
+        expects=("population", "totals"),
+    )
+    frame = inp.frame
+    check_nonnegative(
+        frame["value"], func="theil", what="resource values", why="logarithms of shares are taken"
+    )
+    pop = None
+    if "population" in frame:
+        check_nonnegative(
+            frame["population"], func="theil", what="population", why="it is a head count"
+        )
+        pop = frame["population"].to_numpy(np.float64)
+    labels = frame["group"] if "group" in frame else None
+    y = frame["value"].to_numpy(np.float64)
+    return y, pop, labels, frame.index, inp.omitted
+
+
+def _labels_of(row_index: pd.Index | None, mask: np.ndarray) -> list:
+    """The first few labels (positions for array input) where ``mask`` holds."""
+    pos = np.flatnonzero(mask)[:5]
+    return pos.tolist() if row_index is None else list(row_index[pos])
