@@ -321,3 +321,25 @@ def test_kde_plot_delegates_to_the_charts():
     with pytest.raises(ValueError, match="kind must be one of"):
         res.plot(kind="pie")
     plt.close("all")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_homogeneity_matches_giddy(seed):
+    from giddy.markov import Homogeneity_Results
+
+    from geohra.dynamics._homogeneity import homogeneity as _homogeneity
+
+    rng = np.random.default_rng(seed)
+    tt = rng.poisson(rng.uniform(0, 6, size=(4, 4, 4))).astype(float)
+    tt[1, 2] = 0  # a class never left in one regime
+    tt[:, 0, 3] = 0  # a transition that never happens
+    if seed == 2:
+        tt[3] = 0  # an empty regime is left out
+    ours = _homogeneity(tt)
+    ref = Homogeneity_Results(np.asarray([t for t in tt if t.sum() > 0]))
+    assert ours["dof"] == ref.dof
+    assert ours["Q"] == pytest.approx(ref.Q, rel=1e-12)
+    assert ours["LR"] == pytest.approx(ref.LR, rel=1e-12)
+    assert ours["Q_pvalue"] == pytest.approx(ref.Q_p_value, rel=1e-9, abs=1e-15)
+    assert ours["LR_pvalue"] == pytest.approx(ref.LR_p_value, rel=1e-9, abs=1e-15)
+    assert _homogeneity(tt[:1]) is None
