@@ -192,12 +192,19 @@ def _weight_sums(w: sparse.csr_array) -> tuple[float, float, float, np.ndarray, 
 
 
 def _permuted_blocks(z: np.ndarray, permutations: int, rng: np.random.Generator) -> Any:
-    """Yield blocks of random permutations of ``z`` (rows), bounded in memory."""
+    """Yield blocks of random permutations of ``z`` (rows of an F-ordered array), bounded
+    in memory."""
     per_block = max(1, _CHUNK // max(1, z.size))
     done = 0
     while done < permutations:
         m = min(per_block, permutations - done)
-        yield rng.permuted(np.broadcast_to(z, (m, z.size)), axis=1)
+        # one permutation per column of an (n x m) array, handed out as its (m x n)
+        # transpose: ``w @ block.T`` then needs no copy, and a permutation per call is
+        # about twice as fast as rng.permuted on the whole block
+        block = np.empty((z.size, m))
+        for r in range(m):
+            block[:, r] = rng.permutation(z)
+        yield block.T
         done += m
 
 

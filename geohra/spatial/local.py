@@ -8,8 +8,10 @@ Conditional randomisation (Anselin 1995): for each unit ``i`` its own value stay
 and its ``c_i`` neighbour slots are filled with ``c_i`` values drawn without
 replacement from the other ``n - 1`` units. As in esda, one set of ``permutations``
 draws of indices (into "the other units") is shared by all units; each unit maps them
-to its own ``n - 1`` others. Work is done in blocks of units so memory stays bounded
-(n = 3,000 with 999 permutations runs in well under a second per statistic).
+to its own ``n - 1`` others and uses as many as it has neighbours (units are grouped by
+neighbour count: no padding to the largest count). With an int seed the draws are kept
+and reused by later calls with the same seed and sizes (every year of a panel). Work is
+done in blocks of units so memory stays bounded.
 
 Public names are re-exported by :mod:`geohra.spatial`.
 """
@@ -57,22 +59,52 @@ def _split_self(w: Any) -> tuple[Any, np.ndarray]:
 def _random_others(n: int, k: int, permutations: int, rng: np.random.Generator) -> np.ndarray:
     """``permutations`` ordered samples of ``k`` distinct indices from ``range(n - 1)``.
 
-    The ``k`` smallest of ``n - 1`` uniform keys, in order of their keys, are the first
-    ``k`` entries of a uniformly random permutation. Keys are drawn in blocks of
-    permutations so memory stays bounded for large ``n`` or many permutations.
+    Each row is distributed as the first ``k`` entries of a uniformly random permutation.
+    When duplicates are rare (k² ≤ (n − 1) / 4) rows are drawn as ``k`` independent
+    uniform integers and rows holding a repeat are drawn again: given that its entries are
+    distinct, every ordered tuple of distinct indices is equally likely, so this is exact.
+    Otherwise the ``k`` smallest of ``n − 1`` uniform keys, in order of their keys, are
+    taken (keys drawn in blocks of permutations so memory stays bounded).
     """
+    others = n - 1
+    if 4 * k * k <= others:
+        out = rng.integers(0, others, size=(permutations, k))
+        redo = np.arange(permutations)
+        while redo.size:
+            rows = np.sort(out[redo], axis=1)
+            redo = redo[(rows[:, 1:] == rows[:, :-1]).any(axis=1)]
+            out[redo] = rng.integers(0, others, size=(redo.size, k))
+        return out
     out = np.empty((permutations, k), dtype=np.int64)
-    per_block = max(1, _BLOCK // max(1, n - 1))
+    per_block = max(1, _BLOCK // max(1, others))
     for start in range(0, permutations, per_block):
         stop = min(permutations, start + per_block)
-        keys = rng.random((stop - start, n - 1))
-        if k < n - 1:
+        keys = rng.random((stop - start, others))
+        if k < others:
             pick = np.argpartition(keys, k - 1, axis=1)[:, :k]
         else:
-            pick = np.broadcast_to(np.arange(n - 1), keys.shape)
+            pick = np.broadcast_to(np.arange(others), keys.shape)
         order = np.argsort(np.take_along_axis(keys, pick, axis=1), axis=1)
         out[start:stop] = np.take_along_axis(pick, order, axis=1)
     return out
+
+
+_DRAWS: dict[tuple, np.ndarray] = {}  # (n, k, permutations, seed) -> draws, for int seeds
+
+
+def _draws(n: int, k: int, permutations: int, rng: Any) -> np.ndarray:
+    """``_random_others`` for ``rng``; with an int seed the draws are a pure function of
+    (n, k, permutations, seed), so they are kept and reused (e.g. by every year of a panel
+    analysed with the same seed) instead of being drawn again."""
+    if not isinstance(rng, (int, np.integer)) or isinstance(rng, bool):
+        return _random_others(n, k, permutations, resolve_rng(rng))
+    key = (n, k, permutations, int(rng))
+    if key not in _DRAWS:
+        if len(_DRAWS) >= 16:
+            _DRAWS.clear()
+        _DRAWS[key] = _random_others(n, k, permutations, resolve_rng(rng))
+        _DRAWS[key].flags.writeable = False
+    return _DRAWS[key]
 
 
 def _conditional_pvalues(
@@ -81,34 +113,40 @@ def _conditional_pvalues(
     observed: np.ndarray,
     simulate: Callable[[np.ndarray, np.ndarray], np.ndarray],
     permutations: int,
-    rng: np.random.Generator,
+    rng: Any,
 ) -> np.ndarray:
     """Folded pseudo p-values from conditional randomisation; NaN for islands.
 
     ``simulate(sites, lags)`` turns random neighbour sums ``lags`` (sites x
-    permutations) into simulated statistics for those sites.
+    permutations) into simulated statistics for those sites. Units are processed in
+    groups of equal neighbour count c, each using the first c columns of the shared
+    draws, so the work is Σ_i c_i × permutations (no padding to the largest count).
     """
-
+    if rng is not None and not isinstance(rng, (int, np.integer, np.random.Generator)):
+        resolve_rng(rng)  # raises, saying what rng may be
     n = values.size
     card = np.diff(off.indptr)
     kmax = int(card.max()) if n else 0
     pvalues = np.full(n, np.nan)
     if kmax == 0:
         return pvalues
-    # weights of each unit's neighbours, left-aligned and zero-padded to kmax
-    wpad = np.zeros((n, kmax))
-    slot = np.arange(off.indptr[-1]) - np.repeat(off.indptr[:-1], card)
-    wpad[np.repeat(np.arange(n), card), slot] = off.data
-    draws = _random_others(n, kmax, permutations, rng)  # (P, kmax) into "others"
-    step = max(1, _BLOCK // (permutations * kmax))
-    for start in range(0, n, step):
-        sites = np.arange(start, min(n, start + step))
-        # index j of "the others of i" is unit j, or j + 1 from i on (skipping i)
-        idx = draws[None, :, :] + (draws[None, :, :] >= sites[:, None, None])
-        lags = np.einsum("spk,sk->sp", values[idx], wpad[sites])
-        sims = simulate(sites, lags)
-        pvalues[sites] = _folded_pvalue(observed[sites], sims)
-    pvalues[card == 0] = np.nan  # no neighbours: nothing to test
+    draws = _draws(n, kmax, permutations, rng)  # (P, kmax) into "others"
+    small = np.int32 if n < 2**31 - 1 else np.int64  # halves the memory traffic
+    for c in np.unique(card[card > 0]):
+        group = np.flatnonzero(card == c)
+        d = np.ascontiguousarray(draws[:, :c], dtype=small)
+        # index j of "the others of i" is unit j, or j + 1 from i on (skipping i): both
+        # candidate values are gathered once per group, each site then only selects
+        below, above = values[d][None], values[d + 1][None]
+        # weights of each site's c neighbours, in CSR order (matching the draw slots)
+        wts = off.data[off.indptr[group][:, None] + np.arange(c)]
+        step = max(1, _BLOCK // (permutations * int(c)))
+        for start in range(0, group.size, step):
+            sites = group[start : start + step]
+            picked = np.where(d[None] >= sites.astype(small)[:, None, None], above, below)
+            lags = np.einsum("spk,sk->sp", picked, wts[start : start + step])
+            sims = simulate(sites, lags)
+            pvalues[sites] = _folded_pvalue(observed[sites], sims)
     return pvalues
 
 
@@ -354,7 +392,7 @@ def local_moran(
         zi = z[sites][:, None]
         return factor * zi * (lags + self_w[sites][:, None] * zi)
 
-    pvals = _conditional_pvalues(z, off, stat, simulate, permutations, resolve_rng(rng))
+    pvals = _conditional_pvalues(z, off, stat, simulate, permutations, rng)
     q = _bh_adjust(pvals) if fdr else None
     test = q if fdr else pvals
     significant = np.nan_to_num(test, nan=1.0) <= significance
@@ -599,7 +637,7 @@ def getis_ord(
             own = (self_w[sites] * x[sites])[:, None]
             return (lags + own) / denom[sites][:, None]
 
-        psim = _conditional_pvalues(x, off, stat, simulate, permutations, resolve_rng(rng))
+        psim = _conditional_pvalues(x, off, stat, simulate, permutations, rng)
     test = pvals if inference == "analytic" else psim
     q = _bh_adjust(test) if fdr else None
     significant = np.nan_to_num(q if fdr else test, nan=1.0) <= significance
