@@ -12,6 +12,7 @@ import pandas as pd
 
 from geohra.maps import _layout, _style
 from geohra.maps._geo import _INSET_RECT, _Geo
+from geohra.maps._prepared import polygon_paths
 from geohra.maps._style import (
     CONTEXT_COLOR,
     CONTEXT_EDGE_COLOR,
@@ -52,11 +53,12 @@ def _polygon_path(geom: Any) -> Any:
 
 
 def _add_polygons(ax: Axes, geoms: Any, *, gid: str, facecolors: Any, **kw: Any) -> Any:
-    from matplotlib.collections import PatchCollection
-    from matplotlib.patches import PathPatch
+    from matplotlib.collections import PathCollection
 
-    patches = [PathPatch(_polygon_path(g)) for g in geoms]
-    coll = PatchCollection(patches, facecolors=facecolors, **kw)
+    # paths are made once per geometry and reused by later maps of the same layer; a
+    # PathCollection takes them directly (a PathPatch per unit costs ~0.2 ms each)
+    paths = polygon_paths(geoms, _polygon_path)
+    coll = PathCollection(paths, facecolors=facecolors, transform=ax.transData, **kw)
     coll.set_gid(gid)
     ax.add_collection(coll, autolim=False)
     return coll

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geohra.io._provinces import PROVINCES
+from geohra.maps._prepared import cached, projected
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -137,7 +138,8 @@ def _prepare_geo(
     want_context = _resolve_flag(context, china, "context", national)
     want_inset = _resolve_flag(inset, china, "inset", national)
     crs = _target_crs(gdf, projection, china)
-    geoms = gdf.geometry if projection is None else gdf.geometry.to_crs(crs)
+    # projected copies are prepared once per layer and CRS and reused (see _prepared)
+    geoms = gdf.geometry if projection is None else projected(gdf.geometry, crs)
 
     ctx_parts = []
     if as_context is not None and len(as_context):
@@ -152,7 +154,7 @@ def _prepare_geo(
             provinces.index.isin(_NON_ANALYSIS) & ~provinces.index.str[:2].isin(present)
         ]
         if len(extra):
-            ctx_parts.append(extra.geometry.to_crs(crs))
+            ctx_parts.append(projected(extra.geometry, crs))
     ctx = gpd.GeoSeries(pd.concat(ctx_parts), crs=crs) if ctx_parts else None
 
     south_sea = None
@@ -164,14 +166,22 @@ def _prepare_geo(
     every = geoms if ctx is None else pd.concat([geoms, ctx])
     every = gpd.GeoSeries(every, crs=crs)
     if want_inset:
-        mainland = every.to_crs(4326).clip_by_rect(*_MAINLAND_BOX)
-        mainland = gpd.GeoSeries(mainland[~mainland.is_empty], crs=4326).to_crs(crs)
-        extent = _room_for_inset(mainland, _pad(mainland.total_bounds))
+        extent = cached("mainland_extent", every.array, str(crs), lambda: _mainland_extent(every))
         inset_extent = _box_extent(_INSET_BOX, crs)
     else:
         extent = _pad(every.total_bounds)
         inset_extent = None
     return _Geo(geoms, ctx, south_sea, crs, extent, inset_extent)
+
+
+def _mainland_extent(every: Any) -> tuple[float, float, float, float]:
+    """Extent of the mainland and Hainan (the South China Sea islands go to the inset)."""
+    import geopandas as gpd
+
+    crs = every.crs
+    mainland = every.to_crs(4326).clip_by_rect(*_MAINLAND_BOX)
+    mainland = gpd.GeoSeries(mainland[~mainland.is_empty], crs=4326).to_crs(crs)
+    return _room_for_inset(mainland, _pad(mainland.total_bounds))
 
 
 def _room_for_inset(

@@ -34,6 +34,7 @@ import pandas as pd
 
 from geohra._common import to_numeric
 from geohra.maps._offline import make_offline, remote_assets, save_web_map
+from geohra.maps._prepared import cached
 from geohra.maps._style import (
     EDGE_COLOR,
     LISA_COLORS,
@@ -109,8 +110,6 @@ def _prepare_geometry(
     gdf: gpd.GeoDataFrame, simplify: float | bool | None, precision: int
 ) -> pd.Series:
     """EPSG:4326 geometry per unit id (first row of each id), simplified and rounded."""
-    import shapely
-
     if gdf.crs is None:
         raise ValueError(
             "the GeoDataFrame has no CRS; set it (e.g. gdf.set_crs(4326) for longitude/"
@@ -123,7 +122,20 @@ def _prepare_geometry(
     from geohra.io.geometry_checks import check_crs
 
     check_crs(first, label="the GeoDataFrame", who="web_map", warn_degrees=False)
-    geoms = np.asarray(first.geometry.to_crs(4326).array, dtype=object)
+    # prepared once per layer and reused by every web map of it (see maps/_prepared.py)
+    geoms = cached(
+        "web_geometry",
+        first.geometry.array,
+        (str(gdf.crs), simplify, precision),
+        lambda: _simplified_4326(first.geometry, simplify, precision),
+    )
+    return pd.Series(geoms, index=first.index)
+
+
+def _simplified_4326(geometry: Any, simplify: float | bool | None, precision: int) -> np.ndarray:
+    import shapely
+
+    geoms = np.asarray(geometry.to_crs(4326).array, dtype=object)
     if simplify is None:
         simplify = _vertex_count(geoms) > _AUTO_SIMPLIFY_VERTICES
     if simplify is True:
@@ -133,8 +145,7 @@ def _prepare_geometry(
         # coverage simplification keeps shared borders shared (no gaps/slivers)
         geoms = shapely.coverage_simplify(geoms, tolerance=float(simplify))
     scale = 10.0**precision
-    geoms = shapely.transform(geoms, lambda xy: np.round(xy * scale) / scale)
-    return pd.Series(geoms, index=first.index)
+    return shapely.transform(geoms, lambda xy: np.round(xy * scale) / scale)
 
 
 def format_value(x: float) -> str:
@@ -168,16 +179,22 @@ def _features(
 ) -> dict:
     from shapely.geometry import mapping
 
-    feats = []
-    for uid, row in props.iterrows():
-        feats.append(
-            {
-                "type": "Feature",
-                "id": str(uid),
-                "properties": {k: (None if pd.isna(v) else v) for k, v in row.items()},
-                "geometry": mapping(geometry[uid]),
-            }
-        )
+    # GeoJSON of each prepared geometry, made once per layer (shared by all its layers)
+    shapes = cached(
+        "geojson", geometry.to_numpy(), (), lambda: [mapping(g) for g in geometry.to_numpy()]
+    )
+    by_unit = dict(zip(geometry.index, shapes, strict=True))
+    cols = list(props.columns)
+    values = props.astype(object).where(props.notna(), None)
+    feats = [
+        {
+            "type": "Feature",
+            "id": str(row[0]),
+            "properties": dict(zip(cols, row[1:], strict=True)),
+            "geometry": by_unit[row[0]],
+        }
+        for row in values.itertuples(index=True, name=None)
+    ]
     return {"type": "FeatureCollection", "features": feats}
 
 
