@@ -20,7 +20,6 @@ with small sizes). Writes ``benchmarks/results/scale.md``. Not a test; CI does n
 
 from __future__ import annotations
 
-import inspect
 import math
 import platform
 import statistics
@@ -42,11 +41,6 @@ QUICK = "--quick" in sys.argv
 if QUICK:
     SIZES, RATIO_SIZES, YEARS = (500, 2_000), (500, 2_000), YEARS[:5]
     OUT = OUT.with_name("scale-quick.md")
-
-
-def _graph_kw(func) -> str:
-    """Spatial weights are ``graph=`` after the vocabulary change, ``weights=`` before."""
-    return "graph" if "graph" in inspect.signature(func).parameters else "weights"
 
 
 def median_time(fn, repeats: int) -> float:
@@ -120,17 +114,16 @@ def steps(one, long, graph, *, maps: bool) -> list[tuple[str, object]]:
     """(name, zero-argument callable) for every step; ``one`` is the last year."""
     from geohra.maps import _prepared, static, web
 
-    gk = _graph_kw(geohra.moran)
     gen = np.random.default_rng(0)  # a Generator: no reuse of draws between calls
     y = one["value"]
     region = one["region"]
     out = [
         ("spatial weights (queen)", lambda: geohra.spatial_weights(one, kind="queen")),
-        ("Moran's I, 999 perms", lambda: geohra.moran(y, **{gk: graph}, rng=gen)),
-        ("LISA, 999 perms", lambda: geohra.local_moran(y, **{gk: graph}, rng=gen)),
+        ("Moran's I, 999 perms", lambda: geohra.moran(y, graph=graph, rng=gen)),
+        ("LISA, 999 perms", lambda: geohra.local_moran(y, graph=graph, rng=gen)),
         (
             "spatial Gini, 999 perms",
-            lambda: geohra.spatial_gini(y, **{_graph_kw(geohra.spatial_gini): graph}, rng=gen),
+            lambda: geohra.spatial_gini(y, graph=graph, rng=gen),
         ),
         ("Gini", lambda: geohra.gini(y)),
         ("Theil T by region", lambda: geohra.theil(y, by=region)),
@@ -141,7 +134,7 @@ def steps(one, long, graph, *, maps: bool) -> list[tuple[str, object]]:
         ),
         (
             f"natural breaks k=5, {len(YEARS)} years pooled",
-            lambda: geohra.classify(long["value"], "fisher_jenks", 5),
+            lambda: geohra.classify(long["value"], scheme="fisher_jenks", k=5),
         ),
         (f"KDE, {len(YEARS)} years", lambda: geohra.kde(long, "value", time="year")),
         (
@@ -155,7 +148,7 @@ def steps(one, long, graph, *, maps: bool) -> list[tuple[str, object]]:
                 "value",
                 unit="adcode",
                 classes=5,
-                **{"graph" if _graph_kw(geohra.markov) == "graph" else "spatial_weights": graph},
+                graph=graph,
             ),
         ),
     ]
@@ -219,13 +212,12 @@ def county_run() -> list[tuple[str, float]]:
         reps = 1 if ", first" in name else 3
         rows.append((name, median_time(fn, reps)))
         print(f"  county {name}: {rows[-1][1]:.3f} s", flush=True)
-    gk = _graph_kw(geohra.moran)
 
     def per_year(func):
         def run():
             for year in YEARS:
                 part = long.loc[long["year"] == year].set_index("adcode")["value"]
-                func(part, **{gk: graph}, rng=2024)  # one int seed, as the report passes
+                func(part, graph=graph, rng=2024)  # one int seed, as the report passes
 
         return run
 
@@ -266,7 +258,6 @@ def _ratios_at(n: int) -> list[tuple[str, str, float, float]]:
     from inequality.gini import Gini, Gini_Spatial
     from inequality.theil import TheilD
 
-    gk = _graph_kw(geohra.moran)
     rows = []
     one, _ = with_values(voronoi_layer(n, seed=7))
     graph = geohra.spatial_weights(one, kind="queen")
@@ -282,19 +273,19 @@ def _ratios_at(n: int) -> list[tuple[str, str, float, float]]:
         (
             "Moran's I, 999 perms",
             "esda.Moran",
-            lambda: geohra.moran(y, **{gk: graph}, rng=gen),
+            lambda: geohra.moran(y, graph=graph, rng=gen),
             lambda: esda.Moran(yv, w, permutations=999),
         ),
         (
             "LISA, 999 perms",
             "esda.Moran_Local (warm, n_jobs=1)",
-            lambda: geohra.local_moran(y, **{gk: graph}, rng=gen),
+            lambda: geohra.local_moran(y, graph=graph, rng=gen),
             lambda: esda.Moran_Local(yv, w, permutations=999, n_jobs=1),
         ),
         (
             "natural breaks k=5",
             "mapclassify.FisherJenks",
-            lambda: geohra.classify(y, "fisher_jenks", 5),
+            lambda: geohra.classify(y, scheme="fisher_jenks", k=5),
             lambda: mapclassify.FisherJenks(yv, k=5),
         ),
         ("Gini", "inequality.gini.Gini", lambda: geohra.gini(yv), lambda: Gini(yv)),
@@ -311,8 +302,7 @@ def _ratios_at(n: int) -> list[tuple[str, str, float, float]]:
         rows.append((f"{name}, n={n:,}", other, t_ours, t_other))
         print(rows[-1], flush=True)
     if n <= 3_000:
-        sk = _graph_kw(geohra.spatial_gini)
-        t_ours = median_time(lambda: geohra.spatial_gini(y, **{sk: graph}, rng=gen), 3)
+        t_ours = median_time(lambda: geohra.spatial_gini(y, graph=graph, rng=gen), 3)
         from libpysal.weights import WSP
 
         w_int = WSP(w.sparse).to_W(silence_warnings=True)  # Gini_Spatial indexes by id
