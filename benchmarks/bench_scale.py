@@ -53,7 +53,10 @@ def median_time(fn, repeats: int) -> float:
 
 
 def paired(fn_ours, fn_other, repeats: int) -> tuple[float, float]:
-    """Medians of alternating runs, so background load hits both sides alike."""
+    """Medians of alternating runs, so background load hits both sides alike (25 runs
+    when both take under 20 ms: one load spike would otherwise decide the median)."""
+    if max(median_time(fn_ours, 1), median_time(fn_other, 1)) < 0.02:
+        repeats = max(repeats, 25)
     ours, other = [], []
     for _ in range(repeats):
         for fn, acc in ((fn_ours, ours), (fn_other, other)):
@@ -195,7 +198,11 @@ def growth(sizes, repeats: int = 3) -> tuple[list[str], dict]:
     for rep in range(repeats):
         for i, name in enumerate(names):
             for n in sizes:
-                runs[name][n].append(median_time(prepared[n][i][1], 1))
+                fn = prepared[n][i][1]
+                t = median_time(fn, 1)
+                if t < 0.05:  # fast steps: a median of several calls per round
+                    t = median_time(fn, 9)
+                runs[name][n].append(t)
             print(f"  [{rep + 1}/{repeats}] {name}: {[round(runs[name][n][-1], 3) for n in sizes]}")
     times = {name: {n: statistics.median(runs[name][n]) for n in sizes} for name in names}
     return names, times
