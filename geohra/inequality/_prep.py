@@ -150,9 +150,9 @@ def group_codes(
 ) -> tuple[np.ndarray, pd.Index]:
     """Integer codes 0..k-1 and the group labels (sorted when sortable); ``labels`` is a
     Series or a NumPy array of integers / strings (from ``fast_arrays``)."""
-    if isinstance(labels, np.ndarray):
+    if isinstance(labels, np.ndarray):  # the labels stay an array: an Index costs ~40 µs
         uniques, codes = np.unique(labels, return_inverse=True)
-        return _checked_codes(codes.reshape(-1), pd.Index(uniques), func, min_groups)
+        return _checked_codes(codes.reshape(-1), uniques, func, min_groups)
     # pandas' string dtype factorizes several times slower than the same labels as objects
     values = labels.to_numpy(dtype=object) if pd.api.types.is_string_dtype(labels) else labels
     try:
@@ -164,8 +164,8 @@ def group_codes(
 
 
 def _checked_codes(
-    codes: np.ndarray, uniques: pd.Index, func: str, min_groups: int
-) -> tuple[np.ndarray, pd.Index]:
+    codes: np.ndarray, uniques: pd.Index | np.ndarray, func: str, min_groups: int
+) -> tuple[np.ndarray, pd.Index | np.ndarray]:
     if len(uniques) < min_groups:
         raise ValueError(
             f"{func}: fewer than two groups (found {len(uniques)}: {list(uniques)}); a decomposition "
