@@ -268,9 +268,17 @@ def theil(
         y, pop, labels = fast["value"], fast.get("population"), fast.get("group")
         row_index, omitted = fast["index"], ()
     else:
-        y, pop, labels, row_index, omitted = _resolve_theil(
-            data, column, population, by, nan_policy
+        # resolve() is called here, not in a helper: its warnings point at the caller's line
+        inp = resolve(
+            data,
+            column,
+            func="theil",
+            numeric={"population": population},
+            labels={"group": by},
+            nan_policy=nan_policy,
+            expects=("population", "totals"),
         )
+        y, pop, labels, row_index, omitted = _theil_arrays(inp)
     weighted = pop is not None
     if not y.sum() > 0:
         raise ValueError(
@@ -466,17 +474,8 @@ def theil_pairwise(
     )
 
 
-def _resolve_theil(data, column, population, by, nan_policy):
-    """Validated arrays from Series / DataFrame inputs (index alignment, NaN policy, signs)."""
-    inp = resolve(
-        data,
-        column,
-        func="theil",
-        numeric={"population": population},
-        labels={"group": by},
-        nan_policy=nan_policy,
-        expects=("population", "totals"),
-    )
+def _theil_arrays(inp: Any) -> tuple:
+    """Arrays from resolved inputs, with the signs checked."""
     frame = inp.frame
     check_nonnegative(
         frame["value"], func="theil", what="resource values", why="logarithms of shares are taken"
