@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from geohra import bootstrap_ci, dagum_gini, gini, theil
+from geohra._checks import DataQualityWarning
 from geohra.inequality import _resample
 from geohra.inequality import bootstrap as boot_mod
 from geohra.inequality.dagum import dagum_core
@@ -111,6 +112,14 @@ def test_array_path_leaves_bad_input_to_the_full_checks():
         dagum_gini(np.array([1.0, 2.0, 3.0]), by=np.array([1, 1, 1]))
     with pytest.raises(ValueError, match="all values are zero"):
         dagum_gini(np.zeros(4), by=np.array([0, 0, 1, 1]))
+    # the checks of geohra._checks still apply to plain arrays
+    with pytest.raises(ValueError, match="infinite"):
+        gini(np.array([1.0, np.inf, 2.0]))
+    with pytest.warns(DataQualityWarning, match="missing-value codes"):
+        theil(np.array([1.0, 2.0, 3.0, 4.0, 9999.0]), by=np.array([0, 0, 1, 1, 1]))
+    with pytest.warns(DataQualityWarning, match="per-capita rate"):
+        rate = np.array([2.0, 2.1, 1.9, 2.05, 1.95, 2.0])
+        theil(rate, population=np.array([1e3, 5e4, 2e5, 8e3, 1e6, 3e4]))
 
 
 def _one_sample(name, y, w, codes, k, opts):
