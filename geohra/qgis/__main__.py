@@ -34,17 +34,31 @@ def install(plugins_dir: Path, *, python: str = sys.executable) -> Path:
     target = Path(plugins_dir) / PLUGIN_NAME
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(plugin_path(), target, ignore=shutil.ignore_patterns("__pycache__", "geohra_python.txt"))
+    shutil.copytree(
+        plugin_path(), target, ignore=shutil.ignore_patterns("__pycache__", "geohra_python.txt")
+    )
     (target / "geohra_python.txt").write_text(python + "\n", encoding="utf-8")
     return target
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geohra.qgis", description=__doc__.split("\n\n")[1])
+    parser = argparse.ArgumentParser(
+        prog="python -m geohra.qgis", description=__doc__.split("\n\n")[1]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p_install = sub.add_parser("install", help="copy the plugin into a QGIS profile")
-    p_install.add_argument("--profile", type=Path, default=None, help="QGIS profile folder (default: the 'default' profile)")
-    p_install.add_argument("--plugins-dir", type=Path, default=None, help="install into this python/plugins folder instead")
+    p_install.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="QGIS profile folder (default: the 'default' profile)",
+    )
+    p_install.add_argument(
+        "--plugins-dir",
+        type=Path,
+        default=None,
+        help="install into this python/plugins folder instead",
+    )
     sub.add_parser("path", help="print the plugin folder shipped with geohra")
     args = parser.parse_args(argv)
     if args.command == "path":
@@ -54,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     target = install(plugins)
     print(f"Installed the geohra QGIS plugin in {target}")
     print(f"Computations will run in {sys.executable}")
-    print("Now enable it in QGIS: Plugins > Manage and Install Plugins > Installed > tick 'geohra'.")
+    print(
+        "Now enable it in QGIS: Plugins > Manage and Install Plugins > Installed > tick 'geohra'."
+    )
     return 0
 
 

@@ -16,6 +16,16 @@ from geohra.qgis.plugin.geohra_qgis.algorithms import (
 from geohra.qgis.plugin.geohra_qgis.base import GeohraAlgorithm
 
 __all__ = [
-    "ALGORITHMS", "CouplingCoordination", "DagumGini", "EntropyIndex", "GetisOrd", "GeohraAlgorithm",
-    "LocalMoran", "Moran", "NaturalBreaks", "ObstacleDegree", "SpatialGini", "Theil",
+    "ALGORITHMS",
+    "CouplingCoordination",
+    "DagumGini",
+    "EntropyIndex",
+    "GetisOrd",
+    "GeohraAlgorithm",
+    "LocalMoran",
+    "Moran",
+    "NaturalBreaks",
+    "ObstacleDegree",
+    "SpatialGini",
+    "Theil",
 ]

@@ -5,20 +5,31 @@
 The QGIS side (``geohra_qgis`` plugin, which imports only qgis and the standard
 library) writes REQUEST.json::
 
-    {"op": "moran",                      # one of OPS
-     "index": [...], "index_name": "fid", # unit labels, unique, in feature order
+    {"protocol": 2,                       # PROTOCOL: plugin and worker must agree
+     "op": "moran",                       # one of _ops.OPS
+     "index": [...], "index_name": "fid", # unit labels ([unit, year] pairs with "time")
+     "time": "year" | null,               # the year field of a long panel
      "columns": {"beds": [...], ...},     # attribute values, null for NULL
      "numeric": ["beds", ...],            # the columns QGIS knows are numeric
      "geometry": ["<WKB hex>", ...] | null,
      "crs": "EPSG:4326" | "<WKT>" | null,
+     "labels": {"islands": ["Islands", {"'keep'": "keep isolated"}], ...},
+     "progress": "<file>" | null,         # the worker writes "done total" there per year
      "params": {...}}                      # the op's options
 
-and this module answers in RESPONSE.json with ``{"ok": true, "layer": TABLE|null,
-"tables": {name: TABLE}, "warnings": [...], "geohra_version": ...}`` where a
-TABLE is ``{"columns": [...], "types": [...], "rows": [[...], ...]}`` and a layer
-table has one row per request unit in request order. On failure the answer is
-``{"ok": false, "message": "<geohra's own error text>", "traceback": ...}``:
-the message is what QGIS shows, the traceback goes to the log only.
+and this module answers in RESPONSE.json with ``{"ok": true, "protocol": 2,
+"layer": TABLE|null, "tables": {name: TABLE}, "style": SPEC|null, "warnings": [...],
+"geohra_version": ...}`` where a TABLE is ``{"columns", "types", "rows"}`` (a layer
+table has one row per request feature, in request order, with the library's column
+names) and SPEC is a style spec (``geohra.qgis._styles``). On failure the answer is
+``{"ok": false, "protocol": 2, "message": ..., "traceback": ...}``: the message is
+what QGIS shows, with the library's Python argument names replaced by the dialog's
+labels (``labels``); the traceback is for bug reports only.
+
+With ``GEOHRA_WATCH_STDIN=1`` in its environment (an environment variable, so an
+older worker simply ignores it) the worker watches its stdin: the plugin keeps that
+pipe open while it waits; when QGIS exits or is killed the pipe closes and the worker exits at once
+instead of computing on for nobody.
 
 Every op calls geohra's PUBLIC functions with the options it was given, so the
 numbers in QGIS are the library's numbers. This module never imports qgis: it
@@ -29,10 +40,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
 import sys
+import threading
 import traceback
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +53,11 @@ import numpy as np
 import pandas as pd
 
 Table = dict[str, Any]
+
+#: Version of the request/response format above. The plugin sends its own; a
+#: mismatch means the plugin copied into QGIS and the installed geohra differ.
+PROTOCOL = 2
+REINSTALL = "re-run `geohra qgis install` (or `python -m geohra.qgis install`) with the Python where geohra is installed, then restart QGIS"
 
 
 # --------------------------------------------------------------------------- data in/out
@@ -51,23 +69,27 @@ def build_frame(request: dict) -> pd.DataFrame:
         index = pd.MultiIndex.from_tuples([tuple(x) for x in request["index"]], names=[name, time])
     else:
         index = pd.Index(request["index"], name=name)
-    if index.has_duplicates:
+    if index.has_duplicates:  # the plugin checks first, in the dialog's words; kept as a guard
         dup = index[index.duplicated()].unique()[:5].tolist()
-        what = f"unit ID field {name!r}" + (f" with year field {time!r}" if time else "")
         raise ValueError(
-            f"the {what} has duplicate values {dup}; each feature needs its own "
-            + ("(unit, year) pair." if time else "value (leave the ID field empty to use feature ids; "
-               "for a panel with one feature per unit and year, also choose the year field).")
+            f"the Unit ID field {name!r} has repeated values {dup}"
+            + (f" within a year of the Year field {time!r}" if time else "")
+            + "; each feature needs its own "
+            + (
+                "(unit, year) pair."
+                if time
+                else "value (for a panel with one feature per unit and year, choose the Year field)."
+            )
         )
     numeric = set(request.get("numeric", ()))
     data = {}
-    for name, values in request.get("columns", {}).items():
+    for col, values in request.get("columns", {}).items():
         # Fields QGIS declared numeric become float64 (None -> NaN); others (group labels,
         # ids) keep their values as sent, so a group coded 1, 2, 3 is not relabelled 1.0 ...
-        s = pd.Series(values, index=index, dtype=object, name=name)
-        if name in numeric:
+        s = pd.Series(values, index=index, dtype=object, name=col)
+        if col in numeric:
             s = s.astype("float64")
-        data[name] = s
+        data[col] = s
     frame = pd.DataFrame(data, index=index)
     if request.get("geometry") is None:
         return frame
@@ -111,8 +133,10 @@ def table(frame: pd.DataFrame | pd.Series, *, keep_index: bool = True) -> Table:
     if isinstance(frame, pd.Series):
         frame = frame.to_frame(name=frame.name if frame.name is not None else "value")
     if keep_index:
-        names = [n if n is not None else ("index" if frame.index.nlevels == 1 else f"level_{i}")
-                 for i, n in enumerate(frame.index.names)]
+        names = [
+            n if n is not None else ("index" if frame.index.nlevels == 1 else f"level_{i}")
+            for i, n in enumerate(frame.index.names)
+        ]
         frame = frame.rename_axis(names).reset_index()
     cols = [_name(c) for c in frame.columns]
     kinds = [_kind(frame.iloc[:, i]) for i in range(frame.shape[1])]
@@ -128,174 +152,57 @@ def layer_table(frame: pd.DataFrame, index: pd.Index) -> Table:
     return table(frame.reindex(index), keep_index=False)
 
 
-# --------------------------------------------------------------------------- ops
-def _seed(params: dict) -> int | None:
-    seed = params.get("seed")
-    return None if seed is None else int(seed)
+def in_qgis_words(message: str, labels: dict) -> str:
+    """Replace the library's Python argument names by the dialog's labels.
 
+    ``labels`` maps an argument name to ``[label, {python value: dialog value}]``:
+    "Pass islands='keep' to ..." becomes "Set 'Units without a contiguous neighbour'
+    to 'keep isolated' to ...", and "k=10 classes" becomes "'Number of classes' = 10 classes".
+    """
+    if not labels:
+        return message
 
-def _per_year(func: Callable, df: pd.DataFrame, p: dict, *args: Any, **kwargs: Any) -> list:
-    """[(year, result)] for a panel (``p["time"]`` names the year level), else [(None, result)]."""
-    time = p.get("time")
-    if not time:
-        return [(None, func(df, *args, **kwargs))]
-    return [(year, func(part.droplevel(time), *args, **kwargs)) for year, part in df.groupby(level=time, sort=True)]
+    def value(arg: str, raw: str) -> str:
+        choices = labels[arg][1] if len(labels[arg]) > 1 else {}
+        return repr(choices[raw]) if raw in choices else raw
 
-
-def _stack(results: list, time: str | None, get: Callable[[Any], pd.DataFrame], *, keep_index: bool) -> Table:
-    """One table from per-year frames, the year as the first column."""
-    frames = []
-    for year, res in results:
-        frame = get(res)
-        frame = frame.reset_index() if keep_index else frame.reset_index(drop=True)
-        if time:
-            frame.insert(0, time, year)
-        frames.append(frame)
-    return table(pd.concat(frames, ignore_index=True), keep_index=False)
-
-
-def _weights(gdf: Any, params: dict) -> Any:
-    import geohra
-
-    return geohra.spatial_weights(
-        gdf, kind=params.get("contiguity", "queen"), islands=params.get("islands", "nearest")
+    names = "|".join(re.escape(a) for a in sorted(labels, key=len, reverse=True))
+    val = r"('[^']*'|\"[^\"]*\"|[^\s,;)]+?)(?=[\s,;)]|\.(?:\s|$)|$)"
+    message = re.sub(
+        rf"\b(?:Pass|pass|Use|use) ({names})={val}",
+        lambda m: (
+            f"{'S' if m.group(0)[0].isupper() else 's'}et '{labels[m.group(1)][0]}' to {value(m.group(1), m.group(2))}"
+        ),
+        message,
+    )
+    return re.sub(
+        rf"\b({names})={val}",
+        lambda m: f"'{labels[m.group(1)][0]}' = {value(m.group(1), m.group(2))}",
+        message,
     )
 
 
-def op_entropy_index(df: pd.DataFrame, p: dict) -> tuple:
-    import geohra
+def _progress_writer(path: str | None):
+    def report(done: int, total: int) -> None:
+        if path:
+            Path(path).write_text(f"{done} {total}", encoding="utf-8")
 
-    res = geohra.entropy_weights(
-        df, p["fields"], negative=p.get("negative", ()), scale=p.get("scale", 1.0),
-        time=p.get("time"), pooled=bool(p.get("time")) and p.get("pooled", False),
-    )
-    layer = pd.DataFrame({p.get("score_field", "score"): res.scores})
-    if p.get("add_normalized"):
-        layer = layer.join(res.normalized.add_suffix("_norm"))
-    return layer, {"WEIGHTS": table(res.summary())}
-
-
-def op_natural_breaks(df: pd.DataFrame, p: dict) -> tuple:
-    import geohra
-
-    res = geohra.classify(df[p["field"]], scheme=p.get("scheme", "fisher_jenks"), k=p.get("k", 5))
-    name = p.get("class_field", "class")
-    frame = res.to_frame()
-    layer = pd.DataFrame({name: frame["class"], f"{name}_label": frame["label"]})
-    breaks = res.summary()
-    breaks["gvf"] = res.gvf
-    return layer, {"BREAKS": table(breaks)}
-
-
-def op_theil(df: pd.DataFrame, p: dict) -> tuple:
-    import geohra
-
-    results = _per_year(
-        geohra.theil, df, p, p["field"], population=p.get("population"), by=p["group"],
-        index=p.get("index", "T"), base=p.get("base", "e"),
-    )
-    time = p.get("time")
-    return None, {
-        "OUTPUT": _stack(results, time, lambda r: r.summary(), keep_index=False),
-        "GROUPS": _stack(results, time, lambda r: r.groups, keep_index=True),
-    }
-
-
-def op_dagum_gini(df: pd.DataFrame, p: dict) -> tuple:
-    import geohra
-
-    results = _per_year(geohra.dagum_gini, df, p, p["field"], by=p["group"])
-    time = p.get("time")
-    return None, {
-        "OUTPUT": _stack(results, time, lambda r: r.summary(), keep_index=False),
-        "PAIRS": _stack(results, time, lambda r: r.between_groups, keep_index=False),
-        "GROUPS": _stack(results, time, lambda r: r.group_table, keep_index=True),
-    }
-
-
-def op_spatial_gini(gdf: Any, p: dict) -> tuple:
-    import geohra
-
-    res = geohra.spatial_gini(
-        gdf, p["field"], graph=_weights(gdf, p),
-        permutations=p.get("permutations", 999), rng=_seed(p),
-    )
-    return None, {"OUTPUT": table(res.summary(), keep_index=False)}
-
-
-def op_moran(gdf: Any, p: dict) -> tuple:
-    import geohra
-
-    res = geohra.moran(
-        gdf, p["field"], graph=_weights(gdf, p),
-        permutations=p.get("permutations", 999), rng=_seed(p),
-    )
-    return None, {"OUTPUT": table(res.summary(), keep_index=False)}
-
-
-def op_local_moran(gdf: Any, p: dict) -> tuple:
-    import geohra
-
-    res = geohra.local_moran(
-        gdf, p["field"], graph=_weights(gdf, p),
-        permutations=p.get("permutations", 999), significance=p.get("significance", 0.05),
-        fdr=p.get("fdr", False), rng=_seed(p),
-    )
-    layer = res.to_frame().add_prefix("lisa_")
-    return layer, {"SUMMARY": table(res.summary(), keep_index=False)}
-
-
-def op_getis_ord(gdf: Any, p: dict) -> tuple:
-    import geohra
-
-    res = geohra.getis_ord(
-        gdf, p["field"], graph=_weights(gdf, p), star=True,
-        permutations=p.get("permutations", 999), significance=p.get("significance", 0.05),
-        inference=p.get("inference", "analytic"), fdr=p.get("fdr", False), rng=_seed(p),
-    )
-    layer = res.to_frame().add_prefix("gi_")
-    return layer, {"SUMMARY": table(res.summary(), keep_index=False)}
-
-
-def op_coupling_coordination(df: pd.DataFrame, p: dict) -> tuple:
-    import geohra
-
-    res = geohra.coupling_coordination(df, p["fields"], method=p.get("method", "revised"))
-    frame = res if isinstance(res, pd.DataFrame) else res.to_frame()
-    return frame, {}
-
-
-def op_obstacle_degree(df: pd.DataFrame, p: dict) -> tuple:
-    import geohra
-
-    ew = geohra.entropy_weights(
-        df, p["fields"], negative=p.get("negative", ()),
-        time=p.get("time"), pooled=bool(p.get("time")) and p.get("pooled", False),
-    )
-    res = geohra.obstacle_degree(ew, top=p.get("top", 3))
-    return None, {"OUTPUT": table(res.to_frame()), "TOP": table(res.top)}
-
-
-# op name -> (function, needs geometry)
-OPS: dict[str, tuple[Callable[[Any, dict], tuple], bool]] = {
-    "entropy_index": (op_entropy_index, False),
-    "natural_breaks": (op_natural_breaks, False),
-    "theil": (op_theil, False),
-    "dagum_gini": (op_dagum_gini, False),
-    "spatial_gini": (op_spatial_gini, True),
-    "moran": (op_moran, True),
-    "local_moran": (op_local_moran, True),
-    "getis_ord": (op_getis_ord, True),
-    "coupling_coordination": (op_coupling_coordination, False),
-    "obstacle_degree": (op_obstacle_degree, False),
-}
+    return report
 
 
 def handle(request: dict) -> dict:
     """Run one request and return the response dict (never raises for geohra errors)."""
     import geohra
+    from geohra.qgis._ops import OPS
 
+    labels = request.get("labels") or {}
     try:
+        if request.get("protocol") != PROTOCOL:
+            got = request.get("protocol", "none")
+            raise _ProtocolError(
+                f"the geohra QGIS plugin (protocol {got}) does not match the installed geohra "
+                f"{geohra.__version__} (protocol {PROTOCOL}): {REINSTALL}."
+            )
         op = request.get("op")
         if op not in OPS:
             raise ValueError(f"unknown operation {op!r}; known: {sorted(OPS)}")
@@ -305,26 +212,51 @@ def handle(request: dict) -> dict:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             data = build_frame(request)
-            params = {**request.get("params", {}), "time": request.get("time")}
-            layer, tables = func(data, params)
+            params = {
+                **request.get("params", {}),
+                "time": request.get("time"),
+                "progress": _progress_writer(request.get("progress")),
+            }
+            layer, tables, style = func(data, params)
         out = {
             "ok": True,
+            "protocol": PROTOCOL,
             "layer": None if layer is None else layer_table(layer, data.index),
-            "tables": tables,
-            "warnings": list(dict.fromkeys(str(w.message) for w in caught)),
+            "tables": {name: table(frame, keep_index=False) for name, frame in tables.items()},
+            "style": style,
+            "warnings": list(dict.fromkeys(in_qgis_words(str(w.message), labels) for w in caught)),
             "geohra_version": geohra.__version__,
         }
     except Exception as exc:  # noqa: BLE001 - every failure becomes a clean message for QGIS
         message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-        if not isinstance(exc, (ValueError, TypeError, KeyError)):
+        if not isinstance(exc, (ValueError, TypeError, KeyError, _ProtocolError)):
             # an unexpected failure: the exception type helps a bug report
             message = f"{type(exc).__name__}: {message}"
         out = {
             "ok": False,
-            "message": f"geohra: {message}",
+            "protocol": PROTOCOL,
+            "message": f"geohra: {in_qgis_words(message, labels)}",
             "traceback": traceback.format_exc(),
         }
     return out
+
+
+class _ProtocolError(Exception):
+    pass
+
+
+def _exit_when_stdin_closes() -> None:
+    """Exit the process as soon as the parent's end of our stdin closes (parent gone)."""
+
+    def watch() -> None:
+        try:
+            while sys.stdin.buffer.read(1024):
+                pass
+        except (OSError, ValueError):
+            pass
+        os._exit(3)
+
+    threading.Thread(target=watch, name="geohra-parent-watch", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -332,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) != 2:
         print("usage: python -m geohra.qgis.worker REQUEST.json RESPONSE.json", file=sys.stderr)
         return 2
+    if os.environ.get("GEOHRA_WATCH_STDIN") == "1":
+        _exit_when_stdin_closes()
     request = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     response = handle(request)
     Path(argv[1]).write_text(json.dumps(response, allow_nan=False), encoding="utf-8")

@@ -10,7 +10,20 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import GeohraAlgorithm
+from .base import SHAPEFILE_FIELD, GeohraAlgorithm
+from .spatial_algorithms import GetisOrd, LocalMoran, Moran, SpatialGini
+
+
+def short_names(wanted: list[str]) -> list[str]:
+    """Field names of at most 10 characters (a Shapefile's limit), unique among themselves."""
+    out: list[str] = []
+    for name in wanted:
+        short, i = name[:SHAPEFILE_FIELD], 1
+        while short in out:
+            i += 1
+            short = name[: SHAPEFILE_FIELD - len(str(i)) - 1] + "_" + str(i)
+        out.append(short)
+    return out
 
 
 class EntropyIndex(GeohraAlgorithm):
@@ -26,8 +39,9 @@ class EntropyIndex(GeohraAlgorithm):
         "<b>negative</b> indicators, where less is better); p_ij = z_ij / Σ_i z_ij; entropy "
         "e_j = −(1/ln n) Σ_i p_ij ln p_ij with 0·ln 0 = 0; weight w_j = (1 − e_j) / Σ_k (1 − e_k); "
         "score = scale · Σ_j w_j z_ij. A constant indicator gets weight 0 with a warning.</p>"
-        "<p>Outputs: the input layer with the score field (and optionally the normalised indicators), "
-        "and a table of direction, entropy, divergence, weight and rank per indicator.</p>"
+        "<p>Outputs: the input layer with the score field (and optionally the normalised indicators "
+        "as z_&lt;field&gt;), and a table of direction, entropy, divergence, weight and rank per "
+        "indicator.</p>"
         "<p><b>Panels</b>: with a year field (one feature per unit and year), normalisation and "
         "weights are computed per year, or once over all unit-years with <b>pool all years</b> "
         "(the panel entropy method; then scores are comparable across years).</p>"
@@ -35,15 +49,31 @@ class EntropyIndex(GeohraAlgorithm):
 
     def add_parameters(self):
         self.numeric_field("FIELDS", "Indicator fields", multiple=True)
-        self.numeric_field("NEGATIVE", "Negative indicators (less is better; a subset of the above)", multiple=True, optional=True)
-        self.addParameter(QgsProcessingParameterString("SCORE_FIELD", "Score field name", defaultValue="score"))
+        self.numeric_field(
+            "NEGATIVE",
+            "Negative indicators (less is better; a subset of the above)",
+            multiple=True,
+            optional=True,
+        )
+        self.addParameter(
+            QgsProcessingParameterString("SCORE_FIELD", "Score field name", defaultValue="score")
+        )
         self.addParameter(
             QgsProcessingParameterNumber(
-                "SCALE", "Score scale (1 gives scores in [0, 1], 100 in [0, 100])",
-                QgsProcessingParameterNumber.Double, defaultValue=1.0, minValue=0.0,
+                "SCALE",
+                "Score scale (1 gives scores in [0, 1], 100 in [0, 100])",
+                QgsProcessingParameterNumber.Double,
+                defaultValue=1.0,
+                minValue=0.0,
             )
         )
-        self.addParameter(QgsProcessingParameterBoolean("ADD_NORMALIZED", "Also add the normalised indicators (<field>_norm)", defaultValue=False))
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                "ADD_NORMALIZED",
+                "Also add the normalised indicators (z_<field>)",
+                defaultValue=False,
+            )
+        )
         self.addParameter(
             QgsProcessingParameterBoolean(
                 "POOLED",
@@ -59,16 +89,22 @@ class EntropyIndex(GeohraAlgorithm):
         params = {
             "fields": fields,
             "negative": negative,
-            "score_field": self.parameterAsString(parameters, "SCORE_FIELD", context).strip() or "score",
+            "score_field": self.parameterAsString(parameters, "SCORE_FIELD", context).strip()
+            or "score",
             "scale": self.parameterAsDouble(parameters, "SCALE", context),
             "add_normalized": self.parameterAsBool(parameters, "ADD_NORMALIZED", context),
             "pooled": self.parameterAsBool(parameters, "POOLED", context),
         }
         return list(fields) + [n for n in negative if n not in fields], [], params
 
-    def new_field_names(self, params):
-        extra = [f"{f}_norm" for f in params["fields"]] if params["add_normalized"] else []
-        return [params["score_field"]] + extra
+    def result_fields(self, params):
+        if not params["add_normalized"]:
+            return {"score": params["score_field"]}
+        shorts = short_names([f"z_{f}" for f in params["fields"]])
+        out = {"score": params["score_field"]}
+        for i, field in enumerate(params["fields"]):
+            out[f"{field}_norm"] = shorts[i]
+        return out
 
 
 SCHEMES = ["fisher_jenks", "quantiles", "equal_interval", "jenks_caspall", "maximum_breaks"]
@@ -79,22 +115,49 @@ class NaturalBreaks(GeohraAlgorithm):
     display = "Natural breaks classification"
     group_name = "Classification"
     layer_output = True
+    supports_year = True
     tables = (("BREAKS", "Class breaks", False),)
     help_html = (
         "<p>Classifies one numeric field into k classes (geohra.classify). The default scheme, "
         "fisher_jenks, gives exact natural breaks (the partition minimising the within-class sum "
         "of squared deviations), deterministic and in double precision.</p>"
-        "<p>Outputs: the input layer with the class number (as geohra numbers them) and its legend "
-        "label, and a table with each class's bounds, count and label.</p>"
+        "<p>Outputs: the input layer with the class number (0 for the lowest class, as geohra "
+        "numbers them) and its legend label, styled with geohra's classes, labels and colours "
+        "(a graduated style on the classified field with exactly these bounds; QGIS's own "
+        "Graduated &gt; Natural Breaks would compute different ones), and a table with each "
+        "class's bounds, count and label.</p>"
+        "<p><b>Panels</b>: with a year field the breaks are computed for each year (the layer is "
+        "then styled by class number, as the bounds differ between years), or once over all "
+        "years with <b>one set of breaks</b>, so that classes compare across years.</p>"
     )
 
     def add_parameters(self):
         self.numeric_field("FIELD", "Field to classify")
-        self.addParameter(QgsProcessingParameterEnum("SCHEME", "Scheme", options=SCHEMES, defaultValue=0))
         self.addParameter(
-            QgsProcessingParameterNumber("K", "Number of classes", QgsProcessingParameterNumber.Integer, defaultValue=5, minValue=2)
+            QgsProcessingParameterEnum("SCHEME", "Scheme", options=SCHEMES, defaultValue=0)
         )
-        self.addParameter(QgsProcessingParameterString("CLASS_FIELD", "Class field name", defaultValue="class"))
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                "K",
+                "Number of classes",
+                QgsProcessingParameterNumber.Integer,
+                defaultValue=5,
+                minValue=2,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                "POOLED", "With a year field: one set of breaks over all years", defaultValue=False
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString("CLASS_FIELD", "Class field name", defaultValue="class")
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                "LABEL_FIELD", "Class label field name", defaultValue="class_lbl"
+            )
+        )
 
     def options(self, parameters, context):
         field = self.parameterAsString(parameters, "FIELD", context)
@@ -102,12 +165,16 @@ class NaturalBreaks(GeohraAlgorithm):
             "field": field,
             "scheme": SCHEMES[self.parameterAsEnum(parameters, "SCHEME", context)],
             "k": self.parameterAsInt(parameters, "K", context),
-            "class_field": self.parameterAsString(parameters, "CLASS_FIELD", context).strip() or "class",
+            "class_field": self.parameterAsString(parameters, "CLASS_FIELD", context).strip()
+            or "class",
+            "label_field": self.parameterAsString(parameters, "LABEL_FIELD", context).strip()
+            or "class_lbl",
+            "pooled": self.parameterAsBool(parameters, "POOLED", context),
         }
         return [field], [], params
 
-    def new_field_names(self, params):
-        return [params["class_field"], f"{params['class_field']}_label"]
+    def result_fields(self, params):
+        return {"class": params["class_field"], "label": params["label_field"]}
 
 
 class _GroupDecomposition(GeohraAlgorithm):
@@ -137,9 +204,17 @@ class Theil(_GroupDecomposition):
 
     def add_parameters(self):
         self.add_group_parameters()
-        self.numeric_field("POPULATION", "Population field (optional: population-weighted Theil)", optional=True)
-        self.addParameter(QgsProcessingParameterEnum("INDEX", "Index", options=["T", "L"], defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum("BASE", "Logarithm base", options=["e", "2", "10"], defaultValue=0))
+        self.numeric_field(
+            "POPULATION", "Population field (optional: population-weighted Theil)", optional=True
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum("INDEX", "Index", options=["T", "L"], defaultValue=0)
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                "BASE", "Logarithm base", options=["e", "2", "10"], defaultValue=0
+            )
+        )
 
     def options(self, parameters, context):
         field = self.parameterAsString(parameters, "FIELD", context)
@@ -147,7 +222,10 @@ class Theil(_GroupDecomposition):
         pop = self.parameterAsString(parameters, "POPULATION", context) or None
         base = ["e", 2, 10][self.parameterAsEnum(parameters, "BASE", context)]
         params = {
-            "field": field, "group": group, "population": pop, "base": base,
+            "field": field,
+            "group": group,
+            "population": pop,
+            "base": base,
             "index": ["T", "L"][self.parameterAsEnum(parameters, "INDEX", context)],
         }
         return [field] + ([pop] if pop else []), [group], params
@@ -182,127 +260,6 @@ class DagumGini(_GroupDecomposition):
         return [field], [group], {"field": field, "group": group}
 
 
-class _Spatial(GeohraAlgorithm):
-    spatial = True
-    group_name = "Spatial statistics"
-
-    def add_parameters(self):
-        self.numeric_field("FIELD", "Field")
-        self.spatial_parameters()
-
-    def options(self, parameters, context):
-        field = self.parameterAsString(parameters, "FIELD", context)
-        return [field], [], {"field": field, **self.spatial_options(parameters, context)}
-
-
-_WEIGHTS_HELP = (
-    "<p>Neighbours are polygons sharing an edge or corner (queen) or an edge (rook), built by "
-    "geohra.spatial_weights. A unit without neighbours (an island such as Hainan) is by default "
-    "linked to its nearest unit (polygon distance in an equal-area projection), with a warning; "
-    "or kept isolated (no neighbours, spatial lag 0). Set a <b>seed</b> to make the permutation "
-    "p-values reproducible.</p>"
-)
-
-
-class SpatialGini(_Spatial):
-    op = "spatial_gini"
-    display = "Spatial Gini"
-    tables = (("OUTPUT", "Spatial Gini", False),)
-    help_html = (
-        "<p>Rey and Smith's (2013) spatial decomposition of the Gini coefficient "
-        "(geohra.spatial_gini): the Gini split into the part from pairs of neighbours and the part "
-        "from non-neighbours, with a permutation p-value for the non-neighbour share.</p>"
-        + _WEIGHTS_HELP
-    )
-
-
-class Moran(_Spatial):
-    op = "moran"
-    display = "Global Moran's I"
-    tables = (("OUTPUT", "Moran's I", False),)
-    help_html = (
-        "<p>Global Moran's I of a field with row-standardised contiguity weights (geohra.moran): "
-        "statistic, expectation, variance, z, analytic p-value and permutation pseudo p-value.</p>"
-        + _WEIGHTS_HELP
-    )
-
-
-class _LocalSpatial(_Spatial):
-    layer_output = True
-
-    def add_parameters(self):
-        super().add_parameters()
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                "SIGNIFICANCE", "Significance level", QgsProcessingParameterNumber.Double,
-                defaultValue=0.05, minValue=0.0, maxValue=1.0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterBoolean(
-                "FDR", "Control the false discovery rate (Benjamini-Hochberg adjusted p-values)",
-                defaultValue=False,
-            )
-        )
-
-    def options(self, parameters, context):
-        numeric, others, params = super().options(parameters, context)
-        params["significance"] = self.parameterAsDouble(parameters, "SIGNIFICANCE", context)
-        params["fdr"] = self.parameterAsBool(parameters, "FDR", context)
-        return numeric, others, params
-
-
-class LocalMoran(_LocalSpatial):
-    op = "local_moran"
-    display = "Local Moran's I (LISA)"
-    tables = (("SUMMARY", "LISA cluster counts", True),)
-    help_html = (
-        "<p>Local Moran's I per unit (geohra.local_moran) with conditional-permutation pseudo "
-        "p-values. Adds to the input layer: lisa_statistic, lisa_pvalue, lisa_quadrant "
-        "(1 HH, 2 LH, 3 LL, 4 HL), lisa_cluster (High-High, Low-Low, High-Low, Low-High or Not "
-        "significant at the chosen level), lisa_z (standardised value), lisa_lag (spatial lag of "
-        "z) and, with FDR, lisa_pvalue_fdr (Benjamini-Hochberg; clusters are then labelled on "
-        "it). Islands kept isolated get no p-value and 'Not significant'.</p>"
-        + _WEIGHTS_HELP
-    )
-
-    def new_field_names(self, params):
-        return ["lisa_statistic", "lisa_pvalue", "lisa_quadrant", "lisa_cluster", "lisa_z", "lisa_lag"]
-
-
-class GetisOrd(_LocalSpatial):
-    op = "getis_ord"
-    display = "Hot spots (Getis-Ord Gi*)"
-    tables = (("SUMMARY", "Hot and cold spot counts", True),)
-    help_html = (
-        "<p>Getis-Ord Gi* per unit (geohra.getis_ord, star=True, binary weights as in ArcGIS's "
-        "hot spot analysis and esda's G_Local): gi_statistic, gi_expected, gi_variance, gi_z, "
-        "gi_pvalue (two-sided normal), gi_pvalue_sim (folded permutation pseudo p-value, when "
-        "permutations &gt; 0), and gi_spot (hot spot, cold spot or not significant, labelled on "
-        "the p-value chosen by <b>inference</b>).</p>"
-        + _WEIGHTS_HELP
-    )
-
-    def add_parameters(self):
-        super().add_parameters()
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                "INFERENCE", "p-value used for the spot labels", options=INFERENCE, defaultValue=0
-            )
-        )
-
-    def options(self, parameters, context):
-        numeric, others, params = super().options(parameters, context)
-        params["inference"] = INFERENCE[self.parameterAsEnum(parameters, "INFERENCE", context)]
-        return numeric, others, params
-
-    def new_field_names(self, params):
-        return ["gi_statistic", "gi_z", "gi_pvalue", "gi_spot"]
-
-
-INFERENCE = ["analytic", "permutation"]
-
-
 class CouplingCoordination(GeohraAlgorithm):
     op = "coupling_coordination"
     display = "Coupling coordination degree"
@@ -314,20 +271,28 @@ class CouplingCoordination(GeohraAlgorithm):
         "(geohra.coupling_coordination). Method 'revised' is Wang Shujia et al. (2021); "
         "'traditional' is C = n·[Π U_i / (Σ U_i)^n]^(1/n).</p>"
         "<p>Scores outside [0, 1] are an error: normalise them first (e.g. entropy-weight scores "
-        "with scale 1).</p>"
+        "with scale 1).</p><p>The layer is styled by grade (ten classes, red for disorder to green "
+        "for coordination, as geohra's grade maps). Each row is computed on its own, so a panel "
+        "layer (one feature per unit and year) needs no year field.</p>"
     )
 
     def add_parameters(self):
-        self.numeric_field("FIELDS", "Subsystem score fields (two or more, in [0, 1])", multiple=True)
-        self.addParameter(QgsProcessingParameterEnum("METHOD", "Method", options=["revised", "traditional"], defaultValue=0))
+        self.numeric_field(
+            "FIELDS", "Subsystem score fields (two or more, in [0, 1])", multiple=True
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                "METHOD", "Method", options=["revised", "traditional"], defaultValue=0
+            )
+        )
 
     def options(self, parameters, context):
         fields = self.parameterAsFields(parameters, "FIELDS", context)
         method = ["revised", "traditional"][self.parameterAsEnum(parameters, "METHOD", context)]
         return list(fields), [], {"fields": fields, "method": method}
 
-    def new_field_names(self, params):
-        return ["C", "T", "D", "level", "grade", "grade_en", "grade_zh", "lagging"]
+    def result_fields(self, params):
+        return {n: n for n in ("C", "T", "D", "level", "grade", "grade_en", "grade_zh", "lagging")}
 
 
 class ObstacleDegree(GeohraAlgorithm):
@@ -335,7 +300,10 @@ class ObstacleDegree(GeohraAlgorithm):
     display = "Obstacle degree"
     group_name = "Composite indices"
     supports_year = True
-    tables = (("OUTPUT", "Obstacle degree per unit", False), ("TOP", "Main obstacle factors per unit", True))
+    tables = (
+        ("OUTPUT", "Obstacle degree per unit", False),
+        ("TOP", "Main obstacle factors per unit", True),
+    )
     help_html = (
         "<p>Obstacle degree of each indicator for each unit (geohra.obstacle_degree), from the "
         "entropy-weight method on the chosen indicators: O_ij = w_j (1 − z_ij) / Σ_j w_j (1 − z_ij) "
@@ -348,9 +316,19 @@ class ObstacleDegree(GeohraAlgorithm):
 
     def add_parameters(self):
         self.numeric_field("FIELDS", "Indicator fields", multiple=True)
-        self.numeric_field("NEGATIVE", "Negative indicators (less is better)", multiple=True, optional=True)
+        self.numeric_field(
+            "NEGATIVE", "Negative indicators (less is better)", multiple=True, optional=True
+        )
         self.addParameter(
-            QgsProcessingParameterNumber("TOP", "Number of top obstacle factors", QgsProcessingParameterNumber.Integer, defaultValue=3, minValue=1)
+            # TOP_N, not TOP: TOP is the top-factors table (one name per parameter; a clash
+            # made QGIS write that table to a file named after the number, e.g. 3.gpkg)
+            QgsProcessingParameterNumber(
+                "TOP_N",
+                "Number of top obstacle factors",
+                QgsProcessingParameterNumber.Integer,
+                defaultValue=3,
+                minValue=1,
+            )
         )
         self.addParameter(
             QgsProcessingParameterBoolean(
@@ -367,7 +345,7 @@ class ObstacleDegree(GeohraAlgorithm):
         params = {
             "fields": fields,
             "negative": negative,
-            "top": self.parameterAsInt(parameters, "TOP", context),
+            "top": self.parameterAsInt(parameters, "TOP_N", context),
             "pooled": self.parameterAsBool(parameters, "POOLED", context),
         }
         return list(fields) + [n for n in negative if n not in fields], [], params

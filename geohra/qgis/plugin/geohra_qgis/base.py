@@ -2,16 +2,14 @@
 
 Each algorithm reads the chosen fields (and, for the spatial ones, the
 geometries as WKB) from the input layer, checks in QGIS what QGIS can check
-(numeric fields, NULLs, a CRS, non-empty geometry), sends everything to
-``python -m geohra.qgis.worker`` in a separate process (see ``runner.py``) and
-writes what comes back: result fields appended to a copy of the input layer
-and/or geometry-less tables. Only qgis and the standard library are imported.
+(``reading.py``: numeric fields, NULLs, a CRS, non-empty geometry, repeated units),
+sends everything to ``python -m geohra.qgis.worker`` in a separate process (see
+``runner.py``) and writes what comes back: result fields appended to a copy of the
+input layer (styled with geohra's classes and colours, ``styles.py``) and/or
+geometry-less tables. Only qgis and the standard library are imported.
 """
 
 from __future__ import annotations
-
-import math
-from typing import Any
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -22,18 +20,23 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
+from . import styles
+from .reading import Reader, check_fields
 from .runner import WorkerError, find_python, run_worker
 
-_QTYPES = {"double": QVariant.Double, "int": QVariant.LongLong, "bool": QVariant.Bool, "string": QVariant.String}
+_QTYPES = {
+    "double": QVariant.Double,
+    "int": QVariant.LongLong,
+    "bool": QVariant.Bool,
+    "string": QVariant.String,
+}
 
 ISLANDS = ["nearest", "keep"]
 ISLANDS_LABELS = [
@@ -41,41 +44,56 @@ ISLANDS_LABELS = [
     "keep isolated (no neighbours, spatial lag 0)",
 ]
 
+# The library's Python argument names -> this provider's parameter names, so that geohra's
+# messages ("Pass islands='keep' ...") reach the user in the dialog's words.
+ARGUMENTS = {
+    "islands": "ISLANDS",
+    "kind": "CONTIGUITY",
+    "k": "K",
+    "scheme": "SCHEME",
+    "permutations": "PERMUTATIONS",
+    "rng": "SEED",
+    "significance": "SIGNIFICANCE",
+    "fdr": "FDR",
+    "inference": "INFERENCE",
+    "population": "POPULATION",
+    "by": "GROUP",
+    "negative": "NEGATIVE",
+    "scale": "SCALE",
+    "pooled": "POOLED",
+    "method": "METHOD",
+    "top": "TOP_N",
+    "index": "INDEX",
+    "base": "BASE",
+    "time": "YEAR_FIELD",
+    "columns": "FIELDS",
+    "column": "FIELD",
+}
+VALUES = {"islands": dict(zip([repr(v) for v in ISLANDS], ISLANDS_LABELS))}  # noqa: B905
+
+#: Longest field name a Shapefile (dBASE) keeps; geohra's result fields fit.
+SHAPEFILE_FIELD = 10
+
 _COMMON_HELP = (
     "<p>The computation runs in the Python environment where the geohra library is installed "
     "(Settings &gt; Options &gt; Processing &gt; Providers &gt; geohra, or the GEOHRA_PYTHON "
     "environment variable), so the numbers are exactly the library's.</p>"
-    "<p><b>Unit ID field</b> (optional): a field with one value per feature (e.g. an adcode); "
-    "error messages and result tables name units by it. Feature ids are used when it is empty.</p>"
+    "<p><b>Unit ID field</b> (optional): a field with one value per feature (per feature and "
+    "year in a panel), e.g. an adcode; error messages and result tables name units by it. "
+    "Feature ids are used when it is empty.</p>"
     "<p>Features with NULL in a chosen field stop the algorithm with a message naming them: "
     "fill them or filter those features out first.</p>"
 )
-
-
-def _is_null(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        if value.isNull():  # QVariant NULL (PyQt5 keeps QVariant for NULL attributes)
-            return True
-    except AttributeError:
-        pass
-    return isinstance(value, float) and value != value  # NaN
-
-
-def _plain(value: Any) -> Any:
-    """An attribute value as a JSON-able Python value."""
-    if _is_null(value):
-        return None
-    if isinstance(value, (bool, int, float, str)):
-        return value
-    if hasattr(value, "toString"):  # QDate, QDateTime, QTime: ISO text
-        return value.toString()
-    return str(value)
+_YEAR_HELP = (
+    "<p><b>Year field</b> (optional): for a panel layer with one feature per unit and year. "
+    "The algorithm then runs for each year separately (tables start with the year). Without "
+    "it, a layer whose features repeat a unit ID or a polygon is refused, because the copies "
+    "would be taken for separate units.</p>"
+)
 
 
 class GeohraAlgorithm(QgsProcessingAlgorithm):
-    """Common machinery; subclasses declare parameters and the worker op."""
+    """Common machinery; subclasses declare parameters, the worker op and result fields."""
 
     INPUT = "INPUT"
     ID_FIELD = "ID_FIELD"
@@ -91,6 +109,11 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
     tables: tuple[tuple[str, str, bool], ...] = ()  # (parameter, description, optional)
     help_html: str = ""
 
+    @property
+    def checks_shapes(self) -> bool:
+        """Refuse stacked copies of a polygon (a panel) unless each year runs on its own."""
+        return self.supports_year
+
     # ---- identity -------------------------------------------------------------------
     def name(self) -> str:
         return self.op.replace("_", "")
@@ -105,7 +128,7 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
         return self.group_name.lower().replace(" ", "")
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API
-        return self.help_html + _COMMON_HELP
+        return self.help_html + (_YEAR_HELP if self.supports_year else "") + _COMMON_HELP
 
     def createInstance(self):  # noqa: N802 - QGIS API
         return type(self)()
@@ -116,17 +139,16 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, "Input layer", kinds))
         self.addParameter(
             QgsProcessingParameterField(
-                self.ID_FIELD, "Unit ID field (optional)", parentLayerParameterName=self.INPUT,
-                optional=True,
+                self.ID_FIELD, "Unit ID field", parentLayerParameterName=self.INPUT, optional=True
             )
         )
         if self.supports_year:
             self.addParameter(
                 QgsProcessingParameterField(
                     self.YEAR_FIELD,
-                    "Year field (optional: a long panel with one feature per unit and year; "
-                    "results per year)",
-                    parentLayerParameterName=self.INPUT, optional=True,
+                    "Year field",
+                    parentLayerParameterName=self.INPUT,
+                    optional=True,
                 )
             )
         self.add_parameters()
@@ -139,71 +161,67 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
         for name, description, optional in self.tables:
             self.addParameter(
                 QgsProcessingParameterFeatureSink(
-                    name, description, QgsProcessing.TypeVector, optional=optional, createByDefault=True
+                    name,
+                    description,
+                    QgsProcessing.TypeVector,
+                    optional=optional,
+                    createByDefault=True,
                 )
             )
+
+    def label(self, name: str) -> str:
+        """The dialog's label of parameter ``name`` (for messages)."""
+        definition = self.parameterDefinition(name)
+        return definition.description() if definition is not None else name
+
+    def labels(self) -> dict:
+        """The library's argument names -> [dialog label, {Python value: dialog value}]."""
+        out = {}
+        for arg, param in ARGUMENTS.items():
+            if self.parameterDefinition(param) is not None:
+                out[arg] = [self.label(param), VALUES.get(arg, {})]
+        return out
 
     def add_parameters(self) -> None:
         raise NotImplementedError
 
-    def numeric_field(self, name: str, description: str, *, multiple: bool = False, optional: bool = False) -> None:
+    def numeric_field(
+        self, name: str, description: str, *, multiple: bool = False, optional: bool = False
+    ) -> None:
         self.addParameter(
             QgsProcessingParameterField(
-                name, description, parentLayerParameterName=self.INPUT,
-                type=QgsProcessingParameterField.Numeric, allowMultiple=multiple, optional=optional,
+                name,
+                description,
+                parentLayerParameterName=self.INPUT,
+                type=QgsProcessingParameterField.Numeric,
+                allowMultiple=multiple,
+                optional=optional,
             )
         )
 
     def any_field(self, name: str, description: str) -> None:
         self.addParameter(
             QgsProcessingParameterField(
-                name, description, parentLayerParameterName=self.INPUT,
+                name,
+                description,
+                parentLayerParameterName=self.INPUT,
                 type=QgsProcessingParameterField.Any,
             )
         )
-
-    def spatial_parameters(self) -> None:
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                "CONTIGUITY", "Neighbours (contiguity)", options=["queen", "rook"], defaultValue=0
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                "ISLANDS", "Units without a contiguous neighbour (islands)",
-                options=ISLANDS_LABELS, defaultValue=0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                "PERMUTATIONS", "Permutations for the pseudo p-value",
-                QgsProcessingParameterNumber.Integer, defaultValue=999, minValue=0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterNumber(
-                "SEED", "Random seed (optional; set it for reproducible p-values)",
-                QgsProcessingParameterNumber.Integer, optional=True, minValue=0,
-            )
-        )
-
-    def spatial_options(self, parameters, context) -> dict:
-        seed = parameters.get("SEED")
-        no_seed = seed is None or _is_null(seed) or seed == ""  # optional and left empty
-        return {
-            "contiguity": ["queen", "rook"][self.parameterAsEnum(parameters, "CONTIGUITY", context)],
-            "islands": ISLANDS[self.parameterAsEnum(parameters, "ISLANDS", context)],
-            "permutations": self.parameterAsInt(parameters, "PERMUTATIONS", context),
-            "seed": None if no_seed else self.parameterAsInt(parameters, "SEED", context),
-        }
 
     def options(self, parameters, context) -> tuple[list[str], list[str], dict]:
         """(numeric fields, other fields to send, worker params) for this run."""
         raise NotImplementedError
 
-    def new_field_names(self, params: dict) -> list[str]:
-        """Names of the result fields added to the layer (checked against the input)."""
-        return []
+    def result_fields(self, params: dict) -> dict[str, str]:
+        """The library's result columns -> the field names added to the layer, exactly the
+        columns the worker returns for ``params`` (checked against the input's fields
+        before running, and against the worker's answer after)."""
+        return {}
+
+    def style_field(self, spec: dict, fields: dict[str, str]) -> str:
+        """The output field a style spec draws (a result field, or an input field)."""
+        return fields.get(spec["field"], spec["field"])
 
     # ---- running ----------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
@@ -216,15 +234,9 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
         if self.supports_year:
             year_field = self.parameterAsString(parameters, self.YEAR_FIELD, context) or None
         fields = source.fields()
-        keys = [f for f in (id_field, year_field) if f]
-        self._check_fields(fields, numeric, others + keys)
-        if self.layer_output:
-            clash = [n for n in self.new_field_names(params) if fields.lookupField(n) >= 0]
-            if clash:
-                raise QgsProcessingException(
-                    f"The input layer already has field(s) {clash}, which this algorithm would add. "
-                    "Rename or delete them (or choose another output field name) and run again."
-                )
+        check_fields(self, fields, numeric, others + [f for f in (id_field, year_field) if f])
+        result_fields = self.result_fields(params) if self.layer_output else {}
+        self._check_result_fields(parameters, context, fields, result_fields)
         crs = source.sourceCrs()
         if self.spatial and not crs.isValid():
             raise QgsProcessingException(
@@ -234,152 +246,143 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
                 "system, or the 'Assign projection' algorithm) and run again."
             )
 
-        features, request = self._read(source, numeric, others, id_field, year_field, feedback)
-        request.update(op=self.op, params=params)
+        features, request = Reader(
+            self, source, numeric, others, id_field, year_field, feedback
+        ).read()
+        request.update(op=self.op, params=params, labels=self.labels())
         if self.spatial:
             request["crs"] = crs.authid() or crs.toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED)
+        response = self._run(request, feedback, year_field)
+
+        results = {}
+        if self.layer_output:
+            dest = self._write_layer(
+                parameters, context, source, features, response["layer"], result_fields
+            )
+            results[self.OUTPUT] = dest
+            if response.get("style"):
+                self._style_later(context, dest, response["style"], result_fields)
+        for name, _, _ in self.tables:
+            tab = response["tables"].get(name)
+            if tab is not None and parameters.get(name) is not None:
+                results[name] = self._write_table(parameters, context, name, tab)
+        feedback.setProgress(100)
+        return results
+
+    def _run(self, request: dict, feedback, year_field: str | None) -> dict:
+        def progress(done: int, total: int) -> None:
+            feedback.setProgress(10.0 + 80.0 * done / max(total, 1))
+            if year_field:
+                feedback.setProgressText(f"{self.display}: {done} of {total} years done")
+
         try:
             from .provider import python_setting
 
             python = find_python(python_setting())
             feedback.pushInfo(f"Running geohra in {python}")
-            response = run_worker(request, python=python, is_canceled=feedback.isCanceled)
+            response = run_worker(
+                request, python=python, is_canceled=feedback.isCanceled, progress=progress
+            )
         except WorkerError as exc:
-            if exc.details:
-                feedback.pushDebugInfo(exc.details)
+            # the message is the error; a traceback would only hide it (it is kept for
+            # bug reports in the worker's answer, not shown)
             raise QgsProcessingException(str(exc)) from None
         feedback.pushInfo(f"geohra {response.get('geohra_version', '?')} computed {self.op}")
         for message in response.get("warnings", []):
             feedback.pushWarning(f"geohra: {message}")
+        return response
 
-        results = {}
-        if self.layer_output:
-            results[self.OUTPUT] = self._write_layer(parameters, context, source, features, response["layer"])
-        for name, _, _ in self.tables:
-            tab = response["tables"].get(name)
-            if tab is not None and parameters.get(name) is not None:
-                results[name] = self._write_table(parameters, context, name, tab)
-        return results
-
-    def _check_fields(self, fields: QgsFields, numeric: list[str], others: list[str]) -> None:
-        for name in numeric + others:
-            if fields.lookupField(name) < 0:
-                raise QgsProcessingException(
-                    f"Field {name!r} is not in the input layer; its fields are {fields.names()}."
-                )
-        for name in numeric:
-            field = fields.field(fields.lookupField(name))
-            if not field.isNumeric():
-                raise QgsProcessingException(
-                    f"Field {name!r} is not numeric (it is of type {field.typeName()}); "
-                    f"{self.display} needs numbers there. Choose a numeric field, or convert this "
-                    "one with the Field Calculator (e.g. to_real(\"" + name + "\"))."
-                )
-
-    def _read(self, source, numeric, others, id_field, year_field, feedback) -> tuple[list, dict]:
-        names = list(dict.fromkeys(numeric + others))
-        columns: dict[str, list] = {n: [] for n in names}
-        index: list = []
-        geometry: list | None = [] if self.spatial else None
-        nulls: dict[str, list] = {}
-        empty: list = []
-        features = []
-        for feature in source.getFeatures():
-            if feedback.isCanceled():
-                raise QgsProcessingException("Cancelled.")
-            features.append(QgsFeature(feature))
-            label = _plain(feature[id_field]) if id_field else feature.id()
-            if label is None:
-                raise QgsProcessingException(
-                    f"The unit ID field {id_field!r} is NULL for feature {feature.id()}; "
-                    "every feature needs an ID (or leave the ID field empty to use feature ids)."
-                )
-            if year_field:
-                # (unit, year) labels: the worker makes them a two-level index
-                year = _plain(feature[year_field])
-                if year is None:
-                    raise QgsProcessingException(
-                        f"The year field {year_field!r} is NULL for feature {feature.id()}; "
-                        "every feature of a panel needs its year."
-                    )
-                label = [label, year]
-            index.append(label)
-            for n in names:
-                value = _plain(feature[n])
-                if value is None:
-                    nulls.setdefault(n, []).append(label)
-                elif isinstance(value, float) and math.isinf(value):
-                    raise QgsProcessingException(
-                        f"Field {n!r} holds an infinite value ({value}) for feature {label!r}; "
-                        "geohra needs finite numbers. Fix or remove that value and run again."
-                    )
-                columns[n].append(value)
-            if geometry is not None:
-                geom = feature.geometry()
-                if geom is None or geom.isNull() or geom.isEmpty():
-                    empty.append(label)
-                    geometry.append(None)
-                else:
-                    geometry.append(bytes(geom.asWkb()).hex())
-        if not features:
-            raise QgsProcessingException("The input layer has no features (or none are selected).")
-        if nulls:
-            parts = [
-                f"{n!r}: {len(v)} feature(s) ({', '.join(map(repr, v[:8]))}{' ...' if len(v) > 8 else ''})"
-                for n, v in nulls.items()
-            ]
+    def _check_result_fields(
+        self, parameters, context, fields: QgsFields, result_fields: dict
+    ) -> None:
+        names = list(result_fields.values())
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
             raise QgsProcessingException(
-                "NULL (missing) values in " + "; ".join(parts) + ". geohra does not guess missing "
-                "values: fill them (Field Calculator) or leave those features out (select the others "
-                "and tick 'Selected features only', or use 'Extract by expression') and run again."
+                f"The output field names {repeated} are given twice; choose different names."
             )
-        if empty:
+        clash = [n for n in names if fields.lookupField(n) >= 0]
+        if clash:
             raise QgsProcessingException(
-                f"{len(empty)} feature(s) have no geometry ({', '.join(map(repr, empty[:8]))}); "
-                f"{self.display} needs every unit's polygon to find its neighbours."
+                f"The input layer already has the field(s) {clash}, which {self.display} adds. "
+                "Delete or rename them in the input (e.g. with 'Drop field(s)' or 'Refactor fields'), "
+                "or choose other output field names where the dialog offers them, and run again."
             )
-        request = {
-            "index": index,
-            "index_name": id_field or "fid",
-            "time": year_field,
-            "columns": columns,
-            "numeric": list(numeric),
-            "geometry": geometry,
-        }
-        return features, request
+        if self.layer_output and self._to_shapefile(parameters, context):
+            long = [n for n in names if len(n) > SHAPEFILE_FIELD]
+            if long:
+                raise QgsProcessingException(
+                    f"The output is a Shapefile, whose field names keep at most {SHAPEFILE_FIELD} "
+                    f"characters; {long} would be cut. Choose shorter output field names, or save "
+                    "as a GeoPackage."
+                )
 
-    def _fields_from(self, tab: dict) -> QgsFields:
+    def _to_shapefile(self, parameters, context) -> bool:
+        try:
+            dest = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        except Exception:  # noqa: BLE001 - an unusual destination: not a Shapefile path
+            return False
+        return str(dest).lower().split("|")[0].endswith((".shp", ".dbf"))
+
+    def _style_later(self, context, dest: str, spec: dict, result_fields: dict) -> None:
+        field = self.style_field(spec, result_fields)
+        if context.willLoadLayerOnCompletion(dest):
+            context.layerToLoadOnCompletionDetails(dest).setPostProcessor(
+                styles.StyleOnLoad(spec, field)
+            )
+        self._saved_styles = getattr(self, "_saved_styles", []) + [(dest, spec, field)]
+
+    def postProcessAlgorithm(self, context, feedback):  # noqa: N802 - QGIS API
+        """Store the style in GeoPackage outputs (the sinks are closed by now)."""
+        for dest, spec, field in getattr(self, "_saved_styles", []):
+            error = styles.save_in_geopackage(dest, spec, field, self.display)
+            if error:
+                feedback.pushWarning(f"geohra: the style was not stored in the GeoPackage: {error}")
+        self._saved_styles = []
+        return {}
+
+    def _fields_from(self, tab: dict, rename: dict | None = None) -> QgsFields:
         fields = QgsFields()
+        rename = rename or {}
         # zip(strict=True) needs Python 3.10; QGIS 3.16-3.26 on Windows ship 3.9
         for name, kind in zip(tab["columns"], tab["types"]):  # noqa: B905 - same length by protocol
-            fields.append(QgsField(name, _QTYPES.get(kind, QVariant.String)))
+            fields.append(QgsField(rename.get(name, name), _QTYPES.get(kind, QVariant.String)))
         return fields
 
-    def _write_layer(self, parameters, context, source, features, tab) -> str:
+    def _write_layer(self, parameters, context, source, features, tab, result_fields) -> str:
+        unexpected = [c for c in tab["columns"] if c not in result_fields]
+        missing = [c for c in result_fields if c not in tab["columns"]]
+        if unexpected or missing or len(tab["rows"]) != len(features):
+            raise QgsProcessingException(
+                f"geohra's worker returned columns {tab['columns']} and {len(tab['rows'])} rows for "
+                f"{len(features)} features, where {list(result_fields)} were expected; this is a bug, "
+                "please report it."
+            )
         fields = QgsFields(source.fields())
-        for field in self._fields_from(tab):
+        for field in self._fields_from(tab, result_fields):
             fields.append(field)
         sink, dest = self.parameterAsSink(
             parameters, self.OUTPUT, context, fields, source.wkbType(), source.sourceCrs()
         )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        if len(tab["rows"]) != len(features):
-            raise QgsProcessingException(
-                f"geohra's worker returned {len(tab['rows'])} rows for {len(features)} features; "
-                "this is a bug, please report it."
-            )
         for feature, row in zip(features, tab["rows"]):  # noqa: B905 - lengths checked above
             out = QgsFeature(fields)
             out.setGeometry(feature.geometry())
             out.setAttributes(list(feature.attributes()) + list(row))
             sink.addFeature(out, QgsFeatureSink.FastInsert)
+        del sink  # closes the file, so postProcessAlgorithm can store the style in it
         return dest
 
     def _write_table(self, parameters, context, name, tab) -> str:
         fields = self._fields_from(tab)
         sink, dest = self.parameterAsSink(
-            parameters, name, context, fields, QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()
+            parameters,
+            name,
+            context,
+            fields,
+            QgsWkbTypes.NoGeometry,
+            QgsCoordinateReferenceSystem(),
         )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, name))

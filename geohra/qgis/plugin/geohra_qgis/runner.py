@@ -19,7 +19,14 @@ The interpreter is found, in this order:
 4. the Python running QGIS itself and ``python3`` / ``python`` on ``PATH``.
 
 Each candidate is accepted only if ``<python> -c "import geohra.qgis.worker"``
-succeeds. This module imports nothing from qgis so it can be tested anywhere.
+succeeds (a success is remembered for the QGIS session, a failure is not: install
+geohra there and run again). The plugin and the worker exchange ``PROTOCOL``; when
+they differ (a plugin copied into QGIS by an older or newer geohra), the user is told
+to re-run ``geohra qgis install``.
+
+The worker gets a pipe on its stdin that stays open while the plugin waits
+(``GEOHRA_WATCH_STDIN=1``): if QGIS exits or is killed, the pipe closes and the
+worker exits with it. This module imports nothing from qgis so it can be tested anywhere.
 """
 
 from __future__ import annotations
@@ -41,7 +48,14 @@ PYTHON_FILE = Path(__file__).with_name("geohra_python.txt")
 # computation itself takes well under a second.
 CHECK_TIMEOUT = 60.0
 
-_checked: dict[str, tuple[bool, str]] = {}
+#: version of the request/response format; must equal geohra.qgis.worker.PROTOCOL
+PROTOCOL = 2
+REINSTALL = (
+    "re-run `geohra qgis install` (or `python -m geohra.qgis install`) with the Python where "
+    "geohra is installed, then restart QGIS"
+)
+
+_checked: dict[str, str] = {}  # interpreters that passed the check -> geohra version
 
 
 class WorkerError(Exception):
@@ -76,13 +90,21 @@ def _popen_flags() -> dict:
     return {}
 
 
+_CHECK = (
+    "import geohra, geohra.qgis.worker as w; print(geohra.__version__, getattr(w, 'PROTOCOL', 1))"
+)
+
+
 def check_python(python: str) -> tuple[bool, str]:
-    """Whether ``python`` runs and can import geohra's worker; the reason if not."""
+    """Whether ``python`` runs and can import geohra's worker; the reason if not.
+
+    Only successes are cached: after a failure the user fixes the environment and
+    runs again in the same QGIS session, which must then check afresh."""
     if python in _checked:
-        return _checked[python]
+        return True, _checked[python]
     try:
         proc = subprocess.run(
-            [python, "-c", "import geohra.qgis.worker, geohra; print(geohra.__version__)"],
+            [python, "-c", _CHECK],
             capture_output=True,
             text=True,
             timeout=CHECK_TIMEOUT,
@@ -94,11 +116,20 @@ def check_python(python: str) -> tuple[bool, str]:
         result = (False, f"cannot run it ({exc})")
     else:
         if proc.returncode == 0:
-            result = (True, proc.stdout.strip())
+            version, _, protocol = proc.stdout.strip().rpartition(" ")
+            if protocol != str(PROTOCOL):
+                result = (
+                    False,
+                    f"its geohra {version or proc.stdout.strip()} speaks worker protocol {protocol}, "
+                    f"this plugin {PROTOCOL}: {REINSTALL}",
+                )
+            else:
+                result = (True, version)
         else:
             last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
             result = (False, f"it cannot import geohra ({last})")
-    _checked[python] = result
+    if result[0]:
+        _checked[python] = result[1]
     return result
 
 
@@ -111,7 +142,9 @@ def _candidates(setting_value: str | None) -> list[tuple[str, str]]:
     if PYTHON_FILE.is_file():
         recorded = PYTHON_FILE.read_text(encoding="utf-8").strip()
         if recorded:
-            found.append((recorded, f"{PYTHON_FILE.name} (written by `python -m geohra.qgis install`)"))
+            found.append(
+                (recorded, f"{PYTHON_FILE.name} (written by `python -m geohra.qgis install`)")
+            )
     # sys.executable is the QGIS binary when embedded; the interpreter lives beside it.
     for base in {sys.exec_prefix, sys.base_exec_prefix}:
         for rel in ("bin/python3", "python.exe", "python3.exe", "apps/Python3/python.exe"):
@@ -153,44 +186,53 @@ def find_python(setting_value: str | None = None) -> str:
     )
 
 
+def _read_progress(path: Path) -> tuple[int, int] | None:
+    try:
+        done, total = path.read_text(encoding="utf-8").split()
+        return int(done), int(total)
+    except (OSError, ValueError):  # not written yet, or caught mid-write
+        return None
+
+
 def run_worker(
     request: dict,
     *,
     python: str,
     is_canceled: Callable[[], bool] = lambda: False,
+    progress: Callable[[int, int], None] | None = None,
     timeout: float | None = None,
 ) -> dict:
     """Send ``request`` to ``python -m geohra.qgis.worker`` and return its response.
 
-    Raises WorkerError with geohra's own message when the computation fails,
-    or with the interpreter's stderr when the worker itself crashed.
+    ``progress(done, total)`` is called as the worker reports steps (years of a panel).
+    Raises WorkerError with geohra's own message when the computation fails, with
+    the interpreter's stderr when the worker itself crashed, and with "re-run
+    `geohra qgis install`" when plugin and worker speak different protocols.
     """
     with tempfile.TemporaryDirectory(prefix="geohra_qgis_") as tmp:
         req_path = Path(tmp, "request.json")
         resp_path = Path(tmp, "response.json")
+        progress_path = Path(tmp, "progress.txt")
+        request = {"protocol": PROTOCOL, **request, "progress": str(progress_path)}
         req_path.write_text(json.dumps(request, allow_nan=False), encoding="utf-8")
+        env = worker_env()
+        env["GEOHRA_WATCH_STDIN"] = "1"
         with open(Path(tmp, "stderr.txt"), "w+", encoding="utf-8", errors="replace") as err:
             proc = subprocess.Popen(
                 [python, "-m", "geohra.qgis.worker", str(req_path), str(resp_path)],
+                stdin=subprocess.PIPE,  # never written; closes when this process dies
                 stdout=subprocess.DEVNULL,
                 stderr=err,
-                env=worker_env(),
+                env=env,
                 # `python -m` puts the cwd first on sys.path: run where no stray
                 # `geohra` folder can shadow the installed package
                 cwd=tmp,
                 **_popen_flags(),
             )
-            start = time.monotonic()
-            while proc.poll() is None:
-                if is_canceled():
-                    proc.kill()
-                    proc.wait()
-                    raise WorkerError("geohra: the computation was cancelled.")
-                if timeout is not None and time.monotonic() - start > timeout:
-                    proc.kill()
-                    proc.wait()
-                    raise WorkerError(f"geohra: the worker did not finish within {timeout:.0f} s.")
-                time.sleep(0.05)
+            try:
+                _wait(proc, is_canceled, progress, progress_path, timeout)
+            finally:
+                proc.stdin.close()
             err.seek(0)
             stderr = err.read()
         if not resp_path.is_file():
@@ -201,6 +243,34 @@ def run_worker(
                 stderr,
             )
         response = json.loads(resp_path.read_text(encoding="utf-8"))
+    if response.get("protocol") != PROTOCOL:
+        raise WorkerError(
+            f"geohra: the geohra in {python} (worker protocol {response.get('protocol', 1)}) does "
+            f"not match this QGIS plugin (protocol {PROTOCOL}): {REINSTALL}.",
+            response.get("message", ""),
+        )
     if not response.get("ok"):
-        raise WorkerError(response.get("message", "geohra: unknown error"), response.get("traceback", ""))
+        raise WorkerError(
+            response.get("message", "geohra: unknown error"), response.get("traceback", "")
+        )
     return response
+
+
+def _wait(proc, is_canceled, progress, progress_path: Path, timeout: float | None) -> None:
+    start = time.monotonic()
+    last = None
+    while proc.poll() is None:
+        if is_canceled():
+            proc.kill()
+            proc.wait()
+            raise WorkerError("geohra: the computation was cancelled.")
+        if timeout is not None and time.monotonic() - start > timeout:
+            proc.kill()
+            proc.wait()
+            raise WorkerError(f"geohra: the worker did not finish within {timeout:.0f} s.")
+        if progress is not None:
+            now = _read_progress(progress_path)
+            if now is not None and now != last:
+                last = now
+                progress(*now)
+        time.sleep(0.05)
