@@ -46,14 +46,27 @@ INDICATORS = {
 
 
 @pytest.fixture(scope="session")
-def qgis_app(tmp_path_factory):
-    """One QgsApplication for the session, with Processing and the geohra provider.
-
-    The session runs in a temporary working directory: QGIS 3.22 writes the unset table
-    outputs of some runs (models, panels) as 1.gpkg, 2.gpkg ... into the current directory,
-    which would otherwise litter the checkout."""
+def work_dir(tmp_path_factory):
+    """An empty working directory for the whole session: no algorithm may write into the
+    current directory (``clean_cwd`` checks it after every test)."""
+    path = tmp_path_factory.mktemp("qgis-cwd")
     old_cwd = os.getcwd()
-    os.chdir(tmp_path_factory.mktemp("qgis-cwd"))
+    os.chdir(path)
+    yield path
+    os.chdir(old_cwd)
+
+
+@pytest.fixture(autouse=True)
+def clean_cwd(work_dir):
+    """Nothing stray: after each test the working directory is still empty."""
+    yield
+    assert os.getcwd() == str(work_dir)
+    assert sorted(os.listdir(work_dir)) == [], "files written into the current directory"
+
+
+@pytest.fixture(scope="session")
+def qgis_app(work_dir):
+    """One QgsApplication for the session, with Processing and the geohra provider."""
     app = QgsApplication([], False)
     app.initQgis()
     from processing.core.Processing import Processing
@@ -71,7 +84,6 @@ def qgis_app(tmp_path_factory):
     QgsProject.instance().removeAllMapLayers()
     gc.collect()
     app.exitQgis()
-    os.chdir(old_cwd)
 
 
 @pytest.fixture(scope="session")
@@ -113,8 +125,10 @@ def gp_panel(tmp_path_factory):
 
     bounds = geohra.load_boundaries("china-provinces")[["region3", "geometry"]]
     panel = geohra.load_demo("gp-2012-2017").rename(
-        columns={"gp_registration_rate_pct": "gp_rate",
-                 "gp_share_of_practising_assistant_physicians_pct": "gp_share"}
+        columns={
+            "gp_registration_rate_pct": "gp_rate",
+            "gp_share_of_practising_assistant_physicians_pct": "gp_share",
+        }
     )
     gdf = gpd.GeoDataFrame(panel.merge(bounds, left_on="adcode", right_index=True), crs=bounds.crs)
     assert len(gdf) == 31 * 6
@@ -156,8 +170,9 @@ def run_alg(qgis_app):
         rows = {}
         for name in outputs:
             lyr = result[name]
-            if isinstance(lyr, str):
-                lyr = QgsVectorLayer(lyr, name, "ogr")
+            # a temporary output comes back as a memory layer; a path here would be a file
+            # written somewhere it was not asked for
+            assert isinstance(lyr, QgsVectorLayer), f"output {name} is {lyr!r}, not a layer"
             owned(lyr)
             rows[name] = layer_rows(lyr)
             QgsProject.instance().removeMapLayer(lyr.id())
@@ -166,4 +181,3 @@ def run_alg(qgis_app):
         return rows, feedback
 
     return run
-

@@ -25,6 +25,13 @@ class RecordingFeedback(QgsProcessingFeedback):
         super().__init__()
         self.warnings: list[str] = []
         self.infos: list[str] = []
+        self.progress: list[float] = []
+        self.texts: list[str] = []
+        self.progressChanged.connect(self.progress.append)
+
+    def setProgressText(self, text):  # noqa: N802 - QGIS API
+        self.texts.append(text)
+        super().setProgressText(text)
 
     def pushWarning(self, text):  # noqa: N802 - QGIS API
         self.warnings.append(text)

@@ -16,7 +16,9 @@ def error_of(run_alg, alg_id, params, outputs=("OUTPUT",)) -> str:
 
 
 def test_non_numeric_field(layer, run_alg):
-    msg = error_of(run_alg, "geohra:theil", {"INPUT": layer, "FIELD": "name_en", "GROUP": "region3"})
+    msg = error_of(
+        run_alg, "geohra:theil", {"INPUT": layer, "FIELD": "name_en", "GROUP": "region3"}
+    )
     assert "name_en" in msg and "numeric" in msg
 
 
@@ -46,7 +48,8 @@ def test_null_values(layer, run_alg):
 
     holed = memory_copy(layer, edit=blank_beijing)
     msg = error_of(
-        run_alg, "geohra:entropyindex",
+        run_alg,
+        "geohra:entropyindex",
         {"INPUT": holed, "ID_FIELD": "adcode", "FIELDS": ["beds", "staff"]},
         outputs=("OUTPUT", "WEIGHTS"),
     )
@@ -57,7 +60,8 @@ def test_null_values(layer, run_alg):
 def test_library_error_text_is_passed_through(layer, run_alg):
     """An error only geohra detects (coupling scores outside [0, 1]) shows geohra's message."""
     msg = error_of(
-        run_alg, "geohra:couplingcoordination",
+        run_alg,
+        "geohra:couplingcoordination",
         {"INPUT": layer, "ID_FIELD": "adcode", "FIELDS": ["beds", "staff"]},
     )
     assert "[0, 1]" in msg or "0 and 1" in msg, msg
@@ -65,7 +69,8 @@ def test_library_error_text_is_passed_through(layer, run_alg):
 
 def test_duplicate_unit_ids(layer, run_alg):
     msg = error_of(
-        run_alg, "geohra:theil",
+        run_alg,
+        "geohra:theil",
         {"INPUT": layer, "ID_FIELD": "region3", "FIELD": "beds", "GROUP": "region3"},
     )
     assert "region3" in msg and "duplicate" in msg
@@ -73,7 +78,8 @@ def test_duplicate_unit_ids(layer, run_alg):
 
 def test_existing_output_field(layer, run_alg):
     msg = error_of(
-        run_alg, "geohra:entropyindex",
+        run_alg,
+        "geohra:entropyindex",
         {"INPUT": layer, "FIELDS": ["beds", "staff"], "SCORE_FIELD": "name_en"},
         outputs=("OUTPUT", "WEIGHTS"),
     )
@@ -96,7 +102,9 @@ def test_processing_setting_is_used_and_named(layer, run_alg, tmp_path):
     old = setting.value
     setting.value = str(tmp_path / "not-a-python")
     try:
-        msg = error_of(run_alg, "geohra:theil", {"INPUT": layer, "FIELD": "beds", "GROUP": "region3"})
+        msg = error_of(
+            run_alg, "geohra:theil", {"INPUT": layer, "FIELD": "beds", "GROUP": "region3"}
+        )
     finally:
         setting.value = old
     assert "not-a-python" in msg and "the Processing setting GEOHRA_PYTHON" in msg

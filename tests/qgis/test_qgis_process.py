@@ -32,7 +32,10 @@ def profile_env(tmp_path_factory):
     profile = home / ".local" / "share" / "QGIS" / "QGIS3" / "profiles" / "default"
     subprocess.run(
         [sys.executable, "-m", "geohra.qgis", "install", "--profile", str(profile)],
-        check=True, capture_output=True, text=True, cwd=home,  # the installed geohra, not ./geohra
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=home,  # the installed geohra, not ./geohra
     )
     plugin = profile / "python" / "plugins" / "geohra_qgis"
     assert (plugin / "metadata.txt").is_file()
@@ -40,7 +43,11 @@ def profile_env(tmp_path_factory):
     ini = profile / "QGIS" / "QGIS3.ini"
     ini.parent.mkdir(parents=True, exist_ok=True)
     ini.write_text("[PythonPlugins]\ngeohra_qgis=true\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("GEOHRA_PYTHON", "XDG_DATA_HOME", "XDG_CONFIG_HOME")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("GEOHRA_PYTHON", "XDG_DATA_HOME", "XDG_CONFIG_HOME")
+    }
     env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(home))
     return env
 
@@ -54,7 +61,9 @@ def qgis_process(env, *args, timeout=240):
 def test_qgis_process_lists_geohra(profile_env):
     proc = qgis_process(profile_env, "list")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    ids = {a for p in json.loads(proc.stdout)["providers"].values() for a in p.get("algorithms", {})}
+    ids = {
+        a for p in json.loads(proc.stdout)["providers"].values() for a in p.get("algorithms", {})
+    }
     assert {"geohra:localmoran", "geohra:entropyindex", "geohra:dagumgini"} <= ids
 
 
@@ -62,8 +71,15 @@ def test_qgis_process_local_moran_equals_library(profile_env, provinces, qgis_ap
     path, gdf = provinces
     out = tmp_path / "lisa.gpkg"
     proc = qgis_process(
-        profile_env, "run", "geohra:localmoran", "--",
-        f"INPUT={path}", "ID_FIELD=adcode", "FIELD=staff", "PERMUTATIONS=199", "SEED=7",
+        profile_env,
+        "run",
+        "geohra:localmoran",
+        "--",
+        f"INPUT={path}",
+        "ID_FIELD=adcode",
+        "FIELD=staff",
+        "PERMUTATIONS=199",
+        "SEED=7",
         f"OUTPUT={out}",
     )
     assert proc.returncode == 0, (proc.stdout[-3000:], proc.stderr[-3000:])
@@ -81,14 +97,22 @@ def test_qgis_process_local_moran_equals_library(profile_env, provinces, qgis_ap
             if isinstance(val, float):
                 assert got == pytest.approx(val, rel=1e-12, abs=1e-15), (code, col)
             else:
-                assert got == (int(val) if hasattr(val, "__int__") and not isinstance(val, str) else val)
+                assert got == (
+                    int(val) if hasattr(val, "__int__") and not isinstance(val, str) else val
+                )
 
 
 def test_qgis_process_reports_geohra_error(profile_env, provinces):
     path, _ = provinces
     proc = qgis_process(
-        profile_env, "run", "geohra:theil", "--",
-        f"INPUT={path}", "FIELD=beds", "GROUP=country", f"OUTPUT={Path(path).parent / 'x.csv'}",
+        profile_env,
+        "run",
+        "geohra:theil",
+        "--",
+        f"INPUT={path}",
+        "FIELD=beds",
+        "GROUP=country",
+        f"OUTPUT={Path(path).parent / 'x.csv'}",
     )
     assert proc.returncode != 0
     text = proc.stdout + proc.stderr

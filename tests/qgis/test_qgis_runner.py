@@ -77,40 +77,69 @@ def test_cancel_kills_the_worker(tmp_path):
 
 def test_worker_round_trip_and_json_cells(tmp_path):
     req = {
-        "op": "theil", "index": ["a", "b", "c", "d"], "index_name": "unit",
-        "columns": {"y": [1.0, 2.0, 3.0, 10.0], "g": ["x", "x", "z", "z"]}, "numeric": ["y"],
-        "geometry": None, "params": {"field": "y", "group": "g"},
+        "op": "theil",
+        "index": ["a", "b", "c", "d"],
+        "index_name": "unit",
+        "columns": {"y": [1.0, 2.0, 3.0, 10.0], "g": ["x", "x", "z", "z"]},
+        "numeric": ["y"],
+        "geometry": None,
+        "params": {"field": "y", "group": "g"},
     }
     resp = runner.run_worker(req, python=sys.executable)
     ref = geohra.theil(pd.DataFrame({"y": [1.0, 2.0, 3.0, 10.0], "g": list("xxzz")}), "y", by="g")
-    row = dict(zip(resp["tables"]["OUTPUT"]["columns"], resp["tables"]["OUTPUT"]["rows"][0], strict=True))
-    assert row["total"] == ref.total and row["within"] == ref.within and row["between"] == ref.between
+    row = dict(
+        zip(resp["tables"]["OUTPUT"]["columns"], resp["tables"]["OUTPUT"]["rows"][0], strict=True)
+    )
+    assert (
+        row["total"] == ref.total and row["within"] == ref.within and row["between"] == ref.between
+    )
     assert resp["layer"] is None and resp["geohra_version"] == geohra.__version__
     # cells: NaN and <NA> become null, numpy scalars plain JSON numbers
     tab = worker.table(pd.DataFrame({"a": [np.nan, 1.5], "b": pd.array([pd.NA, 2], dtype="Int64")}))
-    assert tab["rows"] == [[0, None, None], [1, 1.5, 2]] and tab["types"] == ["int", "double", "int"]
+    assert tab["rows"] == [[0, None, None], [1, 1.5, 2]] and tab["types"] == [
+        "int",
+        "double",
+        "int",
+    ]
     json.dumps(tab, allow_nan=False)
 
 
 def test_worker_errors_are_messages_not_tracebacks():
     out = worker.handle({"op": "nope", "index": [1], "columns": {}, "geometry": None})
     assert out["ok"] is False and out["message"].startswith("geohra: unknown operation 'nope'")
-    out = worker.handle({
-        "op": "theil", "index": [1, 2], "columns": {"y": [1.0, 2.0]}, "geometry": None,
-        "params": {"field": "missing", "group": "y"},
-    })
+    out = worker.handle(
+        {
+            "op": "theil",
+            "index": [1, 2],
+            "columns": {"y": [1.0, 2.0]},
+            "geometry": None,
+            "params": {"field": "missing", "group": "y"},
+        }
+    )
     assert out["ok"] is False and "missing" in out["message"]
     assert "Traceback" not in out["message"] and "Traceback" in out["traceback"]
-    out = worker.handle({"op": "moran", "index": [1], "columns": {"y": [1.0]}, "geometry": None, "params": {"field": "y"}})
+    out = worker.handle(
+        {
+            "op": "moran",
+            "index": [1],
+            "columns": {"y": [1.0]},
+            "geometry": None,
+            "params": {"field": "y"},
+        }
+    )
     assert out["ok"] is False and "geometry" in out["message"]
 
 
 def test_build_frame_keeps_types_and_index():
-    frame = worker.build_frame({
-        "index": ["110000", "120000"], "index_name": "adcode",
-        "columns": {"v": [1, 2.5], "name": ["a", None], "n": [None, 3], "g": [1, 2]},
-        "numeric": ["v", "n"], "geometry": None,
-    })
+    frame = worker.build_frame(
+        {
+            "index": ["110000", "120000"],
+            "index_name": "adcode",
+            "columns": {"v": [1, 2.5], "name": ["a", None], "n": [None, 3], "g": [1, 2]},
+            "numeric": ["v", "n"],
+            "geometry": None,
+        }
+    )
     assert list(frame.index) == ["110000", "120000"] and frame.index.name == "adcode"
     assert frame["v"].dtype == "float64" and math.isnan(frame["n"].iloc[0])
     assert frame["name"].iloc[1] is None

@@ -194,25 +194,29 @@ class Reader:
         if not self.alg.checks_shapes:
             return
         first: dict = {}
-        copies = []
+        copies: dict = {}  # (year, first unit with that polygon) -> number of copies
         for unit, year, shape in zip(self.units, years, self.shapes):  # noqa: B905 - same length
             if shape is None:
                 continue
             key = (year, shape)
             if key in first:
-                copies.append((first[key], unit, year))
+                copies[(year, first[key])] = copies.get((year, first[key]), 0) + 1
             else:
                 first[key] = unit
         if copies:
-            some = ", ".join(
-                f"{a!r} and {b!r}" + (f" in {y}" if self.year_field else "")
-                for a, b, y in copies[:5]
+            who = "feature" if not self.id_field else "unit"
+            some = "; ".join(
+                f"{who} {u!r}"
+                + (f" in {y}" if self.year_field else "")
+                + f" by {n} other feature(s)"
+                for (y, u), n in list(copies.items())[:5]
             )
             if self.year_field:
                 fix = "each unit needs one feature per year, and units need their own polygons."
             else:
                 fix = self._panel_hint() + "remove the duplicated features."
             raise QgsProcessingException(
-                f"{len(copies)} feature(s) repeat the polygon of another feature (e.g. {some}): "
-                f"{self.alg.display} would treat the copies as separate units. {fix}"
+                f"{sum(copies.values())} feature(s) repeat the polygon of another feature (the "
+                f"polygon of {some}{'; ...' if len(copies) > 5 else ''}): {self.alg.display} would "
+                f"treat the copies as separate units. {fix}"
             )
