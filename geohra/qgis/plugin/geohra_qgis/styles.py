@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
+    QgsClassificationCustom,
     QgsGraduatedSymbolRenderer,
     QgsProcessingLayerPostProcessorInterface,
     QgsRendererCategory,
@@ -43,7 +44,8 @@ def renderer(spec: dict, field: str, geometry_type=QgsWkbTypes.PolygonGeometry):
             for r in spec["ranges"]
         ]
         out = QgsGraduatedSymbolRenderer(field, ranges)
-        out.setMode(QgsGraduatedSymbolRenderer.Custom)  # geohra's bounds, never recomputed
+        # geohra's bounds as given ("Custom"), so QGIS never recomputes them
+        out.setClassificationMethod(QgsClassificationCustom())
         return out
     if spec["type"] == "categorized":
         cats = [
