@@ -42,6 +42,7 @@ import json
 import math
 import os
 import re
+import shutil
 import sys
 import threading
 import traceback
@@ -245,8 +246,9 @@ class _ProtocolError(Exception):
     pass
 
 
-def _exit_when_stdin_closes() -> None:
-    """Exit the process as soon as the parent's end of our stdin closes (parent gone)."""
+def _exit_when_stdin_closes(request_path: Path) -> None:
+    """Exit the process as soon as the parent's end of our stdin closes (parent gone),
+    removing the exchange folder the dead parent can no longer clean up."""
 
     def watch() -> None:
         try:
@@ -254,6 +256,9 @@ def _exit_when_stdin_closes() -> None:
                 pass
         except (OSError, ValueError):
             pass
+        folder = request_path.resolve().parent
+        if folder.name.startswith("geohra_qgis_"):  # the runner's own temporary folder
+            shutil.rmtree(folder, ignore_errors=True)
         os._exit(3)
 
     threading.Thread(target=watch, name="geohra-parent-watch", daemon=True).start()
@@ -265,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m geohra.qgis.worker REQUEST.json RESPONSE.json", file=sys.stderr)
         return 2
     if os.environ.get("GEOHRA_WATCH_STDIN") == "1":
-        _exit_when_stdin_closes()
+        _exit_when_stdin_closes(Path(argv[0]))
     request = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     response = handle(request)
     Path(argv[1]).write_text(json.dumps(response, allow_nan=False), encoding="utf-8")

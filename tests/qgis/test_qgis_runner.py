@@ -7,6 +7,7 @@ import math
 import os
 import stat
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -105,10 +106,13 @@ def test_worker_round_trip_and_json_cells(tmp_path):
 
 
 def test_worker_errors_are_messages_not_tracebacks():
-    out = worker.handle({"op": "nope", "index": [1], "columns": {}, "geometry": None})
+    out = worker.handle(
+        {"protocol": worker.PROTOCOL, "op": "nope", "index": [1], "columns": {}, "geometry": None}
+    )
     assert out["ok"] is False and out["message"].startswith("geohra: unknown operation 'nope'")
     out = worker.handle(
         {
+            "protocol": worker.PROTOCOL,
             "op": "theil",
             "index": [1, 2],
             "columns": {"y": [1.0, 2.0]},
@@ -120,6 +124,7 @@ def test_worker_errors_are_messages_not_tracebacks():
     assert "Traceback" not in out["message"] and "Traceback" in out["traceback"]
     out = worker.handle(
         {
+            "protocol": worker.PROTOCOL,
             "op": "moran",
             "index": [1],
             "columns": {"y": [1.0]},
@@ -156,3 +161,139 @@ def test_install_copies_plugin_and_records_python(tmp_path):
     assert (target / "geohra_python.txt").read_text().strip() == sys.executable
     meta = (target / "metadata.txt").read_text()
     assert "hasProcessingProvider=yes" in meta and "qgisMinimumVersion=" in meta
+
+
+def test_failed_check_is_not_cached(tmp_path):
+    """A failed interpreter check is tried again on the next run (the user installs geohra
+    there meanwhile); a successful one is remembered."""
+    script = tmp_path / "python-to-be"
+    script.write_text("#!/bin/sh\necho 'No module named geohra' >&2; exit 1\n")
+    script.chmod(0o755)
+    ok, why = runner.check_python(str(script))
+    assert not ok and "cannot import geohra" in why
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')  # geohra now importable
+    assert runner.check_python(str(script)) == (True, geohra.__version__)
+    assert runner.find_python(str(script)) == str(script)
+    script.write_text("#!/bin/sh\nexit 1\n")
+    assert runner.check_python(str(script)) == (True, geohra.__version__)  # success cached
+
+
+def _theil_request(years: int) -> dict:
+    return {
+        "op": "theil",
+        "index": [[u, y] for y in range(years) for u in "abcd"],
+        "index_name": "unit",
+        "time": "year",
+        "columns": {"y": [1.0, 2.0, 3.0, 10.0] * years, "g": ["x", "x", "z", "z"] * years},
+        "numeric": ["y"],
+        "geometry": None,
+        "params": {"field": "y", "group": "g"},
+    }
+
+
+def test_progress_is_reported_per_year():
+    seen = []
+    resp = runner.run_worker(
+        _theil_request(400), python=sys.executable, progress=lambda d, t: seen.append((d, t))
+    )
+    assert len(resp["tables"]["OUTPUT"]["rows"]) == 400
+    assert seen and all(t == 400 for _, t in seen) and seen == sorted(seen)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(entry))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+    except OSError:
+        return False
+
+
+def test_worker_dies_with_its_parent(tmp_path):
+    """Killing QGIS (here: a process running the plugin's runner) ends the worker at once,
+    although its computation (30,000 years of Theil) would run on for minutes; the worker
+    also removes the exchange folder its dead parent can no longer clean up."""
+    import signal
+    import subprocess
+    import time
+
+    req = tmp_path / "req.json"
+    req.write_text(json.dumps(_theil_request(30000)))
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys; from geohra.qgis.plugin.geohra_qgis import runner; "
+            "runner.run_worker(json.load(open(sys.argv[1])), python=sys.executable)",
+            str(req),
+        ],
+        cwd=tmp_path,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while not workers and time.monotonic() < deadline:
+            workers = _children(parent.pid)
+            time.sleep(0.1)
+        assert len(workers) == 1, "the worker did not start"
+        with open(f"/proc/{workers[0]}/cmdline", "rb") as fh:
+            folder = Path(fh.read().split(b"\0")[3].decode()).parent  # python -m mod REQ
+        assert folder.name.startswith("geohra_qgis_") and folder.is_dir()
+        time.sleep(3)  # well inside its computation
+        assert _alive(workers[0])
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while _alive(workers[0]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(workers[0]), "the worker outlived its parent"
+        assert not folder.exists()
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_old_plugin_talking_to_new_worker_says_reinstall():
+    """A plugin copied by an older geohra sends no protocol version."""
+    req = {k: v for k, v in _theil_request(2).items()}
+    out = worker.handle(req)  # as the old plugin sent it: no "protocol"
+    assert out["ok"] is False and "re-run `geohra qgis install`" in out["message"]
+    assert "Traceback" not in out["message"]
+
+
+def test_new_plugin_talking_to_old_worker_says_reinstall(tmp_path):
+    """An older geohra's worker (protocol 1) answered without a protocol field, and its
+    check prints only the version."""
+    old = tmp_path / "old-python"
+    old.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "-c" ]; then echo "0.0.9 1"; exit 0; fi\n'
+        # `-m geohra.qgis.worker REQ RESP`: answer as protocol 1 did
+        'echo \'{"ok": true, "layer": null, "tables": {}, "warnings": [], "geohra_version": "0.0.9"}\' > "$4"\n'
+    )
+    old.chmod(0o755)
+    ok, why = runner.check_python(str(old))
+    assert not ok and "re-run `geohra qgis install`" in why and "protocol 1" in why
+    with pytest.raises(runner.WorkerError) as info:
+        runner.run_worker(_theil_request(2), python=str(old))
+    assert "re-run `geohra qgis install`" in str(info.value)
+
+
+def test_protocol_versions_agree():
+    assert runner.PROTOCOL == worker.PROTOCOL
