@@ -73,7 +73,7 @@ def test_duplicate_unit_ids(layer, run_alg):
         "geohra:theil",
         {"INPUT": layer, "ID_FIELD": "region3", "FIELD": "beds", "GROUP": "region3"},
     )
-    assert "region3" in msg and "duplicate" in msg
+    assert "region3" in msg and "repeated values" in msg and "'East' (11 features)" in msg
 
 
 def test_existing_output_field(layer, run_alg):
@@ -121,3 +121,141 @@ def test_infinite_value(layer, run_alg):
     msg = error_of(run_alg, "geohra:moran", {"INPUT": bad, "ID_FIELD": "adcode", "FIELD": "beds"})
     assert "'beds'" in msg and "infinite" in msg and "'120000'" in msg
     del bad
+
+
+def test_messages_use_the_dialogs_labels(layer, run_alg):
+    """geohra's messages name options as the dialog does, never as Python arguments."""
+    rows, feedback = run_alg(
+        "geohra:localmoran",
+        {"INPUT": layer, "ID_FIELD": "adcode", "FIELD": "beds", "ISLANDS": 1, "PERMUTATIONS": 9},
+    )
+    text = " ".join(feedback.warnings)
+    assert "460000" in text and "islands=" not in text, text
+    assert "'Units without a contiguous neighbour (islands)'" in text
+    assert "'link each to its nearest unit (with a warning)'" in text
+    msg = error_of(
+        run_alg,
+        "geohra:naturalbreaks",
+        {"INPUT": layer, "FIELD": "region_code", "K": 5},
+        outputs=("OUTPUT", "BREAKS"),
+    )
+    assert "k=" not in msg and "'Number of classes' = 5" in msg, msg
+    assert "Set 'Number of classes' to 3 or fewer" in msg, msg
+
+
+def with_field(layer, name):
+    """A copy of ``layer`` with an extra (empty) numeric field ``name``."""
+    from qgis.core import QgsField
+    from qgis.PyQt.QtCore import QVariant
+
+    copy = memory_copy(layer)
+    copy.dataProvider().addAttributes([QgsField(name, QVariant.Double)])
+    copy.updateFields()
+    return copy
+
+
+RESULT_FIELDS = {
+    "geohra:getisord": [
+        "gi_stat",
+        "gi_exp",
+        "gi_var",
+        "gi_z",
+        "gi_p",
+        "gi_p_sim",
+        "gi_p_fdr",
+        "gi_spot",
+    ],
+    "geohra:localmoran": [
+        "lisa_i",
+        "lisa_p",
+        "lisa_quad",
+        "lisa_clust",
+        "lisa_z",
+        "lisa_lag",
+        "lisa_p_fdr",
+    ],
+    "geohra:naturalbreaks": ["class", "class_lbl"],
+    "geohra:couplingcoordination": [
+        "C",
+        "T",
+        "D",
+        "level",
+        "grade",
+        "grade_en",
+        "grade_zh",
+        "lagging",
+    ],
+    "geohra:entropyindex": ["score", "z_beds", "z_staff"],
+}
+PARAMS = {
+    "geohra:getisord": ({"FIELD": "beds", "PERMUTATIONS": 9, "FDR": True}, ("OUTPUT", "SUMMARY")),
+    "geohra:localmoran": ({"FIELD": "beds", "PERMUTATIONS": 9, "FDR": True}, ("OUTPUT", "SUMMARY")),
+    "geohra:naturalbreaks": ({"FIELD": "beds"}, ("OUTPUT", "BREAKS")),
+    "geohra:couplingcoordination": ({"FIELDS": ["u_beds", "u_staff"]}, ("OUTPUT",)),
+    "geohra:entropyindex": (
+        {"FIELDS": ["beds", "staff"], "ADD_NORMALIZED": True},
+        ("OUTPUT", "WEIGHTS"),
+    ),
+}
+
+
+@pytest.mark.parametrize("alg,field", [(a, f) for a, names in RESULT_FIELDS.items() for f in names])
+def test_every_result_field_already_in_the_input_is_refused(layer, run_alg, alg, field):
+    params, outputs = PARAMS[alg]
+    clashing = with_field(layer, field)
+    msg = error_of(
+        run_alg, alg, {"INPUT": clashing, "ID_FIELD": "adcode", **params}, outputs=outputs
+    )
+    assert f"'{field}'" in msg and "already has" in msg, msg
+
+
+def test_result_fields_listed_are_exactly_those_written(layer, run_alg):
+    """The clash check above covers every field an output gets (no field escapes it)."""
+    for alg, names in RESULT_FIELDS.items():
+        params, outputs = PARAMS[alg]
+        rows, _ = run_alg(alg, {"INPUT": layer, "ID_FIELD": "adcode", **params}, outputs=outputs)
+        assert set(rows["OUTPUT"][0]) - set(layer.fields().names()) == set(names), alg
+
+
+def test_shapefile_output_keeps_every_field_name(layer, qgis_app, tmp_path):
+    """Result fields fit a Shapefile's 10 characters: nothing is cut or renumbered."""
+    import processing
+    from qgis.core import QgsVectorLayer
+    from qgis_helpers import owned
+
+    shp = tmp_path / "gi.shp"
+    processing.run(
+        "geohra:getisord",
+        {
+            "INPUT": layer,
+            "ID_FIELD": "adcode",
+            "FIELD": "beds",
+            "PERMUTATIONS": 9,
+            "FDR": True,
+            "OUTPUT": str(shp),
+            "SUMMARY": "TEMPORARY_OUTPUT",
+        },
+    )
+    out = owned(QgsVectorLayer(str(shp), "gi", "ogr"))
+    names = out.fields().names()
+    assert set(RESULT_FIELDS["geohra:getisord"]) <= set(names), names
+    assert all(len(n) <= 10 for n in RESULT_FIELDS["geohra:getisord"])
+    from qgis.core import QgsProject
+
+    QgsProject.instance().removeMapLayer(out.id())
+
+
+def test_long_output_names_refused_for_a_shapefile(layer, run_alg, tmp_path):
+    msg = error_of(
+        run_alg,
+        "geohra:entropyindex",
+        {
+            "INPUT": layer,
+            "FIELDS": ["beds", "staff"],
+            "SCORE_FIELD": "composite_score",
+            "OUTPUT": str(tmp_path / "scores.shp"),
+        },
+        outputs=("WEIGHTS",),
+    )
+    assert "composite_score" in msg and "10" in msg and "Shapefile" in msg
+    assert not list(tmp_path.iterdir())  # refused before anything was written
