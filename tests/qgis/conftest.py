@@ -132,6 +132,9 @@ def gp_panel(tmp_path_factory):
     )
     gdf = gpd.GeoDataFrame(panel.merge(bounds, left_on="adcode", right_index=True), crs=bounds.crs)
     assert len(gdf) == 31 * 6
+    # two [0, 1] scores for coupling coordination (row by row, so a panel needs no year)
+    gdf["u_rate"] = gdf["gp_rate"] / gdf["gp_rate"].max()
+    gdf["u_share"] = gdf["gp_share"] / gdf["gp_share"].max()
     path = tmp_path_factory.mktemp("panel") / "gp_panel.geojson"
     gdf.to_file(path, driver="GeoJSON")
     ref = gpd.read_file(path).set_index(["adcode", "year"])

@@ -265,6 +265,7 @@ class CouplingCoordination(GeohraAlgorithm):
     display = "Coupling coordination degree"
     group_name = "Composite indices"
     layer_output = True
+    supports_year = True  # rows are computed one by one; the year labels a panel's rows
     help_html = (
         "<p>Coupling degree C, comprehensive development T (equal weights), coordination degree "
         "D = √(C·T) and its ten-level grade for two or more subsystem scores in [0, 1] "
@@ -272,8 +273,9 @@ class CouplingCoordination(GeohraAlgorithm):
         "'traditional' is C = n·[Π U_i / (Σ U_i)^n]^(1/n).</p>"
         "<p>Scores outside [0, 1] are an error: normalise them first (e.g. entropy-weight scores "
         "with scale 1).</p><p>The layer is styled by grade (ten classes, red for disorder to green "
-        "for coordination, as geohra's grade maps). Each row is computed on its own, so a panel "
-        "layer (one feature per unit and year) needs no year field.</p>"
+        "for coordination, as geohra's grade maps).</p><p><b>Panels</b>: each row is computed on its "
+        "own; with a year field the rows of a panel (one feature per unit and year) are labelled "
+        "by unit and year.</p>"
     )
 
     def add_parameters(self):
