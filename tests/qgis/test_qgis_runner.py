@@ -163,6 +163,63 @@ def test_install_copies_plugin_and_records_python(tmp_path):
     assert "hasProcessingProvider=yes" in meta and "qgisMinimumVersion=" in meta
 
 
+def test_reinstall_never_deletes_user_files(tmp_path, capsys):
+    """Only files geohra installed (its manifest) are replaced or removed."""
+    from geohra.qgis.__main__ import MANIFEST, main
+
+    target = tmp_path / "geohra_qgis"
+    # a folder made by hand (no manifest): a user's notes, and an old copy of a plugin file
+    (target / "mine").mkdir(parents=True)
+    (target / "mine" / "notes.txt").write_text("my notes")
+    (target / "my_model.model3").write_text("<model/>")
+    (target / "base.py").write_text("# an old copy of geohra's base.py")
+    assert main(["install", "--plugins-dir", str(tmp_path)]) == 0
+    assert (target / "mine" / "notes.txt").read_text() == "my notes"
+    assert (target / "my_model.model3").read_text() == "<model/>"
+    assert (target / "base.py").read_text() == (plugin_path() / "base.py").read_text()
+    assert "Kept 2 file(s)" in capsys.readouterr().out
+    manifest = (target / MANIFEST).read_text().split()
+    assert "base.py" in manifest and "my_model.model3" not in manifest
+    # a file the previous geohra installed and this one no longer ships is removed ...
+    (target / "old_module.py").write_text("# shipped by an older geohra")
+    (target / MANIFEST).write_text("\n".join([*manifest, "old_module.py"]) + "\n")
+    # ... while a user file with a plugin-like name stays
+    (target / "helpers.py").write_text("# the user's own")
+    assert main(["install", "--plugins-dir", str(tmp_path)]) == 0
+    assert not (target / "old_module.py").exists()
+    assert (target / "helpers.py").read_text() == "# the user's own"
+    assert (target / "mine" / "notes.txt").read_text() == "my notes"
+
+
+@pytest.mark.parametrize(
+    "given,expected",
+    [
+        ("{base}/profiles/work", "{base}/profiles/work/python/plugins"),  # a profile folder
+        ("{base}/profiles", "{base}/profiles/default/python/plugins"),  # all profiles
+        (
+            "{base}",
+            "{base}/profiles/default/python/plugins",
+        ),  # QGIS's user folder (--profiles-path)
+        ("{base}/profiles/work/python", "{base}/profiles/work/python/plugins"),
+        ("{base}/profiles/work/python/plugins", "{base}/profiles/work/python/plugins"),
+        ("work", "{base}/profiles/work/python/plugins"),  # a profile name, as qgis --profile
+        ("default", "{base}/profiles/default/python/plugins"),
+    ],
+)
+def test_profile_layouts(tmp_path, monkeypatch, given, expected):
+    from geohra.qgis.__main__ import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    monkeypatch.chdir(tmp_path)
+    base = tmp_path / "share" / "QGIS" / "QGIS3"
+    (base / "profiles" / "default").mkdir(parents=True)
+    (base / "profiles" / "work").mkdir(parents=True)
+    assert main(["install", "--profile", given.format(base=base)]) == 0
+    plugin = Path(expected.format(base=base)) / "geohra_qgis"
+    assert (plugin / "metadata.txt").is_file() and (plugin / "geohra_python.txt").is_file()
+    assert sorted(os.listdir(tmp_path)) == ["share"]  # nothing made elsewhere
+
+
 def test_failed_check_is_not_cached(tmp_path):
     """A failed interpreter check is tried again on the next run (the user installs geohra
     there meanwhile); a successful one is remembered."""
