@@ -28,19 +28,65 @@ def _seed(params: dict) -> int | None:
     return None if seed is None else int(seed)
 
 
-def per_year(func: Callable[[Any], Any], data: pd.DataFrame, params: dict) -> list[tuple[Any, Any]]:
-    """``[(year, func(cross_section))]`` for a panel (``params["time"]`` names the year
-    level of the index), else ``[(None, func(data))]``; reports progress per year."""
+def per_year(
+    func: Callable[..., Any],
+    data: pd.DataFrame,
+    params: dict,
+    *args: Any,
+    spatial: bool = False,
+    **kwargs: Any,
+) -> list[tuple[Any, Any]]:
+    """``[(year, func(cross_section, *args, **kwargs))]`` through :func:`geohra.per_year` for
+    a panel (``params["time"]`` names the year level of the index), else
+    ``[(None, func(data, ...))]``. Spatial statistics get contiguity weights built from
+    each year's polygons with the dialog's options; progress is reported per year."""
+    import geohra
+
+    call = _with_graph(func, params) if spatial else func
     time = params.get("time")
-    progress: Progress = params.get("progress") or (lambda done, total: None)
     if not time:
-        return [(None, func(data))]
-    parts = list(data.groupby(level=time, sort=True))
-    out = []
-    for i, (year, part) in enumerate(parts):
-        out.append((year, func(part.droplevel(time))))
-        progress(i + 1, len(parts))
-    return out
+        return [(None, call(data, *args, **kwargs))]
+    progress: Progress = params.get("progress") or (lambda done, total: None)
+    total = data.index.get_level_values(time).nunique()
+    done = [0]
+
+    def step(part: Any, *a: Any, rng: Any = None, **kw: Any) -> Any:
+        if rng is not None:  # per_year turns a seed into one Generator shared by the years
+            kw["rng"] = rng
+        res = call(part, *a, **kw)
+        done[0] += 1
+        progress(done[0], total)
+        return res
+
+    step.__name__ = getattr(func, "__name__", "statistic")
+    return list(geohra.per_year(step, data, *args, time=time, unit=data.index.names[0], **kwargs))
+
+
+def _with_graph(func: Callable[..., Any], params: dict) -> Callable[..., Any]:
+    """``func`` with ``graph=`` contiguity weights of the data's polygons (dialog options),
+    built once per distinct set of units and polygons."""
+    import hashlib
+
+    import shapely
+
+    import geohra
+
+    cache: dict = {}
+
+    def run(part: Any, *args: Any, **kwargs: Any) -> Any:
+        digest = hashlib.blake2b("\x1f".join(map(str, part.index)).encode("utf-8"), digest_size=16)
+        for wkb in shapely.to_wkb(part.geometry.values):
+            digest.update(wkb)
+        key = digest.hexdigest()
+        if key not in cache:
+            cache[key] = geohra.spatial_weights(
+                part,
+                kind=params.get("contiguity", "queen"),
+                islands=params.get("islands", "nearest"),
+            )
+        return func(part, *args, graph=cache[key], **kwargs)
+
+    return run
 
 
 def _stack(
@@ -65,14 +111,6 @@ def _layer(results: list, time: str | None, get: Callable[[Any], pd.DataFrame]) 
     return pd.concat(frames, names=[time]).swaplevel(0, 1)
 
 
-def _graph(gdf: Any, params: dict) -> Any:
-    import geohra
-
-    return geohra.spatial_weights(
-        gdf, kind=params.get("contiguity", "queen"), islands=params.get("islands", "nearest")
-    )
-
-
 def op_entropy_index(df: pd.DataFrame, p: dict) -> tuple:
     import geohra
 
@@ -93,17 +131,13 @@ def op_entropy_index(df: pd.DataFrame, p: dict) -> tuple:
 def op_natural_breaks(df: pd.DataFrame, p: dict) -> tuple:
     import geohra
 
-    field, scheme, k, time = (
-        p["field"],
-        p.get("scheme", "fisher_jenks"),
-        p.get("k", 5),
-        p.get("time"),
-    )
+    field, time = p["field"], p.get("time")
+    options = {"scheme": p.get("scheme", "fisher_jenks"), "k": p.get("k", 5)}
     if time and p.get("pooled"):  # one set of breaks over all unit-years
-        results = [(None, geohra.classify(df[field], scheme, k=k))]
+        results = [(None, geohra.classify(df, field, **options))]
         time = None
     else:
-        results = per_year(lambda part: geohra.classify(part[field], scheme, k=k), df, p)
+        results = per_year(geohra.classify, df, p, field, **options)
 
     def breaks(res: Any) -> pd.DataFrame:
         out = res.summary().reset_index()
@@ -122,16 +156,14 @@ def op_theil(df: pd.DataFrame, p: dict) -> tuple:
     import geohra
 
     results = per_year(
-        lambda part: geohra.theil(
-            part,
-            p["field"],
-            population=p.get("population"),
-            by=p["group"],
-            index=p.get("index", "T"),
-            base=p.get("base", "e"),
-        ),
+        geohra.theil,
         df,
         p,
+        p["field"],
+        population=p.get("population"),
+        by=p["group"],
+        index=p.get("index", "T"),
+        base=p.get("base", "e"),
     )
     time = p.get("time")
     return (
@@ -147,7 +179,7 @@ def op_theil(df: pd.DataFrame, p: dict) -> tuple:
 def op_dagum_gini(df: pd.DataFrame, p: dict) -> tuple:
     import geohra
 
-    results = per_year(lambda part: geohra.dagum_gini(part, p["field"], by=p["group"]), df, p)
+    results = per_year(geohra.dagum_gini, df, p, p["field"], by=p["group"])
     time = p.get("time")
     return (
         None,
@@ -160,20 +192,23 @@ def op_dagum_gini(df: pd.DataFrame, p: dict) -> tuple:
     )
 
 
+def _spatial(func: Callable[..., Any], gdf: Any, p: dict, **options: Any) -> list:
+    return per_year(
+        func,
+        gdf,
+        p,
+        p["field"],
+        spatial=True,
+        permutations=p.get("permutations", 999),
+        rng=_seed(p),
+        **options,
+    )
+
+
 def op_spatial_gini(gdf: Any, p: dict) -> tuple:
     import geohra
 
-    results = per_year(
-        lambda part: geohra.spatial_gini(
-            part,
-            p["field"],
-            weights=_graph(part, p),
-            permutations=p.get("permutations", 999),
-            rng=_seed(p),
-        ),
-        gdf,
-        p,
-    )
+    results = _spatial(geohra.spatial_gini, gdf, p)
     return (
         None,
         {"OUTPUT": _stack(results, p.get("time"), lambda r: r.summary(), keep_index=False)},
@@ -184,17 +219,7 @@ def op_spatial_gini(gdf: Any, p: dict) -> tuple:
 def op_moran(gdf: Any, p: dict) -> tuple:
     import geohra
 
-    results = per_year(
-        lambda part: geohra.moran(
-            part,
-            p["field"],
-            weights=_graph(part, p),
-            permutations=p.get("permutations", 999),
-            rng=_seed(p),
-        ),
-        gdf,
-        p,
-    )
+    results = _spatial(geohra.moran, gdf, p)
     return (
         None,
         {"OUTPUT": _stack(results, p.get("time"), lambda r: r.summary(), keep_index=False)},
@@ -205,18 +230,12 @@ def op_moran(gdf: Any, p: dict) -> tuple:
 def op_local_moran(gdf: Any, p: dict) -> tuple:
     import geohra
 
-    results = per_year(
-        lambda part: geohra.local_moran(
-            part,
-            p["field"],
-            weights=_graph(part, p),
-            permutations=p.get("permutations", 999),
-            significance=p.get("significance", 0.05),
-            fdr=p.get("fdr", False),
-            rng=_seed(p),
-        ),
+    results = _spatial(
+        geohra.local_moran,
         gdf,
         p,
+        significance=p.get("significance", 0.05),
+        fdr=p.get("fdr", False),
     )
     time = p.get("time")
     layer = _layer(results, time, lambda r: r.to_frame())
@@ -227,20 +246,14 @@ def op_local_moran(gdf: Any, p: dict) -> tuple:
 def op_getis_ord(gdf: Any, p: dict) -> tuple:
     import geohra
 
-    results = per_year(
-        lambda part: geohra.getis_ord(
-            part,
-            p["field"],
-            weights=_graph(part, p),
-            star=True,
-            permutations=p.get("permutations", 999),
-            significance=p.get("significance", 0.05),
-            inference=p.get("inference", "analytic"),
-            fdr=p.get("fdr", False),
-            rng=_seed(p),
-        ),
+    results = _spatial(
+        geohra.getis_ord,
         gdf,
         p,
+        star=True,
+        significance=p.get("significance", 0.05),
+        inference=p.get("inference", "analytic"),
+        fdr=p.get("fdr", False),
     )
     time = p.get("time")
     layer = _layer(results, time, lambda r: r.to_frame())

@@ -93,7 +93,7 @@ def test_natural_breaks(layer, provinces, run_alg):
         {"INPUT": layer, "ID_FIELD": "adcode", "FIELD": "beds", "K": 4},
         outputs=("OUTPUT", "BREAKS"),
     )
-    ref = geohra.classify(provinces[1]["beds"], "fisher_jenks", k=4)
+    ref = geohra.classify(provinces[1]["beds"], scheme="fisher_jenks", k=4)
     frame = ref.to_frame()
     out = by_unit(rows["OUTPUT"])
     for code in frame.index:
@@ -178,7 +178,7 @@ def _weights(gdf):
 def test_moran(layer, provinces, run_alg):
     rows, feedback = run_alg("geohra:moran", {"INPUT": layer, **SPATIAL})
     gdf = provinces[1]
-    ref = geohra.moran(gdf, "beds", weights=_weights(gdf), permutations=99, rng=20131)
+    ref = geohra.moran(gdf, "beds", graph=_weights(gdf), permutations=99, rng=20131)
     check_table(rows["OUTPUT"], ref.summary())
     # Hainan has no contiguous neighbour: the library's warning reaches the Processing log
     assert any("460000" in w or "Hainan" in w for w in feedback.warnings), feedback.warnings
@@ -187,7 +187,7 @@ def test_moran(layer, provinces, run_alg):
 def test_spatial_gini(layer, provinces, run_alg):
     rows, _ = run_alg("geohra:spatialgini", {"INPUT": layer, **SPATIAL})
     gdf = provinces[1]
-    ref = geohra.spatial_gini(gdf, "beds", weights=_weights(gdf), permutations=99, rng=20131)
+    ref = geohra.spatial_gini(gdf, "beds", graph=_weights(gdf), permutations=99, rng=20131)
     check_table(rows["OUTPUT"], ref.summary())
 
 
@@ -201,7 +201,7 @@ def test_local_moran(layer, provinces, run_alg, islands, fdr):
     gdf = provinces[1]
     weights = geohra.spatial_weights(gdf, kind="queen", islands=["nearest", "keep"][islands])
     res = geohra.local_moran(
-        gdf, "beds", weights=weights, permutations=99, significance=0.1, fdr=fdr, rng=20131
+        gdf, "beds", graph=weights, permutations=99, significance=0.1, fdr=fdr, rng=20131
     )
     ref = res.to_frame()
     out = by_unit(rows["OUTPUT"])
@@ -228,7 +228,7 @@ def test_getis_ord(layer, provinces, run_alg, inference):
     res = geohra.getis_ord(
         gdf,
         "beds",
-        weights=_weights(gdf),
+        graph=_weights(gdf),
         star=True,
         permutations=99,
         inference=["analytic", "permutation"][inference],
@@ -344,7 +344,7 @@ def test_chained_in_a_processing_model(layer, provinces, qgis_app):
     rows = by_unit(layer_rows(lyr))
     del result
     scores = geohra.entropy_weights(provinces[1], ["beds", "staff", "inst"]).scores
-    ref = geohra.classify(scores, "fisher_jenks", k=3).to_frame()
+    ref = geohra.classify(scores, scheme="fisher_jenks", k=3).to_frame()
     for code in ref.index:
         assert same(rows[code]["score"], scores[code])
         assert rows[code]["class"] == int(ref.loc[code, "class"])

@@ -45,7 +45,9 @@ def test_theil_per_year(panel_layer, gp_panel, run_alg):
         {"INPUT": panel_layer, **PANEL, "FIELD": "gp_rate", "GROUP": "region3"},
         outputs=("OUTPUT", "GROUPS"),
     )
-    ref = geohra.per_year(geohra.theil, gp_panel[1].reset_index("year"), "gp_rate", by="region3")
+    ref = geohra.per_year(
+        geohra.theil, gp_panel[1].reset_index("year"), "gp_rate", by="region3"
+    ).summary()
     assert [r["year"] for r in rows["OUTPUT"]] == list(range(2012, 2018))
     for row, (_, r) in zip(rows["OUTPUT"], ref.iterrows(), strict=True):
         assert row["year"] == r["year"]
@@ -101,6 +103,12 @@ def _graph(part):
     return geohra.spatial_weights(part, kind="queen")
 
 
+def library_per_year(func, gp_panel, **kwargs):
+    """The library's own per-year run (geohra.per_year: each year's queen weights, one
+    random Generator from the seed shared by the years in turn)."""
+    return geohra.per_year(func, gp_panel[1], "gp_rate", time="year", unit="adcode", **kwargs)
+
+
 @pytest.mark.parametrize(
     "alg,func",
     [("geohra:moran", geohra.moran), ("geohra:spatialgini", geohra.spatial_gini)],
@@ -108,8 +116,10 @@ def _graph(part):
 def test_global_spatial_per_year(panel_layer, gp_panel, run_alg, alg, func):
     rows, feedback = run_alg(alg, {"INPUT": panel_layer, **SPATIAL})
     assert [r["year"] for r in rows["OUTPUT"]] == YEARS
-    for row, (year, part) in zip(rows["OUTPUT"], cross_sections(gp_panel), strict=True):
-        ref = func(part, "gp_rate", weights=_graph(part), permutations=49, rng=5).summary()
+    lib = library_per_year(func, gp_panel, permutations=49, rng=5)
+    assert lib.years == YEARS
+    for row, (year, res) in zip(rows["OUTPUT"], lib, strict=True):
+        ref = res.summary()
         assert len(ref) == 1
         for col, val in ref.iloc[0].items():
             if isinstance(val, float):
@@ -126,7 +136,7 @@ def test_moran_per_year_is_not_the_stacked_answer(panel_layer, gp_panel, run_alg
     p = 1e-11; each real cross-section gives its own, different answer."""
     rows, _ = run_alg("geohra:moran", {"INPUT": panel_layer, **SPATIAL})
     for row, (year, part) in zip(rows["OUTPUT"], cross_sections(gp_panel), strict=True):
-        ref = geohra.moran(part, "gp_rate", weights=_graph(part), permutations=0)
+        ref = geohra.moran(part, "gp_rate", graph=_graph(part), permutations=0)
         assert close(row["statistic"], ref.statistic), year
 
 
@@ -165,8 +175,7 @@ def test_local_spatial_per_year(panel_layer, gp_panel, run_alg, alg, func, field
     got = {(r["adcode"], r["year"]): r for r in rows["OUTPUT"]}
     assert len(got) == 186
     summaries = []
-    for year, part in cross_sections(gp_panel):
-        res = func(part, "gp_rate", weights=_graph(part), permutations=49, rng=5)
+    for year, res in library_per_year(func, gp_panel, permutations=49, rng=5):
         frame = res.to_frame()
         assert set(frame.columns) == set(fields)
         for code, ref_row in frame.iterrows():
@@ -192,12 +201,12 @@ def test_natural_breaks_per_year_and_pooled(panel_layer, gp_panel, run_alg, pool
     got = {(r["adcode"], r["year"]): r for r in rows["OUTPUT"]}
     data = gp_panel[1]
     if pooled:
-        refs = {None: geohra.classify(data["gp_rate"], "fisher_jenks", k=4)}
+        refs = {None: geohra.classify(data["gp_rate"], scheme="fisher_jenks", k=4)}
         classes = refs[None].to_frame()
         assert len(rows["BREAKS"]) == 4 and "year" not in rows["BREAKS"][0]
     else:
         refs = {
-            y: geohra.classify(part["gp_rate"], "fisher_jenks", k=4)
+            y: geohra.classify(part["gp_rate"], scheme="fisher_jenks", k=4)
             for y, part in cross_sections(gp_panel)
         }
         classes = pd.concat({y: r.to_frame() for y, r in refs.items()}, names=["year"]).swaplevel(

@@ -96,7 +96,7 @@ def test_natural_breaks_graduated_with_geohras_classes(layer, provinces, qgis_ap
         },
     )
     try:
-        ref = geohra.classify(provinces[1]["beds"], "fisher_jenks", k=4)
+        ref = geohra.classify(provinces[1]["beds"], scheme="fisher_jenks", k=4)
         check_graduated(out.renderer(), "beds", ref)
         # every province is drawn in the colour of the class geohra gave it
         colours = class_colors("YlOrRd", 4)
@@ -218,7 +218,7 @@ def test_style_saved_in_geopackage(
         )
         if alg == "geohra:naturalbreaks":
             check_graduated(
-                renderer, "beds", geohra.classify(provinces[1]["beds"], "fisher_jenks", k=5)
+                renderer, "beds", geohra.classify(provinces[1]["beds"], scheme="fisher_jenks", k=5)
             )
     finally:
         _drop([reopened])
