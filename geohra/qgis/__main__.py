@@ -1,4 +1,5 @@
-"""``geohra qgis install [--profile NAME_OR_DIR] [--plugins-dir DIR]`` (also ``python -m geohra.qgis``)
+"""``geohra qgis install [--profile NAME_OR_DIR] [--plugins-dir DIR]``, ``geohra qgis path``,
+``geohra qgis sample DIR`` (also ``python -m geohra.qgis ...``)
 
 Copies the geohra QGIS plugin into a QGIS profile and records THIS interpreter
 (the one where geohra is installed) in the plugin's ``geohra_python.txt``, so the
@@ -135,9 +136,26 @@ def main(argv: list[str] | None = None) -> int:
         help="install into this python/plugins folder instead",
     )
     sub.add_parser("path", help="print the plugin folder shipped with geohra")
+    p_sample = sub.add_parser(
+        "sample", help="write provinces.gpkg and gp_panel.gpkg (real data) to try it on"
+    )
+    p_sample.add_argument("folder", type=Path, help="folder to write them to")
+    p_sample.add_argument(
+        "--force", action="store_true", help="replace those two files if they exist"
+    )
     args = parser.parse_args(argv)
     if args.command == "path":
         print(plugin_path())
+        return 0
+    if args.command == "sample":
+        from geohra.qgis._sample import write_samples
+
+        try:
+            paths = write_samples(args.folder, force=args.force)
+        except FileExistsError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print("Wrote " + " and ".join(str(p) for p in paths))
         return 0
     plugins = args.plugins_dir or plugins_folder(args.profile)
     target, kept = install(plugins)
