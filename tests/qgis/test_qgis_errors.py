@@ -259,3 +259,44 @@ def test_long_output_names_refused_for_a_shapefile(layer, run_alg, tmp_path):
     )
     assert "composite_score" in msg and "10" in msg and "Shapefile" in msg
     assert not list(tmp_path.iterdir())  # refused before anything was written
+
+
+def test_table_to_dbase_gets_short_unique_column_names(layer, provinces, qgis_app, tmp_path):
+    """A table saved as dBASE keeps 10 characters per name: geohra shortens them to unique
+    names itself and says so, instead of letting the driver cut them into duplicates."""
+    import processing
+    from qgis.core import QgsProject, QgsVectorLayer
+    from qgis_helpers import RecordingFeedback, owned
+
+    import geohra
+
+    feedback = RecordingFeedback()
+    dbf = tmp_path / "gini.dbf"
+    processing.run(
+        "geohra:spatialgini",
+        {
+            "INPUT": layer,
+            "ID_FIELD": "adcode",
+            "FIELD": "beds",
+            "PERMUTATIONS": 9,
+            "SEED": 1,
+            "OUTPUT": str(tmp_path / "gini.shp"),  # a table saved as Shapefile: one dBASE file
+        },
+        feedback=feedback,
+    )
+    out = owned(QgsVectorLayer(str(dbf), "gini", "ogr"))
+    names = out.fields().names()
+    QgsProject.instance().removeMapLayer(out.id())
+    gdf = provinces[1]
+    columns = (
+        geohra.spatial_gini(gdf, "beds", graph=geohra.spatial_weights(gdf), permutations=9, rng=1)
+        .summary()
+        .columns
+    )
+    assert len(names) == len(columns) == len(set(names)), (
+        names,
+        sorted(p.name for p in tmp_path.iterdir()),
+    )
+    assert all(len(n) <= 10 for n in names)
+    note = [t for t in feedback.infos if "shortened for dBASE" in t]
+    assert note and "non_neighbour_share -> " in note[0], feedback.infos

@@ -10,20 +10,9 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import SHAPEFILE_FIELD, GeohraAlgorithm
+from .base import GeohraAlgorithm
+from .outputs import short_names
 from .spatial_algorithms import GetisOrd, LocalMoran, Moran, SpatialGini
-
-
-def short_names(wanted: list[str]) -> list[str]:
-    """Field names of at most 10 characters (a Shapefile's limit), unique among themselves."""
-    out: list[str] = []
-    for name in wanted:
-        short, i = name[:SHAPEFILE_FIELD], 1
-        while short in out:
-            i += 1
-            short = name[: SHAPEFILE_FIELD - len(str(i)) - 1] + "_" + str(i)
-        out.append(short)
-    return out
 
 
 class EntropyIndex(GeohraAlgorithm):

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsFeature,
-    QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingAlgorithm,
@@ -23,20 +20,12 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from . import styles
+from .outputs import SHAPEFILE_FIELD, write_layer, write_table
 from .reading import Reader, check_fields
 from .runner import WorkerError, find_python, run_worker
-
-_QTYPES = {
-    "double": QVariant.Double,
-    "int": QVariant.LongLong,
-    "bool": QVariant.Bool,
-    "string": QVariant.String,
-}
 
 ISLANDS = ["nearest", "keep"]
 ISLANDS_LABELS = [
@@ -71,8 +60,6 @@ ARGUMENTS = {
 }
 VALUES = {"islands": dict(zip([repr(v) for v in ISLANDS], ISLANDS_LABELS))}  # noqa: B905
 
-#: Longest field name a Shapefile (dBASE) keeps; geohra's result fields fit.
-SHAPEFILE_FIELD = 10
 
 _COMMON_HELP = (
     "<p>The computation runs in the Python environment where the geohra library is installed "
@@ -225,6 +212,20 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
 
     # ---- running ----------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        try:
+            return self._process(parameters, context, feedback)
+        except QgsProcessingException:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug: one message; the traceback in the debug log
+            import traceback
+
+            feedback.pushDebugInfo(traceback.format_exc())
+            raise QgsProcessingException(
+                f"geohra: unexpected {type(exc).__name__}: {exc}. This is a bug in geohra's "
+                "QGIS plugin; please report it with the Processing log."
+            ) from None
+
+    def _process(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
@@ -256,8 +257,8 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
 
         results = {}
         if self.layer_output:
-            dest = self._write_layer(
-                parameters, context, source, features, response["layer"], result_fields
+            dest = write_layer(
+                self, parameters, context, source, features, response["layer"], result_fields
             )
             results[self.OUTPUT] = dest
             if response.get("style"):
@@ -265,7 +266,7 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
         for name, _, _ in self.tables:
             tab = response["tables"].get(name)
             if tab is not None and parameters.get(name) is not None:
-                results[name] = self._write_table(parameters, context, name, tab)
+                results[name] = write_table(self, parameters, context, name, tab, feedback)
         feedback.setProgress(100)
         return results
 
@@ -317,9 +318,9 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
                     "as a GeoPackage."
                 )
 
-    def _to_shapefile(self, parameters, context) -> bool:
+    def _to_shapefile(self, parameters, context, name: str = "OUTPUT") -> bool:
         try:
-            dest = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+            dest = self.parameterAsOutputLayer(parameters, name, context)
         except Exception:  # noqa: BLE001 - an unusual destination: not a Shapefile path
             return False
         return str(dest).lower().split("|")[0].endswith((".shp", ".dbf"))
@@ -340,54 +341,3 @@ class GeohraAlgorithm(QgsProcessingAlgorithm):
                 feedback.pushWarning(f"geohra: the style was not stored in the GeoPackage: {error}")
         self._saved_styles = []
         return {}
-
-    def _fields_from(self, tab: dict, rename: dict | None = None) -> QgsFields:
-        fields = QgsFields()
-        rename = rename or {}
-        # zip(strict=True) needs Python 3.10; QGIS 3.16-3.26 on Windows ship 3.9
-        for name, kind in zip(tab["columns"], tab["types"]):  # noqa: B905 - same length by protocol
-            fields.append(QgsField(rename.get(name, name), _QTYPES.get(kind, QVariant.String)))
-        return fields
-
-    def _write_layer(self, parameters, context, source, features, tab, result_fields) -> str:
-        unexpected = [c for c in tab["columns"] if c not in result_fields]
-        missing = [c for c in result_fields if c not in tab["columns"]]
-        if unexpected or missing or len(tab["rows"]) != len(features):
-            raise QgsProcessingException(
-                f"geohra's worker returned columns {tab['columns']} and {len(tab['rows'])} rows for "
-                f"{len(features)} features, where {list(result_fields)} were expected; this is a bug, "
-                "please report it."
-            )
-        fields = QgsFields(source.fields())
-        for field in self._fields_from(tab, result_fields):
-            fields.append(field)
-        sink, dest = self.parameterAsSink(
-            parameters, self.OUTPUT, context, fields, source.wkbType(), source.sourceCrs()
-        )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        for feature, row in zip(features, tab["rows"]):  # noqa: B905 - lengths checked above
-            out = QgsFeature(fields)
-            out.setGeometry(feature.geometry())
-            out.setAttributes(list(feature.attributes()) + list(row))
-            sink.addFeature(out, QgsFeatureSink.FastInsert)
-        del sink  # closes the file, so postProcessAlgorithm can store the style in it
-        return dest
-
-    def _write_table(self, parameters, context, name, tab) -> str:
-        fields = self._fields_from(tab)
-        sink, dest = self.parameterAsSink(
-            parameters,
-            name,
-            context,
-            fields,
-            QgsWkbTypes.NoGeometry,
-            QgsCoordinateReferenceSystem(),
-        )
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, name))
-        for row in tab["rows"]:
-            out = QgsFeature(fields)
-            out.setAttributes(list(row))
-            sink.addFeature(out, QgsFeatureSink.FastInsert)
-        return dest
