@@ -45,6 +45,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 import traceback
 import warnings
 from pathlib import Path
@@ -185,7 +186,7 @@ def in_qgis_words(message: str, labels: dict) -> str:
 
 def _progress_writer(path: str | None):
     def report(done: int, total: int) -> None:
-        if path:
+        if path and not _STOPPING.is_set():
             Path(path).write_text(f"{done} {total}", encoding="utf-8")
 
     return report
@@ -246,6 +247,9 @@ class _ProtocolError(Exception):
     pass
 
 
+_STOPPING = threading.Event()  # set when the parent is gone
+
+
 def _exit_when_stdin_closes(request_path: Path) -> None:
     """Exit the process as soon as the parent's end of our stdin closes (parent gone),
     removing the exchange folder the dead parent can no longer clean up."""
@@ -256,9 +260,14 @@ def _exit_when_stdin_closes(request_path: Path) -> None:
                 pass
         except (OSError, ValueError):
             pass
+        _STOPPING.set()  # no more progress files
         folder = request_path.resolve().parent
         if folder.name.startswith("geohra_qgis_"):  # the runner's own temporary folder
-            shutil.rmtree(folder, ignore_errors=True)
+            for _ in range(20):  # a progress write may have been under way: try again
+                shutil.rmtree(folder, ignore_errors=True)
+                if not folder.exists():
+                    break
+                time.sleep(0.05)
         os._exit(3)
 
     threading.Thread(target=watch, name="geohra-parent-watch", daemon=True).start()
