@@ -38,4 +38,4 @@ export QT_QPA_PLATFORM=offscreen
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 # the pytest script (not `python -m pytest`) so the installed geohra is imported, not ./geohra;
 # addopts cleared so an `--ignore=tests/qgis` meant for the main suite cannot hide these tests
-"$VENV/bin/pytest" -p no:cacheprovider -o addopts="" -ra -q tests/qgis
+"$VENV/bin/pytest" -p no:cacheprovider -o addopts="" -ra -q --durations=15 tests/qgis
