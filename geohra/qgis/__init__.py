@@ -12,8 +12,13 @@ Layout and why
   wheels bind to QGIS's own older copies (measured with Debian's QGIS 3.22: NaN
   centroids, GEOS exceptions, then ``double free or corruption``); a separate
   process never mixes them, on any platform, and the numbers are the library's.
+  ``_ops.py`` holds its operations (per-year runs through ``geohra.per_year``),
+  ``_styles.py`` the style specs made from geohra's map colours (the plugin turns them
+  into QGIS renderers).
 - ``provider.py`` / ``algorithms.py`` re-export the plugin's classes for scripts
   that run PyQGIS in a normal Python (``from geohra.qgis.provider import GeohraProvider``).
+- ``__main__.py``: ``geohra qgis install`` (with a manifest, so re-installing never
+  deletes a user's files), ``path`` and ``sample`` (``_sample.py``: two real layers).
 
 Importing ``geohra.qgis`` itself imports nothing heavy: the worker process imports
 this package first.
