@@ -10,7 +10,8 @@ drift apart. Each runs in a fresh HOME (a fresh QGIS profile) and an empty folde
 - ``qgis_process``: the shell block as given. Debian's ``/usr/bin/qgis_process`` wrapper is
   broken in QGIS 3.22 (as the README says), so ``qgis_process`` on PATH is
   ``/usr/bin/qgis_process.bin``.
-- ``pyqgis``: the Python block as a script.
+- ``pyqgis``: the Python block as a script. It is fenced as ``py``, not ``python``: the
+  main suite's tests/test_readme.py runs every ``python`` block in a Python without QGIS.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def test_readme_has_the_three_ways():
     assert {name: lang for name, (lang, _) in blocks().items()} == {
         "gui": "sh",
         "qgis_process": "sh",
-        "pyqgis": "python",
+        "pyqgis": "py",
     }
 
 
