@@ -74,12 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         "qgis",
         help="install the QGIS Processing plugin (runs its computations in this Python)",
         description="Install the geohra plugin into a QGIS profile: 'geohra qgis install' "
-        "(same as 'python -m geohra.qgis install'); 'geohra qgis path' prints the plugin folder.",
+        "(same as 'python -m geohra.qgis install'); 'geohra qgis path' prints the plugin folder; "
+        "'geohra qgis sample DIR' writes sample layers for the README's QGIS steps.",
     )
     p.add_argument(
         "qgis_args",
         nargs=argparse.REMAINDER,
-        help="install [--profile DIR | --plugins-dir DIR] | path",
+        help="install [--profile NAME_OR_DIR | --plugins-dir DIR] | path | sample DIR [--force]",
     )
     p.set_defaults(func=_cmd_qgis)
     return parser
