@@ -121,3 +121,107 @@ def _target(key: str, value: Any, subsystems: set[str], coupling: Any) -> str | 
             f'config: {key} = "D" needs [analysis].coupling (the subsystems to couple).'
         )
     return value
+
+
+SIGMA_MEASURES = ("cv", "sd_log", "gini", "theil")
+BETA_KINDS = ("absolute", "conditional", "none")
+SPATIAL_MODELS = ("lag", "error", "durbin")
+BETA_EFFECTS = ("twoway", "unit", "time", "none")
+SPATIAL_EFFECTS = ("twoway", "unit")
+COV_TYPES = ("cluster", "robust", "unadjusted")
+_CONVERGENCE = (
+    "target",
+    "sigma",
+    "beta",
+    "controls",
+    "spatial",
+    "effects",
+    "cov_type",
+    "impact_draws",
+)
+
+
+@dataclass(frozen=True)
+class Convergence:
+    """The [convergence] table: σ-convergence measures, β-convergence kind and models."""
+
+    target: str | None = None
+    sigma: tuple[str, ...] = ("cv", "gini", "theil")
+    beta: str = "absolute"
+    controls: tuple[str, ...] = ()
+    spatial: tuple[str, ...] = ()
+    effects: str = "twoway"
+    cov_type: str = "cluster"
+    impact_draws: int = 1000
+
+
+def _distinct(key: str, values: tuple, allowed: tuple) -> tuple:
+    for v in values:
+        ck.choice(key, v, allowed)
+    if len(set(values)) != len(values):
+        raise ConfigError(f"config: {key} names a value twice; got {list(values)!r}.")
+    return values
+
+
+def _convergence(raw: Any, subsystems: set[str], coupling: Any) -> Convergence | None:
+    """[convergence] (None when the table is absent: the report has no convergence section)."""
+    if raw is None:
+        return None
+    raw = ck.table("[convergence]", raw)
+    ck.unknown("[convergence]", raw, _CONVERGENCE)
+    sigma = _distinct(
+        "[convergence].sigma",
+        ck.strings("[convergence].sigma", raw.get("sigma", ["cv", "gini", "theil"])),
+        SIGMA_MEASURES,
+    )
+    beta = ck.choice("[convergence].beta", raw.get("beta", "absolute"), BETA_KINDS)
+    controls = ck.strings("[convergence].controls", raw.get("controls", []))
+    if beta == "conditional" and not controls:
+        raise ConfigError(
+            'config: [convergence].beta = "conditional" needs controls = ["<column>", ...] '
+            "(the conditioning variables, columns of the data)."
+        )
+    if controls and beta != "conditional":
+        raise ConfigError(
+            f'config: [convergence].controls are used only with beta = "conditional"; got '
+            f'beta = {beta!r}. Set beta = "conditional" or remove controls.'
+        )
+    if len(set(controls)) != len(controls):
+        raise ConfigError(f"config: [convergence].controls names a column twice: {list(controls)}.")
+    spatial = _distinct(
+        "[convergence].spatial",
+        ck.strings("[convergence].spatial", raw.get("spatial", [])),
+        SPATIAL_MODELS,
+    )
+    if spatial and beta == "none":
+        raise ConfigError(
+            'config: [convergence].spatial needs beta = "absolute" or "conditional" (spatial '
+            'β-convergence is β-convergence with a spatial model); got beta = "none".'
+        )
+    effects = ck.choice("[convergence].effects", raw.get("effects", "twoway"), BETA_EFFECTS)
+    if spatial and effects not in SPATIAL_EFFECTS:
+        raise ConfigError(
+            f"config: [convergence].effects = {effects!r} is not available for the spatial "
+            f"models {list(spatial)}; use one of {list(SPATIAL_EFFECTS)}."
+        )
+    if not sigma and beta == "none":
+        raise ConfigError(
+            'config: [convergence] asks for nothing (sigma = [] and beta = "none"); '
+            "name σ measures or a β-convergence kind, or remove the table."
+        )
+    draws = ck.integer("[convergence].impact_draws", raw.get("impact_draws", 1000), minimum=0)
+    if draws == 1:
+        raise ConfigError(
+            "config: [convergence].impact_draws must be 0 (no standard errors of the effects) "
+            "or an integer >= 2; got 1 (an integer)."
+        )
+    return Convergence(
+        target=_target("[convergence].target", raw.get("target"), subsystems, coupling),
+        sigma=sigma,
+        beta=beta,
+        controls=controls,
+        spatial=spatial,
+        effects=effects,
+        cov_type=ck.choice("[convergence].cov_type", raw.get("cov_type", "cluster"), COV_TYPES),
+        impact_draws=draws,
+    )

@@ -41,6 +41,8 @@ two complete examples. The keys (every one but ``[data].path`` / ``builtin`` and
     [maps]    target, years, scheme, k, bins, breaks ("shared" | "per_year"),
               class_names = ["低密度区", ...], columns, source_note = "审图号：GS(2019)1822号"
     [obstacle] by = ["indicator", "subsystem"]
+    [convergence]  target, sigma (cv | sd_log | gini | theil), beta (absolute | conditional |
+              none), controls, spatial (lag | error | durbin), effects, cov_type, impact_draws
 """
 
 from __future__ import annotations
@@ -52,7 +54,16 @@ from typing import Any
 
 from geohra.report import _checks as ck
 from geohra.report._checks import ConfigError
-from geohra.report._config_parts import Indicator, Rate, _indicators, _paths, _rates, _target
+from geohra.report._config_parts import (
+    Convergence,
+    Indicator,
+    Rate,
+    _convergence,
+    _indicators,
+    _paths,
+    _rates,
+    _target,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -84,6 +95,7 @@ _TOP = (
     "kde",
     "maps",
     "obstacle",
+    "convergence",
 )
 _DATA = ("path", "builtin", "format", "unit", "year", "encoding", "sheet", "nan_policy")
 _ANALYSIS = (
@@ -164,6 +176,7 @@ class ReportConfig:
     map_columns: int | None = None
     source_note: str | None = None
     obstacle_by: tuple[str, ...] = ("indicator",)
+    convergence: Convergence | None = None  # [convergence]; None: no convergence section
     labels: tuple[tuple[str, str], ...] = ()  # column -> display name ([labels])
     source: Path | None = None  # the config file itself (never overwritten by outputs)
 
@@ -183,7 +196,9 @@ class ReportConfig:
         return out
 
     def target_for(self, analysis: str) -> str:
-        """The target of ``analysis`` ("theil", "dagum", "moran", "kde", "map")."""
+        """The target of ``analysis`` ("theil", "dagum", "moran", "kde", "map", "convergence")."""
+        if analysis == "convergence":
+            return (self.convergence and self.convergence.target) or self.target
         return getattr(self, f"{analysis}_target") or self.target
 
 
@@ -372,6 +387,7 @@ def parse_config(
         rates=_rates(raw.get("rates")),
         labels=tuple((str(c), ck.string(f"[labels].{c}", v)) for c, v in labels.items()),
         source=source,
+        convergence=_convergence(raw.get("convergence"), subsystems, options["coupling"]),
         **data,
         **options,
         **_map_kwargs(sections["maps"], analysis),
@@ -392,4 +408,12 @@ def load_config(path: str | Path) -> ReportConfig:
     return parse_config(raw, base=path.parent, source=path.resolve())
 
 
-__all__ = ["ConfigError", "Indicator", "Rate", "ReportConfig", "load_config", "parse_config"]
+__all__ = [
+    "ConfigError",
+    "Convergence",
+    "Indicator",
+    "Rate",
+    "ReportConfig",
+    "load_config",
+    "parse_config",
+]

@@ -113,8 +113,14 @@ def _region_column(data: pd.DataFrame, scheme: str | None) -> None:
     data[scheme] = codes.map(table[scheme]).to_numpy()
 
 
+def _checked_columns(cfg: ReportConfig) -> list[str]:
+    """The columns whose missing values ``nan_policy`` handles: indicators, population, controls."""
+    controls = list(cfg.convergence.controls) if cfg.convergence else []
+    return cfg.columns + ([cfg.population] if cfg.population else []) + controls
+
+
 def _apply_nan_policy(data: pd.DataFrame, cfg: ReportConfig, unit: str, label: str | None) -> list:
-    cols = list(dict.fromkeys(cfg.columns + ([cfg.population] if cfg.population else [])))
+    cols = list(dict.fromkeys(_checked_columns(cfg)))
     missing = data[cols].isna()
     if not missing.any().any():
         return []
@@ -145,6 +151,13 @@ def prepare(cfg: ReportConfig, boundaries) -> Prepared:
     panel = add_rates(read_config_data(cfg, boundaries), cfg)
     units = dict(panel.attrs.get("units") or {})
     needed = cfg.columns + ([cfg.population] if cfg.population else [])
+    controls = list(cfg.convergence.controls) if cfg.convergence else []
+    if any(c not in panel.columns for c in controls):
+        raise ConfigError(
+            f"config: [convergence].controls {[c for c in controls if c not in panel.columns]} "
+            f"are not columns of the data; data columns: "
+            f"{[c for c in panel.columns if c not in ('adcode', 'year')]}."
+        )
     missing = [c for c in needed if c not in panel.columns]
     if missing:
         raise ConfigError(
@@ -180,7 +193,7 @@ def prepare(cfg: ReportConfig, boundaries) -> Prepared:
     if omitted:
         bad = set(
             data.loc[
-                data[cfg.columns + ([cfg.population] if cfg.population else [])].isna().any(axis=1),
+                data[list(dict.fromkeys(_checked_columns(cfg)))].isna().any(axis=1),
                 unit,
             ]
         )
