@@ -184,6 +184,7 @@ def _has_cjk(text: str) -> bool:
 def analyse_panel(report: Report, ctx: PanelContext) -> None:
     """Run every step for one panel, in the order of a paper's results section."""
     from geohra.report import (
+        steps_convergence,
         steps_data,
         steps_dynamics,
         steps_index,
@@ -200,6 +201,7 @@ def analyse_panel(report: Report, ctx: PanelContext) -> None:
     steps_stats.step_inequality(report, ctx)
     steps_spatial.step_spatial(report, ctx)
     steps_dynamics.step_dynamics(report, ctx)
+    steps_convergence.step_convergence(report, ctx)
     steps_index.step_obstacle(report, ctx)
     steps_data.step_appendix(report, ctx)
 
