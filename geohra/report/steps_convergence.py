@@ -69,9 +69,10 @@ def _method(ctx: PanelContext, label: str) -> str:
             )
         )
     if opts.spatial:
-        models = i18n.join_list([ctx.t(f"mod_{m}") for m in opts.spatial], ctx.lang)
-        if ctx.lang == "en":
-            models = models[0].lower() + models[1:]
+        names = [ctx.t(f"mod_{m}") for m in opts.spatial]
+        if ctx.lang == "en":  # inside a sentence: "spatial lag model", "spatial Durbin model"
+            names = [n[0].lower() + n[1:] for n in names]
+        models = i18n.join_list(names, ctx.lang)
         parts.append(
             ctx.t(
                 "m_spatial_beta",
