@@ -409,3 +409,123 @@ def test_map_source_note_reaches_every_map():
     plt.close(fig)
     plain = PanelContext("p", "t", None, parse_config(_cfg()), None, None)
     assert map_kwargs(with_note, plain) == {"lang": "en"}
+
+
+# ----------------------------------------------------------------------------- [convergence]
+def _conv(**keys):
+    return _cfg(convergence=keys)
+
+
+@pytest.mark.parametrize(
+    "raw, match",
+    [
+        (_cfg(convergence="yes"), r"\[convergence\] must be a TOML table.*got 'yes' \(a string\)"),
+        (_conv(sigmas=["cv"]), r"unknown key\(s\) \['sigmas'\] in \[convergence\]"),
+        (
+            _conv(sigma=["cv", "variance"]),
+            r"\[convergence\]\.sigma = 'variance' is not allowed; use one of "
+            r"\['cv', 'sd_log', 'gini', 'theil'\]",
+        ),
+        (_conv(sigma=["cv", "cv"]), r"\[convergence\]\.sigma names a value twice"),
+        (
+            _conv(sigma=[1]),
+            r"\[convergence\]\.sigma must be a list of zero or more strings; got \[1\] \(a list\)",
+        ),
+        (
+            _conv(beta="relative"),
+            r"\[convergence\]\.beta = 'relative' is not allowed; use one of "
+            r"\['absolute', 'conditional', 'none'\]",
+        ),
+        (_conv(beta=True), r"\[convergence\]\.beta = True is not allowed"),
+        (_conv(beta="conditional"), r"beta = \"conditional\" needs controls = \[\"<column>\""),
+        (_conv(controls=["x"]), r"controls are used only with beta = \"conditional\"; got beta"),
+        (
+            _conv(beta="conditional", controls={"x": 1}),
+            r"\[convergence\]\.controls must be a list of zero or more strings; got \{'x': 1\} "
+            r"\(a table\)",
+        ),
+        (_conv(beta="conditional", controls=["x", "x"]), r"controls names a column twice"),
+        (
+            _conv(spatial=["sar"]),
+            r"\[convergence\]\.spatial = 'sar' is not allowed; use one of "
+            r"\['lag', 'error', 'durbin'\]",
+        ),
+        (
+            _conv(spatial=["lag"], beta="none"),
+            r"\[convergence\]\.spatial needs beta = \"absolute\"",
+        ),
+        (
+            _conv(spatial=["error"], effects="time"),
+            r"effects = 'time' is not available for the spatial models \['error'\]; "
+            r"use one of \['twoway', 'unit'\]",
+        ),
+        (_conv(effects="fixed"), r"\[convergence\]\.effects = 'fixed' is not allowed"),
+        (_conv(cov_type="hc3"), r"\[convergence\]\.cov_type = 'hc3' is not allowed"),
+        (_conv(impact_draws=1), r"impact_draws must be 0 .* or an integer >= 2; got 1"),
+        (
+            _conv(impact_draws=100.0),
+            r"\[convergence\]\.impact_draws must be an integer >= 0; got 100.0 \(a number\)",
+        ),
+        (_conv(sigma=[], beta="none"), r"\[convergence\] asks for nothing"),
+        (_conv(target="D"), r"\[convergence\]\.target = \"D\" needs \[analysis\]\.coupling"),
+        (_conv(target="U:x"), r"\[convergence\]\.target = 'U:x' is not allowed"),
+    ],
+)
+def test_convergence_config_is_checked_strictly(raw, match):
+    with pytest.raises(ConfigError, match=match):
+        parse_config(raw)
+
+
+def test_convergence_config_defaults_and_options():
+    assert parse_config(_cfg()).convergence is None  # no table: no section
+    cfg = parse_config(_conv())
+    conv = cfg.convergence
+    assert conv.sigma == ("cv", "gini", "theil") and conv.beta == "absolute"
+    assert conv.spatial == () and conv.effects == "twoway" and conv.cov_type == "cluster"
+    assert cfg.target_for("convergence") == "index"
+    cfg = parse_config(
+        _cfg(
+            indicators={"a": {"subsystem": "s1"}, "b": {"subsystem": "s2"}},
+            analysis={"coupling": ["s1", "s2"]},
+            convergence={
+                "target": "U:s1",
+                "sigma": ["sd_log"],
+                "beta": "conditional",
+                "controls": ["pop"],
+                "spatial": ["durbin", "lag"],
+                "effects": "unit",
+                "impact_draws": 0,
+            },
+        )
+    )
+    conv = cfg.convergence
+    assert cfg.target_for("convergence") == "U:s1" and cfg.target_for("theil") == "index"
+    assert conv.controls == ("pop",) and conv.spatial == ("durbin", "lag")
+    assert conv.effects == "unit" and conv.impact_draws == 0 and conv.sigma == ("sd_log",)
+
+
+def test_convergence_controls_are_read_and_checked_like_indicators():
+    """Controls must be data columns, and their missing values meet nan_policy (naming them)."""
+    import geohra
+    from geohra.report.prepare import prepare
+
+    boundaries = geohra.load_boundaries()
+    conv = {"beta": "conditional", "controls": ["hospital_beds"]}
+    with pytest.raises(
+        ConfigError,
+        match=r"\[convergence\]\.controls \['hospital_beds'\] are not columns of the data; "
+        r"data columns: \[.*'beds_hospitals'",
+    ):
+        prepare(parse_config(_nbs_1998(convergence=conv)), boundaries)
+    # Xinjiang's 1998 health personnel are missing: the control is checked with the indicators
+    conv["controls"] = ["health_personnel_total"]
+    with pytest.raises(
+        ConfigError,
+        match=r"2 missing value\(s\): Xinjiang 1998: doctors_per_1000; "
+        r"Xinjiang 1998: health_personnel_total",
+    ):
+        prepare(parse_config(_nbs_1998(convergence=conv)), boundaries)
+    raw = _nbs_1998(convergence=conv, data={"builtin": "nbs-1998-1999", "nan_policy": "omit"})
+    prep = prepare(parse_config(raw), boundaries)
+    assert prep.data["health_personnel_total"].notna().all()
+    assert ("Xinjiang", 1998, "health_personnel_total") in prep.omitted

@@ -266,7 +266,35 @@ def _analysis(design, population, years, lang) -> list[str]:
         "# the years drawn as kernel-density curves",
         f"years = [{', '.join(map(str, kde_years))}]",
     ]
-    return out
+    return out + _convergence(population)
+
+
+def _convergence(population: str | None) -> list[str]:
+    """A commented-out [convergence] block: remove one '# ' from each line to turn it on."""
+    example = _q(population) if population else '"<column>"'
+    return [
+        "",
+        "# Convergence (remove one '# ' from each line below to add the section to the report)",
+        "# [convergence]",
+        "# # what is tested: [analysis].target unless set here (index, D or U:<subsystem>)",
+        '# # target = "index"',
+        '# # σ-convergence measures by year: "cv" (coefficient of variation), "sd_log" (sd of ln y),',
+        '# # "gini", "theil"; [] for none',
+        '# sigma = ["cv", "gini", "theil"]',
+        '# # β-convergence: "absolute", "conditional" (with controls) or "none"',
+        '# beta = "absolute"',
+        '# # conditioning variables (columns of the data) for beta = "conditional"',
+        f"# # controls = [{example}]",
+        '# # spatial β-convergence with the queen-contiguity weights: any of "lag", "error", '
+        '"durbin"; [] for none',
+        '# spatial = ["lag", "error", "durbin"]',
+        '# # fixed effects: "twoway" (unit and year), "unit", "time" or "none" (spatial models:',
+        '# # twoway or unit); standard errors: "cluster" (by unit), "robust" or "unadjusted"',
+        '# effects = "twoway"',
+        '# cov_type = "cluster"',
+        "# # simulated parameter draws for the standard errors of the spatial effects (0: none)",
+        "# impact_draws = 1000",
+    ]
 
 
 def write_template(
