@@ -126,6 +126,15 @@ def _set(text: str, section: str, key: str, value: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _uncomment(text: str, section: str) -> str:
+    """Turn on a commented-out table of the template: remove one '# ' from each of its lines."""
+    lines = text.splitlines()
+    start = lines.index(f"# [{section}]")
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("# ")), len(lines))
+    lines[start:end] = [line[2:] for line in lines[start:end]]
+    return "\n".join(lines) + "\n"
+
+
 def init_config(study: Path, design: str, lang: str) -> Path:
     cfg = study / f"{design}_{lang}.toml"
     code = main(
@@ -164,6 +173,12 @@ def init_config(study: Path, design: str, lang: str) -> Path:
             text,
             flags=re.M,
         )
+    if design == "regional":  # convergence: conditional on the population, three spatial models
+        text = _uncomment(text, "convergence")
+        text = _set(text, "convergence", "sigma", '["cv", "sd_log", "gini", "theil"]')
+        text = _set(text, "convergence", "beta", '"conditional"')
+        text = _set(text, "convergence", "controls", f'["{POP}"]')
+        text = _set(text, "convergence", "impact_draws", "99")
     if design == "coupling" and lang == "en":
         text = _set(text, "maps", "breaks", '"per_year"')  # one set of breaks per mapped year
     if lang == "en":
@@ -194,6 +209,12 @@ def test_init_writes_a_commented_config_for_each_design(study, capsys):
         assert '# "医疗卫生机构床位数" = "positive"' in text
         assert {r.name for r in cfg.rates} <= set(cfg.columns)
         assert not set(rates) & set(cfg.columns) and POP not in cfg.columns
+        if design == "coupling":  # the template's [convergence] is off until uncommented
+            assert cfg.convergence is None and "\n# [convergence]\n" in text
+            assert f'# # controls = ["{POP}"]' in text
+        else:  # ... as init_config does for the regional design
+            assert cfg.convergence.controls == (POP,) and cfg.convergence.beta == "conditional"
+            assert cfg.convergence.spatial == ("lag", "error", "durbin")
         if design == "regional":
             assert cfg.theil_population and cfg.theil_base == 10 and cfg.theil_pairs
             assert cfg.map_years == (2011, 2020) and cfg.kde_years[0] == 2011
@@ -459,6 +480,64 @@ def test_regional_differences_study(study, lang, capsys, monkeypatch):
     # KDE of the selected years only
     kde = pd.read_csv(out / "tables" / "panel_kde_features.csv", encoding="utf-8-sig")
     assert list(kde["year"]) == [2011, 2016, 2020]
+    check_convergence(out, data, lang, texts)
+
+
+def check_convergence(out: Path, data: pd.DataFrame, lang: str, texts: dict) -> None:
+    """σ measures recomputed with numpy from the appendix data; β of the two-way fixed-effects
+    growth regression as the within estimator computed here by hand (double demeaning of the
+    balanced panel); the sentences state the numbers of the tables."""
+    wide = data.pivot(index="adcode", columns="year", values="composite_index").sort_index(axis=1)
+    sigma = pd.read_csv(out / "tables" / "panel_sigma.csv", encoding="utf-8-sig", index_col=0)
+    assert list(sigma.index) == list(range(2011, 2021)) and (sigma["units"] == 30).all()
+    for year in (2011, 2020):
+        y = wide[year].to_numpy()
+        s = y / y.mean()
+        gini = np.abs(y[:, None] - y[None, :]).sum() / (2 * len(y) ** 2 * y.mean())
+        assert sigma.loc[year, "cv"] == pytest.approx(y.std() / y.mean(), rel=1e-12)
+        assert sigma.loc[year, "sd_log"] == pytest.approx(np.log(y).std(), rel=1e-12)
+        assert sigma.loc[year, "gini"] == pytest.approx(gini, rel=1e-10)
+        assert sigma.loc[year, "theil"] == pytest.approx(np.mean(s * np.log(s)), rel=1e-10)
+    cv0, cv1 = sigma.loc[2011, "cv"], sigma.loc[2020, "cv"]
+    opening = "σ收敛" if lang == "zh" else "σ-convergence"
+    assert any(
+        t.startswith(opening) and f"{cv0:.4f}" in t and f"{cv1:.4f}" in t for t in texts["finding"]
+    )
+    lny = np.log(wide.to_numpy())
+    pop = data.pivot(index="adcode", columns="year", values=POP).sort_index(axis=1).to_numpy()
+
+    def within(a):  # unit and year effects removed (balanced panel)
+        return a - a.mean(axis=1, keepdims=True) - a.mean(axis=0, keepdims=True) + a.mean()
+
+    growth = lny[:, 1:] - lny[:, :-1]
+    x = np.column_stack([within(lny[:, :-1]).ravel(), within(pop[:, :-1]).ravel()])
+    b = np.linalg.lstsq(x, within(growth).ravel(), rcond=None)[0][0]
+    beta = pd.read_csv(out / "tables" / "panel_beta.csv", encoding="utf-8-sig", index_col=0)
+    names = (
+        ["双向固定效应模型", "空间滞后模型", "空间误差模型", "空间杜宾模型"]
+        if lang == "zh"
+        else [
+            "Two-way fixed effects",
+            "Spatial lag model",
+            "Spatial error model",
+            "Spatial Durbin model",
+        ]
+    )
+    assert list(beta.index) == names
+    fe = beta.loc[names[0]]
+    speed = -np.log1p(b)
+    assert fe["beta"] == pytest.approx(b, rel=1e-8)
+    assert fe["speed_pct"] == pytest.approx(100 * speed, rel=1e-8)
+    assert fe["half_life"] == pytest.approx(np.log(2) / speed, rel=1e-8)
+    assert fe["n_obs"] == growth.size and fe["pvalue"] < 0.05
+    finding = next(t for t in texts["finding"] if t.startswith(names[0]))
+    assert f"β = {b:.4f}" in finding and f"{np.log(2) / speed:.1f}" in finding
+    # coefficients of every model; effects of the lag and Durbin models (2 terms x 3 effects)
+    coef = pd.read_csv(out / "tables" / "panel_beta_coefficients.csv", encoding="utf-8-sig")
+    assert list(dict.fromkeys(coef["model"])) == names
+    imp = pd.read_csv(out / "tables" / "panel_beta_impacts.csv", encoding="utf-8-sig")
+    assert list(dict.fromkeys(imp["model"])) == [names[1], names[3]] and len(imp) == 12
+    assert (out / "figures" / "panel_sigma.png").exists()
 
 
 @pytest.mark.slow
@@ -466,7 +545,8 @@ def test_regional_differences_study(study, lang, capsys, monkeypatch):
 def test_coupling_coordination_study(study, lang, capsys):
     out = run_study(study, "coupling", lang)
     check_progress(capsys.readouterr(), lang)
-    check_html(out, lang)
+    texts = check_html(out, lang)
+    assert not any("收敛" in h or "onvergence" in h for h in texts["heading"])  # not asked for
     n_figures = len(list((out / "figures").glob("*.png")))
     check_xlsx(out, lang)
     check_docx(out, lang, n_figures)
@@ -492,3 +572,36 @@ def test_coupling_coordination_study(study, lang, capsys):
         out / "tables" / "panel_obstacle_subsystem.csv", encoding="utf-8-sig", index_col=0
     )
     assert sub.sum().to_numpy() == pytest.approx([100.0, 100.0])
+
+
+def test_convergence_with_two_years_says_what_it_skips(tmp_path):
+    """Two years: σ by year (no p-value of a trend), β-convergence named as skipped."""
+    from geohra.report import parse_config, run_report
+
+    raw = {
+        "lang": "en",
+        "data": {"builtin": "nbs-1998-1999", "nan_policy": "omit"},
+        "rates": {
+            "doctors_per_1000": {
+                "total": "doctors",
+                "population": "population_yearend",
+                "per": 1000,
+            }
+        },
+        "indicators": {"doctors_per_1000": "positive"},
+        "analysis": {"population": "population_yearend", "permutations": 9, "n_resamples": 1},
+        "convergence": {"spatial": ["lag"]},
+    }
+    out = tmp_path / "out"
+    run_report(parse_config(raw), out, quiet=True)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "β-convergence skipped: the growth regressions with fixed effects need three" in page
+    sigma = pd.read_csv(out / "tables" / "panel_sigma_trend.csv", index_col=0)
+    assert sigma["pvalue"].isna().all() and list(sigma.index) == [
+        "Coefficient of variation",
+        "Gini coefficient",
+        "Theil index",
+    ]
+    assert not (out / "tables" / "panel_beta.csv").exists()
+    finding = next(t for t in html_texts(page)["finding"] if t.startswith("σ-convergence"))
+    assert "p =" not in finding and "from 1998 to 1999" in finding
