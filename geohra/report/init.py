@@ -8,6 +8,9 @@ the data files the user points at.
 - ``coupling``: coupling coordination of two subsystems - entropy weights per subsystem,
   coupling coordination degree D, obstacle degree per subsystem, Dagum Gini of D by region.
 
+Both end with a commented-out ``[convergence]`` table (σ- and β-convergence, spatial models):
+removing one ``# `` from each of its lines turns it on.
+
 Indicator names, units, totals and the population column are read from the files; every key
 gets a comment saying what it does. The user then edits the file (directions, subsystems).
 """
