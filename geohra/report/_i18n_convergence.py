@@ -19,11 +19,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "m_beta_controls": (" + γ'X_t (X: {names})", " + γ'X_t（X：{names}）"),
     "m_spatial_beta": (
         "Spatial β-convergence: {models}, with the row-standardised queen-contiguity weights of "
-        "the spatial-autocorrelation section and {effects}, by maximum likelihood (Elhorst 2014); "
-        "standard errors of the direct, indirect and total effects from {draws} simulated "
-        "parameter draws (seed {seed}).",
+        "the spatial-autocorrelation section and {effects}, by maximum likelihood (Elhorst 2014){draws}.",
         "空间β收敛：{models}，空间权重与空间自相关部分相同（Queen邻接、行标准化），{effects}，"
-        "采用极大似然估计；直接效应、间接效应与总效应的标准误由{draws}次参数模拟抽样得到（随机种子{seed}）。",
+        "采用极大似然估计{draws}。",
+    ),
+    "m_draws": (
+        "; standard errors of the direct, indirect and total effects from {draws} simulated "
+        "parameter draws (seed {seed})",
+        "；直接效应、间接效应与总效应的标准误由{draws}次参数模拟抽样得到（随机种子{seed}）",
     ),
     "k_absolute": ("Absolute", "绝对"),
     "k_conditional": ("Conditional", "条件"),
@@ -113,6 +116,7 @@ VARIANT_ZH: dict[str, str] = {
     "空间权重为Queen邻接（行标准化）；收敛速度 = -ln(1+β)/s，半衰期 = ln2/收敛速度（s = {step}）",
     "impacts": "直接效应、间接效应与总效应按LeSage和Pace（2009）由估计值计算，"
     "标准误由{draws}次参数模拟抽样得到（随机种子{seed}）",
+    "impacts_point": "直接效应、间接效应与总效应按LeSage和Pace（2009）由估计值计算（未模拟标准误）",
 }
 
 SIGMA_ZH = {
