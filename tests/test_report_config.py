@@ -134,7 +134,12 @@ def test_invalid_toml_says_so(tmp_path):
         ),
         (
             _cfg(analysis={"permutations": 99.0}),
-            r"\[analysis\]\.permutations must be an integer >= 0; got 99.0 \(a number\)",
+            r"\[analysis\]\.permutations must be an integer >= 1; got 99.0 \(a number\)",
+        ),
+        (
+            # LISA p-values need permutations: 0 used to pass the config and stop the report
+            _cfg(analysis={"permutations": 0}),
+            r"\[analysis\]\.permutations must be an integer >= 1; got 0",
         ),
         (
             _cfg(theil={"base": "10"}),

@@ -317,7 +317,9 @@ def _analysis_kwargs(analysis: dict, names: set, subsystems: set) -> dict:
             COUPLING_METHODS,
         ),
         permutations=ck.integer(
-            "[analysis].permutations", analysis.get("permutations", 999), minimum=0
+            "[analysis].permutations",
+            analysis.get("permutations", 999),
+            minimum=1,  # LISA p-values need them
         ),
         n_resamples=ck.integer(
             "[analysis].n_resamples", analysis.get("n_resamples", 999), minimum=1
