@@ -264,6 +264,20 @@ def test_missing_value_error_names_unit_and_year():
     prep = prepare(parse_config(zh), boundaries)
     assert prep.omitted == [("新疆", 1998, "doctors_per_1000")]
     assert "650000" not in set(prep.data["adcode"]) and prep.data["adcode"].nunique() == 30
+    # the maps still show the left-out unit, as "No data" (no hole in the country)
+    from geohra.report.pipeline import PanelContext
+
+    assert set(prep.left_out["adcode"]) == {"650000"}
+    ctx = PanelContext(
+        "panel", "t", prep.data, parse_config(zh), Path("."), None, unit=prep.unit,
+        left_out=prep.left_out,
+    )
+    one = ctx.with_left_out(ctx.cross_section(1999), years=1999)
+    assert len(one) == 31 and "650000" in one.index
+    assert one.loc["650000"].drop(["geometry"]).filter(like="per_1000").isna().all()
+    assert one.loc["650000", "geometry"] is not None
+    long = ctx.with_left_out(prep.data)
+    assert long["adcode"].nunique() == 31 and len(long) == 62
 
 
 def test_rates_from_totals_and_a_warning_for_totals():

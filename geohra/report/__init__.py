@@ -80,6 +80,7 @@ def run_report(cfg: ReportConfig, out: Path, *, quiet: bool = False) -> list[Pat
         units=prep.units,
         omitted=prep.omitted,
         totals=prep.totals,
+        left_out=prep.left_out,
     )
     analyse_panel(report, ctx)
     written = report.write(out, protected=inputs)

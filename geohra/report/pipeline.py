@@ -47,6 +47,7 @@ class PanelContext:
     prefix: bool = False  # headings start with the panel title (several panels in one report)
     subsystem_weights: dict = field(default_factory=dict)
     appendix: list = field(default_factory=list)  # per-unit tables for the appendix
+    left_out: pd.DataFrame | None = None  # units left out by nan_policy = "omit" (for maps)
 
     @property
     def lang(self) -> str:
@@ -61,6 +62,31 @@ class PanelContext:
     def heading(self, key: str) -> str:
         text = self.t(key)
         return f"{self.title}: {text}" if self.prefix else text
+
+    def with_left_out(self, frame: pd.DataFrame, *, years=None) -> pd.DataFrame:
+        """``frame`` plus the units left out by nan_policy = "omit" (values missing), so maps
+        draw them hatched as "No data" rather than leaving a hole. ``frame`` is long (with a
+        year column) unless ``years`` is a single year, then indexed by unit."""
+        extra = self.left_out
+        if extra is None or len(extra) == 0:
+            return frame
+        keep = [c for c in extra.columns if c in (self.unit, "year", "geometry", self.label_col)]
+        keep += [c for c in ("name_zh", "short_zh", "name_en") if c in extra.columns and c not in keep]
+        extra = extra[keep]
+        if "year" in frame.columns:
+            extra = extra[extra["year"].isin(set(frame["year"]))]
+            if self.unit not in frame.columns:  # indexed by unit
+                extra = extra.set_index(self.unit)
+        else:
+            year = years
+            extra = extra[extra["year"] == year].set_index(self.unit)
+            extra = extra.drop(columns=[c for c in ("year",) if c not in frame.columns])
+        merged = pd.concat([frame, extra[[c for c in extra.columns if c in frame.columns]]])
+        if hasattr(frame, "geometry"):
+            import geopandas as gpd
+
+            merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=frame.crs)
+        return merged
 
     def cross_section(self, year: int) -> pd.DataFrame:
         part = self.data[self.data["year"] == year]

@@ -37,6 +37,9 @@ class Prepared:
     units: dict = field(default_factory=dict)  # indicator -> unit of measure
     omitted: list = field(default_factory=list)  # (name, year, indicator) left out
     totals: list = field(default_factory=list)  # (indicator, unit) that look like totals
+    # rows of the units left out by nan_policy = "omit": kept for the maps, which show them
+    # as "No data" (hatched) instead of leaving a hole in the country
+    left_out: pd.DataFrame | None = None
 
 
 def read_config_data(cfg: ReportConfig, boundaries=None) -> pd.DataFrame:
@@ -197,7 +200,9 @@ def prepare(cfg: ReportConfig, boundaries) -> Prepared:
                 unit,
             ]
         )
+        left_out = data[data[unit].isin(bad)].reset_index(drop=True)
         data = data[~data[unit].isin(bad)].reset_index(drop=True)
+        return Prepared(data, unit, label, units, omitted, totals, left_out)
     return Prepared(data, unit, label, units, omitted, totals)
 
 

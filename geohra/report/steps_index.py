@@ -206,7 +206,7 @@ def step_coupling(report: Report, ctx: PanelContext) -> None:
         geometry="geometry",
         crs=ctx.data.crs,
     )
-    gdf = gdf[gdf["year"] == last].set_index(ctx.unit)
+    gdf = ctx.with_left_out(gdf[gdf["year"] == last]).set_index(ctx.unit)
     fig = static.grade_map(
         gdf,
         "grade",

@@ -83,7 +83,7 @@ def step_maps(report: Report, ctx: PanelContext) -> None:
     ncols = cfg.map_columns or min(len(years), 2)
     if shared:
         fig = static.small_multiples(
-            shown,
+            ctx.with_left_out(shown),
             col,
             time="year",
             years=list(years),
@@ -123,7 +123,9 @@ def _per_year_maps(ctx, groups, results, col, label, ncols):
     for ax, (y, part) in zip(axes.flat, groups.items(), strict=False):
         import geopandas as gpd
 
-        gdf = gpd.GeoDataFrame(part, geometry="geometry", crs=ctx.data.crs).set_index(ctx.unit)
+        gdf = gpd.GeoDataFrame(
+            ctx.with_left_out(part), geometry="geometry", crs=ctx.data.crs
+        ).set_index(ctx.unit)
         static.choropleth(
             gdf,
             col,

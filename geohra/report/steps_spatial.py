@@ -82,7 +82,11 @@ def _lisa(sec, ctx: PanelContext, col: str) -> dict:
         ).results
     for year in ctx.map_years:
         with ctx.progress.step(ctx.t("fig_lisa", year=year)):
-            part = gpd.GeoDataFrame(ctx.cross_section(year), geometry="geometry", crs=ctx.data.crs)
+            part = gpd.GeoDataFrame(
+                ctx.with_left_out(ctx.cross_section(year), years=year),
+                geometry="geometry",
+                crs=ctx.data.crs,
+            )
             frame = local[year].to_frame()
             counts[year] = frame["cluster"].astype(str).value_counts()
             clusters[year] = frame["cluster"]
