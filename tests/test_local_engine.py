@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from geohra.spatial import local as local_mod
+from geohra.spatial import _conditional as engine
 from geohra.spatial._prep import _folded_pvalue
 
 
@@ -36,9 +36,9 @@ def test_engine_equals_loop_over_units_and_permutations(n):
     def simulate(sites, lags):
         return values[sites, None] * lags
 
-    got = local_mod._conditional_pvalues(values, w, observed, simulate, perms, 123)
+    got = engine._conditional_pvalues(values, w, observed, simulate, perms, 123)
     card = np.diff(w.indptr)
-    draws = local_mod._random_others(n, int(card.max()), perms, np.random.default_rng(123))
+    draws = engine._random_others(n, int(card.max()), perms, np.random.default_rng(123))
     want = np.full(n, np.nan)
     for i in range(n):
         c = card[i]
@@ -55,7 +55,7 @@ def test_engine_equals_loop_over_units_and_permutations(n):
 def test_draws_are_distinct_and_uniform():
     rng = np.random.default_rng(0)
     n, k, perms = 401, 9, 40_000  # 4k² <= n - 1: the rejection path
-    d = local_mod._random_others(n, k, perms, rng)
+    d = engine._random_others(n, k, perms, rng)
     assert d.shape == (perms, k) and d.min() >= 0 and d.max() < n - 1
     s = np.sort(d, axis=1)
     assert not (s[:, 1:] == s[:, :-1]).any()
@@ -70,11 +70,11 @@ def test_draws_are_distinct_and_uniform():
 
 
 def test_int_seed_draws_are_reused_and_equal_to_fresh_ones():
-    local_mod._DRAWS.clear()
-    a = local_mod._draws(500, 6, 99, 7)
-    b = local_mod._draws(500, 6, 99, 7)
+    engine._DRAWS.clear()
+    a = engine._draws(500, 6, 99, 7)
+    b = engine._draws(500, 6, 99, 7)
     assert a is b  # kept for the next year
-    np.testing.assert_array_equal(a, local_mod._random_others(500, 6, 99, np.random.default_rng(7)))
+    np.testing.assert_array_equal(a, engine._random_others(500, 6, 99, np.random.default_rng(7)))
     gen = np.random.default_rng(7)
-    c = local_mod._draws(500, 6, 99, gen)
+    c = engine._draws(500, 6, 99, gen)
     assert c is not a  # a Generator's draws advance its state: never reused

@@ -1,188 +1,39 @@
 """Local spatial statistics: local Moran's I (LISA) and Getis-Ord Gi / Gi*.
 
-Conditional randomisation is done here in vectorised NumPy with the caller's ``rng``
-instead of esda's numba engine, so a fresh process pays no numba compilation (esda's
-``Moran_Local`` takes ~15 s on first call) and results are reproducible from ``rng``.
-
-Conditional randomisation (Anselin 1995): for each unit ``i`` its own value stays put
-and its ``c_i`` neighbour slots are filled with ``c_i`` values drawn without
-replacement from the other ``n - 1`` units. As in esda, one set of ``permutations``
-draws of indices (into "the other units") is shared by all units; each unit maps them
-to its own ``n - 1`` others and uses as many as it has neighbours (units are grouped by
-neighbour count: no padding to the largest count). With an int seed the draws are kept
-and reused by later calls with the same seed and sizes (every year of a panel). Work is
-done in blocks of units so memory stays bounded.
+The conditional randomisation engine (vectorised NumPy with the caller's ``rng``, no
+numba) lives in :mod:`geohra.spatial._conditional`.
 
 Public names are re-exported by :mod:`geohra.spatial`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from geohra._common import renamed_arguments, resolve_rng
+from geohra._common import renamed_arguments
 from geohra._result import Result, deprecated_alias, one_row
+from geohra.spatial._conditional import (
+    NOT_SIGNIFICANT,
+    _bh_adjust,
+    _check_significance,
+    _conditional_pvalues,
+    _series,
+    _split_self,
+)
 from geohra.spatial._prep import (
     _check_permutations,
     _deprecated_time,
-    _folded_pvalue,
     _prepare,
 )
 from geohra.spatial.weights import _check_transform
 
 CLUSTER_LABELS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
-NOT_SIGNIFICANT = "Not significant"
 SPOT_LABELS = ("Hot spot", "Cold spot", NOT_SIGNIFICANT)
 INFERENCE = ("analytic", "permutation")
-_BLOCK = 4_000_000  # elements of the (units x permutations x neighbours) block
-
-
-# ----------------------------------------------------------------------------- engine
-
-
-def _split_self(w: Any) -> tuple[Any, np.ndarray]:
-    """Off-diagonal weights (CSR, explicit zeros removed) and the self-weights."""
-    from scipy import sparse
-
-    diag = w.diagonal().astype(np.float64)
-    off = sparse.csr_array(w - sparse.diags_array(diag, format="csr"))
-    off.eliminate_zeros()
-    off.sort_indices()
-    return off, diag
-
-
-def _random_others(n: int, k: int, permutations: int, rng: np.random.Generator) -> np.ndarray:
-    """``permutations`` ordered samples of ``k`` distinct indices from ``range(n - 1)``.
-
-    Each row is distributed as the first ``k`` entries of a uniformly random permutation.
-    When duplicates are rare (k² ≤ (n − 1) / 4) rows are drawn as ``k`` independent
-    uniform integers and rows holding a repeat are drawn again: given that its entries are
-    distinct, every ordered tuple of distinct indices is equally likely, so this is exact.
-    Otherwise the ``k`` smallest of ``n − 1`` uniform keys, in order of their keys, are
-    taken (keys drawn in blocks of permutations so memory stays bounded).
-    """
-    others = n - 1
-    if 4 * k * k <= others:
-        out = rng.integers(0, others, size=(permutations, k))
-        redo = np.arange(permutations)
-        while redo.size:
-            rows = np.sort(out[redo], axis=1)
-            redo = redo[(rows[:, 1:] == rows[:, :-1]).any(axis=1)]
-            out[redo] = rng.integers(0, others, size=(redo.size, k))
-        return out
-    out = np.empty((permutations, k), dtype=np.int64)
-    per_block = max(1, _BLOCK // max(1, others))
-    for start in range(0, permutations, per_block):
-        stop = min(permutations, start + per_block)
-        keys = rng.random((stop - start, others))
-        if k < others:
-            pick = np.argpartition(keys, k - 1, axis=1)[:, :k]
-        else:
-            pick = np.broadcast_to(np.arange(others), keys.shape)
-        order = np.argsort(np.take_along_axis(keys, pick, axis=1), axis=1)
-        out[start:stop] = np.take_along_axis(pick, order, axis=1)
-    return out
-
-
-_DRAWS: dict[tuple, np.ndarray] = {}  # (n, k, permutations, seed) -> draws, for int seeds
-
-
-def _draws(n: int, k: int, permutations: int, rng: Any) -> np.ndarray:
-    """``_random_others`` for ``rng``; with an int seed the draws are a pure function of
-    (n, k, permutations, seed), so they are kept and reused (e.g. by every year of a panel
-    analysed with the same seed) instead of being drawn again."""
-    if not isinstance(rng, (int, np.integer)) or isinstance(rng, bool):
-        return _random_others(n, k, permutations, resolve_rng(rng))
-    key = (n, k, permutations, int(rng))
-    if key not in _DRAWS:
-        if len(_DRAWS) >= 16:
-            _DRAWS.clear()
-        _DRAWS[key] = _random_others(n, k, permutations, resolve_rng(rng))
-        _DRAWS[key].flags.writeable = False
-    return _DRAWS[key]
-
-
-def _conditional_pvalues(
-    values: np.ndarray,
-    off: Any,
-    observed: np.ndarray,
-    simulate: Callable[[np.ndarray, np.ndarray], np.ndarray],
-    permutations: int,
-    rng: Any,
-) -> np.ndarray:
-    """Folded pseudo p-values from conditional randomisation; NaN for islands.
-
-    ``simulate(sites, lags)`` turns random neighbour sums ``lags`` (sites x
-    permutations) into simulated statistics for those sites. Units are processed in
-    groups of equal neighbour count c, each using the first c columns of the shared
-    draws, so the work is Σ_i c_i × permutations (no padding to the largest count).
-    """
-    if rng is not None and not isinstance(rng, (int, np.integer, np.random.Generator)):
-        resolve_rng(rng)  # raises, saying what rng may be
-    n = values.size
-    card = np.diff(off.indptr)
-    kmax = int(card.max()) if n else 0
-    pvalues = np.full(n, np.nan)
-    if kmax == 0:
-        return pvalues
-    draws = _draws(n, kmax, permutations, rng)  # (P, kmax) into "others"
-    small = np.int32 if n < 2**31 - 1 else np.int64  # halves the memory traffic
-    for c in np.unique(card[card > 0]):
-        group = np.flatnonzero(card == c)
-        d = np.ascontiguousarray(draws[:, :c], dtype=small)
-        # index j of "the others of i" is unit j, or j + 1 from i on (skipping i): both
-        # candidate values are gathered once per group, each site then only selects
-        below, above = values[d][None], values[d + 1][None]
-        # weights of each site's c neighbours, in CSR order (matching the draw slots)
-        wts = off.data[off.indptr[group][:, None] + np.arange(c)]
-        step = max(1, _BLOCK // (permutations * int(c)))
-        for start in range(0, group.size, step):
-            sites = group[start : start + step]
-            picked = np.where(d[None] >= sites.astype(small)[:, None, None], above, below)
-            lags = np.einsum("spk,sk->sp", picked, wts[start : start + step])
-            sims = simulate(sites, lags)
-            pvalues[sites] = _folded_pvalue(observed[sites], sims)
-    return pvalues
-
-
-def _bh_adjust(pvalues: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg (1995) adjusted p-values (q-values); NaN stays NaN.
-
-    q_(i) = min_{j >= i} p_(j) m / j over the m tested units, capped at 1; a unit is
-    significant at level alpha when q <= alpha (the classic step-up rule).
-    """
-    out = np.full(pvalues.shape, np.nan)
-    ok = ~np.isnan(pvalues)
-    p = pvalues[ok]
-    m = p.size
-    if m == 0:
-        return out
-    order = np.argsort(p, kind="stable")
-    ranked = p[order] * m / np.arange(1, m + 1)
-    q = np.minimum.accumulate(ranked[::-1])[::-1]
-    adjusted = np.empty(m)
-    adjusted[order] = np.minimum(q, 1.0)
-    out[ok] = adjusted
-    return out
-
-
-def _check_significance(significance: float) -> float:
-    if not isinstance(significance, (int, float)) or not 0 < significance < 1:
-        raise ValueError(f"significance must be a number between 0 and 1; got {significance!r}.")
-    return float(significance)
-
-
-def _series(
-    values: np.ndarray, ids: pd.Index, index: pd.Index, name: str, dtype: Any = None
-) -> pd.Series:
-    """Values in the weights' order -> a Series on the caller's full index (NaN for omitted)."""
-    s = pd.Series(values, index=ids, name=name, dtype=dtype)
-    return s.reindex(index)
 
 
 # ----------------------------------------------------------------------------- local Moran
@@ -343,13 +194,7 @@ def local_moran(
     -------
     LocalMoranResult
     """
-    if scale not in LOCAL_SCALES:
-        raise ValueError(f"local_moran: scale must be one of {list(LOCAL_SCALES)}; got {scale!r}.")
-    if islands not in ISLAND_RULES:
-        raise ValueError(
-            f"local_moran: islands must be one of {list(ISLAND_RULES)}; got {islands!r}."
-        )
-
+    _check_lisa_options(scale, islands)
     if time is not None:
         return _deprecated_time(
             local_moran,
@@ -366,23 +211,54 @@ def local_moran(
             scale=scale,
             islands=islands,
         )
+    permutations, significance = _check_lisa_counts(permutations, significance)
+    # _prepare is called here, not in a helper: its IslandWarning's stacklevel counts frames
+    p = _prepare(data, column, graph, nan_policy, "local_moran")
+    arrays = _lisa_arrays(p.y, p.w, scale, islands, permutations, fdr, significance, rng)
+    return _lisa_result(p, arrays, scale, islands, permutations, fdr, significance)
+
+
+def _check_lisa_options(scale: str, islands: str) -> None:
+    """The registry options of :func:`local_moran` (checked before the per-year split)."""
+    if scale not in LOCAL_SCALES:
+        raise ValueError(f"local_moran: scale must be one of {list(LOCAL_SCALES)}; got {scale!r}.")
+    if islands not in ISLAND_RULES:
+        raise ValueError(
+            f"local_moran: islands must be one of {list(ISLAND_RULES)}; got {islands!r}."
+        )
+
+
+def _check_lisa_counts(permutations: int, significance: float) -> tuple[int, float]:
+    """Checked permutations (at least 1) and significance level."""
     permutations = _check_permutations(permutations)
     if permutations < 1:
         raise ValueError(
             "local_moran: permutations must be at least 1 (pseudo p-values need them)."
         )
-    significance = _check_significance(significance)
-    p = _prepare(data, column, graph, nan_policy, "local_moran")
-    n = p.y.size
-    off, self_w = _split_self(p.w)
+    return permutations, _check_significance(significance)
+
+
+def _lisa_arrays(
+    y: np.ndarray,
+    w: Any,
+    scale: str,
+    islands: str,
+    permutations: int,
+    fdr: bool,
+    significance: float,
+    rng: Any,
+) -> dict[str, Any]:
+    """Local Moran on arrays in the weights' order: statistic, p-values, quadrants, labels."""
+    n = y.size
+    off, self_w = _split_self(w)
     use = np.diff(off.indptr) > 0 if islands == "exclude" else np.ones(n, dtype=bool)
-    if use.sum() < 3 or not p.y[use].std() > 0:
+    if use.sum() < 3 or not y[use].std() > 0:
         raise ValueError(
             "local_moran: with islands='exclude' fewer than 3 units with neighbours, or "
             "their values are all equal; use islands='include'."
         )
-    z = (p.y - p.y[use].mean()) / p.y[use].std()
-    lag = p.w @ z
+    z = (y - y[use].mean()) / y[use].std()
+    lag = w @ z
     m = int(use.sum())
     factor = (m - 1 if scale == "n-1" else m) / float(z[use] @ z[use])
     stat = factor * z * lag
@@ -397,20 +273,42 @@ def local_moran(
     test = q if fdr else pvals
     significant = np.nan_to_num(test, nan=1.0) <= significance
     labels = np.where(significant, np.vectorize(CLUSTER_LABELS.get)(quadrant), NOT_SIGNIFICANT)
+    return {
+        "statistic": stat,
+        "pvalue": pvals,
+        "pvalue_fdr": q,
+        "quadrant": quadrant,
+        "cluster": labels,
+        "z": z,
+        "lag": lag,
+    }
+
+
+def _lisa_result(
+    p: Any,
+    a: dict[str, Any],
+    scale: str,
+    islands: str,
+    permutations: int,
+    fdr: bool,
+    significance: float,
+) -> LocalMoranResult:
+    """The arrays of :func:`_lisa_arrays` as Series on the caller's index."""
     ids, index = p.ids, p.index
-    cluster = _series(labels, ids, index, "cluster", dtype="string")
+    cluster = _series(a["cluster"], ids, index, "cluster", dtype="string")
+    q = a["pvalue_fdr"]
     return LocalMoranResult(
-        statistic=_series(stat, ids, index, "statistic"),
-        pvalue=_series(pvals, ids, index, "pvalue"),
-        quadrant=_series(quadrant, ids, index, "quadrant", dtype="Int64"),
+        statistic=_series(a["statistic"], ids, index, "statistic"),
+        pvalue=_series(a["pvalue"], ids, index, "pvalue"),
+        quadrant=_series(a["quadrant"], ids, index, "quadrant", dtype="Int64"),
         cluster=cluster,
-        z=_series(z, ids, index, "z"),
-        lag=_series(lag, ids, index, "lag"),
+        z=_series(a["z"], ids, index, "z"),
+        lag=_series(a["lag"], ids, index, "lag"),
         pvalue_fdr=None if q is None else _series(q, ids, index, "pvalue_fdr"),
         significance=significance,
         fdr=bool(fdr),
         permutations=permutations,
-        n=n,
+        n=p.y.size,
         omitted=p.omitted,
         islands=p.islands,
         variant=f"{LOCAL_SCALES[scale]}; {ISLAND_RULES[islands]}; " + _LISA_METHOD,
