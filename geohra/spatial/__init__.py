@@ -2,8 +2,10 @@
 
 Modules, in import order (no cycles): :mod:`~geohra.spatial.weights` (building weights),
 :mod:`~geohra.spatial._prep` (data matched to weights, permutations, per-year loop),
-:mod:`~geohra.spatial.autocorrelation` (Moran's I, Geary's C) and
-:mod:`~geohra.spatial.local` (local Moran, Getis-Ord Gi*).
+:mod:`~geohra.spatial.autocorrelation` (Moran's I, Geary's C),
+:mod:`~geohra.spatial._conditional` (conditional randomisation for local statistics),
+:mod:`~geohra.spatial._getis` (Getis-Ord Gi*) and :mod:`~geohra.spatial.local` (local Moran;
+re-exports Getis-Ord).
 """
 
 from geohra._yearly import PerYearResult as PanelResult  # the old name, kept for 0.2
