@@ -10,12 +10,13 @@ from :func:`geohra.spatial_weights` or for k-nearest / distance-band weights.
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from geohra.spatial._geometry import contiguity_pairs, nearest_units, projected
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -32,130 +33,6 @@ class IslandWarning(UserWarning):
     """A unit has no neighbour in the spatial weights (attached or kept isolated)."""
 
 
-def _sorted_unique(keys: np.ndarray) -> np.ndarray:
-    # np.unique on millions of int64 keys is very slow in numpy 2.4; sort + mask is not
-    s = np.sort(keys)
-    keep = np.ones(s.size, dtype=bool)
-    keep[1:] = s[1:] != s[:-1]
-    return s[keep]
-
-
-def contiguity_pairs(geoms: Any, *, rook: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs ``(a, b)``, ``a < b``, of polygon positions that share a vertex (queen) or
-    an edge of two consecutive vertices (rook), compared exactly.
-
-    This is libpysal's vertex-set definition (``Graph.build_contiguity(strict=False)``,
-    its default), vectorised: it needs boundaries that share their vertices, as a
-    topologically clean coverage (the built-in layers) does.
-    """
-    import shapely
-
-    geoms = np.asarray(geoms)
-    n = geoms.size
-    coords, owner = shapely.get_coordinates(geoms, return_index=True)
-    if coords.size == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    # vertex ids: equal coordinates -> equal id
-    order = np.lexsort((coords[:, 1], coords[:, 0]))
-    sc = coords[order]
-    new = np.ones(len(sc), dtype=bool)
-    new[1:] = (sc[1:, 0] != sc[:-1, 0]) | (sc[1:, 1] != sc[:-1, 1])
-    vid = np.empty(len(sc), dtype=np.int64)
-    vid[order] = np.cumsum(new) - 1
-    n_vertices = int(vid.max()) + 1
-    if rook:
-        # edges join consecutive vertices of the same single-part polygon
-        parts = shapely.get_parts(geoms)
-        _, part = shapely.get_coordinates(parts, return_index=True)
-        same = part[1:] == part[:-1]
-        a, b = vid[:-1][same], vid[1:][same]
-        key = np.minimum(a, b) * n_vertices + np.maximum(a, b)
-        own = owner[:-1][same]
-    else:
-        key, own = vid, owner
-    pair = _sorted_unique(key * n + own)  # (feature, polygon) once each, grouped by feature
-    feature, poly = pair // n, pair % n
-    firsts, seconds = [], []
-    d = 1
-    while d < feature.size:  # polygons d apart within one feature's group
-        same_feature = feature[d:] == feature[:-d]
-        if not same_feature.any():
-            break
-        firsts.append(poly[:-d][same_feature])
-        seconds.append(poly[d:][same_feature])
-        d += 1
-    if not firsts:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    a = np.concatenate(firsts)
-    b = np.concatenate(seconds)
-    edges = _sorted_unique(np.minimum(a, b) * n + np.maximum(a, b))
-    return edges // n, edges % n
-
-
-def albers_for(bounds: tuple[float, float, float, float]) -> str:
-    """An Albers equal-area projection fitted to lon/lat bounds (standard parallels at
-    1/6 and 5/6 of the latitude range; for China close to lat_1=25, lat_2=47, lon_0=105)."""
-    minx, miny, maxx, maxy = bounds
-    lat_1 = miny + (maxy - miny) / 6
-    lat_2 = maxy - (maxy - miny) / 6
-    return (
-        f"+proj=aea +lat_1={lat_1:.4f} +lat_2={lat_2:.4f} +lat_0={(miny + maxy) / 2:.4f} "
-        f"+lon_0={(minx + maxx) / 2:.4f} +datum=WGS84 +units=m +no_defs"
-    )
-
-
-def projected(geometry: Any) -> Any:
-    """The GeoSeries in a projected CRS: its own, or the fitted Albers equal-area."""
-    crs = geometry.crs
-    if crs is None:
-        raise ValueError(
-            "spatial_weights: the GeoDataFrame has no CRS, so distances and centroids are "
-            "undefined. Set it, e.g. gdf = gdf.set_crs('EPSG:4326') for longitude/latitude."
-        )
-    if crs.is_projected:
-        return geometry
-    return geometry.to_crs(albers_for(tuple(geometry.total_bounds)))
-
-
-def nearest_units(geometry: Any, positions: list[int]) -> list[tuple[int, float, str]]:
-    """For each position: (nearest other unit's position, distance, unit of distance).
-
-    Distances between polygons (0 if they touch) in the projected CRS (the data's, or
-    the fitted Albers for lon/lat data). For lon/lat data an STRtree in degrees first
-    picks candidates: every polygon within ``1.5 d0 / cos(max |lat|)`` degrees, d0
-    being the nearest distance in degrees, which contains the nearest one in metres;
-    only those are projected. Ties go to the first unit in the data's order.
-    """
-    import shapely
-
-    geoms = np.asarray(geometry.values)
-    tree = shapely.STRtree(geoms)
-    crs = geometry.crs
-    if crs.is_projected:
-        unit = crs.axis_info[0].unit_name if crs.axis_info else ""
-    else:
-        unit = "metre"
-        albers = albers_for(tuple(geometry.total_bounds))
-        max_lat = min(85.0, float(np.max(np.abs(geometry.total_bounds[[1, 3]]))))
-        stretch = 1.5 / math.cos(math.radians(max_lat))
-    out = []
-    for i in positions:
-        found, dist = tree.query_nearest(
-            geoms[i], exclusive=True, return_distance=True, all_matches=True
-        )
-        if crs.is_projected:
-            cand, cand_dist = found, dist
-        else:
-            cand = tree.query(geoms[i], predicate="dwithin", distance=float(dist.min()) * stretch)
-            cand = cand[cand != i]
-            sub = geometry.iloc[np.concatenate([[i], cand])].to_crs(albers).values
-            cand_dist = shapely.distance(sub[0], sub[1:])
-        best = cand_dist.min()
-        j = int(np.min(cand[cand_dist == best]))
-        out.append((j, float(best), unit))
-    return out
-
-
 def _links(
     gdf: Any,
     kind: str,
@@ -167,6 +44,49 @@ def _links(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Validated links as positions: (ids, focal, neighbor, weight); kept islands carry a
     zero-weight link to themselves (libpysal's convention). No libpysal for contiguity."""
+    geometry = _checked_geometry(gdf, kind, k, threshold, islands)
+    ids = np.asarray(gdf.index)
+    if kind in ("queen", "rook"):
+        focal, neighbor, weight = _contiguity_links(geometry, kind)
+    else:
+        focal, neighbor, weight = _distance_links(gdf, geometry, kind, k, threshold)
+    isolated = np.setdiff1d(np.arange(ids.size), focal)
+    if isolated.size and islands == "nearest":
+        extra_f, extra_n, notes = _nearest_links(gdf, geometry, ids, isolated)
+        focal = np.concatenate([focal, extra_f])
+        neighbor = np.concatenate([neighbor, extra_n])
+        weight = np.concatenate([weight, np.ones(len(extra_f))])
+        warnings.warn(
+            "spatial_weights: unit(s) without a neighbour were linked to the nearest unit "
+            "(islands='nearest', shortest distance between the polygons in an equal-area "
+            f"projection): {'; '.join(notes)}. Pass islands='keep' to leave them isolated.",
+            IslandWarning,
+            stacklevel=stacklevel,
+        )
+    elif isolated.size:
+        kept = [ids[i] for i in isolated]
+        warnings.warn(
+            f"spatial_weights: {_names(gdf, kept)} "
+            + ("has no neighbour and stays" if len(kept) == 1 else "have no neighbour and stay")
+            + " isolated (islands='keep'): the spatial lag there is 0, "
+            "the unit still counts in n and in the mean/variance of global statistics, and "
+            "local statistics report no test for it (p-value NaN). Pass islands='nearest' "
+            "to link it to its nearest unit instead.",
+            IslandWarning,
+            stacklevel=stacklevel,
+        )
+        # libpysal marks an isolate by a zero-weight link to itself
+        focal = np.concatenate([focal, isolated])
+        neighbor = np.concatenate([neighbor, isolated])
+        weight = np.concatenate([weight, np.zeros(isolated.size)])
+    return ids, focal, neighbor, weight
+
+
+def _checked_geometry(
+    gdf: Any, kind: str, k: int | None, threshold: float | None, islands: str
+) -> Any:
+    """The GeoDataFrame's geometry after checking the options, the ids, the polygons and
+    the CRS (raises saying what to fix)."""
     gpd = _import_geopandas()
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise TypeError(
@@ -199,82 +119,68 @@ def _links(
     geometry = gdf.geometry
     if geometry.crs is None:
         projected(geometry)  # raises, saying how to set a CRS
-    ids = np.asarray(gdf.index)
-    n = ids.size
-    if kind in ("queen", "rook"):
-        if not geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+    return geometry
+
+
+def _contiguity_links(geometry: Any, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Queen or rook links (both directions, weight 1) between polygons sharing vertices."""
+    if not geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        raise ValueError(
+            f"spatial_weights: kind={kind!r} needs polygons; got geometry types "
+            f"{sorted(set(geometry.geom_type))}. Use kind='knn' or 'distance' for points."
+        )
+    # shared vertices do not depend on the projection: use the data as they are
+    a, b = contiguity_pairs(geometry.values, rook=kind == "rook")
+    focal = np.concatenate([a, b])
+    neighbor = np.concatenate([b, a])
+    return focal, neighbor, np.ones(focal.size)
+
+
+def _distance_links(
+    gdf: Any, geometry: Any, kind: str, k: int | None, threshold: float | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """k-nearest or distance-band links between projected centroids (libpysal)."""
+    from libpysal.graph import Graph
+
+    n = len(gdf)
+    centroids = projected(geometry).centroid
+    if kind == "knn":
+        if k is None or isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
             raise ValueError(
-                f"spatial_weights: kind={kind!r} needs polygons; got geometry types "
-                f"{sorted(set(geometry.geom_type))}. Use kind='knn' or 'distance' for points."
+                f"spatial_weights: kind='knn' needs k= a positive whole number; got {k!r}."
             )
-        # shared vertices do not depend on the projection: use the data as they are
-        a, b = contiguity_pairs(geometry.values, rook=kind == "rook")
-        focal = np.concatenate([a, b])
-        neighbor = np.concatenate([b, a])
-        weight = np.ones(focal.size)
+        if k >= n:
+            raise ValueError(f"spatial_weights: k={k} must be below the number of units ({n}).")
+        built = Graph.build_knn(centroids, int(k))
     else:
-        from libpysal.graph import Graph
+        if threshold is None or not np.isfinite(threshold) or threshold <= 0:
+            raise ValueError(
+                "spatial_weights: kind='distance' needs threshold= a positive distance "
+                f"(metres for longitude/latitude data); got {threshold!r}."
+            )
+        built = Graph.build_distance_band(centroids, float(threshold))
+    adj = built.adjacency
+    adj = adj[adj != 0]
+    pos = pd.Index(gdf.index)
+    focal = pos.get_indexer(adj.index.get_level_values(0))
+    neighbor = pos.get_indexer(adj.index.get_level_values(1))
+    return focal, neighbor, adj.to_numpy(dtype=np.float64)
 
-        centroids = projected(geometry).centroid
-        if kind == "knn":
-            if k is None or isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-                raise ValueError(
-                    f"spatial_weights: kind='knn' needs k= a positive whole number; got {k!r}."
-                )
-            if k >= n:
-                raise ValueError(f"spatial_weights: k={k} must be below the number of units ({n}).")
-            built = Graph.build_knn(centroids, int(k))
-        else:
-            if threshold is None or not np.isfinite(threshold) or threshold <= 0:
-                raise ValueError(
-                    "spatial_weights: kind='distance' needs threshold= a positive distance "
-                    f"(metres for longitude/latitude data); got {threshold!r}."
-                )
-            built = Graph.build_distance_band(centroids, float(threshold))
-        adj = built.adjacency
-        adj = adj[adj != 0]
-        pos = pd.Index(gdf.index)
-        focal = pos.get_indexer(adj.index.get_level_values(0))
-        neighbor = pos.get_indexer(adj.index.get_level_values(1))
-        weight = adj.to_numpy(dtype=np.float64)
 
-    isolated = np.setdiff1d(np.arange(n), focal)
-    if isolated.size and islands == "nearest":
-        notes = []
-        extra_f, extra_n = [], []
-        for i, (j, dist, unit) in zip(
-            isolated, nearest_units(geometry, isolated.tolist()), strict=True
-        ):
-            extra_f += [i, j]
-            extra_n += [j, i]
-            notes.append(f"{_names(gdf, [ids[i]])} -> {_names(gdf, [ids[j]])} ({_km(dist, unit)})")
-        focal = np.concatenate([focal, extra_f])
-        neighbor = np.concatenate([neighbor, extra_n])
-        weight = np.concatenate([weight, np.ones(len(extra_f))])
-        warnings.warn(
-            "spatial_weights: unit(s) without a neighbour were linked to the nearest unit "
-            "(islands='nearest', shortest distance between the polygons in an equal-area "
-            f"projection): {'; '.join(notes)}. Pass islands='keep' to leave them isolated.",
-            IslandWarning,
-            stacklevel=stacklevel,
-        )
-    elif isolated.size:
-        kept = [ids[i] for i in isolated]
-        warnings.warn(
-            f"spatial_weights: {_names(gdf, kept)} "
-            + ("has no neighbour and stays" if len(kept) == 1 else "have no neighbour and stay")
-            + " isolated (islands='keep'): the spatial lag there is 0, "
-            "the unit still counts in n and in the mean/variance of global statistics, and "
-            "local statistics report no test for it (p-value NaN). Pass islands='nearest' "
-            "to link it to its nearest unit instead.",
-            IslandWarning,
-            stacklevel=stacklevel,
-        )
-        # libpysal marks an isolate by a zero-weight link to itself
-        focal = np.concatenate([focal, isolated])
-        neighbor = np.concatenate([neighbor, isolated])
-        weight = np.concatenate([weight, np.zeros(isolated.size)])
-    return ids, focal, neighbor, weight
+def _nearest_links(
+    gdf: Any, geometry: Any, ids: np.ndarray, isolated: np.ndarray
+) -> tuple[list, list, list[str]]:
+    """Links (both directions) from each isolated unit to its nearest one, and the notes
+    naming them for the warning."""
+    notes = []
+    extra_f, extra_n = [], []
+    for i, (j, dist, unit) in zip(
+        isolated, nearest_units(geometry, isolated.tolist()), strict=True
+    ):
+        extra_f += [i, j]
+        extra_n += [j, i]
+        notes.append(f"{_names(gdf, [ids[i]])} -> {_names(gdf, [ids[j]])} ({_km(dist, unit)})")
+    return extra_f, extra_n, notes
 
 
 def _graph_from_positions(
