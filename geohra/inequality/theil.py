@@ -14,14 +14,11 @@ so one routine, ``divergence(a, b)``, serves both with the roles of s and q swap
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from geohra._result import Result, fmt, one_row, pct
 from geohra.inequality._prep import (
     check_nonnegative,
     fast_arrays,
@@ -29,6 +26,7 @@ from geohra.inequality._prep import (
     group_name,
     resolve,
 )
+from geohra.inequality._theil_results import PairwiseTheilResult, TheilResult, _pct
 
 __all__ = ["theil", "TheilResult", "theil_pairwise", "PairwiseTheilResult"]
 
@@ -81,118 +79,6 @@ def divergence(
         B=B,
     )
     return out
-
-
-def _pct(part: float | np.ndarray, whole: float) -> Any:
-    # a perfectly equal distribution has no inequality to apportion
-    return part / whole * 100.0 if whole > 0 else part * np.nan
-
-
-@dataclass(frozen=True, repr=False)
-class TheilResult(Result):
-    """Theil index of one cross-section and its within/between decomposition.
-
-    ``within``, ``between`` and ``groups`` are None without ``by``.
-    ``groups`` has one row per group: ``n_units``, ``resource_share`` (S_g),
-    ``unit_share`` (n_g/n), ``population_share`` (P_g/P; equals ``unit_share`` when
-    unweighted), ``theil`` (the group's own index, 0 for a one-unit group),
-    ``weighted_theil`` (its part of ``within``: S_g·T_g for T, Q_g·L_g for L),
-    ``between_term`` (its part of ``between``), ``contribution_pct`` (weighted_theil as
-    % of the total) and ``within_pct`` (as % of ``within``).
-    """
-
-    total: float
-    within: float | None
-    between: float | None
-    index: str
-    base: str
-    weighted: bool
-    variant: str
-    n: int
-    omitted: tuple = ()
-    _parts: dict = field(default=None, repr=False, compare=False)
-
-    @cached_property
-    def groups(self) -> pd.DataFrame | None:
-        """Per-group table (None without ``by``); built on first access."""
-        p = self._parts
-        codes = p["codes"]
-        if codes is None:
-            return None
-        res, scale, uniques = p["res"], p["scale"], p["uniques"]
-        k = len(uniques)
-        n_units = np.bincount(codes, minlength=k)
-        gw = res["group_weighted"] / scale
-        groups = pd.DataFrame(
-            {
-                "n_units": n_units,
-                "resource_share": np.bincount(codes, weights=p["s"], minlength=k),
-                "unit_share": n_units / self.n,
-                "population_share": np.bincount(codes, weights=p["q"], minlength=k),
-                "theil": res["group_index"] / scale,
-                "weighted_theil": gw,
-                "between_term": res["between_terms"] / scale,
-                "contribution_pct": _pct(gw, self.total),
-                "within_pct": _pct(gw, self.within),
-            },
-            index=uniques,
-        )
-        groups.index.name = p["group_name"]
-        return groups
-
-    @cached_property
-    def units(self) -> pd.DataFrame:
-        """Per unit, indexed like the input (see ``to_frame``); built on first access."""
-        p = self._parts
-        index = pd.RangeIndex(self.n) if p["index"] is None else p["index"]
-        units = pd.DataFrame({"value": p["y"]}, index=index)
-        if p["population"] is not None:
-            units["population"] = p["population"]
-        if p["labels"] is not None:
-            units["group"] = p["labels"]
-        units["resource_share"] = p["s"]
-        units["population_share"] = p["q"]
-        units["term"] = p["res"]["terms"] / p["scale"]
-        return units
-
-    def _repr_parts(self) -> list[str]:
-        parts = [f"total={fmt(self.total)}"]
-        if self.groups is not None:
-            parts += [
-                f"within {pct(self.within, self.total)}",
-                f"between {pct(self.between, self.total)}",
-                f"{len(self.groups)} groups",
-            ]
-        parts += [f"Theil {self.index}", f"n={self.n}"]
-        if self.weighted:
-            parts.append("population-weighted")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
-        return parts
-
-    def summary(self) -> pd.DataFrame:
-        """One row (index ``measure``): total, within, between, their shares (%) and the
-        variant used."""
-        row = {
-            "index": self.index,
-            "base": self.base,
-            "weighted": self.weighted,
-            "n": self.n,
-            "n_groups": None if self.groups is None else len(self.groups),
-            "total": self.total,
-            "within": self.within,
-            "between": self.between,
-            "within_pct": None if self.within is None else _pct(self.within, self.total),
-            "between_pct": None if self.between is None else _pct(self.between, self.total),
-            "n_omitted": len(self.omitted),
-            "variant": self.variant,
-        }
-        return one_row(row, f"Theil {self.index}")
-
-    def to_frame(self) -> pd.DataFrame:
-        """Per unit, indexed like the input: inputs, shares and ``term`` (the unit's additive
-        part of ``total``; may be negative)."""
-        return self.units.copy()
 
 
 def theil(
@@ -250,12 +136,7 @@ def theil(
         (by name, or CV(x/P) > 2 CV(x)); likely missing-value codes (-999, 9999 ...);
         Hong Kong, Macao, Taiwan left out (listed in ``.omitted``).
     """
-    if index not in _INDICES:
-        raise ValueError(
-            f"theil: index must be 'T' (Theil T) or 'L' (mean log deviation); got {index!r}."
-        )
-    if base not in _BASES:
-        raise ValueError(f"theil: base must be one of 'e', 10, 2; got {base!r}.")
+    _check_theil_options(index, base)
     fast = fast_arrays(
         data,
         column,
@@ -279,13 +160,50 @@ def theil(
             expects=("population", "totals"),
         )
         y, pop, labels, row_index, omitted = _theil_arrays(inp)
-    weighted = pop is not None
+    s, q = _theil_shares(y, pop, index, row_index)
+    a, b = (s, q) if index == "T" else (q, s)
+    codes = uniques = None
+    if labels is not None:
+        codes, uniques = group_codes(labels, func="theil")
+    res = divergence(a, b, codes, 0 if uniques is None else len(uniques))
+    parts = {
+        "y": y,
+        "population": pop,
+        "labels": labels,
+        "index": row_index,
+        "s": s,
+        "q": q,
+        "codes": codes,
+        "uniques": uniques,
+        "res": res,
+        "scale": _BASES[base],
+        "group_name": group_name(by),
+    }
+    return _theil_result(parts, index, base, omitted)
+
+
+def _check_theil_options(index: str, base: str | int) -> None:
+    """The registry options of :func:`theil`."""
+    if index not in _INDICES:
+        raise ValueError(
+            f"theil: index must be 'T' (Theil T) or 'L' (mean log deviation); got {index!r}."
+        )
+    if base not in _BASES:
+        raise ValueError(f"theil: base must be one of 'e', 10, 2; got {base!r}.")
+
+
+def _theil_shares(
+    y: np.ndarray, pop: np.ndarray | None, index: str, row_index: pd.Index | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Resource shares s and population shares q (1/n unweighted); raises where the
+    index is undefined (all zero) or infinite (T: resources without population,
+    L: population without resources)."""
     if not y.sum() > 0:
         raise ValueError(
             "theil: all resource values are zero; shares are 0/0 and the index is undefined."
         )
     s = y / y.sum()
-    if weighted:
+    if pop is not None:
         if not pop.sum() > 0:
             raise ValueError("theil: total population is zero.")
         q = pop / pop.sum()
@@ -298,7 +216,6 @@ def theil(
                 f"theil: unit(s) {_labels_of(row_index, bad)} have resources but zero population, so "
                 "their Theil-T term s·ln(s/0) is infinite. Fix the population or leave those units out."
             )
-        a, b = s, q
     else:
         bad = (q > 0) & (s == 0)
         if bad.any():
@@ -307,18 +224,16 @@ def theil(
                 "deviation (index='L', which takes ln of every unit's share) is infinite. Use "
                 "index='T', which handles zeros through the limit 0·ln 0 = 0, or leave those units out."
             )
-        a, b = q, s
-    codes = uniques = None
-    if labels is not None:
-        codes, uniques = group_codes(labels, func="theil")
-    res = divergence(a, b, codes, 0 if uniques is None else len(uniques))
-    scale = _BASES[base]
-    total = res["total"] / scale
-    within = between = None
-    if codes is not None:
-        within = res["within"] / scale
-        between = res["between"] / scale
+    return s, q
 
+
+def _theil_result(
+    parts: dict[str, Any], index: str, base: str | int, omitted: tuple
+) -> TheilResult:
+    """The result in ``base`` units, with the variant text; ``parts`` feed ``.groups``."""
+    res, scale = parts["res"], parts["scale"]
+    weighted = parts["population"] is not None
+    decomposed = parts["codes"] is not None
     name = "Theil T" if index == "T" else "mean log deviation (Theil L)"
     formula = "Σ s_i ln(s_i/q_i)" if index == "T" else "Σ q_i ln(q_i/s_i)"
     shares = "q_i = P_i/P (population-weighted)" if weighted else "q_i = 1/n (units weigh equally)"
@@ -331,79 +246,21 @@ def theil(
     )
     variant = f"{name}: {formula}, s_i = Y_i/Y, {shares}; log base {base}; 0·ln0 = 0" + (
         f"; within = Σ_g (weight_g · index_g) with {weights_word}, between from group totals"
-        if codes is not None
+        if decomposed
         else ""
     )
     return TheilResult(
-        total=total,
-        within=within,
-        between=between,
+        total=res["total"] / scale,
+        within=res["within"] / scale if decomposed else None,
+        between=res["between"] / scale if decomposed else None,
         index=index,
         base=str(base),
         weighted=weighted,
         variant=variant,
-        n=int(y.size),
+        n=int(parts["y"].size),
         omitted=omitted,
-        _parts={
-            "y": y,
-            "population": pop,
-            "labels": labels,
-            "index": row_index,
-            "s": s,
-            "q": q,
-            "codes": codes,
-            "uniques": uniques,
-            "res": res,
-            "scale": scale,
-            "group_name": group_name(by),
-        },
+        _parts=parts,
     )
-
-
-@dataclass(frozen=True, repr=False)
-class PairwiseTheilResult(Result):
-    """Between-region Theil index for every pair of regions.
-
-    ``table`` has one row per pair (``region_a``, ``region_b``) with ``between`` (the
-    between-region part for the units of the two regions only), ``within``, ``total`` of
-    that two-region subset and ``between_pct`` (between as % of the pair's total).
-    """
-
-    table: pd.DataFrame
-    index: str
-    base: str
-    weighted: bool
-    variant: str
-    omitted: tuple = ()
-
-    def _repr_parts(self) -> list[str]:
-        t = self.table
-        top = t.loc[t["between"].idxmax()] if len(t) else None
-        parts = [f"{len(t)} pairs", f"Theil {self.index}"]
-        if top is not None:
-            parts.append(f"largest {top['region_a']}–{top['region_b']} {fmt(top['between'])}")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
-        return parts
-
-    def matrix(self) -> pd.DataFrame:
-        """Symmetric region x region table of ``between`` (0 on the diagonal)."""
-        regions = list(dict.fromkeys([*self.table["region_a"], *self.table["region_b"]]))
-        out = pd.DataFrame(0.0, index=regions, columns=regions)
-        for a, b, v in self.table[["region_a", "region_b", "between"]].itertuples(index=False):
-            out.loc[a, b] = out.loc[b, a] = v
-        return out
-
-    def summary(self) -> pd.DataFrame:
-        """The pair table with the variant."""
-        out = self.table.copy()
-        out["n_omitted"] = len(self.omitted)
-        out["variant"] = self.variant
-        return out
-
-    def to_frame(self) -> pd.DataFrame:
-        """The pair table (one row per pair of regions; there is no per-unit output)."""
-        return self.table.copy()
 
 
 def theil_pairwise(
