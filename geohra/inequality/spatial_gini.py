@@ -23,6 +23,7 @@ import pandas as pd
 
 from geohra._common import renamed_arguments, resolve_rng
 from geohra._result import Result, fmt, one_row
+from geohra.inequality._gini_links import _default_graph, _id_order, _links
 from geohra.inequality._prep import check_nonnegative, resolve
 
 __all__ = ["spatial_gini", "SpatialGiniResult"]
@@ -33,92 +34,16 @@ VARIANT = (
     "pseudo p-value folded as in PySAL Gini_Spatial: (min(#{sim ≥ obs}, perms − #{sim ≥ obs}) + 1)/(perms + 1) "
     "on the non-neighbour sum"
 )
+_INFERENCE_FIELDS = (
+    "pvalue",
+    "expected_non_neighbour_sum",
+    "std_non_neighbour_sum",
+    "z",
+    "pvalue_normal",
+    "polarization_pvalue",
+    "simulated",
+)
 _BLOCK = 1_000_000  # gathered values per block of permutations (8 MB of float64: stays in cache)
-
-
-def _links(
-    weights: Any, index: pd.Index, omitted: tuple, func: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """Ordered neighbour links (positions in ``index``) from a libpysal Graph or W.
-
-    Ids are matched to index labels (never by position). Links touching omitted units
-    are dropped; zero weights (libpysal encodes isolates as zero self-links) and
-    self-links do not count as neighbours.
-    """
-    if hasattr(weights, "_base"):  # geohra's default weights (no libpysal import)
-        coo = weights._base.tocoo()
-        ids_arr = np.asarray(weights.unique_ids, dtype=object)
-        focal, neigh, wval = ids_arr[coo.row], ids_arr[coo.col], coo.data
-        ids = list(weights.unique_ids)
-    elif _is_graph(weights):
-        adj = weights.adjacency
-        focal = adj.index.get_level_values(0).to_numpy()
-        neigh = adj.index.get_level_values(1).to_numpy()
-        wval = adj.to_numpy()
-        ids = list(weights.unique_ids)
-    elif _is_w(weights):
-        ids = list(weights.id_order)
-        focal_l, neigh_l, w_l = [], [], []
-        for i in ids:
-            nb = weights.neighbors[i]
-            focal_l.extend([i] * len(nb))
-            neigh_l.extend(nb)
-            w_l.extend(weights.weights[i])
-        focal = np.array(focal_l, dtype=object)
-        neigh = np.array(neigh_l, dtype=object)
-        wval = np.asarray(w_l, dtype=float)
-    else:
-        raise TypeError(
-            f"{func}: graph must be a libpysal.graph.Graph or libpysal.weights.W whose ids are "
-            f"the data's index labels; got {type(weights).__name__}. Build one with "
-            "geohra.spatial_weights(...) or libpysal.graph.Graph.build_contiguity(gdf)."
-        )
-    id_set = set(ids)
-    labels = set(index)
-    missing = [x for x in index if x not in id_set]
-    extra = [x for x in ids if x not in labels and x not in set(omitted)]
-    if missing or extra:
-        raise ValueError(
-            f"{func}: the weights' ids do not match the data's index labels: "
-            f"{len(missing)} unit(s) of the data have no entry in the weights {missing[:5]}; "
-            f"{len(extra)} id(s) of the weights are not in the data {extra[:5]}. Build the weights "
-            "from the same units, with the data's index as ids (order may differ)."
-        )
-    keep = (wval != 0) & (focal != neigh)
-    pos_i = index.get_indexer(pd.Index(focal[keep]))
-    pos_j = index.get_indexer(pd.Index(neigh[keep]))
-    inside = (pos_i >= 0) & (pos_j >= 0)  # links to omitted units are dropped
-    return pos_i[inside].astype(np.intp), pos_j[inside].astype(np.intp)
-
-
-def _is_graph(obj: Any) -> bool:
-    from libpysal.graph import Graph
-
-    return isinstance(obj, Graph)
-
-
-def _is_w(obj: Any) -> bool:
-    from libpysal.weights import W
-
-    return isinstance(obj, W)
-
-
-def _default_graph(data: Any) -> Any:
-    from geohra.spatial.weights import _LiteGraph
-
-    if not hasattr(data, "geometry") or not isinstance(data, pd.DataFrame):
-        raise TypeError(
-            "spatial_gini: pass graph= (a libpysal Graph or W whose ids are the data's index "
-            "labels, e.g. geohra.spatial_weights(gdf)) or a GeoDataFrame to build queen "
-            "contiguity weights from."
-        )
-    return _LiteGraph.build(data, "b", stacklevel=4)
-
-
-def _id_order(weights: Any) -> list:
-    """The weights' own unit order (Graph.unique_ids or W.id_order)."""
-    ids = getattr(weights, "unique_ids", None)
-    return list(ids if ids is not None else weights.id_order)
 
 
 def _neighbour_sums(x: np.ndarray, li: np.ndarray, lj: np.ndarray, perms: np.ndarray) -> np.ndarray:
@@ -301,33 +226,74 @@ def spatial_gini(
         Differences: self-links are not counted as neighbour pairs, and the number of
         neighbour pairs in ``polarization`` counts links, not the sum of weights ``s0``.
     """
-    if not isinstance(permutations, (int, np.integer)) or permutations < 0:
-        raise ValueError(
-            f"spatial_gini: permutations must be a non-negative integer; got {permutations!r}."
-        )
+    _check_gini_permutations(permutations)
     inp = resolve(data, column, func="spatial_gini", nan_policy=nan_policy)
     frame = inp.frame
-    check_nonnegative(
-        frame["value"],
-        func="spatial_gini",
-        what="values",
-        why="the Gini compares shares of a total",
-    )
-    n = len(frame)
-    if not frame["value"].sum() > 0:
-        raise ValueError("spatial_gini: all values are zero; the Gini is 0/0 and undefined.")
+    _check_gini_values(frame["value"])
     if graph is None:
-        graph = _default_graph(data)
+        graph = _default_graph(data)  # here, not in a helper: its warning counts frames
     li, lj = _links(graph, frame.index, inp.omitted, "spatial_gini")
     if li.size == 0:
         raise ValueError("spatial_gini: the weights have no neighbour links among these units.")
     # work in the weights' unit order, so a seed gives the same permutations (and p-value)
     # whatever the row order of the data
     present = frame.index.get_indexer(pd.Index([i for i in _id_order(graph) if i in frame.index]))
+    x, li, lj = _in_weights_order(frame["value"].to_numpy(np.float64), present, li, lj)
+    parts = _gini_arrays(x, li, lj)
+    inference: dict[str, Any] = dict.fromkeys(_INFERENCE_FIELDS)  # None without permutations
+    if permutations:
+        gi, gj, factor = parts["gi"], parts["gj"], parts["factor"]
+        blocks = _permutation_blocks(resolve_rng(rng), int(permutations), x.size, gi.size)
+        inference.update(
+            _inference(
+                x,
+                gi,
+                gj,
+                factor,
+                parts["total_sum"],
+                parts["wg"],
+                parts["scale"],
+                parts["polarization"],
+                blocks,
+            )
+        )
+    return _gini_result(
+        x, li, lj, parts, frame.index, present, inp.omitted, permutations, inference
+    )
+
+
+def _check_gini_permutations(permutations: Any) -> None:
+    if not isinstance(permutations, (int, np.integer)) or permutations < 0:
+        raise ValueError(
+            f"spatial_gini: permutations must be a non-negative integer; got {permutations!r}."
+        )
+
+
+def _check_gini_values(value: pd.Series) -> None:
+    """Non-negative values, not all zero (the Gini is a ratio to the mean)."""
+    check_nonnegative(
+        value,
+        func="spatial_gini",
+        what="values",
+        why="the Gini compares shares of a total",
+    )
+    if not value.sum() > 0:
+        raise ValueError("spatial_gini: all values are zero; the Gini is 0/0 and undefined.")
+
+
+def _in_weights_order(
+    value: np.ndarray, present: np.ndarray, li: np.ndarray, lj: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values and link positions re-ordered so position k is the k-th unit of the weights."""
+    n = value.size
     inverse = np.empty(n, dtype=np.intp)
     inverse[present] = np.arange(n)
-    x = frame["value"].to_numpy(np.float64)[present]
-    li, lj = inverse[li], inverse[lj]
+    return value[present], inverse[li], inverse[lj]
+
+
+def _gini_arrays(x: np.ndarray, li: np.ndarray, lj: np.ndarray) -> dict[str, Any]:
+    """The Gini, its neighbour / non-neighbour sums and polarization from values and links."""
+    n = x.size
     # symmetric links (contiguity): gather each unordered pair once and double it
     code = li.astype(np.int64) * n + lj
     rev = np.sort(lj.astype(np.int64) * n + li)
@@ -340,48 +306,59 @@ def spatial_gini(
         np.dot(np.diff(xs), k * (n - k))
     )  # Σ over ordered pairs, no cancellation
     den = 2.0 * n * n * x.mean()
-    g = total_sum / den
     wg = factor * float(np.abs(x[gi] - x[gj]).sum())
     wcg = total_sum - wg
-    n_links = int(li.size)
     n_pairs = n * (n - 1) / 2.0
-    nb_pairs = n_links / 2.0
+    nb_pairs = int(li.size) / 2.0
     scale = nb_pairs / (n_pairs - nb_pairs) if n_pairs > nb_pairs else np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         # no difference between neighbours: the ratio is undefined (NaN), not an error
         polarization = float(wcg / wg * scale) if wg > 0 else float("nan")
-
-    inference: dict[str, Any] = dict(
-        pvalue=None,
-        expected_non_neighbour_sum=None,
-        std_non_neighbour_sum=None,
-        z=None,
-        pvalue_normal=None,
-        polarization_pvalue=None,
-        simulated=None,
+    return dict(
+        gi=gi,
+        gj=gj,
+        factor=factor,
+        total_sum=total_sum,
+        den=den,
+        wg=wg,
+        wcg=wcg,
+        scale=scale,
+        polarization=polarization,
     )
-    if permutations:
-        blocks = _permutation_blocks(resolve_rng(rng), int(permutations), n, gi.size)
-        inference.update(_inference(x, gi, gj, factor, total_sum, wg, scale, polarization, blocks))
 
+
+def _gini_result(
+    x: np.ndarray,
+    li: np.ndarray,
+    lj: np.ndarray,
+    parts: dict[str, Any],
+    index: pd.Index,
+    present: np.ndarray,
+    omitted: tuple,
+    permutations: int,
+    inference: dict[str, Any],
+) -> SpatialGiniResult:
+    """The result, with the per-unit table indexed like the data."""
+    n = x.size
+    total_sum, den, wg, wcg = parts["total_sum"], parts["den"], parts["wg"], parts["wcg"]
     local = np.bincount(li, weights=np.abs(x[li] - x[lj]), minlength=n)
     units = pd.DataFrame(
         {"value": x, "n_neighbours": np.bincount(li, minlength=n), "neighbour_abs_diff": local},
-        index=frame.index[present],
-    ).reindex(frame.index)
+        index=index[present],
+    ).reindex(index)
     return SpatialGiniResult(
-        total=g,
+        total=total_sum / den,
         neighbours=wg / den,
         non_neighbours=wcg / den,
         non_neighbour_share=wcg / total_sum if total_sum > 0 else np.nan,
         neighbour_sum=wg,
         non_neighbour_sum=wcg,
-        polarization=polarization,
+        polarization=parts["polarization"],
         permutations=int(permutations),
         n=n,
-        n_links=n_links,
+        n_links=int(li.size),
         variant=VARIANT,
-        omitted=inp.omitted,
+        omitted=omitted,
         units=units,
         **inference,
     )
