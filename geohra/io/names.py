@@ -53,11 +53,27 @@ _NAME_COLUMNS = ("name_zh", "short_zh", "name_en", "name", "aliases")
 _SUFFIXES = tuple(
     sorted(
         (
-            "province", "sheng", "municipality", "city", "shi",
-            "autonomousregion", "specialadministrativeregion", "sar",
-            "省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区",
+            "province",
+            "sheng",
+            "municipality",
+            "city",
+            "shi",
+            "autonomousregion",
+            "specialadministrativeregion",
+            "sar",
+            "省",
+            "市",
+            "自治区",
+            "壮族自治区",
+            "回族自治区",
+            "维吾尔自治区",
+            "特别行政区",
             # the same in traditional characters
-            "自治區", "壯族自治區", "回族自治區", "維吾爾自治區", "特別行政區",
+            "自治區",
+            "壯族自治區",
+            "回族自治區",
+            "維吾爾自治區",
+            "特別行政區",
         ),
         key=len,
         reverse=True,
@@ -124,7 +140,8 @@ class _KeyIndex:
         # without a name_zh column nothing tells, so every unit is allowed
         if "name_zh" in table.columns:
             self.cities = frozenset(
-                uid for uid, name in zip(ids, table["name_zh"], strict=False)
+                uid
+                for uid, name in zip(ids, table["name_zh"], strict=False)
                 if isinstance(name, str) and name.strip().endswith("市")
             )
         else:
@@ -246,6 +263,22 @@ def match_units(
         If any identifier is unknown (all of them are listed, each with the closest
         known names), ambiguous in ``table``, or missing (None/NaN).
     """
+    items, index, keys = _validated_items(values, table, what)
+    resolved, unknown, ambiguous, cities = _resolve_all(items, keys)
+    problems = _problems(unknown, cities, ambiguous, keys, table is None, what)
+    if problems:
+        raise ValueError("match_units: " + " ".join(problems))
+
+    return pd.Series(
+        [resolved[_hashable(v)] for v in items], index=index, name="adcode", dtype="str"
+    )
+
+
+def _validated_items(
+    values: Iterable[Any] | pd.Series | pd.Index, table: pd.DataFrame | None, what: str
+) -> tuple[list, pd.Index, _KeyIndex]:
+    """The identifiers as a list with their index, and the key index of ``table``;
+    raises on a single string, a DataFrame, unhashable or missing identifiers."""
     if isinstance(values, (str, bytes)):
         raise TypeError(
             f"match_units: expected a list, array or Series of identifiers; got the single "
@@ -279,7 +312,13 @@ def match_units(
             f"match_units: {len(missing_pos)} {what} identifier(s) are missing (empty/NaN) at "
             f"{shown}{more}. Fill in the {what} name or code, or drop those rows first."
         )
+    return items, index, keys
 
+
+def _resolve_all(
+    items: list, keys: _KeyIndex
+) -> tuple[dict[Any, str], list[Any], list[tuple[Any, set[str]]], list[tuple[Any, str]]]:
+    """Each distinct identifier looked up once: (resolved, unknown, ambiguous, city names)."""
     resolved: dict[Any, str] = {}
     unknown: list[Any] = []
     ambiguous: list[tuple[Any, set[str]]] = []
@@ -299,7 +338,18 @@ def match_units(
                 ambiguous.append((v, candidates))
         elif v not in unknown:
             unknown.append(v)
+    return resolved, unknown, ambiguous, cities
 
+
+def _problems(
+    unknown: list[Any],
+    cities: list[tuple[Any, str]],
+    ambiguous: list[tuple[Any, set[str]]],
+    keys: _KeyIndex,
+    builtin: bool,
+    what: str,
+) -> list[str]:
+    """One sentence per kind of failure (unknown, city-level, ambiguous names)."""
     problems = []
     if unknown:
         parts = []
@@ -309,12 +359,12 @@ def match_units(
             parts.append(f"{v!r}{tail}")
         noun = what if len(unknown) == 1 else _plural(what)
         verb = "is" if len(unknown) == 1 else "are"
-        source = "the built-in province table" if table is None else "the given table"
+        source = "the built-in province table" if builtin else "the given table"
         problems.append(
             f"{len(unknown)} {noun} {verb} not known in {source}: {', '.join(parts)}. "
             "Fix the spelling (see geohra.province_table(): name_zh, short_zh, name_en, aliases) "
             "or pass six-digit adcodes instead of names."
-            if table is None
+            if builtin
             else f"{len(unknown)} {noun} {verb} not known in {source}: {', '.join(parts)}. "
             "Fix the spelling or pass the unit ids (the table's index) instead of names."
         )
@@ -334,10 +384,7 @@ def match_units(
             f"{len(ambiguous)} name(s) match several {_plural(what)}: {', '.join(parts)}. "
             "Pass the unit ids (adcodes) for these instead of names."
         )
-    if problems:
-        raise ValueError("match_units: " + " ".join(problems))
-
-    return pd.Series([resolved[_hashable(v)] for v in items], index=index, name="adcode", dtype="str")
+    return problems
 
 
 def _is_missing(value: Any) -> bool:
