@@ -246,3 +246,18 @@ def renamed_arguments(**renames: str) -> Callable[[Callable[..., Any]], Callable
         return inner
 
     return wrap
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning point at the first caller outside geohra
+    (the user's line), however many geohra frames (wrappers, per_year, helpers) lie between."""
+    import os
+    import sys
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame = sys._getframe(1)  # the function that will call warnings.warn
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame = frame.f_back
+        level += 1
+    return level

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
+from pathlib import Path
 
 import esda
 import geopandas as gpd
@@ -644,3 +645,18 @@ def test_local_statistics_do_not_import_esda():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     # default weights need neither esda (numba compilation) nor libpysal (~1.2 s import)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_island_warning_points_at_the_callers_line(provinces):
+    # whatever geohra frames lie between (argument-renaming wrapper, default weights,
+    # per_year), the warning names the user's file, not geohra's internals
+    for call in (
+        lambda: local_moran(provinces, "v", permutations=9, rng=0),
+        lambda: getis_ord(provinces, "v", permutations=0),
+        lambda: geohra.spatial_weights(provinces),
+    ):
+        with pytest.warns(IslandWarning) as record:
+            call()
+        assert {Path(w.filename).name for w in record if w.category is IslandWarning} == {
+            Path(__file__).name
+        }

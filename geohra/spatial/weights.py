@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from geohra._common import user_stacklevel
 from geohra.spatial._geometry import contiguity_pairs, nearest_units, projected
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,7 +62,7 @@ def _links(
             "(islands='nearest', shortest distance between the polygons in an equal-area "
             f"projection): {'; '.join(notes)}. Pass islands='keep' to leave them isolated.",
             IslandWarning,
-            stacklevel=stacklevel,
+            stacklevel=user_stacklevel(),
         )
     elif isolated.size:
         kept = [ids[i] for i in isolated]
@@ -73,7 +74,7 @@ def _links(
             "local statistics report no test for it (p-value NaN). Pass islands='nearest' "
             "to link it to its nearest unit instead.",
             IslandWarning,
-            stacklevel=stacklevel,
+            stacklevel=user_stacklevel(),
         )
         # libpysal marks an isolate by a zero-weight link to itself
         focal = np.concatenate([focal, isolated])
