@@ -144,6 +144,160 @@ def _grade_levels(d: np.ndarray, closed: str) -> np.ndarray:
     return np.where(np.isnan(d), np.nan, level)
 
 
+def _validate_options(
+    data: pd.DataFrame,
+    columns: Sequence[str],
+    weights: Sequence[float] | Mapping[str, float] | pd.Series | None,
+    method: str,
+    k: float | None,
+    lang: str,
+    closed: str,
+) -> tuple[list[str], pd.Series]:
+    """Check the options and the columns; return the column list and the weights Series."""
+    if method not in _VARIANTS:
+        raise ValueError(
+            f"coupling_coordination: method must be one of {list(_VARIANTS)}; got {method!r}."
+        )
+    if method == "power":
+        if k is None or not (np.isfinite(k) and k > 0):
+            raise ValueError(
+                "coupling_coordination: method='power' needs a positive exponent k= "
+                f"(e.g. k=2 as in Liao 1999, or k=0.5); got {k!r}."
+            )
+    elif k is not None:
+        raise TypeError(
+            f"coupling_coordination: k= applies to method='power' only, not {method!r}."
+        )
+    if closed not in ("left", "right"):
+        raise ValueError(
+            f"coupling_coordination: closed must be 'left' or 'right'; got {closed!r}."
+        )
+    if lang not in ("en", "zh"):
+        raise ValueError(f"coupling_coordination: lang must be 'en' or 'zh'; got {lang!r}.")
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(
+            f"coupling_coordination: data must be a DataFrame; got {type(data).__name__}."
+        )
+    if isinstance(columns, str):
+        columns = [columns]
+    columns = list(columns)
+    if len(columns) < 2 or len(set(columns)) != len(columns):
+        raise ValueError(
+            f"coupling_coordination: need at least two distinct subsystem columns; got {columns}."
+        )
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise KeyError(
+            f"coupling_coordination: columns {missing} are not in the data; "
+            f"available: {list(map(str, data.columns))}."
+        )
+    return columns, _validate_weights(weights, columns)
+
+
+def _validate_weights(
+    weights: Sequence[float] | Mapping[str, float] | pd.Series | None, columns: list[str]
+) -> pd.Series:
+    n = len(columns)
+    if weights is None:
+        return pd.Series(1.0 / n, index=columns)
+    if isinstance(weights, (Mapping, pd.Series)):
+        w = pd.Series(dict(weights), dtype=float)
+        if set(w.index) != set(columns):
+            raise ValueError(
+                f"coupling_coordination: weights are given for {list(w.index)} but the "
+                f"subsystems are {columns}; give one weight per subsystem."
+            )
+        w = w.reindex(columns)
+    else:
+        arr = np.asarray(weights, dtype=float)
+        if arr.shape != (n,):
+            raise ValueError(
+                f"coupling_coordination: expected {n} weights (one per column); "
+                f"got shape {arr.shape}."
+            )
+        w = pd.Series(arr, index=columns)
+    if (w < 0).any() or not np.isclose(w.sum(), 1.0, rtol=0, atol=1e-9):
+        raise ValueError(
+            "coupling_coordination: weights must be non-negative and sum to 1; got "
+            f"{w.to_dict()} (sum {w.sum():.6g}). Divide them by their sum if they are shares."
+        )
+    return w
+
+
+def _check_unit_interval(vals: np.ndarray, index: pd.Index) -> None:
+    outside = (vals < 0) | (vals > 1)
+    if outside.any():
+        rows = index[outside.any(axis=1)]
+        shown = ", ".join(map(repr, rows[:6])) + (" ..." if len(rows) > 6 else "")
+        raise ValueError(
+            f"coupling_coordination: subsystem indices must lie in [0, 1]; {len(rows)} row(s) "
+            f"outside: {shown} (range {np.nanmin(vals):.4g} to {np.nanmax(vals):.4g}). "
+            "Normalise first, e.g. entropy scores with scale=1 (or divide 0-100 scores by 100) "
+            "or min-max normalise each subsystem."
+        )
+
+
+def _coupling_core(
+    vals: np.ndarray, w: np.ndarray, method: str, k: float | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """C, T, D per row of ``vals`` (rows x systems, in [0, 1]) and the all-zero mask."""
+    n = vals.shape[1]
+    zero = (vals == 0).all(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "traditional":
+            # geometric / arithmetic mean, in logs only where all U > 0 (else C = 0)
+            gm = np.exp(np.log(np.where(vals > 0, vals, 1.0)).mean(axis=1))
+            c = np.where((vals > 0).all(axis=1), n * gm / vals.sum(axis=1), 0.0)
+        elif method == "power":
+            # (GM/AM)^(n k), the same ratio as the traditional form raised to n·k
+            gm = np.exp(np.log(np.where(vals > 0, vals, 1.0)).mean(axis=1))
+            ratio = np.where((vals > 0).all(axis=1), gm / vals.mean(axis=1), 0.0)
+            c = ratio ** (n * k)
+        else:
+            i, j = np.triu_indices(n, k=1)
+            spread = np.abs(vals[:, i] - vals[:, j]).sum(axis=1) / (n * (n - 1) / 2)
+            ratio = vals / vals.max(axis=1, keepdims=True)
+            c = np.sqrt((1.0 - spread) * np.prod(ratio, axis=1) ** (1.0 / (n - 1)))
+    c = np.where(zero, np.nan, np.minimum(c, 1.0))  # min: GM/AM can exceed 1 by rounding only
+    t = vals @ w
+    d = np.where(zero, 0.0, np.sqrt(c * t))
+    return c, t, d, zero
+
+
+def _coupling_table(
+    vals: np.ndarray,
+    c: np.ndarray,
+    t: np.ndarray,
+    d: np.ndarray,
+    index: pd.Index,
+    columns: list[str],
+    closed: str,
+    lang: str,
+) -> pd.DataFrame:
+    """The per-row table: C, T, D, grade level and labels, lagging system."""
+    level = _grade_levels(d, closed)
+    en = [GRADES[int(k)][0] if k == k else None for k in level]
+    zh = [GRADES[int(k)][1] if k == k else None for k in level]
+
+    lo = vals.argmin(axis=1)
+    equal = np.isclose(vals.max(axis=1), vals.min(axis=1), rtol=0, atol=1e-12)
+    lagging = np.where(equal, "synchronous", [f"{columns[k]} lagging" for k in lo])
+
+    return pd.DataFrame(
+        {
+            "C": c,
+            "T": t,
+            "D": d,
+            "level": pd.array(level, dtype="Int64"),
+            "grade": en if lang == "en" else zh,
+            "grade_en": en,
+            "grade_zh": zh,
+            "lagging": lagging,
+        },
+        index=index,
+    )
+
+
 def coupling_coordination(
     data: pd.DataFrame,
     columns: Sequence[str],
@@ -190,104 +344,16 @@ def coupling_coordination(
     ``C = NaN`` with a warning naming the rows, ``T = 0`` and ``D = 0`` (since
     ``D = sqrt(C T)`` is 0 for any C in [0, 1] when T = 0), grade level 1.
     """
-    if method not in _VARIANTS:
-        raise ValueError(
-            f"coupling_coordination: method must be one of {list(_VARIANTS)}; got {method!r}."
-        )
-    if method == "power":
-        if k is None or not (np.isfinite(k) and k > 0):
-            raise ValueError(
-                "coupling_coordination: method='power' needs a positive exponent k= "
-                f"(e.g. k=2 as in Liao 1999, or k=0.5); got {k!r}."
-            )
-    elif k is not None:
-        raise TypeError(
-            f"coupling_coordination: k= applies to method='power' only, not {method!r}."
-        )
-    if closed not in ("left", "right"):
-        raise ValueError(
-            f"coupling_coordination: closed must be 'left' or 'right'; got {closed!r}."
-        )
-    if lang not in ("en", "zh"):
-        raise ValueError(f"coupling_coordination: lang must be 'en' or 'zh'; got {lang!r}.")
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(
-            f"coupling_coordination: data must be a DataFrame; got {type(data).__name__}."
-        )
-    if isinstance(columns, str):
-        columns = [columns]
-    columns = list(columns)
-    if len(columns) < 2 or len(set(columns)) != len(columns):
-        raise ValueError(
-            f"coupling_coordination: need at least two distinct subsystem columns; got {columns}."
-        )
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise KeyError(
-            f"coupling_coordination: columns {missing} are not in the data; "
-            f"available: {list(map(str, data.columns))}."
-        )
-    n = len(columns)
-    if weights is None:
-        w = pd.Series(1.0 / n, index=columns)
-    else:
-        if isinstance(weights, (Mapping, pd.Series)):
-            w = pd.Series(dict(weights), dtype=float)
-            if set(w.index) != set(columns):
-                raise ValueError(
-                    f"coupling_coordination: weights are given for {list(w.index)} but the "
-                    f"subsystems are {columns}; give one weight per subsystem."
-                )
-            w = w.reindex(columns)
-        else:
-            arr = np.asarray(weights, dtype=float)
-            if arr.shape != (n,):
-                raise ValueError(
-                    f"coupling_coordination: expected {n} weights (one per column); "
-                    f"got shape {arr.shape}."
-                )
-            w = pd.Series(arr, index=columns)
-        if (w < 0).any() or not np.isclose(w.sum(), 1.0, rtol=0, atol=1e-9):
-            raise ValueError(
-                "coupling_coordination: weights must be non-negative and sum to 1; got "
-                f"{w.to_dict()} (sum {w.sum():.6g}). Divide them by their sum if they are shares."
-            )
-
+    columns, w = _validate_options(data, columns, weights, method, k, lang, closed)
+    # converted here, not in a helper, so data-quality warnings point at the caller
     u = pd.DataFrame(
         {c: to_numeric(data[c], name=f"coupling_coordination: {c!r}") for c in columns}
     )
     u, omitted = handle_nan(u, nan_policy=nan_policy, name="coupling_coordination")
     vals = u.to_numpy()
-    outside = (vals < 0) | (vals > 1)
-    if outside.any():
-        rows = u.index[outside.any(axis=1)]
-        shown = ", ".join(map(repr, rows[:6])) + (" ..." if len(rows) > 6 else "")
-        raise ValueError(
-            f"coupling_coordination: subsystem indices must lie in [0, 1]; {len(rows)} row(s) "
-            f"outside: {shown} (range {np.nanmin(vals):.4g} to {np.nanmax(vals):.4g}). "
-            "Normalise first, e.g. entropy scores with scale=1 (or divide 0-100 scores by 100) "
-            "or min-max normalise each subsystem."
-        )
+    _check_unit_interval(vals, u.index)
 
-    zero = (vals == 0).all(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if method == "traditional":
-            # geometric / arithmetic mean, in logs only where all U > 0 (else C = 0)
-            gm = np.exp(np.log(np.where(vals > 0, vals, 1.0)).mean(axis=1))
-            c = np.where((vals > 0).all(axis=1), n * gm / vals.sum(axis=1), 0.0)
-        elif method == "power":
-            # (GM/AM)^(n k), the same ratio as the traditional form raised to n·k
-            gm = np.exp(np.log(np.where(vals > 0, vals, 1.0)).mean(axis=1))
-            ratio = np.where((vals > 0).all(axis=1), gm / vals.mean(axis=1), 0.0)
-            c = ratio ** (n * k)
-        else:
-            i, j = np.triu_indices(n, k=1)
-            spread = np.abs(vals[:, i] - vals[:, j]).sum(axis=1) / (n * (n - 1) / 2)
-            ratio = vals / vals.max(axis=1, keepdims=True)
-            c = np.sqrt((1.0 - spread) * np.prod(ratio, axis=1) ** (1.0 / (n - 1)))
-    c = np.where(zero, np.nan, np.minimum(c, 1.0))  # min: GM/AM can exceed 1 by rounding only
-    t = vals @ w.to_numpy()
-    d = np.where(zero, 0.0, np.sqrt(c * t))
+    c, t, d, zero = _coupling_core(vals, w.to_numpy(), method, k)
     if zero.any():
         rows = list(u.index[zero])
         warnings.warn(
@@ -296,29 +362,8 @@ def coupling_coordination(
             UserWarning,
             stacklevel=2,
         )
-    level = _grade_levels(d, closed)
-    en = [GRADES[int(k)][0] if k == k else None for k in level]
-    zh = [GRADES[int(k)][1] if k == k else None for k in level]
-
-    lo = vals.argmin(axis=1)
-    equal = np.isclose(vals.max(axis=1), vals.min(axis=1), rtol=0, atol=1e-12)
-    lagging = np.where(equal, "synchronous", [f"{columns[k]} lagging" for k in lo])
-
-    table = pd.DataFrame(
-        {
-            "C": c,
-            "T": t,
-            "D": d,
-            "level": pd.array(level, dtype="Int64"),
-            "grade": en if lang == "en" else zh,
-            "grade_en": en,
-            "grade_zh": zh,
-            "lagging": lagging,
-        },
-        index=u.index,
-    )
     return CouplingResult(
-        table=table,
+        table=_coupling_table(vals, c, t, d, u.index, columns, closed, lang),
         method=method,
         columns=tuple(columns),
         weights=w,
