@@ -19,70 +19,14 @@ import pandas as pd
 
 from geohra._common import check_nan_policy, to_numeric, validate_units
 from geohra._result import Result, fmt
-from geohra.dynamics._kernels import BANDWIDTHS, KERNEL_SCALES, KERNELS, density
+from geohra.dynamics._kde_core import _bandwidth, _grid, _kde_core
+from geohra.dynamics._kernels import BANDWIDTHS, KERNEL_SCALES, KERNELS
 from geohra.index import _labels
 
 __all__ = ["kde", "KDEResult", "BANDWIDTH_RULES", "KERNELS", "KERNEL_SCALES"]
 
 #: bandwidth rule -> description (see geohra.dynamics._kernels.BANDWIDTHS)
 BANDWIDTH_RULES: dict[str, str] = {name: text for name, (_, text) in BANDWIDTHS.items()}
-
-
-def _bandwidth(x: np.ndarray, rule: str | float, where: str) -> float:
-    if not isinstance(rule, str):
-        h = float(rule)
-        if not (np.isfinite(h) and h > 0):
-            raise ValueError(f"kde: a numeric bandwidth must be a positive number; got {rule!r}.")
-        return h
-    if np.ptp(x) == 0:
-        raise ValueError(
-            f"kde: {where}all values are equal, so the {rule!r} bandwidth is 0 and no density "
-            "can be drawn. Drop that curve or pass a numeric bandwidth."
-        )
-    h = BANDWIDTHS[rule][0](x)
-    if not h > 0:
-        raise ValueError(
-            f"kde: {where}the {rule!r} bandwidth is 0 for these values (too many ties); "
-            "pass a numeric bandwidth or another rule."
-        )
-    return float(h)
-
-
-def _features(grid: np.ndarray, dens: np.ndarray, threshold: float) -> tuple[dict, list]:
-    from scipy.signal import find_peaks
-
-    top = int(np.argmax(dens))
-    height = float(dens[top])
-    # pad with zeros so a maximum at the grid edge still counts as a peak
-    padded = np.concatenate([[0.0], dens, [0.0]])
-    idx, props = find_peaks(padded, height=threshold * height)
-    idx = idx - 1
-    order = np.argsort(-dens[idx], kind="stable")
-    peaks = [(float(grid[i]), float(dens[i])) for i in idx[order]]
-    # full width at half maximum of the main peak, crossings linearly interpolated
-    half = height / 2.0
-    left = top
-    while left > 0 and dens[left] >= half:
-        left -= 1
-    right = top
-    while right < len(dens) - 1 and dens[right] >= half:
-        right += 1
-    if dens[left] >= half or dens[right] >= half:
-        width = np.nan  # the curve does not fall to half its peak inside the grid
-    else:
-        xl = grid[left] + (half - dens[left]) * (grid[left + 1] - grid[left]) / (
-            dens[left + 1] - dens[left]
-        )
-        xr = grid[right - 1] + (dens[right - 1] - half) * (grid[right] - grid[right - 1]) / (
-            dens[right - 1] - dens[right]
-        )
-        width = float(xr - xl)
-    return {
-        "peak_x": float(grid[top]),
-        "peak_height": height,
-        "width": width,
-        "n_peaks": len(peaks),
-    }, peaks
 
 
 @dataclass(frozen=True, repr=False)
@@ -182,6 +126,86 @@ def _resolve_panel(
     return values, resolved
 
 
+def _check_options(
+    bandwidth: str | float, kernel: str, kernel_scale: str, peak_threshold: float, nan_policy: str
+) -> None:
+    check_nan_policy(nan_policy)
+    if kernel not in KERNELS:
+        raise ValueError(f"kde: kernel must be one of {list(KERNELS)}; got {kernel!r}.")
+    if kernel_scale not in KERNEL_SCALES:
+        raise ValueError(
+            f"kde: kernel_scale must be one of {list(KERNEL_SCALES)}; got {kernel_scale!r}."
+        )
+    if isinstance(bandwidth, str) and bandwidth not in BANDWIDTH_RULES:
+        raise ValueError(
+            f"kde: bandwidth must be one of {list(BANDWIDTH_RULES)} or a positive number; "
+            f"got {bandwidth!r}."
+        )
+    if not 0 < peak_threshold < 1:
+        raise ValueError(f"kde: peak_threshold must be in (0, 1); got {peak_threshold!r}.")
+
+
+def _curve_inputs(
+    values: pd.Series, keys: dict[str, pd.Series], nan_policy: str
+) -> tuple[pd.DataFrame, tuple, list[str], list[tuple[Any, np.ndarray]]]:
+    """The value/by/time frame without missing rows, the omitted labels, the
+    grouping columns used and one ``(key, values)`` pair per curve."""
+    frame = pd.DataFrame({"value": values.to_numpy()}, index=values.index)
+    for name, s in keys.items():
+        frame[name] = s.to_numpy()
+    if not np.isfinite(frame["value"].dropna()).all():
+        raise ValueError("kde: infinite values in the data.")
+    bad = frame.isna().any(axis=1)
+    omitted: tuple = ()
+    if bad.any():
+        labels = tuple(frame.index[bad])
+        if nan_policy == "raise":
+            raise ValueError(
+                f"kde: {len(labels)} missing value(s) at {list(labels[:8])}; fill or drop them, "
+                "or pass nan_policy='omit'."
+            )
+        frame, omitted = frame[~bad], labels
+
+    group_cols = [c for c in ("by", "time") if c in frame.columns]
+    if group_cols:
+        parts = list(frame.groupby(group_cols, sort=True)["value"])
+        curves = [
+            (k if len(group_cols) > 1 else (k[0] if isinstance(k, tuple) else k), v.to_numpy())
+            for k, v in parts
+        ]
+    else:
+        curves = [("all", frame["value"].to_numpy())]
+    return frame, omitted, group_cols, curves
+
+
+def _kde_tables(
+    cols: list,
+    g: np.ndarray,
+    dens: list[np.ndarray],
+    feats: list[dict],
+    peak_rows: list[tuple],
+    bws: dict,
+    names: list,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.DataFrame]:
+    """Densities, features, bandwidths and peaks, labelled by curve."""
+    if len(names) > 1:
+        col_index = pd.MultiIndex.from_tuples(cols, names=names)
+    else:
+        col_index = pd.Index(cols, name=names[0])
+    densities = pd.DataFrame(np.column_stack(dens), index=pd.Index(g, name="x"), columns=col_index)
+    features = pd.DataFrame(feats, index=col_index)
+    bw = pd.Series([bws[k] for k in cols], index=col_index, name="bandwidth")
+    peaks_df = pd.DataFrame(
+        [(r, px, ph) for _, r, px, ph in peak_rows],
+        columns=["peak", "x", "height"],
+        index=pd.MultiIndex.from_tuples(
+            [(*k, r) if isinstance(k, tuple) else (k, r) for k, r, _, _ in peak_rows],
+            names=[*names, "peak"],
+        ),
+    )[["x", "height"]]
+    return densities, features, bw, peaks_df
+
+
 def kde(
     data: pd.DataFrame | pd.Series,
     column: str | None = None,
@@ -234,20 +258,7 @@ def kde(
     -------
     KDEResult
     """
-    check_nan_policy(nan_policy)
-    if kernel not in KERNELS:
-        raise ValueError(f"kde: kernel must be one of {list(KERNELS)}; got {kernel!r}.")
-    if kernel_scale not in KERNEL_SCALES:
-        raise ValueError(
-            f"kde: kernel_scale must be one of {list(KERNEL_SCALES)}; got {kernel_scale!r}."
-        )
-    if isinstance(bandwidth, str) and bandwidth not in BANDWIDTH_RULES:
-        raise ValueError(
-            f"kde: bandwidth must be one of {list(BANDWIDTH_RULES)} or a positive number; "
-            f"got {bandwidth!r}."
-        )
-    if not 0 < peak_threshold < 1:
-        raise ValueError(f"kde: peak_threshold must be in (0, 1); got {peak_threshold!r}.")
+    _check_options(bandwidth, kernel, kernel_scale, peak_threshold, nan_policy)
     if (
         isinstance(data, pd.Series)
         and isinstance(time, str)
@@ -255,91 +266,23 @@ def kde(
     ):
         time = None if time == "year" else time  # a plain Series has no year unless indexed by it
     values, keys = _resolve_panel(data, column, {"time": time, "by": by}, "kde")
-    frame = pd.DataFrame({"value": values.to_numpy()}, index=values.index)
-    for name, s in keys.items():
-        frame[name] = s.to_numpy()
-    if not np.isfinite(frame["value"].dropna()).all():
-        raise ValueError("kde: infinite values in the data.")
-    bad = frame.isna().any(axis=1)
-    omitted: tuple = ()
-    if bad.any():
-        labels = tuple(frame.index[bad])
-        if nan_policy == "raise":
-            raise ValueError(
-                f"kde: {len(labels)} missing value(s) at {list(labels[:8])}; fill or drop them, "
-                "or pass nan_policy='omit'."
-            )
-        frame, omitted = frame[~bad], labels
-
-    group_cols = [c for c in ("by", "time") if c in frame.columns]
-    if group_cols:
-        parts = list(frame.groupby(group_cols, sort=True)["value"])
-        curves = [
-            (k if len(group_cols) > 1 else (k[0] if isinstance(k, tuple) else k), v.to_numpy())
-            for k, v in parts
-        ]
-    else:
-        curves = [("all", frame["value"].to_numpy())]
+    frame, omitted, group_cols, curves = _curve_inputs(values, keys, nan_policy)
     bws = {}
+    # here, not in a helper, so a bandwidth rule's warning points at the caller
     for key, x in curves:
         if len(x) < 2:
             raise ValueError(
                 f"kde: curve {key!r} has {len(x)} value(s); a density needs at least 2."
             )
         bws[key] = _bandwidth(x, bandwidth, f"curve {key!r}: ")
-
-    if grid is None:
-        if not (isinstance(grid_size, (int, np.integer)) and grid_size >= 16):
-            raise ValueError(f"kde: grid_size must be an integer >= 16; got {grid_size!r}.")
-        hmax = max(bws.values())
-        g = np.linspace(frame["value"].min() - 3 * hmax, frame["value"].max() + 3 * hmax, grid_size)
-    else:
-        g = np.asarray(grid, dtype=float)
-        if g.ndim != 1 or len(g) < 3 or not (np.diff(g) > 0).all() or not np.isfinite(g).all():
-            raise ValueError(
-                "kde: grid must be a 1-D strictly increasing array of >= 3 finite points."
-            )
-
-    from scipy import stats
-
-    cols, dens, feats, peak_rows = [], [], [], []
-    for key, x in curves:
-        h = bws[key]
-        f = density(g, x, h, kernel, kernel_scale)
-        feat, peaks = _features(g, f, peak_threshold)
-        row = {
-            "n": len(x),
-            "mean": float(x.mean()),
-            "sd": float(x.std(ddof=1)),
-            "skewness": float(stats.skew(x, bias=False)) if len(x) > 2 else np.nan,
-            "bandwidth": h,
-            **feat,
-        }
-        cols.append(key)
-        dens.append(f)
-        feats.append(row)
-        for rank, (px, ph) in enumerate(peaks, start=1):
-            peak_rows.append((key, rank, px, ph))
+    g = _grid(grid, grid_size, frame["value"], bws)
+    cols, dens, feats, peak_rows = _kde_core(curves, bws, g, kernel, kernel_scale, peak_threshold)
 
     names = [{"by": by, "time": time}[c] for c in group_cols] or ["curve"]
     names = [
         n if isinstance(n, str) else c for n, c in zip(names, group_cols or ["curve"], strict=True)
     ]
-    if len(names) > 1:
-        col_index = pd.MultiIndex.from_tuples(cols, names=names)
-    else:
-        col_index = pd.Index(cols, name=names[0])
-    densities = pd.DataFrame(np.column_stack(dens), index=pd.Index(g, name="x"), columns=col_index)
-    features = pd.DataFrame(feats, index=col_index)
-    bw = pd.Series([bws[k] for k in cols], index=col_index, name="bandwidth")
-    peaks_df = pd.DataFrame(
-        [(r, px, ph) for _, r, px, ph in peak_rows],
-        columns=["peak", "x", "height"],
-        index=pd.MultiIndex.from_tuples(
-            [(*k, r) if isinstance(k, tuple) else (k, r) for k, r, _, _ in peak_rows],
-            names=[*names, "peak"],
-        ),
-    )[["x", "height"]]
+    densities, features, bw, peaks_df = _kde_tables(cols, g, dens, feats, peak_rows, bws, names)
     rule = bandwidth if isinstance(bandwidth, str) else f"common h = {float(bandwidth):g}"
     return KDEResult(
         grid=g,
