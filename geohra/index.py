@@ -42,7 +42,8 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import handle_nan, resolve_values, to_numeric, validate_units
-from geohra._entropy_options import NORMALIZATIONS, SCORES, Normalization, check_options
+from geohra._entropy_core import _one, _yearly
+from geohra._entropy_options import NORMALIZATIONS, SCORES, check_options
 from geohra._result import Result, fmt
 
 __all__ = ["entropy_weights", "EntropyResult", "NORMALIZATIONS", "SCORES"]
@@ -135,58 +136,112 @@ class EntropyResult(Result):
         return out
 
 
-def _normalize(
-    x: pd.DataFrame, negative: Sequence[str], norm: Normalization, opts: dict
-) -> tuple[pd.DataFrame, list[str]]:
-    rng = x.max() - x.min()
-    constant = [c for c in x.columns if not rng[c] > 0]
-    z = norm.func(x, negative, **opts)
-    for c in constant:
-        z[c] = 0.0
-    return z, constant
-
-
-def _entropy(z: pd.DataFrame, constant: list[str], shift: float) -> tuple[pd.Series, pd.DataFrame]:
-    n = len(z)
-    zs = z.to_numpy() + shift
-    if (zs < 0).any():
-        col = z.columns[(zs < 0).any(axis=0)][0]
-        raise ValueError(
-            f"entropy_weights: normalised values of {col!r} plus shift are negative "
-            f"(min {zs.min():.4g}), so they are not proportions. Pass a larger shift= "
-            "(z-scores need e.g. shift=3 or more) or use another normalize=."
-        )
-    tot = zs.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(tot > 0, zs / np.where(tot > 0, tot, 1.0), 1.0 / n)
-        plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)  # 0 ln 0 = 0
-    e = -plogp.sum(axis=0) / np.log(n)
-    e = pd.Series(e, index=z.columns)
-    e[constant] = 1.0  # a constant indicator has maximal entropy: no information
-    return e, pd.DataFrame(p, index=z.index, columns=z.columns)
-
-
-def _one(
-    x: pd.DataFrame,
+def _validate_options(
+    data: pd.DataFrame,
+    columns: Sequence[str],
     negative: Sequence[str],
+    time: str | pd.Series | None,
+    pooled: bool,
     shift: float,
-    where: str,
-    norm: Normalization,
-    opts: dict,
-) -> tuple[pd.DataFrame, pd.Series, list[str], pd.DataFrame]:
-    if len(x) < 2:
-        raise ValueError(
-            f"entropy_weights: {where}has {len(x)} unit(s); the entropy needs at least 2 "
-            "(ln n is 0 for n = 1)."
+    scale: float,
+) -> tuple[list[str], list[str]]:
+    """Check the data type, the columns and the numeric options; return the column
+    and negative-indicator lists."""
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"entropy_weights: data must be a DataFrame; got {type(data).__name__}.")
+    if isinstance(columns, str):
+        columns = [columns]
+    columns = list(columns)
+    if not columns:
+        raise ValueError("entropy_weights: give at least one indicator column.")
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise KeyError(
+            f"entropy_weights: columns {missing} are not in the data; "
+            f"available: {list(map(str, data.columns))}."
         )
-    z, constant = _normalize(x, negative, norm, opts)
-    if len(constant) == x.shape[1]:
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"entropy_weights: duplicate indicator columns in {columns}.")
+    if isinstance(negative, str):
+        negative = [negative]
+    negative = list(negative)
+    unknown = [c for c in negative if c not in columns]
+    if unknown:
         raise ValueError(
-            f"entropy_weights: {where}every indicator is constant ({constant}), so no weight "
-            "can be derived. Check the data (wrong year or column selected?)."
+            f"entropy_weights: negative indicators {unknown} are not among columns {columns}; "
+            "list only indicator columns in negative=."
         )
-    e, p = _entropy(z, constant, shift)
-    return z, e, constant, p
+    if not (np.isfinite(shift) and shift >= 0):
+        raise ValueError(f"entropy_weights: shift must be a finite number >= 0; got {shift!r}.")
+    if not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"entropy_weights: scale must be a positive number; got {scale!r}.")
+    if pooled and time is None:
+        raise ValueError("entropy_weights: pooled=True needs time= (the year column).")
+    if data.index.has_duplicates and time is None:
+        dup = data.index[data.index.duplicated()].unique()[:5].tolist()
+        raise ValueError(f"entropy_weights: duplicate index labels {dup}; each row must be unique.")
+    return columns, negative
+
+
+def _rows(
+    data: pd.DataFrame,
+    x: pd.DataFrame,
+    columns: list[str],
+    time: str | pd.Series | None,
+    nan_policy: str,
+) -> tuple[pd.DataFrame, pd.Series | None, pd.Series | None, tuple]:
+    """Refuse infinite values, resolve the years and apply ``nan_policy``.
+
+    With ``time`` the rows of ``x`` are numbered by position (the index may repeat
+    across years); returns ``x``, the years (caller's index), the years by position
+    and the omitted labels."""
+    bad = ~np.isfinite(x.to_numpy()) & x.notna().to_numpy()
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise ValueError(
+            f"entropy_weights: infinite value in {columns[c]!r} at row {x.index[r]!r}."
+        )
+    years = None if time is None else _labels(data, time, name="entropy_weights: time")
+    if years is None:
+        x, omitted = handle_nan(x, nan_policy=nan_policy, name="entropy_weights")
+        return x, None, None, omitted
+    if years.isna().any():
+        raise ValueError("entropy_weights: the time column has missing years.")
+    x = x.reset_index(drop=True)  # positions are unique even if the index repeats
+    years_pos = years.reset_index(drop=True)
+    x, omitted_pos = handle_nan(x, nan_policy=nan_policy, name="entropy_weights")
+    omitted = tuple(data.index[list(omitted_pos)])
+    return x, years, years_pos.loc[x.index], omitted
+
+
+def _scores(
+    parts: dict[str, pd.DataFrame],
+    score: str,
+    w: pd.Series | pd.DataFrame,
+    scale: float,
+    index: pd.Index,
+    years: pd.Series | None,
+    years_pos: pd.Series | None,
+    pooled: bool,
+) -> tuple[pd.Series, pd.DataFrame, pd.Series | None]:
+    """Scores, normalised values and years, back on the caller's index labels."""
+    z = parts["normalized"]
+    vals = parts[score].to_numpy()
+    if years is not None and not pooled:
+        wrow = w.loc[years_pos.loc[z.index].to_numpy()].to_numpy()
+        values = scale * (vals * wrow).sum(axis=1)
+    else:
+        values = scale * (vals @ w.to_numpy())
+    if years is not None:
+        # back from positions to the caller's index labels
+        keep = z.index.to_numpy()
+        out_index = index[keep]
+        z = z.set_axis(out_index)
+        year_series = pd.Series(years.to_numpy()[keep], index=out_index, name=years.name)
+    else:
+        out_index = z.index
+        year_series = None
+    return pd.Series(values, index=out_index, name="score"), z, year_series
 
 
 def entropy_weights(
@@ -253,87 +308,24 @@ def entropy_weights(
     ``z = 0``, entropy 1 and weight 0, with a warning naming it. All indicators
     constant raises.
     """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"entropy_weights: data must be a DataFrame; got {type(data).__name__}.")
-    if isinstance(columns, str):
-        columns = [columns]
-    columns = list(columns)
-    if not columns:
-        raise ValueError("entropy_weights: give at least one indicator column.")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise KeyError(
-            f"entropy_weights: columns {missing} are not in the data; "
-            f"available: {list(map(str, data.columns))}."
-        )
-    if len(set(columns)) != len(columns):
-        raise ValueError(f"entropy_weights: duplicate indicator columns in {columns}.")
-    if isinstance(negative, str):
-        negative = [negative]
-    negative = list(negative)
-    unknown = [c for c in negative if c not in columns]
-    if unknown:
-        raise ValueError(
-            f"entropy_weights: negative indicators {unknown} are not among columns {columns}; "
-            "list only indicator columns in negative=."
-        )
-    if not (np.isfinite(shift) and shift >= 0):
-        raise ValueError(f"entropy_weights: shift must be a finite number >= 0; got {shift!r}.")
-    if not (np.isfinite(scale) and scale > 0):
-        raise ValueError(f"entropy_weights: scale must be a positive number; got {scale!r}.")
-    if pooled and time is None:
-        raise ValueError("entropy_weights: pooled=True needs time= (the year column).")
-    if data.index.has_duplicates and time is None:
-        dup = data.index[data.index.duplicated()].unique()[:5].tolist()
-        raise ValueError(f"entropy_weights: duplicate index labels {dup}; each row must be unique.")
-
+    columns, negative = _validate_options(data, columns, negative, time, pooled, shift, scale)
+    # here, not in a helper, so the data-quality warnings point at the caller:
     # Hong Kong, Macao, Taiwan (analysis=False) are left out with a warning, listed in .omitted
     outside = validate_units(data, data.index, func="entropy_weights", cross_section=False)
     if outside:
         data = data.drop(index=outside)
     x = pd.DataFrame({c: to_numeric(data[c], name=f"entropy_weights: {c!r}") for c in columns})
     norm, opts = check_options(normalize, score, negative, x.dropna(), {"low": low, "ddof": ddof})
-    bad = ~np.isfinite(x.to_numpy()) & x.notna().to_numpy()
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise ValueError(
-            f"entropy_weights: infinite value in {columns[c]!r} at row {x.index[r]!r}."
-        )
-    years = None if time is None else _labels(data, time, name="entropy_weights: time")
-    if years is not None:
-        if years.isna().any():
-            raise ValueError("entropy_weights: the time column has missing years.")
-        x = x.reset_index(drop=True)  # positions are unique even if the index repeats
-        years_pos = years.reset_index(drop=True)
-        x, omitted_pos = handle_nan(x, nan_policy=nan_policy, name="entropy_weights")
-        omitted = tuple(data.index[list(omitted_pos)])
-        years_pos = years_pos.loc[x.index]
-    else:
-        x, omitted = handle_nan(x, nan_policy=nan_policy, name="entropy_weights")
+    x, years, years_pos, omitted = _rows(data, x, columns, time, nan_policy)
 
-    constant_all: list = []
     if years is None or pooled:
-        z, e, constant, p = _one(x, negative, shift, "", norm, opts)
-        constant_all = constant
+        z, e, constant_all, p = _one(x, negative, shift, "", norm, opts)
         d = 1.0 - e
         w = d / d.sum()
         w.name = e.name = d.name = None
     else:
-        zs, es, ps = [], {}, []
-        for year, idx in years_pos.groupby(years_pos, sort=True).groups.items():
-            zy, ey, cy, py = _one(x.loc[idx], negative, shift, f"year {year!r} ", norm, opts)
-            zs.append(zy)
-            ps.append(py)
-            es[year] = ey
-            constant_all += [(year, c) for c in cy]
-        z = pd.concat(zs).loc[x.index]
-        p = pd.concat(ps).loc[x.index]
-        e = pd.DataFrame(es).T
-        e.index.name = years.name if isinstance(time, pd.Series) else time
-        e.columns.name = None
-        d = 1.0 - e
-        w = d.div(d.sum(axis=1), axis=0)
-        w = w.sort_index()
+        name = years.name if isinstance(time, pd.Series) else time
+        w, e, d, z, p, constant_all = _yearly(x, years_pos, negative, shift, norm, opts, name)
 
     if constant_all:
         warnings.warn(
@@ -344,22 +336,7 @@ def entropy_weights(
         )
 
     parts = {"normalized": z, "shifted": z + shift, "proportion": p, "raw": x.loc[z.index]}
-    vals = parts[score].to_numpy()
-    if years is not None and not pooled:
-        wrow = w.loc[years_pos.loc[z.index].to_numpy()].to_numpy()
-        values = scale * (vals * wrow).sum(axis=1)
-    else:
-        values = scale * (vals @ w.to_numpy())
-    if years is not None:
-        # back from positions to the caller's index labels
-        keep = z.index.to_numpy()
-        out_index = data.index[keep]
-        z = z.set_axis(out_index)
-        year_series = pd.Series(years.to_numpy()[keep], index=out_index, name=years.name)
-    else:
-        out_index = z.index
-        year_series = None
-    scores = pd.Series(values, index=out_index, name="score")
+    scores, z, year_series = _scores(parts, score, w, scale, data.index, years, years_pos, pooled)
     variant = (
         norm.text.format(**opts)
         + "; p_ij = (z_ij + shift)/sum_i (z_ij + shift)"
