@@ -23,8 +23,13 @@ from geohra.report.i18n import colon, header, tr
 
 #: tables longer than this go to CSV only; the workbook and documents name the file
 MAX_SHEET_ROWS = 10_000
+#: ... and tables with more cells than this (per-unit tables of a county panel: the workbook
+#: keeps the summaries, each unit's numbers are in the CSV)
+MAX_SHEET_CELLS = 20_000
 MAX_HTML_ROWS = 2_000
 MAX_DOCX_ROWS = 200
+#: tables wider than this (e.g. 465 region pairs of 31 provinces) are not printed in Word
+MAX_DOCX_COLS = 40
 
 
 @dataclass

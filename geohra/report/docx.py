@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geohra.report.document import MAX_DOCX_ROWS, Figure, Table, as_text, display
+from geohra.report.document import MAX_DOCX_COLS, MAX_DOCX_ROWS, Figure, Table, as_text, display
 from geohra.report.i18n import colon, tr
 
 THICK = 12  # eighths of a point: 1.5 pt
@@ -114,6 +114,10 @@ def _table(doc, t: Table, label: str, lang: str) -> None:
     if t.appendix or len(frame) > MAX_DOCX_ROWS:
         doc.add_paragraph(tr("csv_only", lang, rows=len(frame), path=f"tables/{t.key}.csv"))
         return
+    if len(frame.columns) > MAX_DOCX_COLS:
+        where = f"tables/{t.key}.csv"
+        doc.add_paragraph(tr("csv_only_wide", lang, cols=len(frame.columns), path=where))
+        return
     text = as_text(frame, dec)
     table = doc.add_table(rows=len(text) + 1, cols=len(text.columns))
     table.autofit = False
@@ -122,18 +126,17 @@ def _table(doc, t: Table, label: str, lang: str) -> None:
         cell.text = str(col)
         cell.paragraphs[0].runs[0].bold = True
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for i, row in enumerate(text.itertuples(index=False), 1):
-        cells = table.rows[i].cells
-        for j, value in enumerate(row):
-            cells[j].text = value
-            cells[j].paragraphs[0].alignment = (
-                WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
-            )
     widths = _widths(text)
     for j, column in enumerate(table.columns):
         column.width = widths[j]  # the grid, which LibreOffice and WPS read
-    for row in table.rows:
+    values = [None, *text.itertuples(index=False)]
+    for i, row in enumerate(table.rows):  # row.cells walks the row's XML: once per row
         for j, cell in enumerate(row.cells):
+            if i:
+                cell.text = values[i][j]
+                cell.paragraphs[0].alignment = (
+                    WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
+                )
             cell.width = widths[j]
             for run in cell.paragraphs[0].runs:
                 run.font.size = Pt(9)

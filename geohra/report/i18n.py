@@ -27,6 +27,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{rows:,} rows: written to {path} only (too large for the workbook/document).",
         "共{rows:,}行，仅写入 {path}（超出工作簿/文档容量）。",
     ),
+    "csv_only_wide": (
+        "{cols:,} columns: written to {path} only (too wide for the document).",
+        "共{cols:,}列，仅写入 {path}（超出文档宽度）。",
+    ),
     "sheet_table": ("Table", "表"),
     "sheet_title": ("Title", "标题"),
     "sheet_note": ("Note", "注"),

@@ -70,7 +70,7 @@ def step_inequality(report: Report, ctx: PanelContext) -> None:
     dagum, gjj = _dagum_tables(sec, ctx, ddata, dcol)
     _inequality_findings(sec, ctx, theil, dagum, gjj, ctx.years[0], ctx.years[-1])
     if cfg.n_resamples > 1:
-        _bootstrap(sec, ctx, {"theil": (data, col), "dagum_gini": (ddata, dcol)})
+        _bootstrap(sec, ctx, {"theil": (data, col), "dagum_gini": (ddata, dcol)}, dagum["total"])
     try:
         fig = charts.decomposition_bars(
             theil.reset_index(), parts=("within", "between"), lang=lang, title=""
@@ -218,8 +218,14 @@ def _inequality_findings(sec, ctx, theil, dagum, gjj, first, last) -> None:
         )
 
 
-def _bootstrap(sec, ctx: PanelContext, inputs: dict) -> None:
-    """95 % intervals of the Theil and Dagum totals, each on its own target and options."""
+def _bootstrap(sec, ctx: PanelContext, inputs: dict, dagum_total: pd.Series) -> None:
+    """95 % intervals of the Theil and Dagum totals, each on its own target and options.
+
+    The Dagum total is the Gini coefficient, so its interval is the "gini" bootstrap
+    stratified by the same regions: the same resamples and values, without each
+    resample's k x k between-pair sums (k = 31 provinces: 18 s of a county report). Its
+    estimate is the Dagum table's total (``dagum_total``, the same number to the last bit).
+    """
     cfg = ctx.cfg
     with ctx.progress.step(ctx.t("tab_bootstrap")):
         rows = []
@@ -230,8 +236,10 @@ def _bootstrap(sec, ctx: PanelContext, inputs: dict) -> None:
                 if cfg.theil_population:
                     col, options["population"] = "_total", cfg.population
 
-            def boot(part, column, _name=name, **kw):
-                return geohra.bootstrap_ci(_name, part, column, **kw)
+            stat, component = ("gini", "gini") if name == "dagum_gini" else (name, "total")
+
+            def boot(part, column, _stat=stat, **kw):
+                return geohra.bootstrap_ci(_stat, part, column, **kw)
 
             res = geohra.per_year(
                 boot,
@@ -245,7 +253,9 @@ def _bootstrap(sec, ctx: PanelContext, inputs: dict) -> None:
             )
             for year, b in res.results.items():
                 s = b.summary()
-                s = s[s["component"] == "total"][["estimate", "lower", "upper", "std_error"]]
+                s = s[s["component"] == component][["estimate", "lower", "upper", "std_error"]]
+                if name == "dagum_gini":
+                    s["estimate"] = dagum_total.loc[year]
                 s.insert(0, "statistic", i18n.header(name, ctx.lang))
                 s.insert(0, "year", year)
                 rows.append(s)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geohra.report.document import MAX_SHEET_ROWS, display
+from geohra.report.document import MAX_SHEET_CELLS, MAX_SHEET_ROWS, display
 from geohra.report.i18n import colon, tr
 
 
@@ -41,7 +41,7 @@ def write_workbook(report, path: Path) -> None:
         ws["A1"] = f"{label} {t.title}"
         ws["A1"].font = Font(bold=True, size=12)
         frame, dec = display(t, lang)
-        if len(frame) > MAX_SHEET_ROWS:
+        if len(frame) > MAX_SHEET_ROWS or frame.size > MAX_SHEET_CELLS:
             ws["A3"] = tr("csv_only", lang, rows=len(frame), path=f"tables/{t.key}.csv")
             continue
         ws.append([])
