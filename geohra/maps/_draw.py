@@ -52,12 +52,30 @@ def _polygon_path(geom: Any) -> Any:
     return Path.make_compound_path(*parts)
 
 
+def _drawing_tolerance(geoms: Any) -> float:
+    """Simplification tolerance for drawing a layer: 1/5,000 of its larger span (about
+    0.3 px on a map 1,500 px wide), rounded down to a power of two so that maps of one
+    layer share their paths. Filled paths are drawn vertex by vertex (matplotlib does not
+    simplify them): a county layer has 4 million vertices, most of them far below a pixel."""
+    x0, y0, x1, y1 = geoms.total_bounds
+    span = max(x1 - x0, y1 - y0)
+    if not np.isfinite(span) or span <= 0:
+        return 0.0
+    return float(2.0 ** math.floor(math.log2(span / 5000.0)))
+
+
 def _add_polygons(ax: Axes, geoms: Any, *, gid: str, facecolors: Any, **kw: Any) -> Any:
+    import shapely
     from matplotlib.collections import PathCollection
 
-    # paths are made once per geometry and reused by later maps of the same layer; a
-    # PathCollection takes them directly (a PathPatch per unit costs ~0.2 ms each)
-    paths = polygon_paths(geoms, _polygon_path)
+    # paths are made once per geometry (and tolerance) and reused by later maps of the same
+    # layer; a PathCollection takes them directly (a PathPatch per unit costs ~0.2 ms each)
+    tol = _drawing_tolerance(geoms)
+
+    def make(g: Any) -> Any:
+        return _polygon_path(shapely.simplify(g, tol, preserve_topology=True) if tol else g)
+
+    paths = polygon_paths(geoms, make, tol)
     coll = PathCollection(paths, facecolors=facecolors, transform=ax.transData, **kw)
     coll.set_gid(gid)
     ax.add_collection(coll, autolim=False)

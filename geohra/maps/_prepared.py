@@ -65,17 +65,17 @@ def projected(geoseries: Any, crs: Any) -> Any:
     return gpd.GeoSeries(values, index=geoseries.index, crs=crs)
 
 
-def polygon_paths(geoms: Any, make: Callable[[Any], Any]) -> list:
+def polygon_paths(geoms: Any, make: Callable[[Any], Any], tag: Hashable = None) -> list:
     """``make(g)`` (a matplotlib Path) for each geometry, reusing paths already made for
-    the same geometry object."""
+    the same geometry object (and ``tag``: what else ``make`` depends on)."""
     out = []
     for g in geoms:
-        hit = _paths.get(id(g))
+        hit = _paths.get((id(g), tag))
         if hit is None or hit[0] is not g:
             hit = (g, make(g))
             if len(_paths) >= _MAX_PATHS:
                 _paths.clear()
-            _paths[id(g)] = hit
+            _paths[(id(g), tag)] = hit
         out.append(hit[1])
     return out
 
