@@ -89,8 +89,8 @@ def test_drawn_paths_are_simplified_below_a_pixel_and_cached_per_tolerance():
     path = coll.get_paths()[0]
     assert len(path.vertices) < 2_000 < len(t)
     drawn = shapely.Polygon(path.vertices[path.codes != Path.CLOSEPOLY])
-    # Douglas-Peucker keeps every dropped vertex within tol of the kept segments, except
-    # that GEOS may also drop a ring's start vertex (here: 1.1 x tol); well under a pixel
+    # Douglas-Peucker keeps every dropped vertex within tol of the kept segments (the
+    # topology-preserving fallback may also drop a ring's start vertex: up to ~1.1 x tol)
     assert shapely.hausdorff_distance(drawn, wiggly) <= 2 * tol
     fine = _add_polygons(ax, local, gid="v", facecolors=["red"]).get_paths()[0]
     assert len(fine.vertices) > len(path.vertices)
