@@ -12,27 +12,30 @@ decomposition at n = 3,000 take about a quarter of a second.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
-from geohra._checks import DataQualityWarning
-from geohra._common import align, resolve_rng
+from geohra._common import resolve_rng
 from geohra._result import Result, deprecated_alias, fmt
-from geohra.inequality import _resample
+from geohra.inequality._bootstrap_core import (
+    _canonical,
+    _check_strata,
+    _components_of,
+    _components_of_builtin,
+    _resample_builtin,
+    _resample_indices,
+    resolve_by,
+)
 from geohra.inequality._prep import group_codes, resolve
 from geohra.inequality.dagum import dagum_gini
 from geohra.inequality.gini import gini
-from geohra.inequality.theil import _BASES, theil
+from geohra.inequality.theil import theil
 
 __all__ = ["bootstrap_ci", "BootstrapResult"]
-
-_INDEX_BLOCK = 2_000_000  # resampled indices drawn at once (16 MB)
-_WORK_BLOCK = 1 << 20  # matrix cells per evaluated chunk of resamples
 
 
 @dataclass(frozen=True, repr=False)
@@ -134,30 +137,6 @@ def _lookup(statistic: str | Callable) -> tuple[str, dict[str, Any] | None]:
     return getattr(statistic, "__name__", "statistic"), None
 
 
-def _resample_indices(gen: np.random.Generator, strata: list[np.ndarray], n: int, n_resamples: int):
-    """Yield blocks of resampled positions (rows × n), drawing within each stratum."""
-    rows = max(1, _INDEX_BLOCK // n)
-    done = 0
-    while done < n_resamples:
-        r = min(rows, n_resamples - done)
-        parts = [m[gen.integers(0, m.size, size=(r, m.size))] for m in strata]
-        yield np.concatenate(parts, axis=1)
-        done += r
-
-
-def _components_of(value: Any) -> dict[str, float]:
-    """Turn a custom statistic's return value into named numbers."""
-    if isinstance(value, Mapping):
-        return {str(k): float(v) for k, v in value.items()}
-    if hasattr(value, "summary"):
-        row = value.summary()
-        if len(row) != 1:
-            raise ValueError("bootstrap_ci: the statistic's summary() must have one row.")
-        num = row.select_dtypes("number").iloc[0]
-        return {str(k): float(v) for k, v in num.items() if not isinstance(v, (bool, np.bool_))}
-    return {"value": float(value)}
-
-
 def bootstrap_ci(
     statistic: str | Callable[..., Any],
     data: Any,
@@ -217,95 +196,155 @@ def bootstrap_ci(
         ``total`` (+ ``within``, ``between``, ``between_pct`` with ``by``); dagum_gini →
         ``total``, ``within``, ``between_net``, ``transvariation`` and their ``*_pct`` shares.
     """
+    _check_settings(n_resamples, confidence)
+    name, entry = _lookup(statistic)
+    gen = resolve_rng(rng)
+
+    if entry is not None:
+        opts = _builtin_options(name, entry, kwargs)
+        # resolve() is called here, not in a helper: its warnings point at the caller's line
+        inp = resolve(
+            data,
+            column,
+            func="bootstrap_ci",
+            numeric={"w": opts.get("population")},
+            labels={"group": by},
+            nan_policy=nan_policy,
+        )
+        f = _canonical(inp.frame)
+        call = _builtin_call(name, entry, opts, f)
+        # the estimate runs the full public function, so every input check applies once
+        est = _components_of_builtin(name, entry["func"](f["value"], **call))
+        dist_cols = _builtin_distribution(name, gen, f, opts, int(n_resamples))
+        omitted = inp.omitted
+    else:
+        est, dist_cols = _custom_distribution(
+            statistic, data, column, by, gen, int(n_resamples), kwargs
+        )
+        omitted = ()
+    return _result(name, est, dist_cols, confidence, n_resamples, by is not None, omitted)
+
+
+# --- validation --------------------------------------------------------------------------
+
+
+def _check_settings(n_resamples: Any, confidence: Any) -> None:
     if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 2:
         raise ValueError(f"bootstrap_ci: n_resamples must be an integer >= 2; got {n_resamples!r}.")
     if not 0 < confidence < 1:
         raise ValueError(
             f"bootstrap_ci: confidence must lie strictly between 0 and 1; got {confidence!r}."
         )
-    name, entry = _lookup(statistic)
-    gen = resolve_rng(rng)
 
-    if entry is not None:
-        if name == "gini" and "weights" in kwargs and "population" not in kwargs:
-            import warnings
 
-            warnings.warn(
-                "bootstrap_ci('gini', ..., weights=) is deprecated and will be removed in geohra "
-                "0.3; use population= instead.",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            kwargs["population"] = kwargs.pop("weights")
-        unknown = set(kwargs) - set(entry["options"])
-        if unknown:
-            raise TypeError(
-                f"bootstrap_ci: {name} does not take {sorted(unknown)}; its options are "
-                f"{sorted(entry['options']) or 'none'}."
-            )
-        opts = {**entry["options"], **kwargs}
-        weight_key = "population"
-        inp = resolve(
-            data,
-            column,
-            func="bootstrap_ci",
-            numeric={"w": opts.get(weight_key)},
-            labels={"group": by},
-            nan_policy=nan_policy,
+def _builtin_options(name: str, entry: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The built-in statistic's options: defaults updated by ``kwargs`` (checked); gini's
+    old ``weights=`` becomes ``population=`` with a DeprecationWarning."""
+    if name == "gini" and "weights" in kwargs and "population" not in kwargs:
+        warnings.warn(
+            "bootstrap_ci('gini', ..., weights=) is deprecated and will be removed in geohra "
+            "0.3; use population= instead.",
+            DeprecationWarning,
+            stacklevel=3,
         )
-        f = _canonical(inp.frame)
-        call = {k: v for k, v in opts.items() if k != weight_key}
-        if "w" in f:
-            call[weight_key] = f["w"]
-        if entry["uses_by"] and "group" in f:
-            call["by"] = f["group"]
-        if name == "dagum_gini" and "group" not in f:
-            raise TypeError("bootstrap_ci: dagum_gini needs by= (the groups of the decomposition).")
-        # the estimate runs the full public function, so every input check applies once
-        est = _components_of_builtin(name, entry["func"](f["value"], **call))
-        y = f["value"].to_numpy(np.float64)
-        w = f["w"].to_numpy(np.float64) if "w" in f else None
-        codes, k = None, 0
-        strata = [np.arange(y.size)]
-        if "group" in f:
-            codes, uniques = group_codes(f["group"], func="bootstrap_ci", min_groups=1)
-            k = len(uniques)
-            strata = [np.flatnonzero(codes == g) for g in range(k)]
-            _check_strata(strata, uniques)
-        else:
-            _check_strata(strata, None)
-        dist_cols = _resample_builtin(name, gen, strata, y, w, codes, k, opts, int(n_resamples))
-        omitted = inp.omitted
-    else:
-        frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame({"value": pd.Series(data)})
-        if isinstance(by, (pd.Series, np.ndarray, list)):  # keep labels with their rows
-            frame = frame.assign(**{"__stratum__": resolve_by(frame, by)})
-            by = "__stratum__"
-        frame = _canonical(frame)
-        col = column if isinstance(data, pd.DataFrame) else "value"
-        if by is not None:
-            if by not in frame.columns:
-                raise KeyError(f"bootstrap_ci: by column {by!r} is not in the data.")
-            groups = frame[by]
-            codes, uniques = group_codes(groups, func="bootstrap_ci", min_groups=1)
-            strata = [np.flatnonzero(codes == g) for g in range(len(uniques))]
-            _check_strata(strata, uniques)
-        else:
-            strata = [np.arange(len(frame))]
-            _check_strata(strata, None)
-        est = _components_of(statistic(frame, col, **kwargs))
-        rows = []
-        for block in _resample_indices(gen, strata, len(frame), int(n_resamples)):
-            for idx in block:
-                part = frame.iloc[idx].reset_index(drop=True)
-                rows.append(_safe_custom(statistic, part, col, kwargs))
-        omitted = ()
-        keys = list(est)
-        dist_cols = {
-            k2: np.array([np.nan if r is None else r.get(k2, np.nan) for r in rows], dtype=float)
-            for k2 in keys
-        }
+        kwargs["population"] = kwargs.pop("weights")
+    unknown = set(kwargs) - set(entry["options"])
+    if unknown:
+        raise TypeError(
+            f"bootstrap_ci: {name} does not take {sorted(unknown)}; its options are "
+            f"{sorted(entry['options']) or 'none'}."
+        )
+    return {**entry["options"], **kwargs}
 
+
+def _builtin_call(
+    name: str, entry: dict[str, Any], opts: dict[str, Any], f: pd.DataFrame
+) -> dict[str, Any]:
+    """Keyword arguments of the estimate's call to the public function on the resolved rows."""
+    weight_key = "population"
+    call = {k: v for k, v in opts.items() if k != weight_key}
+    if "w" in f:
+        call[weight_key] = f["w"]
+    if entry["uses_by"] and "group" in f:
+        call["by"] = f["group"]
+    if name == "dagum_gini" and "group" not in f:
+        raise TypeError("bootstrap_ci: dagum_gini needs by= (the groups of the decomposition).")
+    return call
+
+
+# --- resampling ----------------------------------------------------------------------------
+
+
+def _builtin_distribution(
+    name: str, gen: np.random.Generator, f: pd.DataFrame, opts: dict[str, Any], n_resamples: int
+) -> dict[str, np.ndarray]:
+    """Strata of the resolved rows (checked), then every resample's components."""
+    y = f["value"].to_numpy(np.float64)
+    w = f["w"].to_numpy(np.float64) if "w" in f else None
+    codes, k = None, 0
+    strata = [np.arange(y.size)]
+    if "group" in f:
+        codes, uniques = group_codes(f["group"], func="bootstrap_ci", min_groups=1)
+        k = len(uniques)
+        strata = [np.flatnonzero(codes == g) for g in range(k)]
+        _check_strata(strata, uniques)
+    else:
+        _check_strata(strata, None)
+    return _resample_builtin(name, gen, strata, y, w, codes, k, opts, n_resamples)
+
+
+def _custom_distribution(
+    statistic: Callable,
+    data: Any,
+    column: str | None,
+    by: Any,
+    gen: np.random.Generator,
+    n_resamples: int,
+    kwargs: dict[str, Any],
+) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+    """A custom statistic on the data (the estimate) and on every resampled frame."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame({"value": pd.Series(data)})
+    if isinstance(by, (pd.Series, np.ndarray, list)):  # keep labels with their rows
+        frame = frame.assign(**{"__stratum__": resolve_by(frame, by)})
+        by = "__stratum__"
+    frame = _canonical(frame)
+    col = column if isinstance(data, pd.DataFrame) else "value"
+    if by is not None:
+        if by not in frame.columns:
+            raise KeyError(f"bootstrap_ci: by column {by!r} is not in the data.")
+        groups = frame[by]
+        codes, uniques = group_codes(groups, func="bootstrap_ci", min_groups=1)
+        strata = [np.flatnonzero(codes == g) for g in range(len(uniques))]
+        _check_strata(strata, uniques)
+    else:
+        strata = [np.arange(len(frame))]
+        _check_strata(strata, None)
+    est = _components_of(statistic(frame, col, **kwargs))
+    rows = []
+    for block in _resample_indices(gen, strata, len(frame), n_resamples):
+        for idx in block:
+            part = frame.iloc[idx].reset_index(drop=True)
+            rows.append(_safe_custom(statistic, part, col, kwargs))
+    keys = list(est)
+    dist_cols = {
+        k2: np.array([np.nan if r is None else r.get(k2, np.nan) for r in rows], dtype=float)
+        for k2 in keys
+    }
+    return est, dist_cols
+
+
+# --- result --------------------------------------------------------------------------------
+
+
+def _result(
+    name: str,
+    est: dict[str, float],
+    dist_cols: dict[str, np.ndarray],
+    confidence: float,
+    n_resamples: int,
+    stratified: bool,
+    omitted: tuple,
+) -> BootstrapResult:
     dist = pd.DataFrame({k2: dist_cols[k2] for k2 in est})
     alpha = 1.0 - confidence
     lower = dist.quantile(alpha / 2.0)
@@ -318,85 +357,13 @@ def bootstrap_ci(
         std_error=dist.std(ddof=1),
         confidence=float(confidence),
         n_resamples=int(n_resamples),
-        stratified=by is not None,
+        stratified=stratified,
         variant="percentile bootstrap, units resampled with replacement"
-        + (" within groups (group sizes fixed)" if by is not None else ""),
+        + (" within groups (group sizes fixed)" if stratified else ""),
         n_invalid=dist.isna().sum(),
         omitted=omitted,
         distribution=dist,
     )
-
-
-def _check_strata(strata: list[np.ndarray], labels: pd.Index | None) -> None:
-    """Refuse resampling that cannot vary; warn about groups of one unit.
-
-    A group with one unit is redrawn as itself in every resample, so it adds no
-    variation: when every group is like that the interval has zero width, which
-    would look like certainty where there is no information at all.
-    """
-    sizes = np.array([len(s) for s in strata])
-    if (sizes <= 1).all():
-        what = (
-            "the data have one unit"
-            if labels is None
-            else (f"every group has a single unit ({len(sizes)} groups)")
-        )
-        raise ValueError(
-            f"bootstrap_ci: {what}, so every resample equals the data and the interval would "
-            "have zero width. Resampling within groups needs groups of two or more units: "
-            "merge small groups, or drop by= to resample all units together."
-        )
-    single = [labels[i] for i in np.flatnonzero(sizes == 1)] if labels is not None else []
-    if single:
-        warnings.warn(
-            f"bootstrap_ci: {len(single)} group(s) have a single unit and never vary across "
-            f"resamples: {single[:10]}{' ...' if len(single) > 10 else ''}. The interval "
-            "ignores the uncertainty of these groups; merge them with a neighbouring group "
-            "or drop by= for an honest interval.",
-            DataQualityWarning,
-            stacklevel=3,
-        )
-
-
-def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows sorted by label (when labels sort), so a seed draws the same units whatever
-    the row order of the data."""
-    try:
-        return frame.sort_index(kind="stable")
-    except TypeError:  # unorderable labels: keep the given order
-        return frame
-
-
-def resolve_by(frame: pd.DataFrame, by: Any) -> pd.Series:
-    if isinstance(by, pd.Series):
-        align({"data": frame.iloc[:, 0], "by": by})
-        return by.reindex(frame.index)
-    arr = np.asarray(by)
-    if arr.shape != (len(frame),):
-        raise ValueError(f"bootstrap_ci: by has shape {arr.shape}; expected {len(frame)} labels.")
-    return pd.Series(arr, index=frame.index)
-
-
-def _components_of_builtin(name: str, res: Any) -> dict[str, float]:
-    if name == "gini":
-        return {"gini": float(res)}
-    if name == "theil":
-        out = {"total": res.total}
-        if res.within is not None:
-            out["within"] = res.within
-            out["between"] = res.between
-            out["between_pct"] = res.between / res.total * 100.0 if res.total > 0 else np.nan
-        return out
-    c = res.contributions
-    return {
-        "total": res.total,
-        "within": res.within,
-        "between_net": res.between_net,
-        "transvariation": res.transvariation,
-        "within_pct": c["within"],
-        "between_net_pct": c["between_net"],
-        "transvariation_pct": c["transvariation"],
-    }
 
 
 def _safe_custom(
@@ -406,60 +373,3 @@ def _safe_custom(
         return _components_of(statistic(part, col, **kwargs))
     except (ValueError, ZeroDivisionError, FloatingPointError):
         return None
-
-
-def _resample_builtin(
-    name: str,
-    gen: np.random.Generator,
-    strata: list[np.ndarray],
-    y: np.ndarray,
-    w: np.ndarray | None,
-    codes: np.ndarray | None,
-    k: int,
-    opts: dict[str, Any],
-    n_resamples: int,
-) -> dict[str, np.ndarray]:
-    """Every resample's components, evaluated in chunks of resamples on the data sorted
-    once (see ``_resample``); NaN where a resample makes a component undefined."""
-    n = y.size
-    order = np.argsort(y, kind="stable")
-    ys = y[order]
-    ws = None if w is None else w[order]
-    cs = None if codes is None else codes[order]
-    plan = _resample.dagum_plan(cs, k) if name == "dagum_gini" else None
-    cells = n * (k if name == "dagum_gini" else max(k, 1) + 2)
-    chunk = max(1, _WORK_BLOCK // cells)
-    parts: dict[str, list[np.ndarray]] = {}
-    # the matrix products here are small: BLAS threads only contend (on a loaded machine a
-    # 31 x 2,848 product took 400 ms with two OpenBLAS threads and 1 ms with one)
-    with threadpool_limits(1, user_api="blas"):
-        for block in _resample_indices(gen, strata, n, n_resamples):
-            for s in range(0, block.shape[0], chunk):
-                m = _resample.multiplicities(block[s : s + chunk], n)[:, order]
-                for key, val in _evaluate(name, ys, ws, cs, k, m, plan, opts).items():
-                    parts.setdefault(key, []).append(val)
-    return {key: np.concatenate(v) for key, v in parts.items()}
-
-
-def _evaluate(name, ys, ws, cs, k, m, plan, opts) -> dict[str, np.ndarray]:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if name == "gini":
-            eff = m if ws is None else m * ws
-            valid = (eff.sum(axis=1) > 0) & (eff @ ys > 0)
-            return {"gini": np.where(valid, _resample.gini_many(ys, eff), np.nan)}
-        if name == "theil":
-            q = np.ones_like(ys) if ws is None else ws
-            r = _resample.theil_many(ys, q, m, cs, k, opts["index"])
-            scale = _BASES[opts["base"]]
-            out = {key: v / scale for key, v in r.items()}
-            if cs is not None:
-                out["between_pct"] = np.where(
-                    r["total"] > 0, r["between"] / r["total"] * 100.0, np.nan
-                )
-            return out
-        r = _resample.dagum_many(ys, m, plan)
-        t = r["total"]
-        out = dict(r)
-        for key in ("within", "between_net", "transvariation"):
-            out[f"{key}_pct"] = np.where(t > 0, r[key] / t * 100.0, np.nan)
-        return out
