@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from geohra._common import align, to_numeric
+from geohra._common import to_numeric
+from geohra.maps._scatter import _cluster_colours, _draw_scatter, _label_scatter, _scatter_values
 from geohra.maps._style import (
-    LISA_COLORS,
-    LISA_LABELS,
     font_props,
     has_cjk,
     region_label,
@@ -346,74 +345,10 @@ def moran_scatter(
     matplotlib.figure.Figure
         The fitted line has gid ``"moran-line"``, the points ``"moran-points"``.
     """
-    z = to_numeric(z, name="z")
-    lag = to_numeric(lag, name="lag")
-    align({"z": z, "lag": lag})
-    lag = lag.reindex(z.index)
-    if z.isna().any() or lag.isna().any():
-        raise ValueError("z and lag must not contain missing values (NaN).")
-    slope = float((z * lag).sum() / (z**2).sum())
+    z, lag, slope = _scatter_values(z, lag)
     lang = _lang(lang, [title or "", *([] if labels is None else list(labels))])
     fig, ax = _figure(ax, figsize)
-    colours: Any = "#555555"
-    if clusters is not None:
-        align({"z": z, "clusters": clusters})
-        cl = clusters.reindex(z.index)
-        unknown = sorted(set(cl.dropna().astype(str)) - set(LISA_LABELS))
-        if unknown:
-            raise ValueError(f"clusters: unknown labels {unknown}; expected {list(LISA_LABELS)}.")
-        colours = [LISA_COLORS[c] if pd.notna(c) else "#ffffff" for c in cl]
-    pts = ax.scatter(
-        z.to_numpy(),
-        lag.to_numpy(),
-        c=colours,
-        s=22,
-        edgecolors="#333333",
-        linewidths=0.5,
-        zorder=3,
-    )
-    pts.set_gid("moran-points")
-    lim = 1.1 * max(np.abs(z).max(), np.abs(lag).max())
-    xs = np.array([-lim, lim])
-    (line,) = ax.plot(xs, slope * xs, color="#b2182b", lw=1.3, zorder=2)
-    line.set_gid("moran-line")
-    ax.axhline(0, color="#999999", lw=0.8, ls="--", zorder=1)
-    ax.axvline(0, color="#999999", lw=0.8, ls="--", zorder=1)
-    ax.set_xlim(-lim, lim)
-    ax.set_ylim(-lim, lim)
-    fp = font_props(lang, 9)
-    for (qx, qy), key in (
-        ((1, 1), "High-High"),
-        ((-1, -1), "Low-Low"),
-        ((-1, 1), "Low-High"),
-        ((1, -1), "High-Low"),
-    ):
-        t = ax.text(
-            0.97 if qx > 0 else 0.03,
-            0.97 if qy > 0 else 0.03,
-            text(key, lang),
-            transform=ax.transAxes,
-            ha="right" if qx > 0 else "left",
-            va="top" if qy > 0 else "bottom",
-            color="#666666",
-            fontproperties=fp,
-        )
-        t.set_gid("quadrant")
-    if labels is not None:
-        names = labels.reindex(z.index)
-        for uid in z.index:
-            ax.annotate(
-                str(names[uid]),
-                (z[uid], lag[uid]),
-                xytext=(3, 3),
-                textcoords="offset points",
-                fontproperties=font_props(lang, 7),
-            )
-    ax.set_xlabel(text("standardised", lang), fontproperties=fp)
-    ax.set_ylabel(text("spatial_lag", lang), fontproperties=fp)
-    heading = f"{text('moran', lang)} = {slope:.3f}"
-    ax.set_title(
-        heading if title is None else f"{title}\n{heading}", fontproperties=font_props(lang, 11)
-    )
-    ax.set_aspect("equal")
+    colours = _cluster_colours(z, clusters)
+    _draw_scatter(ax, z, lag, colours, slope)
+    _label_scatter(ax, z, lag, labels, lang, title, slope)
     return fig
