@@ -108,8 +108,11 @@ def main() -> None:
         ("(b) esda.Moran_Local, fresh process", [py, "-c", ESDA], RUNS),
         ("(c) python -c 'import geohra'", [py, "-c", "import geohra"], RUNS_LIGHT),
         ("(d) geohra --help", [str(BIN / "geohra"), "--help"], RUNS_LIGHT),
-        ("(e) geohra.local_moran with a libpysal Graph, fresh process",
-         [py, "-c", GEOHRA_LIBPYSAL], RUNS),
+        (
+            "(e) geohra.local_moran with a libpysal Graph, fresh process",
+            [py, "-c", GEOHRA_LIBPYSAL],
+            RUNS,
+        ),
     ]
     only = sys.argv[1].split(",") if len(sys.argv) > 1 else None
     if only:

@@ -31,7 +31,9 @@ def main() -> None:
     demo, imp, helps = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.runs):
-            demo.append(_time([sys.executable, "-m", "geohra.cli", "demo", "--out", f"{tmp}/run{i}"]))
+            demo.append(
+                _time([sys.executable, "-m", "geohra.cli", "demo", "--out", f"{tmp}/run{i}"])
+            )
             imp.append(_time([sys.executable, "-c", "import geohra"]))
             helps.append(_time([sys.executable, "-m", "geohra.cli", "--help"]))
     rows = [

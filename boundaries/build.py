@@ -179,7 +179,9 @@ def build(verbose: bool = True):
         encoding="utf-8"
     )
     maritime = shapely.from_geojson(maritime_text)
-    log(f"South China Sea: {len(islands)} island polygons, maritime line of {len(maritime.geoms)} segments")
+    log(
+        f"South China Sea: {len(islands)} island polygons, maritime line of {len(maritime.geoms)} segments"
+    )
     south_sea = gpd.GeoDataFrame(
         {
             "feature": ["islands", "maritime_boundary"],
@@ -203,7 +205,8 @@ def _write(gdf, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--check", action="store_true",
+        "--check",
+        action="store_true",
         help="rebuild into a temporary folder and compare with the shipped files byte for byte",
     )
     args = parser.parse_args(argv)

@@ -15,8 +15,12 @@ def make(out: Path) -> list[Path]:
     gdf = cross_section(provinces_with("physicians-2018"), 2018)
     cls = geohra.classify(gdf["physicians_per_1000_pop"], scheme="fisher_jenks", k=5)
     fig = static.choropleth(
-        gdf, "physicians_per_1000_pop", classification=cls, legend_counts=True,
-        title=f"Physicians per 1,000 people, 2018 (natural breaks, GVF {cls.gvf:.2f})", lang="en",
+        gdf,
+        "physicians_per_1000_pop",
+        classification=cls,
+        legend_counts=True,
+        title=f"Physicians per 1,000 people, 2018 (natural breaks, GVF {cls.gvf:.2f})",
+        lang="en",
     )
     return [save(fig, out, "01_natural_breaks")]
 

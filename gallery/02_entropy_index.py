@@ -18,7 +18,9 @@ def make(out: Path) -> list[Path]:
     cols = [c for c in gdf.columns if c.endswith(("_per_10k_pop", "_per_10k_km2"))]
     res = geohra.entropy_weights(gdf, cols, scale=100)
     gdf["index"] = res.scores
-    fig = static.choropleth(gdf, "index", k=5, title="Entropy-weight composite index, 2013", lang="en")
+    fig = static.choropleth(
+        gdf, "index", k=5, title="Entropy-weight composite index, 2013", lang="en"
+    )
     paths = [save(fig, out, "02_entropy_index_map")]
     fig, ax = plt.subplots(figsize=(7, 3.8))
     res.weights.sort_values().plot.barh(ax=ax, color="#3b6ea5")

@@ -16,7 +16,11 @@ def make(out: Path) -> list[Path]:
     theil = geohra.per_year(geohra.theil, panel, col, by="region3", time="year")
     dagum = geohra.per_year(geohra.dagum_gini, panel, col, by="region3", time="year")
     return [
-        save(charts.decomposition_bars(theil, title="Theil T: within and between regions"), out, "03_theil"),
+        save(
+            charts.decomposition_bars(theil, title="Theil T: within and between regions"),
+            out,
+            "03_theil",
+        ),
         save(charts.decomposition_bars(dagum, title="Dagum Gini: contributions"), out, "03_dagum"),
     ]
 

@@ -21,8 +21,15 @@ def make(out: Path) -> list[Path]:
     col = "physicians_per_1000_pop"
     mi = geohra.moran(gdf, col, weights=w, permutations=999, rng=1)
     lisa = geohra.local_moran(gdf, col, weights=w, permutations=999, rng=1).to_frame()
-    fig = static.lisa_map(gdf.join(lisa), "cluster", title=f"LISA clusters, 2018 (Moran's I = {mi.statistic:.3f}, p = {mi.pvalue_sim:.3f})", lang="en")
-    scatter = charts.moran_scatter(lisa["z"], lisa["lag"], clusters=lisa["cluster"], title="Moran scatter plot", lang="en")
+    fig = static.lisa_map(
+        gdf.join(lisa),
+        "cluster",
+        title=f"LISA clusters, 2018 (Moran's I = {mi.statistic:.3f}, p = {mi.pvalue_sim:.3f})",
+        lang="en",
+    )
+    scatter = charts.moran_scatter(
+        lisa["z"], lisa["lag"], clusters=lisa["cluster"], title="Moran scatter plot", lang="en"
+    )
     return [save(fig, out, "04_lisa"), save(scatter, out, "04_moran_scatter")]
 
 

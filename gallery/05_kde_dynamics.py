@@ -15,7 +15,11 @@ def make(out: Path) -> list[Path]:
     k = geohra.kde(panel, "gp_registration_rate_pct", time="year")
     return [
         save(charts.kde_curves(k.densities, title="Kernel density by year"), out, "05_kde_curves"),
-        save(charts.kde_surface(k.densities, title="Kernel density: year x value"), out, "05_kde_surface"),
+        save(
+            charts.kde_surface(k.densities, title="Kernel density: year x value"),
+            out,
+            "05_kde_surface",
+        ),
     ]
 
 

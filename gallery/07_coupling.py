@@ -20,7 +20,9 @@ def make(out: Path) -> list[Path]:
     gdf["U_area"] = geohra.entropy_weights(gdf, area).scores
     cc = geohra.coupling_coordination(gdf, ["U_population", "U_area"], method="revised").to_frame()
     order = [GRADES[k][0] for k in sorted(GRADES)]
-    fig = static.grade_map(gdf.join(cc), "grade_en", order=order, title="Coupling coordination degree, 2013", lang="en")
+    fig = static.grade_map(
+        gdf.join(cc), "grade_en", order=order, title="Coupling coordination degree, 2013", lang="en"
+    )
     return [save(fig, out, "07_coupling")]
 
 

@@ -15,11 +15,19 @@ def make(out: Path) -> list[Path]:
     import matplotlib.pyplot as plt
 
     gdf = cross_section(provinces_with("physicians-2018"), 2018)
-    agg = geohra.agglomeration(gdf, "physicians_total", population="population_10k", area="area_km2").to_frame()
+    agg = geohra.agglomeration(
+        gdf, "physicians_total", population="population_10k", area="area_km2"
+    ).to_frame()
     fig, ax = plt.subplots(figsize=(6, 5.5))
     ax.scatter(agg["pad"], agg["hrad"], s=18, color="#b2182b")
     for code, row in agg.iterrows():
-        ax.annotate(gdf.loc[code, "name_en"], (row["pad"], row["hrad"]), fontsize=7, xytext=(3, 2), textcoords="offset points")
+        ax.annotate(
+            gdf.loc[code, "name_en"],
+            (row["pad"], row["hrad"]),
+            fontsize=7,
+            xytext=(3, 2),
+            textcoords="offset points",
+        )
     lim = [agg[["pad", "hrad"]].min().min() * 0.8, agg[["pad", "hrad"]].max().max() * 1.2]
     ax.plot(lim, lim, color="grey", lw=0.8, ls="--", label="HRAD = PAD (resources follow people)")
     ax.set_xscale("log")

@@ -12,8 +12,12 @@ from geohra.maps import static
 def make(out: Path) -> list[Path]:
     gdf = provinces_with("gp-2012-2017")
     fig = static.small_multiples(
-        gdf, "gp_share_of_practising_assistant_physicians_pct", time="year", years=[2012, 2017],
-        title="GP share of practising (assistant) physicians, %", lang="en",
+        gdf,
+        "gp_share_of_practising_assistant_physicians_pct",
+        time="year",
+        years=[2012, 2017],
+        title="GP share of practising (assistant) physicians, %",
+        lang="en",
     )
     return [save(fig, out, "10_small_multiples")]
 

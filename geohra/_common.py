@@ -38,9 +38,7 @@ def resolve_rng(rng: None | int | np.random.Generator) -> np.random.Generator:
 
 def check_nan_policy(nan_policy: str) -> None:
     if nan_policy not in NAN_POLICIES:
-        raise ValueError(
-            f"nan_policy must be one of {NAN_POLICIES}; got {nan_policy!r}."
-        )
+        raise ValueError(f"nan_policy must be one of {NAN_POLICIES}; got {nan_policy!r}.")
 
 
 def get_series(data: Any, column: str | None = None, *, name: str = "column") -> pd.Series:

@@ -162,7 +162,6 @@ SCHEMES: dict[str, _Scheme] = {
 ALIASES: dict[str, str] = {"natural_breaks": "fisher_jenks", "jenks": "fisher_jenks"}
 
 
-
 def _check_distinct(x: np.ndarray, k: int, name: str) -> None:
     uniq = np.unique(x)
     if k > uniq.size:

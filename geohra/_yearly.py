@@ -189,8 +189,8 @@ def per_year(
     )
     if "rng" in kwargs and _accepts(func, "rng"):
         kwargs["rng"] = resolve_rng(kwargs["rng"])
-    build_graph = _accepts(func, "graph") and kwargs.get("graph") is None and hasattr(
-        data, "geometry"
+    build_graph = (
+        _accepts(func, "graph") and kwargs.get("graph") is None and hasattr(data, "geometry")
     )
     transform = kwargs.get("transform", _default(func, "transform", "r"))
     graphs: dict[str, Any] = {}

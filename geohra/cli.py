@@ -166,8 +166,10 @@ def write_outputs(
     out = prepare_out(out, force=force)
     staging = Path(tempfile.mkdtemp(prefix=".geohra-run-", dir=out))
     try:
-        with contextlib.redirect_stdout(_Rewrite(sys.stdout, str(staging), str(out))), \
-                contextlib.redirect_stderr(_Rewrite(sys.stderr, str(staging), str(out))):
+        with (
+            contextlib.redirect_stdout(_Rewrite(sys.stdout, str(staging), str(out))),
+            contextlib.redirect_stderr(_Rewrite(sys.stderr, str(staging), str(out))),
+        ):
             produce(staging)
         made = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
         owned = _owned(out)
@@ -175,12 +177,18 @@ def write_outputs(
         clashes = []
         for rel in made:
             target = out / rel
-            if target.is_dir() or any((out / part).is_file() for part in rel.parents if part != Path(".")):
+            if target.is_dir() or any(
+                (out / part).is_file() for part in rel.parents if part != Path(".")
+            ):
                 clashes.append(f"{rel.as_posix()} (a folder or file of that name is in the way)")
             elif target.exists() and target.resolve() in protected:
                 clashes.append(f"{rel.as_posix()} (an input of this run)")
             elif target.exists() and owned.get(rel.as_posix()) != _digest(target):
-                why = "changed since geohra wrote it" if rel.as_posix() in owned else "not written by geohra"
+                why = (
+                    "changed since geohra wrote it"
+                    if rel.as_posix() in owned
+                    else "not written by geohra"
+                )
                 clashes.append(f"{rel.as_posix()} ({why})")
         if clashes:
             raise OutputClash(
@@ -198,7 +206,8 @@ def write_outputs(
         (out / MANIFEST).write_text(
             json.dumps(
                 {"written_by": "geohra", "files": dict(sorted(files.items()))},
-                ensure_ascii=False, indent=1,
+                ensure_ascii=False,
+                indent=1,
             ),
             encoding="utf-8",
         )
@@ -221,7 +230,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     inputs = [Path(args.config), *config.paths]
     if config.boundaries and Path(str(config.boundaries)).exists():
         inputs.append(Path(str(config.boundaries)))
-    write_outputs(args.out, lambda folder: run_report(config, folder), force=args.force, inputs=inputs)
+    write_outputs(
+        args.out, lambda folder: run_report(config, folder), force=args.force, inputs=inputs
+    )
     return 0
 
 

@@ -82,10 +82,14 @@ def build_gallery(out: Path, *, quiet: bool = False) -> list[Path]:
         entries.append((script, caption, produced))
     page = out / "index.html"
     page.write_text(_index_html(entries, failures, out), encoding="utf-8")
-    print(f"geohra gallery: {sum(len(e[2]) for e in entries)} figures from {len(entries)} scripts; index: {page}")
+    print(
+        f"geohra gallery: {sum(len(e[2]) for e in entries)} figures from {len(entries)} scripts; index: {page}"
+    )
     if failures:
         names = ", ".join(n for n, _ in failures)
-        raise RuntimeError(f"gallery scripts failed: {names}\n" + "\n".join(tb for _, tb in failures))
+        raise RuntimeError(
+            f"gallery scripts failed: {names}\n" + "\n".join(tb for _, tb in failures)
+        )
     return [page] + [p for e in entries for p in e[2]]
 
 
@@ -103,7 +107,9 @@ def _index_html(entries, failures, out: Path) -> str:
             f"<div class='card'><h3>{esc(caption)}</h3>{figs}<p><code>{esc(script.name)}</code></p></div>"
         )
     for name, tb in failures:
-        rows.append(f"<div class='card fail'><h3>{esc(name)} failed</h3><pre>{esc(tb[-1500:])}</pre></div>")
+        rows.append(
+            f"<div class='card fail'><h3>{esc(name)} failed</h3><pre>{esc(tb[-1500:])}</pre></div>"
+        )
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>geohra gallery</title>"
         "<style>body{font-family:system-ui,sans-serif;margin:2em}"

@@ -171,7 +171,9 @@ def test_per_year_bootstrap(counties):
     # Generator made from the seed is shared by the years (different, reproducible draws)
     assert len(table) == 2 * 7
     first, second = table[table["year"] == 2016], table[table["year"] == 2017]
-    np.testing.assert_allclose(first["estimate"].to_numpy(), second["estimate"].to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(
+        first["estimate"].to_numpy(), second["estimate"].to_numpy(), rtol=1e-9
+    )
     again = geohra.per_year(
         dagum_ci, panel, "rate", by="region", n_resamples=20, rng=0, time="year"
     ).summary()

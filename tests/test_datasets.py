@@ -15,10 +15,37 @@ from geohra.io.datasets import DEMOS, demo_sources, health_2013_totals, sources_
 from geohra.io.panel import DataQualityWarning, per_capita
 
 ALL_31 = {
-    "110000", "120000", "130000", "140000", "150000", "210000", "220000", "230000", "310000",
-    "320000", "330000", "340000", "350000", "360000", "370000", "410000", "420000", "430000",
-    "440000", "450000", "460000", "500000", "510000", "520000", "530000", "540000", "610000",
-    "620000", "630000", "640000", "650000",
+    "110000",
+    "120000",
+    "130000",
+    "140000",
+    "150000",
+    "210000",
+    "220000",
+    "230000",
+    "310000",
+    "320000",
+    "330000",
+    "340000",
+    "350000",
+    "360000",
+    "370000",
+    "410000",
+    "420000",
+    "430000",
+    "440000",
+    "450000",
+    "460000",
+    "500000",
+    "510000",
+    "520000",
+    "530000",
+    "540000",
+    "610000",
+    "620000",
+    "630000",
+    "640000",
+    "650000",
 }
 
 
@@ -41,14 +68,24 @@ def test_each_demo_loads_as_tidy_panel(name):
     assert set(df["adcode"]) == ALL_31
     assert sorted(df["year"].unique()) == list(DEMOS[name].years)
     assert len(df) == 31 * len(DEMOS[name].years) == len(raw)
-    assert list(df.columns) == ["adcode", "year"] + [c for c in raw.columns if c not in ("province", "year")]
+    assert list(df.columns) == ["adcode", "year"] + [
+        c for c in raw.columns if c not in ("province", "year")
+    ]
     assert (df.dtypes.iloc[2:] == np.float64).all()
     # the values are the file's values, row for row (matched by year and unit name)
-    names = {"Beijing": "110000", "Shanxi": "140000", "Shaanxi": "610000", "Tibet": "540000",
-             "Inner Mongolia": "150000", "Xinjiang": "650000"}
+    names = {
+        "Beijing": "110000",
+        "Shanxi": "140000",
+        "Shaanxi": "610000",
+        "Tibet": "540000",
+        "Inner Mongolia": "150000",
+        "Xinjiang": "650000",
+    }
     for prov, code in names.items():
         for year in DEMOS[name].years:
-            a = raw[(raw["province"] == prov) & (raw["year"] == year)].drop(columns=["province", "year"])
+            a = raw[(raw["province"] == prov) & (raw["year"] == year)].drop(
+                columns=["province", "year"]
+            )
             b = df[(df["adcode"] == code) & (df["year"] == year)].drop(columns=["adcode", "year"])
             np.testing.assert_array_equal(a.to_numpy(float), b.to_numpy(float))
     assert df.attrs["source"] == DEMOS[name].source
@@ -68,18 +105,26 @@ def test_shipped_files_are_byte_identical_to_shared_data():
     for fname, digest in expected.items():
         data = (resources.files("geohra") / "data" / fname).read_bytes()
         assert hashlib.sha256(data).hexdigest() == digest, fname
-    assert sources_text().encode("utf-8") == (resources.files("geohra") / "data" / "SOURCES.md").read_bytes()
+    assert (
+        sources_text().encode("utf-8")
+        == (resources.files("geohra") / "data" / "SOURCES.md").read_bytes()
+    )
 
 
 def test_gp_duplicated_year_is_surfaced():
-    with pytest.warns(DataQualityWarning, match=r"'gp_share_of_practising_assistant_physicians_pct' has identical "
-                                               r"values in years 2013 and 2014 for every unit \(31 units\)") as rec:
+    with pytest.warns(
+        DataQualityWarning,
+        match=r"'gp_share_of_practising_assistant_physicians_pct' has identical "
+        r"values in years 2013 and 2014 for every unit \(31 units\)",
+    ) as rec:
         df = geohra.load_demo("gp-2012-2017")
     # only that column, only that pair
     texts = [str(w.message) for w in rec if issubclass(w.category, DataQualityWarning)]
     assert len(texts) == 1 and "gp_registration_rate_pct" not in texts[0]
     # kept as published
-    g = df.pivot(index="adcode", columns="year", values="gp_share_of_practising_assistant_physicians_pct")
+    g = df.pivot(
+        index="adcode", columns="year", values="gp_share_of_practising_assistant_physicians_pct"
+    )
     assert (g[2013] == g[2014]).all() and not (g[2012] == g[2013]).all()
     assert any("2013 and 2014" in c for c in df.attrs["caveats"])
 
@@ -93,7 +138,9 @@ def test_nbs_1998_missing_values_are_surfaced():
     y98 = df[df["year"] == 1998]
     assert y98["beds_health_institutions"].notna().sum() == 30
     assert y98["beds_hospitals"].notna().sum() == 29
-    assert y98.set_index("adcode").loc["650000", "population_yearend"] == 1747  # population is there
+    assert (
+        y98.set_index("adcode").loc["650000", "population_yearend"] == 1747
+    )  # population is there
     # years in which an indicator is not reported at all are empty, not zero
     assert df.loc[df["year"] == 1999, "hospitals"].isna().all()
     assert df.loc[df["year"] == 1998, "physicians"].isna().all()
@@ -115,7 +162,9 @@ def test_shanxi_and_shaanxi_in_health_2013():
 
 
 def test_unknown_demo_name():
-    with pytest.raises(ValueError, match=r"unknown demo dataset 'health2013'.*Did you mean 'health-2013'"):
+    with pytest.raises(
+        ValueError, match=r"unknown demo dataset 'health2013'.*Did you mean 'health-2013'"
+    ):
         geohra.load_demo("health2013")
 
 
@@ -137,8 +186,12 @@ def test_health_2013_totals_reproduce_the_published_per_area_table():
     tot = health_2013_totals()
     raw = load_quiet("health-2013")
     assert list(tot["adcode"]) == list(raw["adcode"])
-    for res, scale in [("health_care_institutions", 1e4), ("health_technical_personnel", 1e4),
-                       ("beds_health_care_institutions", 1e4), ("health_investment", 1.0)]:
+    for res, scale in [
+        ("health_care_institutions", 1e4),
+        ("health_technical_personnel", 1e4),
+        ("beds_health_care_institutions", 1e4),
+        ("health_investment", 1.0),
+    ]:
         derived = tot[res] / tot["area_10k_km2"] / scale
         bound = 0.005 + 0.005 * tot["population_10k"] / tot["area_10k_km2"] / scale + 1e-9
         err = (derived - raw[f"{res}_per_10k_km2"]).abs()
@@ -152,5 +205,11 @@ def test_health_2013_totals_reproduce_the_published_per_area_table():
 def test_physicians_per_capita_reproduces_published_rate():
     # per_capita on the total and population must give the table's own per-1,000 column
     df = geohra.load_demo("physicians-2018")
-    pc = per_capita(df, {"physicians_total": "rate"}, population="population_10k", per=1000, population_unit=10_000)
+    pc = per_capita(
+        df,
+        {"physicians_total": "rate"},
+        population="population_10k",
+        per=1000,
+        population_unit=10_000,
+    )
     assert (pc["rate"] - df["physicians_per_1000_pop"]).abs().max() <= 0.005 + 1e-9

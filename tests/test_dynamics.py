@@ -246,9 +246,7 @@ def test_markov_pooled_quantiles_match_giddy_default():
 
     panel, ids = _grid_panel(4)
     w = _weights(ids, 4)
-    res = markov(
-        panel, "v", unit="unit", classes=4, relative=True, graph=w, lag_classes=4
-    )
+    res = markov(panel, "v", unit="unit", classes=4, relative=True, graph=w, lag_classes=4)
     wide = panel.pivot(index="unit", columns="year", values="v").loc[w.id_order]
     rel = (wide / wide.mean()).to_numpy()
     wg = W(dict(w.neighbors), id_order=list(w.id_order))

@@ -80,3 +80,14 @@ def test_no_import_cycle_in_geohra():
 def test_data_flow_folders_exist():
     for folder in ("io", "spatial", "dynamics", "inequality", "maps", "report", "qgis"):
         assert (PACKAGE / folder / "__init__.py").is_file(), folder
+
+
+def test_modules_stay_small():
+    # STYLE.md: modules of a few hundred lines; issue 8 sets "about 400"
+    limit = 450
+    big = {
+        _module_name(p): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > limit
+    }
+    assert not big, f"modules over {limit} lines: {big}"

@@ -135,8 +135,19 @@ def test_spacing_case_width_and_suffix_variants(name, code):
 
 @pytest.mark.parametrize(
     "value",
-    [110000, "110000", 110000.0, np.int64(110000), np.float64(110000.0), "110000.0",
-     "１１００００", " 110000 ", 11, "11", 110000000000],
+    [
+        110000,
+        "110000",
+        110000.0,
+        np.int64(110000),
+        np.float64(110000.0),
+        "110000.0",
+        "１１００００",
+        " 110000 ",
+        11,
+        "11",
+        110000000000,
+    ],
 )
 def test_adcodes_as_int_float_and_string(value):
     assert match_units([value]).iloc[0] == "110000"
@@ -149,7 +160,8 @@ def test_codes_in_an_integer_array_and_series():
 
 
 @pytest.mark.parametrize(
-    "name", ["Shanxi", "Shanxi ", " shanxi", "SHANXI", "山西", "山西省", "Shanxi Province", 140000, "14"]
+    "name",
+    ["Shanxi", "Shanxi ", " shanxi", "SHANXI", "山西", "山西省", "Shanxi Province", 140000, "14"],
 )
 def test_shanxi_is_never_shaanxi(name):
     assert match_units([name]).iloc[0] == "140000"
@@ -224,7 +236,9 @@ def test_custom_table_with_ambiguous_names():
         index=["110105", "220104", "110108"],
     )
     assert match_units(["海淀区", "Haidian", 110105], table=table).tolist() == [
-        "110108", "110108", "110105",
+        "110108",
+        "110108",
+        "110105",
     ]
     with pytest.raises(ValueError, match=r"match several count.*110105.*220104"):
         match_units(["朝阳区"], table=table, what="county")
@@ -280,10 +294,19 @@ def test_codes_round_trip_in_any_order(codes):
 @pytest.mark.parametrize(
     "name, adcode",
     [
-        ("廣東", "440000"), ("廣東省", "440000"), ("臺灣", "710000"), ("台灣", "710000"),
-        ("澳門特別行政區", "820000"), ("內蒙古自治區", "150000"), ("陝西", "610000"),
-        ("陝西省", "610000"), ("山西省", "140000"), ("新疆維吾爾自治區", "650000"),
-        ("廣西壯族自治區", "450000"), ("寧夏回族自治區", "640000"), ("黑龍江省", "230000"),
+        ("廣東", "440000"),
+        ("廣東省", "440000"),
+        ("臺灣", "710000"),
+        ("台灣", "710000"),
+        ("澳門特別行政區", "820000"),
+        ("內蒙古自治區", "150000"),
+        ("陝西", "610000"),
+        ("陝西省", "610000"),
+        ("山西省", "140000"),
+        ("新疆維吾爾自治區", "650000"),
+        ("廣西壯族自治區", "450000"),
+        ("寧夏回族自治區", "640000"),
+        ("黑龍江省", "230000"),
     ],
 )
 def test_traditional_character_names(name, adcode):

@@ -19,14 +19,37 @@ from geohra.io.panel import DataQualityWarning
 # GB/T 2260 codes and the NBS's printed names, written out here (not taken from geohra)
 # so that the tests check the matching independently.
 NBS_PROVINCES = {
-    "北京市": "110000", "天津市": "120000", "河北省": "130000", "山西省": "140000",
-    "内蒙古自治区": "150000", "辽宁省": "210000", "吉林省": "220000", "黑龙江省": "230000",
-    "上海市": "310000", "江苏省": "320000", "浙江省": "330000", "安徽省": "340000",
-    "福建省": "350000", "江西省": "360000", "山东省": "370000", "河南省": "410000",
-    "湖北省": "420000", "湖南省": "430000", "广东省": "440000", "广西壮族自治区": "450000",
-    "海南省": "460000", "重庆市": "500000", "四川省": "510000", "贵州省": "520000",
-    "云南省": "530000", "西藏自治区": "540000", "陕西省": "610000", "甘肃省": "620000",
-    "青海省": "630000", "宁夏回族自治区": "640000", "新疆维吾尔自治区": "650000",
+    "北京市": "110000",
+    "天津市": "120000",
+    "河北省": "130000",
+    "山西省": "140000",
+    "内蒙古自治区": "150000",
+    "辽宁省": "210000",
+    "吉林省": "220000",
+    "黑龙江省": "230000",
+    "上海市": "310000",
+    "江苏省": "320000",
+    "浙江省": "330000",
+    "安徽省": "340000",
+    "福建省": "350000",
+    "江西省": "360000",
+    "山东省": "370000",
+    "河南省": "410000",
+    "湖北省": "420000",
+    "湖南省": "430000",
+    "广东省": "440000",
+    "广西壮族自治区": "450000",
+    "海南省": "460000",
+    "重庆市": "500000",
+    "四川省": "510000",
+    "贵州省": "520000",
+    "云南省": "530000",
+    "西藏自治区": "540000",
+    "陕西省": "610000",
+    "甘肃省": "620000",
+    "青海省": "630000",
+    "宁夏回族自治区": "640000",
+    "新疆维吾尔自治区": "650000",
 }
 YEARS = (2022, 2021, 2020)
 
@@ -77,6 +100,7 @@ def write_xlsx(path, rows):
 
 def write_xls(path, rows):
     import xlwt  # test extra (xlwt writes real BIFF .xls files, as the NBS site exports)
+
     wb = xlwt.Workbook()
     ws = wb.add_sheet("Sheet1")
     for i, r in enumerate(rows):
@@ -173,7 +197,12 @@ def test_several_files_combine_into_one_panel(tmp_path):
     p1 = write_csv(tmp_path / "beds.csv", nbs_rows(IND, beds), "gbk")
     p2 = write_xlsx(tmp_path / "docs.xlsx", nbs_rows("每千人口执业(助理)医师(人)", docs))
     df = geohra.read_nbs([p1, p2])
-    assert list(df.columns) == ["adcode", "year", "每千人口医疗卫生机构床位数", "每千人口执业(助理)医师"]
+    assert list(df.columns) == [
+        "adcode",
+        "year",
+        "每千人口医疗卫生机构床位数",
+        "每千人口执业(助理)医师",
+    ]
     assert len(df) == 31 * 3
     check_against(df, "每千人口医疗卫生机构床位数", beds)
     check_against(df, "每千人口执业(助理)医师", docs)
@@ -183,7 +212,9 @@ def test_several_files_combine_into_one_panel(tmp_path):
 
 def test_files_with_different_years_outer_join_with_nan(tmp_path):
     beds = make_values(6)
-    rows2 = nbs_rows("卫生技术人员数(万人)", {k: [v[0]] for k, v in make_values(7).items()}, years=(2019,))
+    rows2 = nbs_rows(
+        "卫生技术人员数(万人)", {k: [v[0]] for k, v in make_values(7).items()}, years=(2019,)
+    )
     p1 = write_csv(tmp_path / "a.csv", nbs_rows(IND, beds))
     p2 = write_csv(tmp_path / "b.csv", rows2)
     with warnings.catch_warnings():
@@ -214,8 +245,11 @@ def test_full_width_parentheses_in_unit(tmp_path):
 def test_plain_csv_is_not_an_nbs_export(tmp_path):
     path = tmp_path / "plain.csv"
     path.write_text("province,year,beds\nBeijing,2013,5.1\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"not in the NBS export layout.*数据库：分省年度数据.*starts with "
-                       r"\['province', 'Beijing'\].*use geohra.read_panel"):
+    with pytest.raises(
+        ValueError,
+        match=r"not in the NBS export layout.*数据库：分省年度数据.*starts with "
+        r"\['province', 'Beijing'\].*use geohra.read_panel",
+    ):
         geohra.read_nbs(path)
 
 
@@ -243,7 +277,10 @@ def test_non_numeric_cell_names_row_and_column(tmp_path):
     values = make_values(1)
     values["湖南省"][1] = "12,3"  # a decimal comma: refused, not guessed
     rows = nbs_rows(IND, values)
-    text = "\n".join(",".join(f'"{c}"' if c == "12,3" else ("" if c is None else str(c)) for c in r) for r in rows)
+    text = "\n".join(
+        ",".join(f'"{c}"' if c == "12,3" else ("" if c is None else str(c)) for c in r)
+        for r in rows
+    )
     path = tmp_path / "x.csv"
     path.write_bytes(text.encode("gbk"))
     with pytest.raises(ValueError, match=r"line \d+ \(湖南省\), column '2021年': '12,3'"):
@@ -264,8 +301,13 @@ def test_national_total_row_is_refused_not_dropped(tmp_path):
 
 
 def test_region_as_rows_layout_explained(tmp_path):
-    rows = [["数据库：分省年度数据"], ["地区：北京市"], ["时间：最近3年"],
-            ["指标", "2022年", "2021年"], ["医疗卫生机构数(个)", 1, 2]]
+    rows = [
+        ["数据库：分省年度数据"],
+        ["地区：北京市"],
+        ["时间：最近3年"],
+        ["指标", "2022年", "2021年"],
+        ["医疗卫生机构数(个)", 1, 2],
+    ]
     with pytest.raises(ValueError, match="地区 for the rows"):
         geohra.read_nbs(write_csv(tmp_path / "x.csv", rows))
 

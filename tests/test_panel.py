@@ -13,18 +13,34 @@ import geohra
 from geohra.io.panel import DataQualityWarning, cross_section, per_capita, totals_from_rates
 
 # A few provinces written out independently of geohra's table (GB/T 2260 codes).
-CODES = {"Beijing": "110000", "Shanxi": "140000", "Inner Mongolia": "150000",
-         "Tibet": "540000", "Shaanxi": "610000"}
-ZH = {"Beijing": "北京市", "Shanxi": "山西", "Inner Mongolia": "内蒙古自治区",
-      "Tibet": "西藏", "Shaanxi": "陕西省"}
+CODES = {
+    "Beijing": "110000",
+    "Shanxi": "140000",
+    "Inner Mongolia": "150000",
+    "Tibet": "540000",
+    "Shaanxi": "610000",
+}
+ZH = {
+    "Beijing": "北京市",
+    "Shanxi": "山西",
+    "Inner Mongolia": "内蒙古自治区",
+    "Tibet": "西藏",
+    "Shaanxi": "陕西省",
+}
 
 
 def long_frame(years=(2013, 2014)) -> pd.DataFrame:
     rows = []
     for i, name in enumerate(CODES):
         for year in years:
-            rows.append({"province": name, "year": year, "beds": 10.0 * i + year - 2000,
-                         "doctors": 1.5 * i + (year - 2013) * 0.25})
+            rows.append(
+                {
+                    "province": name,
+                    "year": year,
+                    "beds": 10.0 * i + year - 2000,
+                    "doctors": 1.5 * i + (year - 2013) * 0.25,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -32,7 +48,9 @@ def expected(df: pd.DataFrame) -> pd.DataFrame:
     """What read_panel must return for long_frame(), computed by hand."""
     out = df.assign(adcode=df["province"].map(CODES)).drop(columns="province")
     out = out[["adcode", "year", "beds", "doctors"]].sort_values(["adcode", "year"])
-    return out.reset_index(drop=True).astype({"year": "int64", "beds": "float64", "doctors": "float64"})
+    return out.reset_index(drop=True).astype(
+        {"year": "int64", "beds": "float64", "doctors": "float64"}
+    )
 
 
 def assert_panel(got: pd.DataFrame, want: pd.DataFrame) -> None:
@@ -114,8 +132,13 @@ def test_dataframe_input_not_mutated_and_index_ids():
 
 def test_mixed_identifiers_map_to_the_same_codes():
     df = long_frame()
-    forms = {"Beijing": 110000, "Shanxi": "山西省", "Inner Mongolia": "Nei Mongol",
-             "Tibet": "Xizang", "Shaanxi": " 陕西 "}
+    forms = {
+        "Beijing": 110000,
+        "Shanxi": "山西省",
+        "Inner Mongolia": "Nei Mongol",
+        "Tibet": "Xizang",
+        "Shaanxi": " 陕西 ",
+    }
     df["province"] = df["province"].map(forms)
     assert_panel(geohra.read_panel(df), expected(long_frame()))
 
@@ -132,7 +155,9 @@ def test_wide_form_year_headers(tmp_path):
     df.to_excel(tmp_path / "wide.xlsx", index=False)
     got = geohra.read_panel(tmp_path / "wide.xlsx", form="wide")
     assert list(got.columns) == ["adcode", "year", "value"]
-    assert_panel(got.rename(columns={"value": "beds"}), expected(long_frame())[["adcode", "year", "beds"]])
+    assert_panel(
+        got.rename(columns={"value": "beds"}), expected(long_frame())[["adcode", "year", "beds"]]
+    )
 
 
 def test_wide_form_extra_column_refused_or_selected():
@@ -159,8 +184,13 @@ def test_columns_selects_indicators():
 
 
 def test_match_false_keeps_ids_as_given():
-    df = pd.DataFrame({"unit": ["Ward 1 ", "Ward 2", "Ward 1", "Ward 2"], "year": [2020, 2020, 2021, 2021],
-                       "x": [1, 2, 3, 4]})
+    df = pd.DataFrame(
+        {
+            "unit": ["Ward 1 ", "Ward 2", "Ward 1", "Ward 2"],
+            "year": [2020, 2020, 2021, 2021],
+            "x": [1, 2, 3, 4],
+        }
+    )
     got = geohra.read_panel(df, match=False)
     assert got["adcode"].tolist() == ["Ward 1", "Ward 1", "Ward 2", "Ward 2"]
     assert got["x"].tolist() == [1.0, 3.0, 2.0, 4.0]
@@ -179,7 +209,9 @@ def test_match_against_a_table():
 
 def test_explicit_missing_tokens_are_nan(tmp_path):
     path = tmp_path / "p.csv"
-    path.write_text("province,year,beds\nBeijing,2013,\nShanxi,2013,NA\nShaanxi,2013,5\n", encoding="utf-8")
+    path.write_text(
+        "province,year,beds\nBeijing,2013,\nShanxi,2013,NA\nShaanxi,2013,5\n", encoding="utf-8"
+    )
     with pytest.warns(DataQualityWarning, match=r"'beds' 2013: 110000, 140000"):
         got = geohra.read_panel(path)
     assert got["beds"].isna().tolist() == [True, True, False]
@@ -197,16 +229,23 @@ def test_unknown_unit_names_listed_with_suggestion():
 
 def test_duplicate_unit_year_rows_listed(tmp_path):
     path = tmp_path / "p.csv"
-    path.write_text("province,year,beds\n北京,2013,1\n北京市,2013,1\nShanxi,2013,2\nShanxi,2013,3\n",
-                    encoding="utf-8")
-    with pytest.raises(ValueError, match=r"2 duplicate\(s\): 北京/北京市 -> 110000 in 2013 \(line 2, line 3\); "
-                                         r"Shanxi -> 140000 in 2013 \(line 4, line 5\)"):
+    path.write_text(
+        "province,year,beds\n北京,2013,1\n北京市,2013,1\nShanxi,2013,2\nShanxi,2013,3\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"2 duplicate\(s\): 北京/北京市 -> 110000 in 2013 \(line 2, line 3\); "
+        r"Shanxi -> 140000 in 2013 \(line 4, line 5\)",
+    ):
         geohra.read_panel(path)
 
 
 def test_non_numeric_cell_named(tmp_path):
     path = tmp_path / "p.csv"
-    path.write_text("province,year,beds,doctors\nBeijing,2013,1,2\nShanxi,2013,2,…\n", encoding="utf-8")
+    path.write_text(
+        "province,year,beds,doctors\nBeijing,2013,1,2\nShanxi,2013,2,…\n", encoding="utf-8"
+    )
     with pytest.raises(ValueError, match=r"column 'doctors', line 3 \(Shanxi, 2013\): '…'"):
         geohra.read_panel(path)
     df = long_frame().astype({"beds": object})
@@ -225,27 +264,40 @@ def test_text_column_among_indicators_refused():
 def test_year_column_that_is_not_a_year(bad):
     df = long_frame().astype({"year": object})
     df.loc[2, "year"] = bad
-    with pytest.raises(ValueError, match=rf"year column 'year'.*must hold years.*got {repr(bad).replace('.', r'[.]')} \(index 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=rf"year column 'year'.*must hold years.*got {repr(bad).replace('.', r'[.]')} \(index 2\)",
+    ):
         geohra.read_panel(df)
 
 
 def test_year_column_accepts_year_forms():
     df = long_frame().astype({"year": object})
-    df["year"] = [f"{y}年" if i % 3 == 0 else (float(y) if i % 3 == 1 else str(y)) for i, y in enumerate(df["year"])]
+    df["year"] = [
+        f"{y}年" if i % 3 == 0 else (float(y) if i % 3 == 1 else str(y))
+        for i, y in enumerate(df["year"])
+    ]
     assert_panel(geohra.read_panel(df), expected(long_frame()))
 
 
 def test_nbs_export_given_to_read_panel(tmp_path):
     path = tmp_path / "nbs.csv"
-    path.write_text("数据库：分省年度数据\n指标：床位数(万张)\n时间：最近3年\n地区,2022年\n北京市,1\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"National Bureau of Statistics export; read it with geohra.read_nbs"):
+    path.write_text(
+        "数据库：分省年度数据\n指标：床位数(万张)\n时间：最近3年\n地区,2022年\n北京市,1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ValueError, match=r"National Bureau of Statistics export; read it with geohra.read_nbs"
+    ):
         geohra.read_panel(path)
 
 
 def test_binary_html_and_broken_workbook(tmp_path):
     png = tmp_path / "map.csv"
     png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
-    with pytest.raises(ValueError, match=r"'map.csv' is a binary file.*expected CSV, XLSX, XLS or Parquet"):
+    with pytest.raises(
+        ValueError, match=r"'map.csv' is a binary file.*expected CSV, XLSX, XLS or Parquet"
+    ):
         geohra.read_panel(png)
     html = tmp_path / "export.xls"
     html.write_text("<html><body><table><tr><td>1</td></tr></table></body></html>")
@@ -265,7 +317,9 @@ def test_empty_and_header_only_files(tmp_path):
         geohra.read_panel(empty)
     head = tmp_path / "h.csv"
     head.write_text("province,year,beds\n")
-    with pytest.raises(ValueError, match=r"has a header \(\['province', 'year', 'beds'\]\) but no data rows"):
+    with pytest.raises(
+        ValueError, match=r"has a header \(\['province', 'year', 'beds'\]\) but no data rows"
+    ):
         geohra.read_panel(head)
 
 
@@ -276,12 +330,18 @@ def test_missing_file():
 
 def test_missing_unit_or_year_column_lists_available():
     df = long_frame().rename(columns={"province": "where"})
-    with pytest.raises(KeyError, match=r"unit column.*available columns: \['where', 'year', 'beds', 'doctors'\].*unit="):
+    with pytest.raises(
+        KeyError,
+        match=r"unit column.*available columns: \['where', 'year', 'beds', 'doctors'\].*unit=",
+    ):
         geohra.read_panel(df)
     with pytest.raises(KeyError, match=r"unit column 'prov' is not in.*available columns"):
         geohra.read_panel(long_frame(), unit="prov")
     df = long_frame().rename(columns={"year": "when"})
-    with pytest.raises(KeyError, match=r"could not find a year column.*\['province', 'when', 'beds', 'doctors'\].*year="):
+    with pytest.raises(
+        KeyError,
+        match=r"could not find a year column.*\['province', 'when', 'beds', 'doctors'\].*year=",
+    ):
         geohra.read_panel(df)
     with pytest.raises(KeyError, match=r"form='long' needs a year column"):
         geohra.read_panel(df, form="long")
@@ -296,7 +356,12 @@ def test_ambiguous_unit_columns():
 
 
 def test_aggregate_rows_refused():
-    df = pd.concat([long_frame(), pd.DataFrame({"province": ["全国"], "year": [2013], "beds": [1], "doctors": [1]})])
+    df = pd.concat(
+        [
+            long_frame(),
+            pd.DataFrame({"province": ["全国"], "year": [2013], "beds": [1], "doctors": [1]}),
+        ]
+    )
     with pytest.raises(ValueError, match=r"\['全国'\], which look like totals"):
         geohra.read_panel(df)
 
@@ -311,7 +376,9 @@ def test_ragged_csv_row(tmp_path):
 def test_title_line_above_header(tmp_path):
     path = tmp_path / "p.csv"
     path.write_text("表1 各地区卫生机构数\nprovince,year,beds\nBeijing,2013,1\n", encoding="gbk")
-    with pytest.raises(ValueError, match=r"'表1 各地区卫生机构数'\) looks like a title, not a header row"):
+    with pytest.raises(
+        ValueError, match=r"'表1 各地区卫生机构数'\) looks like a title, not a header row"
+    ):
         geohra.read_panel(path)
 
 
@@ -328,10 +395,16 @@ def test_bad_options():
 def test_identical_years_warned():
     df = long_frame()
     df.loc[df["year"] == 2014, "doctors"] = df.loc[df["year"] == 2013, "doctors"].to_numpy()
-    with pytest.warns(DataQualityWarning, match=r"'doctors' has identical values in years 2013 and 2014 for every unit \(5 units\)"):
+    with pytest.warns(
+        DataQualityWarning,
+        match=r"'doctors' has identical values in years 2013 and 2014 for every unit \(5 units\)",
+    ):
         got = geohra.read_panel(df)
     # kept as given
-    assert got.loc[got["year"] == 2014, "doctors"].tolist() == got.loc[got["year"] == 2013, "doctors"].tolist()
+    assert (
+        got.loc[got["year"] == 2014, "doctors"].tolist()
+        == got.loc[got["year"] == 2013, "doctors"].tolist()
+    )
 
 
 def test_time_invariant_column_not_warned():
@@ -357,9 +430,11 @@ def boundaries(include_hk: bool = False):
 
     ids = list(CODES.values()) + (["810000"] if include_hk else [])
     return gpd.GeoDataFrame(
-        {"name_en": list(CODES) + (["Hong Kong"] if include_hk else []),
-         "analysis": [True] * 5 + ([False] if include_hk else []),
-         "region3": ["East", "Central", "West", "West", "West"] + ([None] if include_hk else [])},
+        {
+            "name_en": list(CODES) + (["Hong Kong"] if include_hk else []),
+            "analysis": [True] * 5 + ([False] if include_hk else []),
+            "region3": ["East", "Central", "West", "West", "West"] + ([None] if include_hk else []),
+        },
         geometry=[box(i, 0, i + 1, 1) for i in range(len(ids))],
         index=pd.Index(ids, name="adcode"),
         crs="EPSG:4326",
@@ -376,7 +451,16 @@ def test_join_shape_attributes_geometry():
         j = geohra.join(b, panel)
     assert isinstance(j, gpd.GeoDataFrame)
     assert j.crs == b.crs
-    assert list(j.columns) == ["adcode", "year", "name_en", "analysis", "region3", "beds", "doctors", "geometry"]
+    assert list(j.columns) == [
+        "adcode",
+        "year",
+        "name_en",
+        "analysis",
+        "region3",
+        "beds",
+        "doctors",
+        "geometry",
+    ]
     assert len(j) == 10
     for row in j.itertuples():
         assert row.geometry.equals(b.geometry[row.adcode])
@@ -388,7 +472,10 @@ def test_join_shape_attributes_geometry():
 def test_join_units_missing_from_panel_warned_and_nan():
     b = boundaries(include_hk=True)
     panel = geohra.read_panel(long_frame()[lambda d: d["province"] != "Tibet"])
-    with pytest.warns(DataQualityWarning, match=r"1 unit\(s\) of the boundaries have no data in the panel: 540000 \(西藏\)") as rec:
+    with pytest.warns(
+        DataQualityWarning,
+        match=r"1 unit\(s\) of the boundaries have no data in the panel: 540000 \(西藏\)",
+    ) as rec:
         j = geohra.join(b, panel)
     assert "810000" not in str(rec[0].message)  # not in the analysis set: no noise
     tibet = j[j["adcode"] == "540000"]
@@ -409,7 +496,10 @@ def test_join_unit_year_gaps_warned():
 def test_join_panel_units_missing_from_boundaries_raise():
     b = boundaries().drop(index=["610000", "140000"])
     panel = geohra.read_panel(long_frame())
-    with pytest.raises(ValueError, match=r"2 unit\(s\) in the panel are not in the boundaries: 140000 \(山西\), 610000 \(陕西\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"2 unit\(s\) in the panel are not in the boundaries: 140000 \(山西\), 610000 \(陕西\)",
+    ):
         geohra.join(b, panel)
 
 
@@ -434,11 +524,17 @@ def test_cross_section():
     assert isinstance(cs, gpd.GeoDataFrame)
     assert cs.index.name == "adcode" and "year" not in cs.columns
     assert sorted(cs.index) == sorted(CODES.values())
-    want = long_frame().query("year == 2014").set_index(long_frame().query("year == 2014")["province"].map(CODES))
+    want = (
+        long_frame()
+        .query("year == 2014")
+        .set_index(long_frame().query("year == 2014")["province"].map(CODES))
+    )
     np.testing.assert_array_equal(cs["beds"].sort_index(), want["beds"].sort_index())
     plain = cross_section(panel.set_index(["adcode", "year"]), 2013)
     assert plain.index.name == "adcode" and list(plain.columns) == ["beds", "doctors"]
-    with pytest.raises(ValueError, match=r"no rows for year 2020; the data has years \[2013, 2014\]"):
+    with pytest.raises(
+        ValueError, match=r"no rows for year 2020; the data has years \[2013, 2014\]"
+    ):
         cross_section(panel, 2020)
 
 
@@ -446,7 +542,9 @@ def test_per_capita_and_totals_are_inverse():
     df = pd.DataFrame({"beds": [100.0, 250.0, np.nan], "pop_10k": [2.0, 5.0, 1.0]})
     pc = per_capita(df, ["beds"], population="pop_10k", per=1000, population_unit=10_000)
     np.testing.assert_allclose(pc["beds_per_1000"], [5.0, 5.0, np.nan])  # 100 / 20,000 * 1000
-    back = totals_from_rates(pc, {"beds_per_1000": "beds2"}, population="pop_10k", per=1000, population_unit=10_000)
+    back = totals_from_rates(
+        pc, {"beds_per_1000": "beds2"}, population="pop_10k", per=1000, population_unit=10_000
+    )
     np.testing.assert_allclose(back["beds2"], df["beds"])
     assert "beds_per_1000" not in df.columns  # input untouched
     with pytest.raises(ValueError, match="population must be positive"):
@@ -493,9 +591,15 @@ _FINITE = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infini
 def test_round_trip_csv(tmp_path_factory, n_units, years, data, wide, encoding):
     names = list(ZH.values())[:n_units]
     codes = [CODES[k] for k in list(ZH)[:n_units]]
-    values = data.draw(st.lists(_FINITE, min_size=n_units * len(years), max_size=n_units * len(years)))
+    values = data.draw(
+        st.lists(_FINITE, min_size=n_units * len(years), max_size=n_units * len(years))
+    )
     long = pd.DataFrame(
-        [(nm, y, values[i * len(years) + j]) for i, nm in enumerate(names) for j, y in enumerate(years)],
+        [
+            (nm, y, values[i * len(years) + j])
+            for i, nm in enumerate(names)
+            for j, y in enumerate(years)
+        ],
         columns=["地区", "年份", "x"],
     )
     order = data.draw(st.permutations(range(len(long))))
@@ -509,7 +613,9 @@ def test_round_trip_csv(tmp_path_factory, n_units, years, data, wide, encoding):
     else:
         long.to_csv(path, index=False, encoding=encoding, float_format="%.17g")
         got = geohra.read_panel(path)
-    want = long.assign(adcode=long["地区"].map(dict(zip(names, codes, strict=True)))).sort_values(["adcode", "年份"])
+    want = long.assign(adcode=long["地区"].map(dict(zip(names, codes, strict=True)))).sort_values(
+        ["adcode", "年份"]
+    )
     assert got["adcode"].tolist() == want["adcode"].tolist()
     assert got["year"].tolist() == want["年份"].tolist()
     np.testing.assert_array_equal(got["x"].to_numpy(), want["x"].to_numpy())

@@ -269,7 +269,13 @@ def test_missing_value_error_names_unit_and_year():
 
     assert set(prep.left_out["adcode"]) == {"650000"}
     ctx = PanelContext(
-        "panel", "t", prep.data, parse_config(zh), Path("."), None, unit=prep.unit,
+        "panel",
+        "t",
+        prep.data,
+        parse_config(zh),
+        Path("."),
+        None,
+        unit=prep.unit,
         left_out=prep.left_out,
     )
     one = ctx.with_left_out(ctx.cross_section(1999), years=1999)

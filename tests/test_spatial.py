@@ -608,8 +608,12 @@ def test_old_time_option_warns_and_equals_per_year(long_panel, w_provinces, monk
     new = geohra.per_year(moran, long_panel, "v", graph=w_provinces, rng=0, permutations=19)
     pd.testing.assert_frame_equal(old.summary(), new.summary())
     with pytest.warns(DeprecationWarning, match="use graph="):
-        by_old_name = moran(long_panel[long_panel["year"] == 2010].set_index("adcode"), "v",
-                            weights=w_provinces, permutations=0)
+        by_old_name = moran(
+            long_panel[long_panel["year"] == 2010].set_index("adcode"),
+            "v",
+            weights=w_provinces,
+            permutations=0,
+        )
     assert by_old_name.statistic == pytest.approx(new[2010].statistic, rel=1e-12)
 
     # weights are built once per distinct geometry, not once per year

@@ -203,7 +203,9 @@ def test_per_year_one_row_per_year():
             "region3": np.tile(np.repeat(["east", "centre", "west"], 4), 3),
         }
     )
-    table = geohra.per_year(theil, panel, "beds", population="pop", by="region3", time="year").summary()
+    table = geohra.per_year(
+        theil, panel, "beds", population="pop", by="region3", time="year"
+    ).summary()
     assert list(table["year"]) == [2012, 2013, 2014]
     one = panel[panel["year"] == 2013].drop(columns="year")
     assert table["total"].iloc[1] == pytest.approx(

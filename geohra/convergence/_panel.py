@@ -85,7 +85,9 @@ def long_panel(
     outside = validate_units(data, data.index, func=func, cross_section=False)
     keep = ~data.index.isin(outside)
     if not outside:
-        outside = validate_units(pd.DataFrame(index=pd.Index(u)), pd.Index(u), func=func, cross_section=False)
+        outside = validate_units(
+            pd.DataFrame(index=pd.Index(u)), pd.Index(u), func=func, cross_section=False
+        )
         keep = ~u.isin(outside).to_numpy()
     if not keep.all():
         data, u, t = data.loc[keep], u.loc[keep], t.loc[keep]

@@ -8,31 +8,76 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from geohra.io import _tabular as tab
+from geohra.io._load import _sheet_hint, load  # noqa: F401 (load is used by io.panel)
 from geohra.io.quality import check_quality
 
 # Column names recognised as the unit / the year when unit= / year= are not given
 # (compared after NFKC, stripping and case folding).
 _UNIT_NAMES = (
-    "adcode", "code", "province", "provinces", "unit", "name", "地区", "省份", "省", "省区",
-    "省市", "省区市", "省份名称", "地区名称", "行政区划代码", "区划代码", "省级行政区",
+    "adcode",
+    "code",
+    "province",
+    "provinces",
+    "unit",
+    "name",
+    "地区",
+    "省份",
+    "省",
+    "省区",
+    "省市",
+    "省区市",
+    "省份名称",
+    "地区名称",
+    "行政区划代码",
+    "区划代码",
+    "省级行政区",
 )
 _YEAR_NAMES = ("year", "years", "年份", "年", "年度", "时间")
 
 # Labels of totals and regional aggregates printed in published tables next to the
 # provinces; matched only when units are matched to the province table.
-_AGGREGATES = frozenset({
-    "全国", "全国合计", "全国总计", "合计", "总计", "中国", "全国平均", "平均", "均值",
-    "东部", "中部", "西部", "东北", "东部地区", "中部地区", "西部地区", "东北地区",
-    "china", "national", "nationwide", "nationaltotal", "total", "all", "average", "mean",
-    "east", "central", "west", "northeast", "eastern", "western", "middle",
-})
+_AGGREGATES = frozenset(
+    {
+        "全国",
+        "全国合计",
+        "全国总计",
+        "合计",
+        "总计",
+        "中国",
+        "全国平均",
+        "平均",
+        "均值",
+        "东部",
+        "中部",
+        "西部",
+        "东北",
+        "东部地区",
+        "中部地区",
+        "西部地区",
+        "东北地区",
+        "china",
+        "national",
+        "nationwide",
+        "nationaltotal",
+        "total",
+        "all",
+        "average",
+        "mean",
+        "east",
+        "central",
+        "west",
+        "northeast",
+        "eastern",
+        "western",
+        "middle",
+    }
+)
 
 
 def _key(label: Any) -> str:
@@ -40,125 +85,13 @@ def _key(label: Any) -> str:
 
 
 # ---------------------------------------------------------------------------
-# loading any source into a RawTable
-# ---------------------------------------------------------------------------
-
-
-def _raw_from_rows(rows: list[tuple[int, list[Any]]], *, prefix: str, source: str, who: str) -> tab.RawTable:
-    line0, header = rows[0]
-    labels = [tab.clean_label(h) if not tab.is_missing(h) else "" for h in header]
-    width = len(labels)
-    while width and labels[width - 1] == "":
-        width -= 1
-    labels = labels[:width]
-    if "" in labels:
-        pos = labels.index("")
-        raise ValueError(
-            f"{who}: the header ({prefix} {line0} of {source}) has an empty column name in "
-            f"column {pos + 1}; got {labels}. Give every column a name."
-        )
-    seen: set[str] = set()
-    dup = [lab for lab in labels if lab in seen or seen.add(lab)]
-    if dup:
-        raise ValueError(
-            f"{who}: the header ({prefix} {line0} of {source}) repeats column name(s) "
-            f"{sorted(set(dup))}; each column needs its own name. Rename them."
-        )
-    body, where = [], []
-    for line, cells in rows[1:]:
-        if len(cells) > width and any(not tab.is_missing(c) for c in cells[width:]):
-            if width == 1:
-                raise ValueError(
-                    f"{who}: the first row of {source} ({prefix} {line0}: {labels[0]!r}) looks like "
-                    "a title, not a header row. Delete title lines above the header, or read the "
-                    "file with pandas (skiprows=...) and pass the DataFrame."
-                )
-            raise ValueError(
-                f"{who}: {prefix} {line} of {source} has {len(cells)} cells but the header has "
-                f"{width} columns ({labels}). Check for a stray separator or a missing column name."
-            )
-        if len(cells) != width:
-            cells = list(cells[:width]) + [None] * (width - len(cells))
-        body.append(cells)
-        where.append(f"{prefix} {line}")
-    frame = pd.DataFrame(body, columns=labels, dtype=object)
-    return tab.RawTable(frame, where, source)
-
-
-def load(source: Any, *, encoding: str | None, sheet: str | int | None, who: str) -> tab.RawTable:
-    if isinstance(source, pd.DataFrame):
-        frame = source
-        if frame.index.name is not None or isinstance(frame.index, pd.MultiIndex):
-            names = [n for n in frame.index.names if n is not None]
-            if names and not set(names) & set(frame.columns):
-                frame = frame.reset_index()  # ids kept in the index, e.g. set_index("province")
-        labels = [tab.clean_label(c) for c in frame.columns]
-        if len(set(labels)) != len(labels):
-            dup = sorted({lab for lab in labels if labels.count(lab) > 1})
-            raise ValueError(f"{who}: the DataFrame repeats column name(s) {dup}; rename them.")
-        out = frame.copy()  # never mutate the caller's frame
-        out.columns = labels
-        where = [f"index {label!r}" for label in frame.index]
-        return tab.RawTable(out.reset_index(drop=True), where, "the DataFrame")
-    if not isinstance(source, (str, Path)):
-        raise TypeError(
-            f"{who}: expected a file path (CSV, XLSX, XLS, Parquet) or a pandas DataFrame; "
-            f"got {type(source).__name__}."
-        )
-    path = Path(source)
-    kind, data = tab.read_source_bytes(path, who=who)
-    name = path.name
-    if kind == "parquet":
-        try:
-            frame = pd.read_parquet(path)
-        except ImportError as exc:
-            raise ImportError(
-                f"{who}: reading Parquet needs pyarrow ({exc}); install it with "
-                "pip install 'geohra[parquet]'."
-            ) from None
-        except Exception as exc:  # a damaged file fails deep inside pyarrow
-            raise ValueError(
-                f"{who}: {name!r} starts like a Parquet file but could not be read as one "
-                f"({type(exc).__name__}: {exc}). Write it again, or export the table as CSV or XLSX."
-            ) from None
-        raw = load(frame, encoding=None, sheet=None, who=who)
-        where = [f"row {i + 1}" for i in range(len(frame))]
-        return tab.RawTable(raw.frame, where, name)
-    if kind in ("xlsx", "xls"):
-        rows, sheets = tab.read_excel_rows(data, kind, sheet=sheet, name=name, who=who)
-        prefix = "row"
-    else:
-        if sheet is not None:
-            raise ValueError(f"{who}: sheet={sheet!r} was given but {name!r} is a text file, not a workbook.")
-        text = tab.decode_text(data, encoding=encoding, name=name, who=who)
-        rows = tab.split_delimited(text, name=name, who=who)
-        prefix = "line"
-        sheets = ()
-    first = str(rows[0][1][0]).strip() if rows and rows[0][1] else ""
-    if who == "read_panel" and first.startswith(("数据库：", "数据库:", "指标：", "指标:")):
-        raise ValueError(
-            f"{who}: {name!r} starts with {first!r}, the title of a National Bureau of "
-            "Statistics export; read it with geohra.read_nbs(path) instead."
-        )
-    if not rows:
-        raise ValueError(f"{who}: {name!r} holds no table (no non-empty rows); expected a header row and data.")
-    raw = _raw_from_rows(rows, prefix=prefix, source=repr(name), who=who)
-    return tab.RawTable(raw.frame, raw.where, raw.source, sheets)
-
-
-def _sheet_hint(raw: tab.RawTable) -> str:
-    if len(raw.sheets) < 2:
-        return ""
-    return (f" The workbook has the sheets {list(raw.sheets)}: if the data are on another "
-            "sheet, pass sheet= with its name.")
-
-
-# ---------------------------------------------------------------------------
 # read_panel
 # ---------------------------------------------------------------------------
 
 
-def _find_column(raw: tab.RawTable, given: Any, names: Sequence[str], what: str, who: str) -> str | None:
+def _find_column(
+    raw: tab.RawTable, given: Any, names: Sequence[str], what: str, who: str
+) -> str | None:
     cols = list(raw.frame.columns)
     if given is not None:
         label = tab.clean_label(given)
@@ -222,8 +155,9 @@ def _parse_years(raw: tab.RawTable, col: str, who: str) -> np.ndarray:
     return np.asarray(years, dtype="int64")
 
 
-def _numeric(raw: tab.RawTable, frame: pd.DataFrame, cols: list[str],
-             context: Callable[[int], str], who: str) -> pd.DataFrame:
+def _numeric(
+    raw: tab.RawTable, frame: pd.DataFrame, cols: list[str], context: Callable[[int], str], who: str
+) -> pd.DataFrame:
     """Columns to float64; ``context(pos)`` describes a row, only for the error message."""
     out, problems, n_bad = {}, [], 0
     for col in cols:
@@ -256,8 +190,10 @@ def _check_aggregates(names: pd.Series, raw: tab.RawTable, who: str) -> None:
 
 def _unit_ids(names: pd.Series, raw: tab.RawTable, match: Any, who: str) -> pd.Series:
     if match is False:
+
         def strip(v: Any) -> Any:
             return v.strip() if isinstance(v, str) else v
+
         ids = names.map(strip)
         unusable = [f"{raw.where[p]}: {v!r}" for p, v in enumerate(ids) if not _is_scalar_id(v)]
         if unusable:
@@ -267,7 +203,9 @@ def _unit_ids(names: pd.Series, raw: tab.RawTable, match: Any, who: str) -> pd.S
             )
         missing = [raw.where[p] for p, v in enumerate(ids) if tab.is_missing(v)]
         if missing:
-            raise ValueError(f"{who}: unit ids are missing (empty) at {missing[:8]} of {raw.source}; fill or drop those rows.")
+            raise ValueError(
+                f"{who}: unit ids are missing (empty) at {missing[:8]} of {raw.source}; fill or drop those rows."
+            )
         return ids
     from geohra.io.names import match_units
 
@@ -287,8 +225,15 @@ def _is_scalar_id(value: Any) -> bool:
     return True
 
 
-def _assemble(ids: pd.Series, years: np.ndarray, values: pd.DataFrame, names: pd.Series,
-              where: list[str], source: str, who: str) -> pd.DataFrame:
+def _assemble(
+    ids: pd.Series,
+    years: np.ndarray,
+    values: pd.DataFrame,
+    names: pd.Series,
+    where: list[str],
+    source: str,
+    who: str,
+) -> pd.DataFrame:
     ids = ids.reset_index(drop=True)
     key = pd.DataFrame({"adcode": ids, "year": years})
     dup = key.duplicated(keep=False)
@@ -296,7 +241,9 @@ def _assemble(ids: pd.Series, years: np.ndarray, values: pd.DataFrame, names: pd
         groups = []
         for (uid, yr), idx in key[dup].groupby(["adcode", "year"], sort=True).groups.items():
             given = sorted({str(names.iloc[i]) for i in idx})
-            groups.append(f"{'/'.join(given)} -> {uid} in {yr} ({', '.join(where[i] for i in idx)})")
+            groups.append(
+                f"{'/'.join(given)} -> {uid} in {yr} ({', '.join(where[i] for i in idx)})"
+            )
         raise ValueError(
             f"{who}: each (unit, year) must occur once, but {source} has {len(groups)} "
             f"duplicate(s): {'; '.join(groups[:8])}{' ...' if len(groups) > 8 else ''}. Remove the "
@@ -322,16 +269,25 @@ def _wide_parts(raw: tab.RawTable, unit_col: str, year_cols: list[str], indicato
     return names, years, values, raw.where * len(year_cols)
 
 
-def _wide_from_raw(raw: tab.RawTable, unit_col: str, year_cols: list[str], indicator: str,
-                   match: Any, who: str) -> pd.DataFrame:
+def _wide_from_raw(
+    raw: tab.RawTable, unit_col: str, year_cols: list[str], indicator: str, match: Any, who: str
+) -> pd.DataFrame:
     names, years, values, where = _wide_parts(raw, unit_col, year_cols, indicator, who)
     ids = _unit_ids(names, raw, match, who)
     return _assemble(ids, years, values, names, where, raw.source, who)
 
 
-
-def build_panel(raw: tab.RawTable, *, unit: Any, year: Any, columns: Sequence[str] | None,
-                form: str, indicator: str | None, match: Any, who: str) -> pd.DataFrame:
+def build_panel(
+    raw: tab.RawTable,
+    *,
+    unit: Any,
+    year: Any,
+    columns: Sequence[str] | None,
+    form: str,
+    indicator: str | None,
+    match: Any,
+    who: str,
+) -> pd.DataFrame:
     """read_panel after loading: find columns, parse years and numbers, match, check."""
     _check_not_nbs(raw, who)
     if raw.frame.empty:
@@ -345,15 +301,21 @@ def build_panel(raw: tab.RawTable, *, unit: Any, year: Any, columns: Sequence[st
             f"{list(_UNIT_NAMES[:6])} ...); available columns: {list(raw.frame.columns)}. "
             "Pass unit='<column>'." + _sheet_hint(raw)
         )
-    year_const = year if isinstance(year, (int, np.integer)) and not isinstance(year, bool) else None
+    year_const = (
+        year if isinstance(year, (int, np.integer)) and not isinstance(year, bool) else None
+    )
     year_col = None
     if year_const is not None:
         if tab.year_from_label(int(year_const)) is None:
-            raise ValueError(f"{who}: year={year_const!r} is not a year ({tab.YEAR_MIN}-{tab.YEAR_MAX}).")
+            raise ValueError(
+                f"{who}: year={year_const!r} is not a year ({tab.YEAR_MIN}-{tab.YEAR_MAX})."
+            )
     elif form != "wide":
         year_col = _find_column(raw, year, _YEAR_NAMES, "year", who)
     elif year is not None:
-        raise ValueError(f"{who}: year= is for the long form; a wide table has one column per year.")
+        raise ValueError(
+            f"{who}: year= is for the long form; a wide table has one column per year."
+        )
     others = [c for c in raw.frame.columns if c not in (unit_col, year_col)]
     if form == "auto":
         form = "long" if (year_col or year_const is not None) else "wide"
@@ -373,14 +335,21 @@ def build_panel(raw: tab.RawTable, *, unit: Any, year: Any, columns: Sequence[st
         columns = [tab.clean_label(c) for c in columns]
         missing = [c for c in columns if c not in others]
         if missing:
-            raise KeyError(f"{who}: columns {missing} are not value columns of {raw.source}; available: {others}.")
+            raise KeyError(
+                f"{who}: columns {missing} are not value columns of {raw.source}; available: {others}."
+            )
         others = list(columns)
     if not others:
-        raise ValueError(f"{who}: {raw.source} has no indicator columns besides {unit_col!r}/{year_col!r}.")
+        raise ValueError(
+            f"{who}: {raw.source} has no indicator columns besides {unit_col!r}/{year_col!r}."
+        )
 
     frame = raw.frame
     if form == "long":
-        years = _parse_years(raw, year_col, who) if year_col else np.full(len(frame), int(year_const))
+        years = (
+            _parse_years(raw, year_col, who) if year_col else np.full(len(frame), int(year_const))
+        )
+
         def context(pos: int) -> str:
             return f"{raw.where[pos]} ({frame[unit_col].iloc[pos]}, {years[pos]})"
 
@@ -398,7 +367,9 @@ def build_panel(raw: tab.RawTable, *, unit: Any, year: Any, columns: Sequence[st
             )
         dup_years = sorted({y for y in year_of.values() if list(year_of.values()).count(y) > 1})
         if dup_years:
-            raise ValueError(f"{who}: {raw.source} has several columns for year(s) {dup_years}: {others}. Keep one column per year.")
+            raise ValueError(
+                f"{who}: {raw.source} has several columns for year(s) {dup_years}: {others}. Keep one column per year."
+            )
         names, years, values, where = _wide_parts(raw, unit_col, others, indicator or "value", who)
     ids = _unit_ids(names, raw, match, who)
     out = _assemble(ids, years, values, names, where, raw.source, who)

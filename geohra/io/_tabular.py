@@ -69,8 +69,9 @@ def read_source_bytes(path: str | Path, *, who: str) -> tuple[str, bytes]:
         data = p.read_bytes()
     except OSError as exc:  # permission denied, a broken mount ...
         raise type(exc)(
-            exc.errno, f"{who}: cannot read {str(p)!r} ({exc.strerror or exc}). Check that the "
-            "file is readable by you and not open elsewhere with a lock"
+            exc.errno,
+            f"{who}: cannot read {str(p)!r} ({exc.strerror or exc}). Check that the "
+            "file is readable by you and not open elsewhere with a lock",
         ) from None
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise ValueError(
@@ -174,13 +175,19 @@ def read_excel_rows(
             names = [str(n) for n in book.sheet_names]
             if sheet is not None and not (
                 sheet in book.sheet_names
-                or (isinstance(sheet, int) and not isinstance(sheet, bool) and 0 <= sheet < len(names))
+                or (
+                    isinstance(sheet, int)
+                    and not isinstance(sheet, bool)
+                    and 0 <= sheet < len(names)
+                )
             ):
                 raise ValueError(
                     f"{who}: {name!r} has no sheet {sheet!r}; its sheets are {names}. Pass "
                     "sheet= as one of these names or a 0-based position."
                 )
-            frame = pd.read_excel(book, sheet_name=0 if sheet is None else sheet, header=None, dtype=object)
+            frame = pd.read_excel(
+                book, sheet_name=0 if sheet is None else sheet, header=None, dtype=object
+            )
     except ImportError as exc:
         raise ImportError(
             f"{who}: reading {kind.upper()} files needs the {engine!r} package ({exc}); "

@@ -44,7 +44,10 @@ def _read_south_sea() -> gpd.GeoDataFrame:
 _BUILTIN: dict[str, tuple[Any, str]] = {
     "china-provinces": (_read_provinces, "China's 31 provinces (+ Hong Kong, Macao, Taiwan)"),
     "china-south-sea": (_read_south_sea, "South China Sea islands and maritime boundary (inset)"),
-    "china-counties": (lambda: _read_counties(), "China's county-level units (needs geohra[counties])"),
+    "china-counties": (
+        lambda: _read_counties(),
+        "China's county-level units (needs geohra[counties])",
+    ),
 }
 
 
@@ -194,7 +197,11 @@ def _read_user_file(source: Any, *, layer: str | int | None) -> tuple[gpd.GeoDat
         raise ValueError(
             f"load_boundaries: could not read {label} as a vector file ({exc}). Expected a "
             "shapefile (.shp with .shx/.dbf/.prj), GeoPackage (.gpkg) or GeoJSON"
-            + (" and an existing layer (see pyogrio.list_layers(path))" if layer is not None else "")
+            + (
+                " and an existing layer (see pyogrio.list_layers(path))"
+                if layer is not None
+                else ""
+            )
             + "."
         ) from exc
     return gdf, label

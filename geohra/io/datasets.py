@@ -23,7 +23,15 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["DEMO_DATASETS", "DEMOS", "DemoDataset", "demo_sources", "health_2013_totals", "load_demo", "sources_text"]
+__all__ = [
+    "DEMO_DATASETS",
+    "DEMOS",
+    "DemoDataset",
+    "demo_sources",
+    "health_2013_totals",
+    "load_demo",
+    "sources_text",
+]
 
 
 @dataclass(frozen=True)
@@ -93,8 +101,7 @@ DEMOS: dict[str, DemoDataset] = {
             doi="10.1186/s12960-021-00561-8",
             years=(2012, 2013, 2014, 2015, 2016, 2017),
             units={
-                "gp_share_of_practising_assistant_physicians_pct":
-                    "% of practising (assistant) physicians who are general practitioners",
+                "gp_share_of_practising_assistant_physicians_pct": "% of practising (assistant) physicians who are general practitioners",
                 "gp_registration_rate_pct": "GP registration rate, %",
             },
             caveats=(
@@ -140,11 +147,16 @@ DEMOS: dict[str, DemoDataset] = {
             doi="",
             years=(1998, 1999),
             units={
-                "health_institutions": "units", "hospitals": "units",
-                "beds_health_institutions": "10,000 beds", "beds_hospitals": "10,000 beds",
-                "health_personnel_total": "10,000 persons", "health_technical_personnel": "10,000 persons",
-                "doctors": "10,000 persons", "physicians": "10,000 persons",
-                "nurses_senior_junior": "10,000 persons", "population_yearend": "10,000 persons",
+                "health_institutions": "units",
+                "hospitals": "units",
+                "beds_health_institutions": "10,000 beds",
+                "beds_hospitals": "10,000 beds",
+                "health_personnel_total": "10,000 persons",
+                "health_technical_personnel": "10,000 persons",
+                "doctors": "10,000 persons",
+                "physicians": "10,000 persons",
+                "nurses_senior_junior": "10,000 persons",
+                "population_yearend": "10,000 persons",
             },
             caveats=(
                 "1998: Xinjiang's health values are missing (the source page was cut after Ningxia); "
@@ -170,7 +182,9 @@ def _get(name: str) -> DemoDataset:
     if not isinstance(name, str) or name not in DEMOS:
         close = difflib.get_close_matches(str(name), list(DEMOS), n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"load_demo: unknown demo dataset {name!r}; expected one of {list(DEMOS)}.{hint}")
+        raise ValueError(
+            f"load_demo: unknown demo dataset {name!r}; expected one of {list(DEMOS)}.{hint}"
+        )
     return DEMOS[name]
 
 
@@ -204,8 +218,12 @@ def load_demo(name: str) -> pd.DataFrame:
     with resources.as_file(path) as p:
         panel = read_panel(p, unit="province", year="year")
     panel.attrs.update(
-        source=demo.source, doi=demo.doi, title=demo.title, file=demo.file,
-        units=dict(demo.units), caveats=demo.caveats,
+        source=demo.source,
+        doi=demo.doi,
+        title=demo.title,
+        file=demo.file,
+        units=dict(demo.units),
+        caveats=demo.caveats,
     )
     return panel
 
@@ -213,8 +231,15 @@ def load_demo(name: str) -> pd.DataFrame:
 def demo_sources() -> pd.DataFrame:
     """The shipped datasets: one row per name with title, file, years, source, doi, caveats."""
     rows = [
-        {"name": d.name, "title": d.title, "file": d.file, "years": ", ".join(map(str, d.years)),
-         "source": d.source, "doi": d.doi, "caveats": " ".join(d.caveats)}
+        {
+            "name": d.name,
+            "title": d.title,
+            "file": d.file,
+            "years": ", ".join(map(str, d.years)),
+            "source": d.source,
+            "doi": d.doi,
+            "caveats": " ".join(d.caveats),
+        }
         for d in DEMOS.values()
     ]
     return pd.DataFrame(rows).set_index("name")
@@ -244,17 +269,27 @@ def health_2013_totals() -> pd.DataFrame:
     from geohra.io.panel import totals_from_rates
 
     panel = load_demo("health-2013")
-    resources_ = ("health_care_institutions", "health_technical_personnel",
-                  "beds_health_care_institutions", "health_investment")
+    resources_ = (
+        "health_care_institutions",
+        "health_technical_personnel",
+        "beds_health_care_institutions",
+        "health_investment",
+    )
     mapping = {f"{r}_per_10k_pop": r for r in resources_}
-    out = totals_from_rates(panel, mapping, population="population_10k", per=10_000, population_unit=10_000)
+    out = totals_from_rates(
+        panel, mapping, population="population_10k", per=10_000, population_unit=10_000
+    )
     out = out[["adcode", "year", "population_10k", "area_10k_km2", *resources_]].copy()
     out.attrs = dict(panel.attrs)
     out.attrs["units"] = {
-        "population_10k": "10,000 persons", "area_10k_km2": "10,000 km2",
-        "health_care_institutions": "institutions", "health_technical_personnel": "persons",
+        "population_10k": "10,000 persons",
+        "area_10k_km2": "10,000 km2",
+        "health_care_institutions": "institutions",
+        "health_technical_personnel": "persons",
         "beds_health_care_institutions": "beds",
         "health_investment": "money unit not printed (consistent with 100 million yuan)",
     }
-    out.attrs["derived"] = "total = <resource>_per_10k_pop * population_10k (population in 10,000 persons)"
+    out.attrs["derived"] = (
+        "total = <resource>_per_10k_pop * population_10k (population in 10,000 persons)"
+    )
     return out

@@ -16,11 +16,12 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["cross_section", "join"]
 
 
-
 def _as_long(panel: pd.DataFrame, who: str) -> pd.DataFrame:
     """Accept the tidy panel (columns adcode, year) or the same with a MultiIndex."""
     if not isinstance(panel, pd.DataFrame):
-        raise TypeError(f"{who}: expected the panel as a DataFrame (from read_panel); got {type(panel).__name__}.")
+        raise TypeError(
+            f"{who}: expected the panel as a DataFrame (from read_panel); got {type(panel).__name__}."
+        )
     if {"adcode", "year"} <= set(panel.index.names):
         panel = panel.reset_index()
     missing = [c for c in ("adcode", "year") if c not in panel.columns]
@@ -96,15 +97,19 @@ def join(
     panel = _as_long(panel, who)
     if boundaries.index.has_duplicates:
         dup = boundaries.index[boundaries.index.duplicated()].unique().tolist()
-        raise ValueError(f"{who}: the boundaries' index repeats unit ids {dup[:10]}; each unit must appear once.")
+        raise ValueError(
+            f"{who}: the boundaries' index repeats unit ids {dup[:10]}; each unit must appear once."
+        )
     bids = pd.Index(boundaries.index)
     pids = pd.Index(pd.unique(panel["adcode"]))
     unknown = pids.difference(bids, sort=False)
     if len(unknown):
         hint = ""
         if pids.inferred_type != bids.inferred_type:
-            hint = (f" The panel's ids are {pids.inferred_type} but the boundaries' index is "
-                    f"{bids.inferred_type}: convert one to the other's type.")
+            hint = (
+                f" The panel's ids are {pids.inferred_type} but the boundaries' index is "
+                f"{bids.inferred_type}: convert one to the other's type."
+            )
         raise ValueError(
             f"{who}: {len(unknown)} unit(s) in the panel are not in the boundaries: {_labels(unknown)}. "
             "Load boundaries that contain them (e.g. load_boundaries(include_other=True) for Hong "
@@ -119,7 +124,9 @@ def join(
             "one of the two (e.g. panel.rename(columns={...})) so nothing is overwritten."
         )
     if panel.duplicated(["adcode", "year"]).any():
-        raise ValueError(f"{who}: the panel has duplicate (adcode, year) rows; read it with read_panel, which checks this.")
+        raise ValueError(
+            f"{who}: the panel has duplicate (adcode, year) rows; read it with read_panel, which checks this."
+        )
 
     years = sorted(pd.unique(panel["year"]))
     expected = bids
@@ -127,33 +134,53 @@ def join(
         expected = bids[boundaries["analysis"].fillna(False).astype(bool).to_numpy()]
     present = set(zip(panel["adcode"], panel["year"], strict=True))
     absent_units = [u for u in expected if not any((u, y) in present for y in years)]
-    partial = [(u, y) for u in expected if u not in absent_units for y in years if (u, y) not in present]
+    partial = [
+        (u, y) for u in expected if u not in absent_units for y in years if (u, y) not in present
+    ]
     if absent_units or partial:
         parts = []
         if absent_units:
-            parts.append(f"{len(absent_units)} unit(s) of the boundaries have no data in the panel: {_labels(absent_units)}")
+            parts.append(
+                f"{len(absent_units)} unit(s) of the boundaries have no data in the panel: {_labels(absent_units)}"
+            )
         if partial:
             shown = ", ".join(f"{u} {y}" for u, y in partial[:12])
-            parts.append(f"{len(partial)} unit-year(s) have no row: {shown}{' ...' if len(partial) > 12 else ''}")
+            parts.append(
+                f"{len(partial)} unit-year(s) have no row: {shown}{' ...' if len(partial) > 12 else ''}"
+            )
         warnings.warn(
-            f"{who}: " + "; ".join(parts) + (". They are kept with missing (NaN) indicators, shown as"
-            " 'no data' on maps, never as zero." if how == "left" else ". They are left out (how='inner')."),
-            DataQualityWarning, stacklevel=2,
+            f"{who}: "
+            + "; ".join(parts)
+            + (
+                ". They are kept with missing (NaN) indicators, shown as"
+                " 'no data' on maps, never as zero."
+                if how == "left"
+                else ". They are left out (how='inner')."
+            ),
+            DataQualityWarning,
+            stacklevel=2,
         )
     geom = boundaries.geometry.name
     attrs = boundaries.drop(columns=[geom])
     attrs = pd.DataFrame(attrs).rename_axis("adcode").reset_index()
     if how == "left":
-        grid = pd.MultiIndex.from_product([bids, years], names=["adcode", "year"]).to_frame(index=False)
+        grid = pd.MultiIndex.from_product([bids, years], names=["adcode", "year"]).to_frame(
+            index=False
+        )
         long = grid.merge(panel, on=["adcode", "year"], how="left")
     else:
         long = panel.copy()
     long = long.merge(attrs, on="adcode", how="left")
-    ordered = ["adcode", "year"] + [c for c in attrs.columns if c != "adcode"] + [
-        c for c in panel.columns if c not in ("adcode", "year")]
+    ordered = (
+        ["adcode", "year"]
+        + [c for c in attrs.columns if c != "adcode"]
+        + [c for c in panel.columns if c not in ("adcode", "year")]
+    )
     long = long[ordered].sort_values(["adcode", "year"], kind="stable").reset_index(drop=True)
     geometry = boundaries.geometry.reindex(long["adcode"]).to_numpy()
-    out = gpd.GeoDataFrame(long, geometry=gpd.GeoSeries(geometry, crs=boundaries.crs).values, crs=boundaries.crs)
+    out = gpd.GeoDataFrame(
+        long, geometry=gpd.GeoSeries(geometry, crs=boundaries.crs).values, crs=boundaries.crs
+    )
     out = out.rename_geometry(geom) if geom != "geometry" else out
     out.attrs = {**boundaries.attrs, **panel.attrs}
     return out

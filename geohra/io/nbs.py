@@ -11,7 +11,8 @@ import pandas as pd
 
 from geohra._checks import DataQualityWarning
 from geohra.io import _tabular as tab
-from geohra.io._panel_core import _raw_from_rows, _wide_from_raw
+from geohra.io._load import _raw_from_rows
+from geohra.io._panel_core import _wide_from_raw
 from geohra.io.quality import check_quality
 
 _NOTE_PREFIXES = ("注", "数据来源", "资料来源", "说明", "备注")
@@ -25,7 +26,9 @@ def _nbs_one(path: str | Path, encoding: str | None) -> tuple[pd.DataFrame, dict
     path = Path(path)
     kind, data = tab.read_source_bytes(path, who=who)
     if kind == "parquet":
-        raise ValueError(f"{who}: {path.name!r} is a Parquet file, not an NBS export (CSV, XLS or XLSX); use read_panel.")
+        raise ValueError(
+            f"{who}: {path.name!r} is a Parquet file, not an NBS export (CSV, XLS or XLSX); use read_panel."
+        )
     if kind in ("xlsx", "xls"):
         rows, _ = tab.read_excel_rows(data, kind, sheet=None, name=path.name, who=who)
         prefix = "row"
@@ -33,8 +36,15 @@ def _nbs_one(path: str | Path, encoding: str | None) -> tuple[pd.DataFrame, dict
         text = tab.decode_text(data, encoding=encoding, name=path.name, who=who)
         rows = tab.split_delimited(text, name=path.name, who=who)
         prefix = "line"
-    meta: dict[str, Any] = {"file": path.name, "database": None, "indicator": None, "unit": None,
-                            "time": None, "region": None, "notes": []}
+    meta: dict[str, Any] = {
+        "file": path.name,
+        "database": None,
+        "indicator": None,
+        "unit": None,
+        "time": None,
+        "region": None,
+        "notes": [],
+    }
     header_at = None
     keys = {"数据库": "database", "指标": "indicator", "时间": "time", "地区": "region"}
     for i, (_, cells) in enumerate(rows):
@@ -54,8 +64,10 @@ def _nbs_one(path: str | Path, encoding: str | None) -> tuple[pd.DataFrame, dict
             )
         break
     seen = [tab.clean_label(c[0]) for _, c in rows[:4] if c and not tab.is_missing(c[0])]
-    expect = ("expected an NBS provincial annual export (分省年度数据): title lines such as "
-              "'数据库：分省年度数据' and '指标：...(unit)', then a header '地区,2022年,2021年,...'")
+    expect = (
+        "expected an NBS provincial annual export (分省年度数据): title lines such as "
+        "'数据库：分省年度数据' and '指标：...(unit)', then a header '地区,2022年,2021年,...'"
+    )
     if header_at is None:
         raise ValueError(
             f"{who}: {path.name!r} is not in the NBS export layout; {expect}; the file starts "
@@ -77,7 +89,8 @@ def _nbs_one(path: str | Path, encoding: str | None) -> tuple[pd.DataFrame, dict
             f"{len(after_note)} row(s) after it that hold values were read as data, not notes: "
             f"{', '.join(after_note[:12])}{' ...' if len(after_note) > 12 else ''}. Check that "
             "they belong to the table.",
-            DataQualityWarning, stacklevel=4,
+            DataQualityWarning,
+            stacklevel=4,
         )
     raw = _raw_from_rows(body, prefix=prefix, source=repr(path.name), who=who)
     if raw.frame.empty:
@@ -93,8 +106,6 @@ def _nbs_one(path: str | Path, encoding: str | None) -> tuple[pd.DataFrame, dict
     return panel, meta
 
 
-
-
 def _split_body(rows: list[tuple[int, list[Any]]], header_at: int, prefix: str):
     """The header and data rows, the note lines, and the data rows found after a note.
 
@@ -107,7 +118,7 @@ def _split_body(rows: list[tuple[int, list[Any]]], header_at: int, prefix: str):
     notes: list[str] = []
     after_note: list[str] = []
     in_notes = False
-    for line, cells in rows[header_at + 1:]:
+    for line, cells in rows[header_at + 1 :]:
         first = tab.clean_label(cells[0]) if not tab.is_missing(cells[0]) else ""
         text = " ".join(str(c).strip() for c in cells if not tab.is_missing(c))
         if first.startswith(_NOTE_PREFIXES):

@@ -54,7 +54,13 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 __all__ = [
-    "DataQualityWarning", "check_quality", "cross_section", "join", "per_capita", "read_nbs", "read_panel",
+    "DataQualityWarning",
+    "check_quality",
+    "cross_section",
+    "join",
+    "per_capita",
+    "read_nbs",
+    "read_panel",
     "totals_from_rates",
 ]
 
@@ -132,15 +138,26 @@ def read_panel(
     if form not in ("auto", "long", "wide"):
         raise ValueError(f"{who}: form must be 'auto', 'long' or 'wide'; got {form!r}.")
     raw = core.load(source, encoding=encoding, sheet=sheet, who=who)
-    return core.build_panel(raw, unit=unit, year=year, columns=columns, form=form,
-                            indicator=indicator, match=match, who=who)
+    return core.build_panel(
+        raw,
+        unit=unit,
+        year=year,
+        columns=columns,
+        form=form,
+        indicator=indicator,
+        match=match,
+        who=who,
+    )
 
 
 # ---------------------------------------------------------------------------
 # read_nbs
 # ---------------------------------------------------------------------------
 
-def read_nbs(path_or_paths: str | Path | Iterable[str | Path], *, encoding: str | None = None) -> pd.DataFrame:
+
+def read_nbs(
+    path_or_paths: str | Path | Iterable[str | Path], *, encoding: str | None = None
+) -> pd.DataFrame:
     """Read National Bureau of Statistics provincial annual exports (分省年度数据).
 
     The layout, as downloaded from the NBS database as CSV (GBK or UTF-8), XLS or XLSX::
@@ -188,22 +205,32 @@ def read_nbs(path_or_paths: str | Path | Iterable[str | Path], *, encoding: str 
 # ---------------------------------------------------------------------------
 
 
-def _rate_columns(data: pd.DataFrame, columns: Sequence[str] | Mapping[str, str], suffix: str, who: str) -> dict[str, str]:
+def _rate_columns(
+    data: pd.DataFrame, columns: Sequence[str] | Mapping[str, str], suffix: str, who: str
+) -> dict[str, str]:
     if isinstance(columns, str):
         columns = [columns]
-    mapping = dict(columns) if isinstance(columns, Mapping) else {c: f"{c}{suffix}" for c in columns}
+    mapping = (
+        dict(columns) if isinstance(columns, Mapping) else {c: f"{c}{suffix}" for c in columns}
+    )
     missing = [c for c in mapping if c not in data.columns]
     if missing:
-        raise KeyError(f"{who}: columns {missing} are not in the data; available: {list(data.columns)}.")
+        raise KeyError(
+            f"{who}: columns {missing} are not in the data; available: {list(data.columns)}."
+        )
     clash = [n for n in mapping.values() if n in data.columns]
     if clash:
-        raise ValueError(f"{who}: output columns {clash} already exist; pass columns as a dict {{source: new_name}}.")
+        raise ValueError(
+            f"{who}: output columns {clash} already exist; pass columns as a dict {{source: new_name}}."
+        )
     return mapping
 
 
 def _population(data: pd.DataFrame, population: str, who: str) -> pd.Series:
     if population not in data.columns:
-        raise KeyError(f"{who}: population column {population!r} is not in the data; available: {list(data.columns)}.")
+        raise KeyError(
+            f"{who}: population column {population!r} is not in the data; available: {list(data.columns)}."
+        )
     pop = data[population].astype("float64")
     bad = pop[(pop <= 0)]
     if len(bad):

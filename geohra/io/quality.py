@@ -32,7 +32,9 @@ def check_quality(panel: pd.DataFrame, *, who: str = "read_panel") -> None:
     absent = full.difference(wide_all.index)
     if len(absent):
         shown = ", ".join(f"{u} {y}" for u, y in list(absent)[:10])
-        missing_msgs.append(f"no row for {len(absent)} unit-year(s): {shown}{' ...' if len(absent) > 10 else ''}")
+        missing_msgs.append(
+            f"no row for {len(absent)} unit-year(s): {shown}{' ...' if len(absent) > 10 else ''}"
+        )
     for col in value_cols:
         grid = wide_all[col].unstack("year").reindex(index=units, columns=years)
         for y in years:
@@ -40,13 +42,17 @@ def check_quality(panel: pd.DataFrame, *, who: str = "read_panel") -> None:
             if colvals.notna().any() and colvals.isna().any():
                 miss = [u for u in colvals.index[colvals.isna()] if (u, y) in present]
                 if miss:
-                    missing_msgs.append(f"{col!r} {y}: {', '.join(map(str, miss[:10]))}{' ...' if len(miss) > 10 else ''}")
+                    missing_msgs.append(
+                        f"{col!r} {y}: {', '.join(map(str, miss[:10]))}{' ...' if len(miss) > 10 else ''}"
+                    )
     if missing_msgs:
         warnings.warn(
-            f"{who}: missing values (kept as NaN, never zero) - " + "; ".join(missing_msgs[:12])
+            f"{who}: missing values (kept as NaN, never zero) - "
+            + "; ".join(missing_msgs[:12])
             + (" ..." if len(missing_msgs) > 12 else "")
             + ". Check the source; statistics raise on NaN unless you pass nan_policy='omit'.",
-            DataQualityWarning, stacklevel=4,
+            DataQualityWarning,
+            stacklevel=4,
         )
     _warn_sentinels(panel, value_cols, who)
     for col in value_cols:
@@ -56,7 +62,12 @@ def check_quality(panel: pd.DataFrame, *, who: str = "read_panel") -> None:
             continue
         if len(reported) >= 3 and all(grid[reported[0]].equals(grid[y]) for y in reported[1:]):
             continue  # the same in 3+ years: a fixed attribute (area), not a copy error
-        pairs = [(a, b) for i, a in enumerate(reported) for b in reported[i + 1:] if grid[a].equals(grid[b])]
+        pairs = [
+            (a, b)
+            for i, a in enumerate(reported)
+            for b in reported[i + 1 :]
+            if grid[a].equals(grid[b])
+        ]
         if pairs:
             text = ", ".join(f"{a} and {b}" for a, b in pairs)
             n = int(grid[pairs[0][0]].notna().sum())
@@ -66,7 +77,8 @@ def check_quality(panel: pd.DataFrame, *, who: str = "read_panel") -> None:
                 "copy error in the source table. Values are kept as given - check the source "
                 "and treat one of these years as unreliable (ignore this for a fixed attribute "
                 "such as area).",
-                DataQualityWarning, stacklevel=4,
+                DataQualityWarning,
+                stacklevel=4,
             )
 
 
@@ -85,5 +97,6 @@ def _warn_sentinels(panel: pd.DataFrame, value_cols: list[str], who: str) -> Non
             f"or repeated beyond them: {'; '.join(found)}. They are kept as read (the "
             "statistics warn about them too); replace them by empty cells (missing) in the source or "
             "with panel.replace({-999: numpy.nan}).",
-            DataQualityWarning, stacklevel=5,
+            DataQualityWarning,
+            stacklevel=5,
         )

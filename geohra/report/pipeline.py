@@ -71,7 +71,9 @@ class PanelContext:
         if extra is None or len(extra) == 0:
             return frame
         keep = [c for c in extra.columns if c in (self.unit, "year", "geometry", self.label_col)]
-        keep += [c for c in ("name_zh", "short_zh", "name_en") if c in extra.columns and c not in keep]
+        keep += [
+            c for c in ("name_zh", "short_zh", "name_en") if c in extra.columns and c not in keep
+        ]
         extra = extra[keep]
         if "year" in frame.columns:
             extra = extra[extra["year"].isin(set(frame["year"]))]
