@@ -602,6 +602,28 @@ def test_per_year_helper_gives_one_row_per_year(long_panel):
     assert len(out) == 2 and list(out.summary()["year"]) == [2010, 2020]
 
 
+@pytest.mark.parametrize("name", ["moran", "geary", "local_moran", "getis_ord"])
+def test_old_time_option_on_every_spatial_statistic(long_panel, w_provinces, name):
+    """One decorator serves the deprecated time= of all four: same numbers as per_year,
+    a warning that points at this file, and time/unit shown in the signature."""
+    import inspect
+
+    func = getattr(geohra, name)
+    assert {"time", "unit"} <= set(inspect.signature(func).parameters)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = func(long_panel, "v", time="year", graph=w_provinces, rng=0, permutations=19)
+    deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert len(deprecations) == 1 and f"{name}(..., time=...)" in str(deprecations[0].message)
+    assert deprecations[0].filename == __file__
+    new = geohra.per_year(func, long_panel, "v", graph=w_provinces, rng=0, permutations=19)
+    pd.testing.assert_frame_equal(old.summary(), new.summary())
+    pd.testing.assert_frame_equal(old.to_frame(), new.to_frame())
+    with pytest.warns(DeprecationWarning, match="use graph="):  # both old names at once
+        both = func(long_panel, "v", time="year", weights=w_provinces, rng=0, permutations=19)
+    pd.testing.assert_frame_equal(both.summary(), new.summary())
+
+
 def test_old_time_option_warns_and_equals_per_year(long_panel, w_provinces, monkeypatch):
     with pytest.warns(DeprecationWarning, match="geohra.per_year"):
         old = moran(long_panel, "v", time="year", graph=w_provinces, rng=0, permutations=19)

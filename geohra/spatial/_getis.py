@@ -23,7 +23,7 @@ from geohra.spatial._conditional import (
     _series,
     _split_self,
 )
-from geohra.spatial._prep import _check_permutations, _deprecated_time, _prepare
+from geohra.spatial._prep import _check_permutations, _prepare, deprecated_time_option
 from geohra.spatial.weights import _check_transform
 
 SPOT_LABELS = ("Hot spot", "Cold spot", NOT_SIGNIFICANT)
@@ -108,6 +108,7 @@ class GetisOrdResult(Result):
 
 
 @renamed_arguments(weights="graph")
+@deprecated_time_option
 def getis_ord(
     data: Any,
     column: str | None = None,
@@ -121,8 +122,6 @@ def getis_ord(
     fdr: bool = False,
     rng: None | int | np.random.Generator = None,
     nan_policy: str = "raise",
-    time: str | None = None,
-    unit: str | None = None,
 ) -> GetisOrdResult:
     """Getis-Ord Gi* (default) or Gi hot-spot statistics.
 
@@ -161,23 +160,6 @@ def getis_ord(
     binary-weights formula, which differs.
     """
 
-    if time is not None:
-        return _deprecated_time(
-            getis_ord,
-            data,
-            column,
-            time,
-            unit,
-            graph=graph,
-            star=star,
-            transform=transform,
-            permutations=permutations,
-            significance=significance,
-            inference=inference,
-            fdr=fdr,
-            rng=rng,
-            nan_policy=nan_policy,
-        )
     permutations, significance, transform = _check_gi_options(
         permutations, significance, inference, transform
     )

@@ -208,18 +208,46 @@ def _permuted_blocks(z: np.ndarray, permutations: int, rng: np.random.Generator)
         done += m
 
 
-def _deprecated_time(
-    func: Callable[..., Any], data: Any, column: Any, time: str, unit: str | None, **kwargs: Any
-) -> Any:
-    """The old ``time=`` option of the spatial statistics, now a thin call of per_year."""
-    from geohra._yearly import per_year
+def deprecated_time_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: the old ``time=``/``unit=`` options of a spatial statistic, now a thin
+    call of :func:`geohra.per_year` with a DeprecationWarning (removed in geohra 0.3).
 
-    name = getattr(func, "__name__", "statistic")
-    warnings.warn(
-        f"{name}(..., time=...) is deprecated and will be removed in geohra 0.3; use "
-        f"geohra.per_year(geohra.{name}, data, column, time={time!r}) (same result object: "
-        ".summary(), .to_frame(), result[year]).",
-        DeprecationWarning,
-        stacklevel=3,
-    )
-    return per_year(func, data, column, time=time, unit=unit, **kwargs)
+    The decorated function no longer takes ``time``/``unit``; the wrapper's signature
+    shows them (keyword-only, default None) so ``help()`` matches the docstring.
+    """
+    import functools
+    import inspect
+
+    from geohra._common import user_stacklevel
+
+    name = func.__name__
+
+    @functools.wraps(func)
+    def wrapper(
+        data: Any,
+        column: Any = None,
+        *,
+        time: str | None = None,
+        unit: str | None = None,
+        **kw: Any,
+    ) -> Any:
+        if time is None:
+            return func(data, column, **kw)
+        from geohra._yearly import per_year
+
+        warnings.warn(
+            f"{name}(..., time=...) is deprecated and will be removed in geohra 0.3; use "
+            f"geohra.per_year(geohra.{name}, data, column, time={time!r}) (same result object: "
+            ".summary(), .to_frame(), result[year]).",
+            DeprecationWarning,
+            stacklevel=user_stacklevel(),
+        )
+        return per_year(func, data, column, time=time, unit=unit, **kw)
+
+    sig = inspect.signature(func)
+    extra = [
+        inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=None, annotation="str | None")
+        for n in ("time", "unit")
+    ]
+    wrapper.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *extra])  # type: ignore[attr-defined]
+    return wrapper

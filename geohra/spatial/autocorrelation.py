@@ -33,12 +33,12 @@ from geohra._common import renamed_arguments, resolve_rng
 from geohra._result import Result, deprecated_alias, fmt, one_row
 from geohra.spatial._prep import (
     _check_permutations,
-    _deprecated_time,
     _folded_pvalue,
     _permuted_blocks,
     _prepare,
     _two_sided,
     _weight_sums,
+    deprecated_time_option,
 )
 
 # ----------------------------------------------------------------------------- results
@@ -162,6 +162,7 @@ class GearyResult(_GlobalResult):
 
 
 @renamed_arguments(weights="graph")
+@deprecated_time_option
 def moran(
     data: Any,
     column: str | None = None,
@@ -170,8 +171,6 @@ def moran(
     permutations: int = 999,
     rng: None | int | np.random.Generator = None,
     nan_policy: str = "raise",
-    time: str | None = None,
-    unit: str | None = None,
 ) -> MoranResult:
     """Global Moran's I with analytic and permutation inference.
 
@@ -201,18 +200,6 @@ def moran(
     MoranResult
         See :class:`MoranResult`; ``variant`` states the formulas and p-value variants.
     """
-    if time is not None:
-        return _deprecated_time(
-            moran,
-            data,
-            column,
-            time,
-            unit,
-            graph=graph,
-            permutations=permutations,
-            rng=rng,
-            nan_policy=nan_policy,
-        )
     permutations = _check_permutations(permutations)
     p = _prepare(data, column, graph, nan_policy, "moran")
     n = p.y.size
@@ -243,6 +230,7 @@ def moran(
 
 
 @renamed_arguments(weights="graph")
+@deprecated_time_option
 def geary(
     data: Any,
     column: str | None = None,
@@ -251,8 +239,6 @@ def geary(
     permutations: int = 999,
     rng: None | int | np.random.Generator = None,
     nan_policy: str = "raise",
-    time: str | None = None,
-    unit: str | None = None,
 ) -> GearyResult:
     """Global Geary's C with analytic and permutation inference.
 
@@ -260,18 +246,6 @@ def geary(
     neighbours (positive autocorrelation). p-values are two-sided (esda's ``p_norm`` and
     ``p_rand`` are one-sided: half of ours).
     """
-    if time is not None:
-        return _deprecated_time(
-            geary,
-            data,
-            column,
-            time,
-            unit,
-            graph=graph,
-            permutations=permutations,
-            rng=rng,
-            nan_policy=nan_policy,
-        )
     permutations = _check_permutations(permutations)
     p = _prepare(data, column, graph, nan_policy, "geary")
     n = p.y.size

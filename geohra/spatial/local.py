@@ -28,8 +28,8 @@ from geohra.spatial._conditional import (
 from geohra.spatial._getis import INFERENCE, SPOT_LABELS, GetisOrdResult, getis_ord
 from geohra.spatial._prep import (
     _check_permutations,
-    _deprecated_time,
     _prepare,
+    deprecated_time_option,
 )
 
 __all__ = [
@@ -153,6 +153,7 @@ _LISA_METHOD = (
 
 
 @renamed_arguments(weights="graph")
+@deprecated_time_option
 def local_moran(
     data: Any,
     column: str | None = None,
@@ -163,8 +164,6 @@ def local_moran(
     fdr: bool = False,
     rng: None | int | np.random.Generator = None,
     nan_policy: str = "raise",
-    time: str | None = None,
-    unit: str | None = None,
     scale: str = "n-1",
     islands: str = "include",
 ) -> LocalMoranResult:
@@ -205,22 +204,6 @@ def local_moran(
     LocalMoranResult
     """
     _check_lisa_options(scale, islands)
-    if time is not None:
-        return _deprecated_time(
-            local_moran,
-            data,
-            column,
-            time,
-            unit,
-            graph=graph,
-            permutations=permutations,
-            significance=significance,
-            fdr=fdr,
-            rng=rng,
-            nan_policy=nan_policy,
-            scale=scale,
-            islands=islands,
-        )
     permutations, significance = _check_lisa_counts(permutations, significance)
     # _prepare is called here, not in a helper: its IslandWarning's stacklevel counts frames
     p = _prepare(data, column, graph, nan_policy, "local_moran")
