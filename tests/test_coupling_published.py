@@ -50,7 +50,7 @@ def test_traditional_two_systems_reproduces_logistics_2022_table_4():
     # 3-decimal inputs and outputs: half a unit is 0.0005 on both sides
     for year, uu, ur, *printed in LOGISTICS_2022:
         rng = box_range((uu, ur), 0.0005, method="traditional")
-        for name, value in zip(["C", "T", "D"], printed):
+        for name, value in zip(["C", "T", "D"], printed, strict=True):
             lo, hi = rng.loc["min", name] - 0.0005, rng.loc["max", name] + 0.0005
             assert lo <= value <= hi, (year, name, value, lo, hi)
 

@@ -1,5 +1,32 @@
-"""Entropy-weight variants: normalize= and score= reproduce published worked examples
-(raw proportions) and hand computations (the other forms)."""
+"""Entropy-weight variants: normalize= and score= against published worked examples
+where one was found, hand computations otherwise.
+
+Published examples reproduced to the printed digits (weights printed to 4 or 3 decimals,
+inputs printed exactly, so no input-rounding tolerance is needed):
+
+* ``normalize="proportion"`` (p = x/sum x on the raw values): Xu 2004, Zavadskas &
+  Podvezko 2016, Ersoy 2021, Lee & Chang 2018 (see ``PUBLISHED``);
+* ``normalize="vector"`` and ``normalize="max"`` (positive indicators): the same four
+  printed weight vectors. Dividing a column by a constant (its norm or its maximum)
+  leaves p = z/sum z unchanged, so these published weights are also the vector- and
+  max-normalised ones; Roszkowska & Wachowicz (2024, Entropy 26(5):365,
+  doi:10.3390/e26050365) state the same for vector and sum normalisation.
+
+No published worked example with printed inputs and printed outputs was found for
+``normalize="minmax"`` (the default), ``"shifted_minmax"``, ``"zscore"``, ``"max"`` with
+negative indicators (min/x), or ``score="shifted" | "proportion" | "raw"``. Searched
+(December 2026): MCDM library test suites (energyinpython objective-weighting and
+pyrepo-mcda: entropy tests use raw proportions only; kotbaton/pymcdm: no tests stored),
+R package documentation (creditmodel, WtTopsis, mathmodels, productConfig: examples
+without printed published results), MATLAB/Python teaching repositories (data from
+blogs, not papers), and web pages of candidate papers (Zhu, Tian & Yan 2020, Math.
+Probl. Eng. 3564835; Roszkowska & Wachowicz 2024; Roszkowska et al. 2024, Entropy
+26(3):197; Lotfi & Fallahnejad 2010; Li et al. 2011 Procedia Eng. 26; Zou, Yun & Sun
+2006; Guo Xianguang 1998 for z-scores): their data and weight tables were not
+available in the stored copies (only the abstracts and section outlines were). Those
+variants are therefore checked against hand computations of their formulas below;
+they are not yet tied to a published example.
+"""
 
 from __future__ import annotations
 
@@ -49,6 +76,20 @@ PUBLISHED = {
         [0.405, 0.221, 0.134, 0.199, 0.007, 0.034],
         3,
     ),
+    # Lee, H. C. & Chang, C. T. (2018). Comparative analysis of MCDM methods for ranking
+    # renewable energy sources in Taiwan. Renewable and Sustainable Energy Reviews 92,
+    # 883-896 (doi:10.1016/j.rser.2018.05.007); same transcription source as above.
+    "lee_chang2018": (
+        [
+            [4550, 30, 6.74, 20, 15, 5, 85, 150, 0.87, 4.76],
+            [3005, 60.86, 2.4, 35, 27, 4, 26, 200, 0.17, 4.51],
+            [2040, 14.85, 1.7, 90, 25, 5, 26, 500, 0.27, 4.19],
+            [3370, 99.4, 3.25, 25.3, 54, 3, 45, 222, 0.21, 3.78],
+            [3920, 112.6, 4.93, 11.4, 71.7, 2, 50, 100, 0.25, 4.11],
+        ],
+        [0.026, 0.154, 0.089, 0.199, 0.115, 0.04, 0.08, 0.123, 0.172, 0.002],
+        3,
+    ),
 }
 
 
@@ -60,15 +101,18 @@ def test_raw_proportion_reproduces_published_weights(source):
     assert "raw proportions p = x/sum x" in res.summary()["variant"].iloc[0]
 
 
-def test_scale_only_normalisations_give_the_raw_proportion_weights():
-    # p = z / sum z is unchanged by dividing a column by a constant, so vector and
-    # ratio-to-max normalisation must give the raw-proportion weights exactly
-    rows, _, _ = PUBLISHED["zavadskas_podvezko2016"]
+@pytest.mark.parametrize("normalize", ["vector", "max"])
+@pytest.mark.parametrize("source", list(PUBLISHED))
+def test_vector_and_max_reproduce_the_published_weights(source, normalize):
+    # the printed weights of the papers above, reached through z = x/sqrt(sum x^2) or
+    # z = x/max (scale changes that leave p = z/sum z as it is)
+    rows, printed, digits = PUBLISHED[source]
     df = frame(rows)
+    res = entropy_weights(df, list(df.columns), normalize=normalize)
+    assert list(np.round(res.weights.to_numpy(), digits)) == printed
     ref = entropy_weights(df, list(df.columns), normalize="proportion").weights
-    for name in ["vector", "max"]:
-        got = entropy_weights(df, list(df.columns), normalize=name).weights
-        np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(res.weights.to_numpy(), ref.to_numpy(), rtol=1e-12)
+    assert NORMALIZATIONS[normalize].text.split()[0] in res.summary()["variant"].iloc[0]
 
 
 def _hand_entropy(z: np.ndarray) -> np.ndarray:
@@ -79,6 +123,7 @@ def _hand_entropy(z: np.ndarray) -> np.ndarray:
 
 
 def test_shifted_minmax_and_its_scores_by_hand():
+    """Shifted min-max: no published worked example found (module docstring); formula by hand."""
     df = frame([[3.0, 100, 10], [2.5, 80, 8], [1.8, 50, 20], [2.2, 70, 12]], ["a", "b", "cost"])
     res = entropy_weights(df, ["a", "b", "cost"], negative=["cost"], normalize="shifted_minmax")
     x = df.to_numpy()
@@ -99,6 +144,7 @@ def test_shifted_minmax_and_its_scores_by_hand():
 
 
 def test_score_forms_by_hand():
+    """Score= shifted / proportion / raw: no published worked example found (module docstring); formula by hand."""
     df = frame([[3.0, 100, 10], [2.5, 80, 8], [1.8, 50, 20], [2.2, 70, 12]], ["a", "b", "c"])
     cols = list(df.columns)
     base = entropy_weights(df, cols, shift=0.0001)
@@ -116,6 +162,7 @@ def test_score_forms_by_hand():
 
 
 def test_zscore_with_translation_by_hand():
+    """Z-score: no published worked example found (module docstring); formula by hand."""
     df = frame([[3.0, 100, 10], [2.5, 80, 8], [1.8, 50, 20], [2.2, 70, 12]], ["a", "b", "cost"])
     res = entropy_weights(df, list(df.columns), negative=["cost"], normalize="zscore", shift=3)
     x = df.to_numpy()
@@ -180,6 +227,7 @@ def test_variant_options_are_checked():
 
 
 def test_default_is_unchanged():
+    """Min-max (the default): no published worked example found (module docstring); formula by hand."""
     df = frame([[3.0, 100, 10], [2.5, 80, 8], [1.8, 50, 20], [2.2, 70, 12]], ["a", "b", "c"])
     res = entropy_weights(df, list(df.columns))
     assert res.normalize == "minmax" and res.score == "normalized"
