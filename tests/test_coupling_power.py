@@ -1,7 +1,17 @@
 """Coupling degree in the power form C = {prod U / [(sum U)/n]^n}^k.
 
-No published worked example with printed inputs was found for this form; the tests use a
-hand computation of the formula and the identity k = 1/n -> the traditional form."""
+k = 1/2 (two systems) is checked against a published table in
+tests/test_coupling_published.py (there it equals the traditional form). For k != 1/n no
+published worked example with printed inputs and printed outputs was found. Searched
+(December 2026): web pages and per-table pages of coupling-coordination papers (Hindawi
+table pages, PMC table pages, MDPI Sustainability/IJERPH/Land pages, Journal of Natural
+Resources, Acta Geographica Sinica and Scientia Geographica Sinica table pages), Liu
+Yaobin et al. 2005 (J. Natural Resources 20(1), a common source of the k >= 2 form) and
+R/Python package documentation (R 'coupling', 'mathmodels'; SPSSAU help). The one table
+with printed U1, U2, C, T, D that was found (MPE 2022, 2969206) uses the traditional
+form; pages of papers naming k >= 2 did not include their result tables in the stored
+copies. So k = 2 is tested by a hand computation of the formula and by
+the identity k = 1/n -> traditional form."""
 
 from __future__ import annotations
 

@@ -63,3 +63,15 @@ def test_traditional_at_the_printed_inputs_is_within_a_rounding_step():
     for name in ["C", "T", "D"]:
         np.testing.assert_allclose(res[name], df[name], atol=0.001, rtol=0)
     np.testing.assert_allclose(res["D"], np.sqrt(res["C"] * res["T"]), rtol=1e-12)
+
+
+def test_power_form_with_k_one_half_reproduces_the_same_table():
+    # For two systems {U1 U2 / [(U1 + U2)/2]^2}^(1/2) is the traditional C, and many
+    # papers write it that way. This checks method="power", k=0.5 against the printed
+    # table; it does not exercise k != 1/2, for which no published table with printed
+    # inputs was found (see tests/test_coupling_power.py).
+    for year, uu, ur, *printed in LOGISTICS_2022:
+        rng = box_range((uu, ur), 0.0005, method="power", k=0.5)
+        for name, value in zip(["C", "T", "D"], printed, strict=True):
+            lo, hi = rng.loc["min", name] - 0.0005, rng.loc["max", name] + 0.0005
+            assert lo <= value <= hi, (year, name, value, lo, hi)
