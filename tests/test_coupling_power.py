@@ -7,10 +7,12 @@ published worked example with printed inputs and printed outputs was found. Sear
 table pages, PMC table pages, MDPI Sustainability/IJERPH/Land pages, Journal of Natural
 Resources, Acta Geographica Sinica and Scientia Geographica Sinica table pages), Liu
 Yaobin et al. 2005 (J. Natural Resources 20(1), a common source of the k >= 2 form) and
-R/Python package documentation (R 'coupling', 'mathmodels'; SPSSAU help). The one table
-with printed U1, U2, C, T, D that was found (MPE 2022, 2969206) uses the traditional
-form; pages of papers naming k >= 2 did not include their result tables in the stored
-copies. So k = 2 is tested by a hand computation of the formula and by
+R/Python package documentation (R 'coupling', 'mathmodels'; SPSSAU help). Of the tables
+with printed U and C that were found, Math. Probl. Eng. 2022, 2969206 (Table 4) uses the
+traditional form, and Math. Probl. Eng. 2022, 8258416 (Table 2) fits no power form (2018:
+U = 0.512 and 0.572 with C printed as 0.919, where k = 1/2 gives 0.998 and k = 2 gives
+0.994), so it cannot serve; pages of papers naming k >= 2 did not include their result
+tables in the stored copies. So k = 2 is tested by a hand computation of the formula and by
 the identity k = 1/n -> traditional form."""
 
 from __future__ import annotations

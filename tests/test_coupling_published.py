@@ -21,7 +21,7 @@ from geohra.coupling import coupling_coordination
 # Integrated Development: Measurement, Influencing Factors, and Countermeasures",
 # Mathematical Problems in Engineering 2022, article 2969206 (Hindawi), "Coupling and
 # coupling coordination type of the urban-rural logistics composite systems".
-# Columns as printed: year, Uu, Ur, C, T, D (3 decimals). T = (Uu + Ur)/2 there.
+# Columns as printed: year, Uu, Ur, C, T, D (3 decimals); the printed T is (Uu + Ur)/2.
 LOGISTICS_2022 = [
     (2011, 0.101, 0.280, 0.882, 0.190, 0.410),
     (2012, 0.165, 0.406, 0.906, 0.286, 0.509),

@@ -19,13 +19,14 @@ negative indicators (min/x), or ``score="shifted" | "proportion" | "raw"``. Sear
 pyrepo-mcda: entropy tests use raw proportions only; kotbaton/pymcdm: no tests stored),
 R package documentation (creditmodel, WtTopsis, mathmodels, productConfig: examples
 without printed published results), MATLAB/Python teaching repositories (data from
-blogs, not papers), and web pages of candidate papers (Zhu, Tian & Yan 2020, Math.
-Probl. Eng. 3564835; Roszkowska & Wachowicz 2024; Roszkowska et al. 2024, Entropy
-26(3):197; Lotfi & Fallahnejad 2010; Li et al. 2011 Procedia Eng. 26; Zou, Yun & Sun
-2006; Guo Xianguang 1998 for z-scores): their data and weight tables were not
-available in the stored copies (only the abstracts and section outlines were). Those
-variants are therefore checked against hand computations of their formulas below;
-they are not yet tied to a published example.
+blogs, not papers), and stored web pages of candidate papers (Zhu, Tian & Yan 2020,
+Math. Probl. Eng. 3564835; Roszkowska & Wachowicz 2024; Roszkowska et al. 2024, Entropy
+26(3):197; Li et al. 2011, Procedia Eng. 26; Zou, Yun & Sun 2006, J. Environ. Sci. 18(5);
+Guo Xianguang 1998 for z-scores; entropy-TOPSIS table pages of Hindawi, PMC and Nature
+journals): either the paper was not stored or only its abstract and section outline were,
+never the data and weight tables together. Those variants are therefore checked
+against hand computations of their formulas below; they are not yet tied to a
+published example.
 """
 
 from __future__ import annotations
