@@ -252,8 +252,11 @@ def kde(
         points from ``min - 3 h_max`` to ``max + 3 h_max`` over all curves, so
         every curve integrates to about 1 on the grid.
     grid_size : int
-        Number of points of the default grid (at least 16; MATLAB's ksdensity uses 100,
-        Stata's kdensity min(n, 50), R's density 512).
+        Number of points of the default grid (at least 16). The programs' own grids:
+        R's density 512 points over min - 3 bw ... max + 3 bw; MATLAB's ksdensity 100
+        points over min - 3 h ... max + 3 h (normal kernel; this default grid with
+        ``grid_size=100``); Stata's kdensity min(n, 50) points over min - h ... max + h
+        (pass that as ``grid``).
     peak_threshold : float
         A local maximum counts as a peak if it is at least this fraction of
         the curve's highest point (default 5 %).
