@@ -38,17 +38,24 @@ MATLAB (``bandwidth="matlab"``, ``kernel_scale="sd"``)
       -2.6187 and 5.1187, and the density at 8 points with the normal and the box kernel.
       These are an independent implementation's test vectors that its authors state match
       MATLAB; they are not MATLAB's own printout. The box-kernel values pin MATLAB's kernel
-      scale: MATLAB's kernels have unit variance (its statkscompute.m: "they are all
-      probability density functions with unit variance"; box on +-sqrt 3), so MATLAB is
-      ``kernel_scale="sd"`` -- geohra used to say "support", which was wrong.
+      scale: MATLAB's kernels have unit variance (the comment in MATLAB's statkscompute.m,
+      as redistributed in github.com/shuoshuoliu/WM-NMF, stats/+stats/+coder/+internal/:
+      "they are all probability density functions with unit variance"; box on +-sqrt 3),
+      so MATLAB is ``kernel_scale="sd"`` -- geohra used to say "support", which was wrong.
 
-Searched without finding printed output with public inputs (so not tested here against a
-published example): Stata kdensity *density values* (the [R] kdensity manual's examples
-use trocolen.dta, whose values are not public, and print only graphs; Statalist posts
-print widths, not densities); MATLAB ksdensity with the epanechnikov or triangle kernel
-(the documentation examples use random draws); R density() with a non-Gaussian kernel on
-data (R's own example output, stats-Ex.Rout.save, prints only the Gaussian fit and the
-R(K) table, which tests/test_kde_variants.py checks for every kernel).
+Searched (Stata manual and help, Statalist, MathWorks documentation and Answers, R's
+example output, public code) without finding printed output with public inputs, so not
+tested here against a published example:
+    * Stata kdensity *density values*, and any Stata output for the epan2, biweight,
+      triangle or rectangle kernels: the [R] kdensity examples (trocolen.dta, auto.dta)
+      are graphs -- we found no public copy of trocolen's values and could not read the
+      bandwidths in the manual's graph notes from a stored copy -- and Statalist posts
+      print widths, not densities;
+    * MATLAB ksdensity with the epanechnikov or triangle kernel (the documentation
+      examples draw random data);
+    * R density() with a non-Gaussian kernel on data (R's example output,
+      stats-Ex.Rout.save, prints the Gaussian fit and the R(K) table of every kernel;
+      tests/test_kde_variants.py checks that table, which pins R's scale of each kernel).
 """
 
 from __future__ import annotations
