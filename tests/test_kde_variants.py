@@ -11,9 +11,11 @@ Reference values:
   ``precip`` and ``faithful$eruptions`` (Azzalini & Bowman 1990), shipped below.
 * The R(K) = integral of K^2 table of R's ``?density`` example (stats-Ex.Rout.save), 7 digits:
   it pins R's scaling of each kernel to standard deviation ``bw``.
-* Stata's kdensity manual formulas (epanechnikov kernel, optimal width) and MATLAB's
-  ksdensity bandwidth rule, written out by hand; statsmodels' kernels for the
-  support-scaled forms. No Stata or MATLAB output with printed inputs was found.
+* Stata's kdensity manual formulas (epanechnikov kernel on +-sqrt 5, default width with the
+  quartiles of ``summarize, detail``) and MATLAB's ksdensity rule and unit-variance
+  epanechnikov kernel, written out by hand; statsmodels' kernels for the support-scaled
+  forms. Stata's and MATLAB's own printed output (auto.dta, carsmall) is reproduced in
+  tests/test_kde_published.py.
 """
 
 from __future__ import annotations
@@ -162,7 +164,11 @@ def test_support_scaled_kernels_equal_statsmodels(kernel, name):
 def test_stata_kdensity_default_by_the_manual_formulas():
     x = np.random.default_rng(1).gamma(2.0, 1.5, size=60)
     res = kde(pd.Series(x), time=None, kernel="epanechnikov", bandwidth="stata")
-    q75, q25 = np.percentile(x, [75, 25])
+    # [R] summarize: P = n p/100 = 15 and 45 are whole, so each quartile is the mean of
+    # the P-th and (P+1)-th order statistics (1-based)
+    xs = np.sort(x)
+    q25, q75 = (xs[14] + xs[15]) / 2, (xs[44] + xs[45]) / 2
+    assert q75 - q25 != pytest.approx(np.subtract(*np.percentile(x, [75, 25])), rel=1e-6)
     m = min(x.std(ddof=1), (q75 - q25) / 1.349)
     h = 0.9 * m / 60**0.2
     assert res.bandwidth["all"] == pytest.approx(h, rel=1e-14)
@@ -178,12 +184,12 @@ def test_matlab_ksdensity_rule_by_hand():
     x = np.random.default_rng(2).normal(3, 2, size=75)
     sig = np.median(np.abs(x - np.median(x))) / 0.6745
     assert bw(x, "matlab") == pytest.approx(sig * (4 / (3 * 75)) ** 0.2, rel=1e-14)
-    res = kde(
-        pd.Series(x), time=None, kernel="epanechnikov", kernel_scale="support", bandwidth="matlab"
-    )
+    # MATLAB's kernels have unit variance: epanechnikov .75 (1 - z^2/5)/sqrt 5 on |z| <= sqrt 5
+    res = kde(pd.Series(x), time=None, kernel="epanechnikov", bandwidth="matlab")
     h = res.bandwidth["all"]
-    u = (res.grid[:, None] - x[None, :]) / h
-    ref = np.where(np.abs(u) <= 1, 0.75 * (1 - u * u), 0.0).sum(axis=1) / (75 * h)
+    z = (res.grid[:, None] - x[None, :]) / h
+    k = np.where(np.abs(z) <= np.sqrt(5), 0.75 * (1 - 0.2 * z * z) / np.sqrt(5), 0.0)
+    ref = k.sum(axis=1) / (75 * h)
     np.testing.assert_allclose(res.densities["all"], ref, rtol=1e-12, atol=1e-15)
     with pytest.warns(UserWarning, match="median absolute deviation is 0"):
         bw(np.r_[np.zeros(10), 1.0, 2.0], "matlab")

@@ -3,10 +3,14 @@
 Kernels are written on their canonical scale ``u`` (support ``[-1, 1]``; the Gaussian
 has sd 1). ``kernel_scale`` says what the bandwidth ``h`` means:
 
-* ``"sd"`` (default): ``h`` is the kernel's standard deviation (R's ``density()``,
-  Stata's default ``epanechnikov`` kernel), so the support is ``±h/sd_K``;
-* ``"support"``: ``h`` is the half-width of the support (MATLAB's ``ksdensity``;
-  Stata's ``epan2``, ``biweight``, ``triangle``, ``rectangle``).
+* ``"sd"`` (default): ``h`` is the kernel's standard deviation, so the support is
+  ``±h/sd_K``. This is R's ``density()`` ("the kernels are scaled such that this is the
+  standard deviation of the smoothing kernel"), MATLAB's ``ksdensity``/``fitdist`` (its
+  kernels "are all probability density functions with unit variance": normal,
+  epanechnikov on ``±sqrt 5``, box on ``±sqrt 3``, triangle on ``±sqrt 6``) and Stata's
+  default ``epanechnikov`` kernel (on ``±sqrt 5``);
+* ``"support"``: ``h`` is the half-width of the support (Stata's ``epan2``,
+  ``biweight``, ``triangle``, ``rectangle``; statsmodels' sandbox kernels).
 
 For the Gaussian kernel both are the same.
 """
@@ -54,8 +58,8 @@ KERNELS: dict[str, Kernel] = {
 }
 
 KERNEL_SCALES: dict[str, str] = {
-    "sd": "h = standard deviation of the kernel (R density, Stata epanechnikov)",
-    "support": "h = half-width of the kernel's support (MATLAB ksdensity)",
+    "sd": "h = standard deviation of the kernel (R density, MATLAB ksdensity, Stata epanechnikov)",
+    "support": "h = half-width of the kernel's support (Stata epan2, biweight, triangle, rectangle)",
 }
 
 
@@ -77,9 +81,22 @@ def _iqr(x: np.ndarray) -> float:
     return float(q75 - q25)
 
 
-def _robust(x: np.ndarray, factor: float, divisor: float) -> float:
+def _stata_quartiles(x: np.ndarray) -> tuple[float, float]:
+    """The 25th and 75th percentiles of Stata's ``summarize, detail`` (what ``kdensity``
+    uses): with P = n p / 100, the mean of x_(P) and x_(P+1) when P is whole, else
+    x_(floor(P)+1) -- Hyndman & Fan's definition 2 (numpy's "averaged_inverted_cdf")."""
+    q25, q75 = np.percentile(x, [25, 75], method="averaged_inverted_cdf")
+    return float(q25), float(q75)
+
+
+def _stata_iqr(x: np.ndarray) -> float:
+    q25, q75 = _stata_quartiles(x)
+    return q75 - q25
+
+
+def _robust(x: np.ndarray, factor: float, divisor: float, iqr: Callable = _iqr) -> float:
     s = float(np.std(x, ddof=1))
-    lo = min(s, _iqr(x) / divisor)
+    lo = min(s, iqr(x) / divisor)
     return factor * (lo if lo > 0 else s) * len(x) ** (-0.2)
 
 
@@ -174,11 +191,14 @@ BANDWIDTHS: dict[str, tuple[Callable[[np.ndarray], float], str]] = {
     "scott": (_scott, "h = s n^(-1/5), s = sample sd (ddof=1); scipy.stats.gaussian_kde default"),
     "silverman_robust": (
         lambda x: _robust(x, 0.9, 1.349),
-        "h = 0.9 min(s, IQR/1.349) n^(-1/5) (Silverman 1986 eq. 3.31)",
+        "h = 0.9 min(s, IQR/1.349) n^(-1/5) (Silverman 1986 eq. 3.31), "
+        "quartiles interpolated linearly (R's quantile type 7)",
     ),
     "stata": (
-        lambda x: _robust(x, 0.9, 1.349),
-        "Stata kdensity's optimal width h = 0.9 min(s, IQR/1.349) n^(-1/5)",
+        lambda x: _robust(x, 0.9, 1.349, _stata_iqr),
+        "Stata kdensity's default width h = 0.9 min(s, IQR/1.349) n^(-1/5) (s when that is 0), "
+        "quartiles as Stata's summarize, detail (mean of the two middle order statistics "
+        "when np/100 is whole, else the next one)",
     ),
     "nrd0": (
         lambda x: _robust(x, 0.9, 1.34),
@@ -187,7 +207,8 @@ BANDWIDTHS: dict[str, tuple[Callable[[np.ndarray], float], str]] = {
     "nrd": (_nrd, "R bw.nrd: h = 1.06 min(s, IQR/1.34) n^(-1/5)"),
     "matlab": (
         _matlab,
-        "MATLAB ksdensity: h = (MAD/0.6745) (4/(3n))^(1/5), MAD = median |x - median x|",
+        "MATLAB ksdensity / fitdist 'Kernel': h = (MAD/0.6745) (4/(3n))^(1/5), "
+        "MAD = median |x - median x| (range when MAD = 0); MATLAB's kernels have sd h",
     ),
     "sj": (
         lambda x: _sheather_jones(x, "ste"),

@@ -220,7 +220,7 @@ def kde(
     peak_threshold: float = 0.05,
     nan_policy: str = "raise",
 ) -> KDEResult:
-    """Gaussian kernel density curves per year (and group) on one shared grid.
+    """Kernel density curves per year (and group) on one shared grid.
 
     Parameters
     ----------
@@ -235,20 +235,28 @@ def kde(
         A rule is applied to every curve with that curve's own sample (its sd,
         IQR and n), so all curves use the same rule; see ``BANDWIDTH_RULES``:
         ``"silverman"``, ``"scott"``, ``"silverman_robust"``, ``"stata"``
-        (kdensity's default width), ``"nrd0"`` / ``"nrd"`` (R's bw.nrd0, IQR/1.34, and
-        bw.nrd), ``"matlab"`` (ksdensity's MAD-based rule), ``"sj"`` / ``"sj_dpi"``
-        (R's Sheather-Jones bw.SJ).
-        A number is one common bandwidh ``h`` in data units for every curve
+        (kdensity's default width, with Stata's quartiles), ``"nrd0"`` / ``"nrd"``
+        (R's bw.nrd0, IQR/1.34, and bw.nrd), ``"matlab"`` (ksdensity's and
+        fitdist's MAD-based rule), ``"sj"`` / ``"sj_dpi"`` (R's Sheather-Jones bw.SJ).
+        A number is one common bandwidth ``h`` in data units for every curve
         (unlike scipy, where a number is a factor of the sd).
     kernel : {"gaussian", "epanechnikov", "biweight", "triangular", "uniform"}
-        Stata's kdensity default is ``"epanechnikov"`` (with ``bandwidth="stata"``).
+        Stata's kdensity default is ``"epanechnikov"`` (with ``bandwidth="stata"``);
+        MATLAB's ``"box"`` and ``"triangle"`` are ``"uniform"`` and ``"triangular"``.
     kernel_scale : {"sd", "support"}
-        ``"sd"``: ``h`` is the kernel's standard deviation (R's density(), Stata's
-        epanechnikov); ``"support"``: ``h`` is the half-width of the support
-        (MATLAB's ksdensity; Stata's epan2, biweight, triangle, rectangle).
+        ``"sd"``: ``h`` is the kernel's standard deviation (R's density(), MATLAB's
+        ksdensity and fitdist, Stata's epanechnikov); ``"support"``: ``h`` is the
+        half-width of the support (Stata's epan2, biweight, triangle, rectangle).
+    grid : array-like, optional
         Evaluation points (increasing). Default: ``grid_size`` equally spaced
         points from ``min - 3 h_max`` to ``max + 3 h_max`` over all curves, so
         every curve integrates to about 1 on the grid.
+    grid_size : int
+        Number of points of the default grid (at least 16). The programs' own grids:
+        R's density 512 points over min - 3 bw ... max + 3 bw; MATLAB's ksdensity 100
+        points over min - 3 h ... max + 3 h (normal kernel; this default grid with
+        ``grid_size=100``); Stata's kdensity min(n, 50) points over min - h ... max + h
+        (pass that as ``grid``).
     peak_threshold : float
         A local maximum counts as a peak if it is at least this fraction of
         the curve's highest point (default 5 %).
