@@ -224,4 +224,7 @@ def _gvf(x: np.ndarray, cls: np.ndarray, k: int) -> float:
     sdcm = float(np.sum((x - means[cls]) ** 2))
     if sdam == 0.0:
         return math.nan
-    return 1.0 - sdcm / sdam
+    # class means minimise the within-class sum, so sdcm <= sdam exactly; the two means are
+    # summed differently (bincount vs mean), which can leave sdcm a last bit above sdam
+    # (k=1 gave gvf = -2.2e-16): clip to the range the definition allows
+    return min(1.0, max(0.0, 1.0 - sdcm / sdam))

@@ -407,3 +407,11 @@ def test_no_warnings_on_clean_data():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         classify(np.arange(50.0), k=5)
+
+
+def test_gvf_of_one_class_is_zero_not_minus_rounding():
+    """Found by hypothesis: k=1 gave gvf = -2.2e-16 (class mean and overall mean are
+    summed differently); GVF is 1 - SDCM/SDAM with SDCM <= SDAM, so it is exactly 0 here."""
+    x = [-0.005, -0.047, -0.035, -0.036, -0.023, -0.157, -0.046, -0.042, -0.019, -0.025]
+    res = classify(pd.Series(x), scheme="quantiles", k=1)
+    assert res.gvf == 0.0
