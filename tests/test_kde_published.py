@@ -43,11 +43,22 @@ MATLAB (``bandwidth="matlab"``, ``kernel_scale="sd"``)
       "they are all probability density functions with unit variance"; box on +-sqrt 3),
       so MATLAB is ``kernel_scale="sd"`` -- geohra used to say "support", which was wrong.
 
+Stata densities for four kernels (``kernel_scale="support"`` for epan2, biweight, triangle)
+    * statsmodels' test results file ``statsmodels/nonparametric/tests/results/results_kde.csv``
+      (statsmodels 0.14; its test_kde.py says "get results from Stata"): Stata's ``kdensity``
+      densities with the gaussian, epan2, biweight and triangle kernels at 200 grid points,
+      for 200 values drawn by statsmodels' ``mixture_rvs`` (0.25 N(-1, 0.5^2) + 0.75
+      N(1, 0.5^2), ``numpy.random.RandomState(12345)``), with the width
+      0.9 min(sd, IQR/1.349) n^(-1/5) and the grid from min - 3h to max + 3h. The inputs are
+      re-made here with statsmodels (a test dependency); the expected densities below are
+      15 of the 200 rows, copied as stored. Stata stores generated variables as ``float``
+      (about 7 significant digits), hence the tolerance 4e-8.
+
 Searched (Stata manual and help, Statalist, MathWorks documentation and Answers, R's
 example output, public code) without finding printed output with public inputs, so not
 tested here against a published example:
-    * Stata kdensity *density values*, and any Stata output for the epan2, biweight,
-      triangle or rectangle kernels: the [R] kdensity examples (trocolen.dta, auto.dta)
+    * Stata output for the rectangle kernel, and Stata kdensity output on a data set
+      printed in the manual: the [R] kdensity examples (trocolen.dta, auto.dta)
       are graphs -- we found no public copy of trocolen's values and could not read the
       bandwidths in the manual's graph notes from a stored copy -- and Statalist posts
       print widths, not densities;
@@ -184,3 +195,64 @@ def test_octave_matlab_parity_density(kernel, printed):
             grid=OCTAVE_PTS,
         ).densities["all"]
         assert not all(matches_printed(v, f"{p:.4f}") for v, p in zip(other, printed, strict=True))
+
+
+# rows of results_kde.csv (0-based grid index): gaussian, biweight, triangle, epan2, as stored
+STATA_KDENSITY_ROWS = {
+    5: (0.00046498, 0, 0, 0),
+    18: (0.00874092, 0.00020854, 0.00107764, 0.00157238),
+    31: (0.05653417, 0.02899337, 0.02843997, 0.03126694),
+    44: (0.15391607, 0.215531, 0.2127142, 0.2050043),
+    57: (0.1320163, 0.1052391, 0.10861526, 0.11452692),
+    70: (0.11776634, 0.10063037, 0.10226103, 0.09992137),
+    83: (0.14250027, 0.18204324, 0.1781986, 0.17095763),
+    96: (0.17534276, 0.09549155, 0.1016936, 0.09878489),
+    109: (0.40322984, 0.4949142, 0.48081583, 0.46245561),
+    122: (0.55128193, 0.6475999, 0.63103011, 0.61397644),
+    135: (0.47576166, 0.49968915, 0.49473537, 0.47575478),
+    148: (0.30503974, 0.3619363, 0.34471347, 0.33656633),
+    161: (0.11311784, 0.06202238, 0.05961444, 0.05954521),
+    174: (0.02479754, 0.01773808, 0.01686514, 0.0145016),
+    187: (0.00279782, 0, 0, 0),
+}
+
+
+def _statsmodels_stata_inputs() -> tuple[np.ndarray, float, np.ndarray]:
+    from scipy import stats
+    from statsmodels.distributions.mixture_rvs import mixture_rvs
+
+    x = mixture_rvs(
+        [0.25, 0.75],
+        size=200,
+        dist=[stats.norm, stats.norm],
+        kwargs=(dict(loc=-1, scale=0.5), dict(loc=1, scale=0.5)),
+        rng=np.random.RandomState(12345),
+    )
+    x = np.asarray(x, dtype=float)
+    q75, q25 = np.percentile(x, [75, 25])
+    h = 0.9 * min(x.std(ddof=1), (q75 - q25) / 1.349) * x.size ** (-0.2)
+    return x, h, np.linspace(x.min() - 3 * h, x.max() + 3 * h, 200)
+
+
+@pytest.mark.parametrize(
+    ("kernel", "scale", "column"),
+    [
+        ("gaussian", "sd", 0),
+        ("biweight", "support", 1),
+        ("triangular", "support", 2),
+        ("epanechnikov", "support", 3),
+    ],
+)
+def test_stata_kdensity_densities_per_kernel(kernel, scale, column):
+    x, h, grid = _statsmodels_stata_inputs()
+    assert x.size == 200 and h == pytest.approx(0.25304408, abs=1e-8)
+    res = kde(pd.Series(x), time=None, kernel=kernel, kernel_scale=scale, bandwidth=h, grid=grid)
+    ours = np.asarray(res.densities, dtype=float).ravel()
+    rows = sorted(STATA_KDENSITY_ROWS)
+    printed = np.array([STATA_KDENSITY_ROWS[i][column] for i in rows])
+    np.testing.assert_allclose(ours[rows], printed, rtol=0, atol=4e-8)
+    if scale == "support":  # the other scale convention is far off: the test can tell them apart
+        other = kde(
+            pd.Series(x), time=None, kernel=kernel, kernel_scale="sd", bandwidth=h, grid=grid
+        )
+        assert np.abs(np.asarray(other.densities, dtype=float).ravel()[rows] - printed).max() > 1e-2
