@@ -251,7 +251,17 @@ def test_stata_kdensity_densities_per_kernel(kernel, scale, column):
     rows = sorted(STATA_KDENSITY_ROWS)
     printed = np.array([STATA_KDENSITY_ROWS[i][column] for i in rows])
     np.testing.assert_allclose(ours[rows], printed, rtol=0, atol=4e-8)
-    if scale == "support":  # the other scale convention is far off: the test can tell them apart
+    if scale == "support":
+        # R, MATLAB and Stata's "epanechnikov" scale the kernel to unit sd: the same curve with
+        # h / c, c = the support half-width of the unit-sd kernel (sqrt 5, sqrt 7, sqrt 6)
+        c = {"epanechnikov": 5, "biweight": 7, "triangular": 6}[kernel] ** 0.5
+        as_sd = kde(
+            pd.Series(x), time=None, kernel=kernel, kernel_scale="sd", bandwidth=h / c, grid=grid
+        )
+        np.testing.assert_allclose(
+            np.asarray(as_sd.densities, dtype=float).ravel()[rows], printed, rtol=0, atol=4e-8
+        )
+        # the other scale convention is far off: the test can tell them apart
         other = kde(
             pd.Series(x), time=None, kernel=kernel, kernel_scale="sd", bandwidth=h, grid=grid
         )
