@@ -20,8 +20,10 @@ def _minmax_core(x: pd.DataFrame, negative: Sequence[str], **_: Any) -> pd.DataF
     return z
 
 
-def _shifted_minmax(x: pd.DataFrame, negative: Sequence[str], *, low: float) -> pd.DataFrame:
-    return low + (1.0 - low) * _minmax_core(x, negative)
+def _shifted_minmax(
+    x: pd.DataFrame, negative: Sequence[str], *, low: float, high: float
+) -> pd.DataFrame:
+    return low + (high - low) * _minmax_core(x, negative)
 
 
 def _proportion(x: pd.DataFrame, negative: Sequence[str], **_: Any) -> pd.DataFrame:
@@ -65,8 +67,9 @@ NORMALIZATIONS: dict[str, Normalization] = {
     ),
     "shifted_minmax": Normalization(
         _shifted_minmax,
-        "shifted min-max z = low + (1-low)(x-min)/(max-min) (negative reversed), low = {low:g}",
-        {"low": 0.01},
+        "shifted min-max z = low + (high-low)(x-min)/(max-min) (negative reversed), "
+        "low = {low:g}, high = {high:g}",
+        {"low": 0.01, "high": 1.0},
         False,
         True,
     ),
@@ -110,8 +113,11 @@ def check_options(
             f"(its options: {list(norm.options) or 'none'})."
         )
     opts = {**norm.options, **given}
-    if "low" in opts and not 0 <= opts["low"] < 1:
-        raise ValueError(f"entropy_weights: low must be in [0, 1); got {opts['low']!r}.")
+    if "low" in opts and not 0 <= opts["low"] < opts["high"] <= 1:
+        raise ValueError(
+            "entropy_weights: shifted min-max needs 0 <= low < high <= 1; got "
+            f"low={opts['low']!r}, high={opts['high']!r}."
+        )
     if "ddof" in opts and opts["ddof"] not in (0, 1):
         raise ValueError(f"entropy_weights: ddof must be 0 or 1; got {opts['ddof']!r}.")
     if negative and not norm.directions:

@@ -6,8 +6,9 @@ Variant implemented (named on every result as ``variant``):
 
   - ``"minmax"`` (default): ``z = (x - min)/(max - min)``, negative indicators
     ``z = (max - x)/(max - min)``;
-  - ``"shifted_minmax"``: ``z = low + (1 - low)·minmax`` (``low=0.01`` gives the
-    common ``0.01 + 0.99·z``), so no ``z`` is 0;
+  - ``"shifted_minmax"``: ``z = low + (high - low)·minmax`` (``low=0.01`` gives the
+    common ``0.01 + 0.99·z``; ``low=0.002, high=0.998`` or ``low=0.0001, high=0.9999``
+    the interval forms ``[low, high]`` of teaching code), so no ``z`` is 0;
   - ``"proportion"``: no normalisation, ``p = x/Σx`` on the raw values (Xu 2004;
     Zavadskas & Podvezko 2016); directions do not change these weights, so negative
     indicators are refused (reverse them yourself, e.g. ``1/x``);
@@ -256,6 +257,7 @@ def entropy_weights(
     normalize: str = "minmax",
     score: str = "normalized",
     low: float | None = None,
+    high: float | None = None,
     ddof: int | None = None,
     nan_policy: str = "raise",
 ) -> EntropyResult:
@@ -290,8 +292,10 @@ def entropy_weights(
     score : str
         ``"normalized"`` (default), ``"shifted"``, ``"proportion"`` or ``"raw"``
         (module docstring).
-    low : float
-        ``normalize="shifted_minmax"`` only: the lowest normalised value (default 0.01).
+    low, high : float
+        ``normalize="shifted_minmax"`` only: the lowest and highest normalised values
+        (default 0.01 and 1; ``0 <= low < high <= 1``). The weights depend on
+        ``low/(high - low)`` only; ``high`` changes the normalised values and scores.
     ddof : {0, 1}
         ``normalize="zscore"`` only: degrees of freedom of the sd (default 1).
     nan_policy : {"raise", "omit"}
@@ -315,7 +319,9 @@ def entropy_weights(
     if outside:
         data = data.drop(index=outside)
     x = pd.DataFrame({c: to_numeric(data[c], name=f"entropy_weights: {c!r}") for c in columns})
-    norm, opts = check_options(normalize, score, negative, x.dropna(), {"low": low, "ddof": ddof})
+    norm, opts = check_options(
+        normalize, score, negative, x.dropna(), {"low": low, "high": high, "ddof": ddof}
+    )
     x, years, years_pos, omitted = _rows(data, x, columns, time, nan_policy)
 
     if years is None or pooled:

@@ -75,3 +75,99 @@ def test_power_form_with_k_one_half_reproduces_the_same_table():
         for name, value in zip(["C", "T", "D"], printed, strict=True):
             lo, hi = rng.loc["min", name] - 0.0005, rng.loc["max", name] + 0.0005
             assert lo <= value <= hi, (year, name, value, lo, hi)
+
+
+# Printed output of two independent R implementations of the revised coupling degree of
+# Wang Shujia et al. 2021 (method="revised"), with the traditional form alongside. These
+# are software documentation (independent computations printed publicly), not
+# peer-reviewed results.
+#
+# (1) R package "coupling" (Wenbo Lyu; CRAN 0.1, stscl/coupling on GitHub), vignette
+# "Coupling Coordination Degree Model and Metacoupling Analysis" (articles/ccd.md,
+# stscl.github.io/coupling/articles/ccd.html): the first six of 118 Guangzhou units, four
+# subsystems min-max normalised and printed to 7 decimals (head(dt)), then
+# coupling::ccd(dt) ("standard") and coupling::ccd(dt, method = "wang") with C and D
+# printed to 7 decimals (equal weights).
+LYU_U = [
+    (0.8179733, 0.3246648, 0.6590316, 0.1308531),
+    (0.3020233, 0.1318888, 0.4046987, 0.5173794),
+    (0.9209903, 0.3353516, 0.6921477, 0.3141320),
+    (0.9604095, 0.3914758, 0.7099999, 0.4316421),
+    (0.9061589, 0.3473603, 0.7297774, 0.6909494),
+    (0.9456379, 0.4391423, 0.7304117, 0.4792905),
+]
+LYU_STANDARD = [  # C, D
+    (0.8051958, 0.6237105),
+    (0.8914577, 0.5497290),
+    (0.8999423, 0.7134825),
+    (0.9346128, 0.7632959),
+    (0.9440912, 0.7944703),
+    (0.9519923, 0.7858001),
+]
+LYU_WANG = [  # C, D
+    (0.4722274, 0.4776480),
+    (0.6211236, 0.4588675),
+    (0.5375842, 0.5514412),
+    (0.5861986, 0.6045044),
+    (0.6640321, 0.6662930),
+    (0.6319211, 0.6402164),
+]
+
+
+def test_revised_four_systems_reproduces_the_coupling_package_vignette():
+    # inputs and outputs printed to 7 decimals: half a unit is 5e-8 on both sides. The
+    # revised C has kinks only where two U are equal or the maximum changes, far outside
+    # these boxes (the U of a row differ by more than 0.01), so the box corners bound it.
+    half = 0.5e-7
+    for method, printed in (("revised", LYU_WANG), ("traditional", LYU_STANDARD)):
+        for u, (c, d) in zip(LYU_U, printed, strict=True):
+            rng = box_range(u, half, method=method)
+            for name, value in (("C", c), ("D", d)):
+                lo, hi = rng.loc["min", name] - half, rng.loc["max", name] + half
+                assert lo <= value <= hi, (method, u, name, value, lo, hi)
+
+
+# (2) R package "mathmodels" (Zhang Jingxin, zhjx19/mathmodels on GitHub, 0.0.9): the
+# example of coupling_degree() in its R CMD check log (..Rcheck/mathmodels-Ex.Rout, also
+# the pkgdown page of system_evaluation): three subsystems given exactly (4 decimals),
+# coupling_degree(df) with equal weights and coupling_degree(df, c(0.4, 0.3, 0.3),
+# type = "adjusted") (the documentation names Wang et al. 2021 for "adjusted"); the tibble
+# prints coupling, coord and coupling_coord to 3 significant digits.
+MATHMODELS_U = {
+    "s1": [0.0162, 0.1782, 0.5490, 0.6730, 0.0207, 0.9875],
+    "s2": [0.2720, 0.6824, 0.0593, 0.4812, 0.8891, 0.5573],
+    "s3": [0.2655, 0.3721, 0.5729, 0.9082, 0.2017, 0.8984],
+}
+MATHMODELS_STANDARD = [  # coupling (C), coord (T), coupling_coord (D)
+    (0.571, 0.185, 0.325),
+    (0.867, 0.411, 0.597),
+    (0.674, 0.394, 0.515),
+    (0.967, 0.687, 0.815),
+    (0.418, 0.370, 0.393),
+    (0.971, 0.814, 0.889),
+]
+MATHMODELS_ADJUSTED = [  # weights 0.4, 0.3, 0.3
+    (0.447, 0.168, 0.274),
+    (0.501, 0.388, 0.440),
+    (0.455, 0.409, 0.432),
+    (0.669, 0.686, 0.678),
+    (0.175, 0.336, 0.242),
+    (0.715, 0.832, 0.771),
+]
+
+
+def test_revised_three_systems_with_weights_reproduces_mathmodels():
+    df = pd.DataFrame(MATHMODELS_U, index=list("ABCDEF"))
+    cols = list(MATHMODELS_U)
+    runs = (
+        (MATHMODELS_STANDARD, {"method": "traditional"}),
+        (MATHMODELS_ADJUSTED, {"method": "revised", "weights": [0.4, 0.3, 0.3]}),
+    )
+    for printed, options in runs:
+        table = coupling_coordination(df, cols, **options).table[["C", "T", "D"]]
+        expected = np.asarray(printed)
+        # 3 significant digits; every printed value is in [0.1, 1), so half a unit is 5e-4.
+        # Row E has T = (0.0207 + 0.8891 + 0.2017)/3 = 0.3705 exactly, a rounding tie
+        # printed as 0.370, hence the 1e-12 allowance for the tie in binary arithmetic.
+        assert ((expected >= 0.1) & (expected < 1)).all()
+        np.testing.assert_allclose(table.to_numpy(), expected, rtol=0, atol=0.5e-3 + 1e-12)
