@@ -6,6 +6,14 @@ when some U within half a unit of the printed inputs gives a result within half 
 of the printed output: geohra is evaluated on the corners and centre of that input box
 (C, T and D are smooth, so on a box of width 0.001 their range is reached at the
 corners) and the printed value must lie in [min - h, max + h], h = half a printed unit.
+
+For method="revised" (Wang et al. 2021) the paper's own Table 8 (Journal of Natural
+Resources 36(3), table page T7 of the article) prints the original and the revised C of
+13 Beijing-Tianjin-Hebei cities for 2008-2017, but the stored copies give no table of
+the subsystem indices U behind them; with two systems the two printed C values fix
+U1/U2 and |U1 - U2|, so solving them for U and recomputing would test nothing. The
+revised form is checked instead against the printed output of two independent R
+implementations (below; software documentation, not a paper).
 """
 
 from __future__ import annotations

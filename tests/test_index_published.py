@@ -19,6 +19,19 @@ of that repository: the computation was run by R, independently of geohra.
 In geohra terms that is ``normalize="shifted_minmax", low=eps, high=1-eps`` and
 ``scale=100`` (score = 100 sum w z). The inputs are printed exactly (small integers), so
 the only tolerance is half a unit of the printed last digit.
+
+Still without a printed example with its inputs (searched December 2026, after the
+searches listed in tests/test_index_variants.py): plain min-max with 0 ln 0 = 0 (the
+default), z-scores with a shift, ratio-to-max with negative indicators and the
+score="shifted" | "proportion" | "raw" forms. Looked at: SPSSAU help pages (entropy,
+entropy-TOPSIS, coupling: formulas only, case data not printed), SPSSPRO-style case pages
+(weights printed, the 100-row data not), Chinese blog pages and teaching code found by
+熵权法 / 熵值法 / 极差标准化 (code and formulas, outputs not stored, or data garbled in the
+stored copy), the mathmodels teaching book (zhjx19/mathmodels-book: its entropy examples
+use data shipped as .rda/.xlsx and a column-wise 0/1 replacement that is not a geohra
+variant), GitHub notebooks and READMEs (no stored output next to printed inputs), and R
+package documentation (CPP, WtTopsis, creditmodel: raw proportions or examples without
+output).
 """
 
 from __future__ import annotations

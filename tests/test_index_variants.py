@@ -12,8 +12,12 @@ inputs printed exactly, so no input-rounding tolerance is needed):
   max-normalised ones; Roszkowska & Wachowicz (2024, Entropy 26(5):365,
   doi:10.3390/e26050365) state the same for vector and sum normalisation.
 
+``normalize="shifted_minmax"`` in its interval form [0.002, 0.998] with a negative indicator
+and 100-point scores reproduces the printed output of the R package mathmodels
+(tests/test_index_published.py, software documentation rather than a paper).
+
 No published worked example with printed inputs and printed outputs was found for
-``normalize="minmax"`` (the default), ``"shifted_minmax"``, ``"zscore"``, ``"max"`` with
+``normalize="minmax"`` (the default), ``"zscore"``, ``"max"`` with
 negative indicators (min/x), or ``score="shifted" | "proportion" | "raw"``. Searched
 (December 2026): MCDM library test suites (energyinpython objective-weighting and
 pyrepo-mcda: entropy tests use raw proportions only; kotbaton/pymcdm: no tests stored),
