@@ -220,6 +220,10 @@ def test_variant_options_are_checked():
         entropy_weights(df, cols, negative=["b"], score="raw")
     with pytest.raises(ValueError, match=r"0 <= low < high <= 1"):
         entropy_weights(df, cols, normalize="shifted_minmax", low=1.0)
+    with pytest.raises(ValueError, match=r"got low=0.5, high=0.4"):
+        entropy_weights(df, cols, normalize="shifted_minmax", low=0.5, high=0.4)
+    with pytest.raises(TypeError, match=r"\['high'\] do\(es\) not apply to normalize='minmax'"):
+        entropy_weights(df, cols, high=0.99)
     assert set(NORMALIZATIONS) == {
         "minmax",
         "shifted_minmax",
