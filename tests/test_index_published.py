@@ -11,7 +11,8 @@ Source (teaching software documentation, not a peer-reviewed result): the R pack
 ``entropy_weight(X, index, epsilon = 0.002)`` rescales positive indicators to
 ``eps + (1 - 2 eps)(x - min)/(max - min)`` and negative ones to
 ``eps + (1 - 2 eps)(max - x)/(max - min)`` (R/entropy_weight.R: ``rescale(x, a = epsilon,
-b = 1 - epsilon)``), forms p = z/sum z, e = -sum p ln p / ln n, w = (1-e)/sum(1-e) and
+b = 1 - epsilon)`` at commit f9a504a; an older stored version, without ``epsilon``, used
+[0.002, 0.996], which does not give the printed digits), forms p = z/sum z, e = -sum p ln p / ln n, w = (1-e)/sum(1-e) and
 reports ``s = 100 * sum w z``. Its example and printed output are in the pkgdown reference
 page docs/reference/entropy_weight.md and in the R CMD check log ..Rcheck/mathmodels-Ex.Rout
 of that repository: the computation was run by R, independently of geohra.
