@@ -3,6 +3,8 @@ what was given (TOML has booleans and numbers, so ``"false"`` or ``"5%"`` are mi
 
 from __future__ import annotations
 
+import difflib
+import re
 from typing import Any
 
 
@@ -40,9 +42,27 @@ def table(key: str, value: Any) -> dict:
     return value
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"[\s_\-]", "", text.lower())
+
+
+def suggestion(key: str, value: Any, allowed: tuple) -> str:
+    """`` Did you mean normalize = "minmax"?`` for a near miss (case, '-', '_', spaces,
+    or a close spelling), else ''."""
+    if not isinstance(value, str):
+        return ""
+    names = [a for a in allowed if isinstance(a, str)]
+    same = [a for a in names if _squash(a) == _squash(value)]
+    close = same or difflib.get_close_matches(value, names, n=1, cutoff=0.75)
+    return f' Did you mean {key.split(".")[-1]} = "{close[0]}"?' if close else ""
+
+
 def choice(key: str, value: Any, allowed: tuple) -> Any:
     if isinstance(value, bool) or value not in allowed:
-        raise ConfigError(f"config: {key} = {value!r} is not allowed; use one of {list(allowed)}.")
+        raise ConfigError(
+            f"config: {key} = {value!r} is not allowed; use one of {list(allowed)}."
+            + suggestion(key, value, allowed)
+        )
     return value
 
 

@@ -11,6 +11,9 @@ from geohra.report import _checks as ck
 from geohra.report._checks import ConfigError
 
 DIRECTIONS = ("positive", "negative")
+DATA_FORMATS = ("panel", "nbs")
+NAN_POLICIES = ("raise", "omit")
+_DATA = ("path", "builtin", "format", "unit", "year", "encoding", "sheet", "nan_policy")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,41 @@ def _paths(given: Any, base: Path) -> tuple[Path, ...]:
         else:
             out.append(full)
     return tuple(dict.fromkeys(out))
+
+
+def _data_kwargs(raw: dict, base: Path) -> dict:
+    """[data] and [boundaries]."""
+    data = raw.get("data")
+    if not isinstance(data, dict):
+        raise ConfigError(
+            'config: a [data] table is required, with path = "your_panel.csv" '
+            '(or builtin = "health-2013").'
+        )
+    ck.unknown("[data]", data, _DATA)
+    if ("path" in data) == ("builtin" in data):
+        raise ConfigError("config: [data] needs exactly one of path = ... or builtin = ...")
+    builtin = data.get("builtin")
+    if builtin is not None:
+        from geohra.io.datasets import DEMO_DATASETS
+
+        ck.choice("[data].builtin", builtin, tuple(DEMO_DATASETS))
+    boundaries = ck.table("[boundaries]", raw.get("boundaries"))
+    ck.unknown("[boundaries]", boundaries, ("source", "id_col"))
+    bsource = ck.string("[boundaries].source", boundaries.get("source", "china-provinces"))
+    if not bsource.startswith("china-") and not Path(bsource).is_absolute():
+        bsource = str(base / bsource)  # a file of the user's, next to the config
+    return dict(
+        paths=_paths(data["path"], base) if "path" in data else (),
+        builtin=builtin,
+        data_format=ck.choice("[data].format", data.get("format", "panel"), DATA_FORMATS),
+        unit=ck.optional_string("[data].unit", data.get("unit")),
+        year=ck.optional_string("[data].year", data.get("year")),
+        encoding=ck.optional_string("[data].encoding", data.get("encoding")),
+        sheet=data.get("sheet"),
+        nan_policy=ck.choice("[data].nan_policy", data.get("nan_policy", "raise"), NAN_POLICIES),
+        boundaries=bsource,
+        id_col=ck.optional_string("[boundaries].id_col", boundaries.get("id_col")),
+    )
 
 
 def _indicators(raw: Any) -> tuple:

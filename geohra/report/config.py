@@ -32,13 +32,22 @@ two complete examples. The keys (every one but ``[data].path`` / ``builtin`` and
     target = "index"                  # what the analyses below describe: "index", "D" or "U:<subsystem>"
     pooled = true                     # one entropy weight set across years
     coupling = ["security", "resources"]
+    coupling_method = "revised"       # "revised" | "traditional" | "power" (with coupling_k > 0)
     permutations = 999; n_resamples = 999; seed = 2024; significance = 0.05
+
+    [index]   # the entropy-weight variant (geohra.entropy_weights), to match a published study
+    normalize = "minmax"  # minmax | shifted_minmax (low) | proportion | zscore (ddof, shift > 0)
+                          # | vector | max; proportion and vector take positive indicators only
+    score = "normalized"  # normalized | shifted | proportion | raw
+    shift = 0.0; scale = 100  # shift added before p = (z + shift)/sum; scale of the composite index
 
     [theil]   target, population_weighted (bool), base ("e" | 10 | 2), pairs (bool)
     [dagum]   target
-    [moran]   target
-    [kde]     target, years = [2011, 2015, 2020]
-    [maps]    target, years, scheme, k, bins, breaks ("shared" | "per_year"),
+    [moran]   target, lisa_scale ("n-1" | "n"), islands ("include" | "exclude": keep islands
+              without neighbours; by default they are joined to their nearest neighbour)
+    [kde]     target, years = [2011, 2015, 2020], kernel (gaussian | epanechnikov | biweight |
+              triangular | uniform), kernel_scale ("sd" | "support"), bandwidth (rule or number)
+    [maps]    target, years, scheme, k, bins, breaks ("shared" | "per_year"), label_style,
               class_names = ["低密度区", ...], columns, source_note = "审图号：GS(2019)1822号"
     [obstacle] by = ["indicator", "subsystem"]
     [convergence]  target, sigma (cv | sd_log | gini | theil), beta (absolute | conditional |
@@ -53,14 +62,17 @@ from pathlib import Path
 from typing import Any
 
 from geohra.report import _checks as ck
+from geohra.report import _config_variants as cv
 from geohra.report._checks import ConfigError
-from geohra.report._config_parts import (
+from geohra.report._config_parts import (  # noqa: F401  (DATA_FORMATS ... re-exported)
+    DATA_FORMATS,
+    NAN_POLICIES,
     Convergence,
     Indicator,
     Rate,
     _convergence,
+    _data_kwargs,
     _indicators,
-    _paths,
     _rates,
     _target,
 )
@@ -72,13 +84,11 @@ else:  # pragma: no cover - Python 3.10
 
 DIRECTIONS = ("positive", "negative")
 LANGS = ("en", "zh", "auto")
-DATA_FORMATS = ("panel", "nbs")
-NAN_POLICIES = ("raise", "omit")
 SCHEMES = ("fisher_jenks", "quantiles", "equal_interval", "natural_breaks", "user_defined")
 BREAKS = ("shared", "per_year")
 THEIL_BASES = ("e", 10, 2)
 OBSTACLE_LEVELS = ("indicator", "subsystem")
-COUPLING_METHODS = ("revised", "traditional")
+COUPLING_METHODS = ("revised", "traditional", "power")
 
 _TOP = (
     "title",
@@ -89,6 +99,7 @@ _TOP = (
     "rates",
     "indicators",
     "analysis",
+    "index",
     "theil",
     "dagum",
     "moran",
@@ -97,7 +108,6 @@ _TOP = (
     "obstacle",
     "convergence",
 )
-_DATA = ("path", "builtin", "format", "unit", "year", "encoding", "sheet", "nan_policy")
 _ANALYSIS = (
     "region",
     "population",
@@ -105,6 +115,7 @@ _ANALYSIS = (
     "pooled",
     "coupling",
     "coupling_method",
+    "coupling_k",
     "permutations",
     "seed",
     "significance",
@@ -126,6 +137,7 @@ _MAPS = (
     "class_names",
     "columns",
     "source_note",
+    "label_style",
 )
 
 
@@ -153,6 +165,8 @@ class ReportConfig:
     pooled: bool = True
     coupling: tuple[str, ...] | None = None
     coupling_method: str = "revised"
+    coupling_k: float | None = None  # coupling_method = "power" only
+    index: cv.IndexOptions = cv.IndexOptions()  # [index]: the entropy-weight variant
     permutations: int = 999
     n_resamples: int = 999
     seed: int = 2024
@@ -166,6 +180,11 @@ class ReportConfig:
     moran_target: str | None = None
     kde_target: str | None = None
     kde_years: tuple[int, ...] | None = None
+    kde_kernel: str = "gaussian"
+    kde_kernel_scale: str = "sd"
+    kde_bandwidth: str | float = "silverman"
+    lisa_scale: str | None = None  # None: "n-1", and no per-unit LISA table in the appendix
+    lisa_islands: str | None = None  # None: islands joined to their nearest neighbour
     map_target: str | None = None
     map_years: tuple[int, ...] | None = None
     scheme: str = "fisher_jenks"
@@ -175,6 +194,7 @@ class ReportConfig:
     class_names: tuple[str, ...] | None = None
     map_columns: int | None = None
     source_note: str | None = None
+    label_style: str | None = None  # None: "range", and no label column in the class table
     obstacle_by: tuple[str, ...] = ("indicator",)
     convergence: Convergence | None = None  # [convergence]; None: no convergence section
     labels: tuple[tuple[str, str], ...] = ()  # column -> display name ([labels])
@@ -200,41 +220,6 @@ class ReportConfig:
         if analysis == "convergence":
             return (self.convergence and self.convergence.target) or self.target
         return getattr(self, f"{analysis}_target") or self.target
-
-
-def _data_kwargs(raw: dict, base: Path) -> dict:
-    """[data] and [boundaries]."""
-    data = raw.get("data")
-    if not isinstance(data, dict):
-        raise ConfigError(
-            'config: a [data] table is required, with path = "your_panel.csv" '
-            '(or builtin = "health-2013").'
-        )
-    ck.unknown("[data]", data, _DATA)
-    if ("path" in data) == ("builtin" in data):
-        raise ConfigError("config: [data] needs exactly one of path = ... or builtin = ...")
-    builtin = data.get("builtin")
-    if builtin is not None:
-        from geohra.io.datasets import DEMO_DATASETS
-
-        ck.choice("[data].builtin", builtin, tuple(DEMO_DATASETS))
-    boundaries = ck.table("[boundaries]", raw.get("boundaries"))
-    ck.unknown("[boundaries]", boundaries, ("source", "id_col"))
-    bsource = ck.string("[boundaries].source", boundaries.get("source", "china-provinces"))
-    if not bsource.startswith("china-") and not Path(bsource).is_absolute():
-        bsource = str(base / bsource)  # a file of the user's, next to the config
-    return dict(
-        paths=_paths(data["path"], base) if "path" in data else (),
-        builtin=builtin,
-        data_format=ck.choice("[data].format", data.get("format", "panel"), DATA_FORMATS),
-        unit=ck.optional_string("[data].unit", data.get("unit")),
-        year=ck.optional_string("[data].year", data.get("year")),
-        encoding=ck.optional_string("[data].encoding", data.get("encoding")),
-        sheet=data.get("sheet"),
-        nan_policy=ck.choice("[data].nan_policy", data.get("nan_policy", "raise"), NAN_POLICIES),
-        boundaries=bsource,
-        id_col=ck.optional_string("[boundaries].id_col", boundaries.get("id_col")),
-    )
 
 
 def _map_kwargs(given: dict, analysis: dict) -> dict:
@@ -279,6 +264,7 @@ def _map_kwargs(given: dict, analysis: dict) -> dict:
         class_names=class_names,
         map_columns=None if columns is None else ck.integer("[maps].columns", columns, minimum=1),
         source_note=ck.optional_string("[maps].source_note", maps.get("source_note")),
+        label_style=cv.label_style(maps),
     )
 
 
@@ -340,9 +326,9 @@ def _method_kwargs(sections: dict, population: str | None, subsystems: set, coup
     """[theil], [dagum], [moran], [kde], [obstacle] and every analysis' target."""
     theil = sections["theil"]
     ck.unknown("[theil]", theil, ("target", "population_weighted", "base", "pairs"))
-    for s in ("dagum", "moran"):
-        ck.unknown(f"[{s}]", sections[s], ("target",))
-    ck.unknown("[kde]", sections["kde"], ("target", "years"))
+    ck.unknown("[dagum]", sections["dagum"], ("target",))
+    ck.unknown("[moran]", sections["moran"], ("target", *cv.MORAN_KEYS))
+    ck.unknown("[kde]", sections["kde"], ("target", "years", *cv.KDE_KEYS))
     ck.unknown("[obstacle]", sections["obstacle"], ("by",))
     weighted = ck.boolean("[theil].population_weighted", theil.get("population_weighted", False))
     if weighted and not population:
@@ -357,6 +343,8 @@ def _method_kwargs(sections: dict, population: str | None, subsystems: set, coup
         theil_pairs=ck.boolean("[theil].pairs", theil.get("pairs", False)),
         kde_years=ck.years("[kde].years", sections["kde"].get("years")),
         obstacle_by=tuple(ck.choice("[obstacle].by", v, OBSTACLE_LEVELS) for v in by),
+        **cv.kde_kwargs(sections["kde"]),
+        **cv.moran_kwargs(sections["moran"]),
     )
     for s in ("theil", "dagum", "moran", "kde", "maps"):
         key = "map_target" if s == "maps" else f"{s}_target"
@@ -381,6 +369,8 @@ def parse_config(
         for s in ("theil", "dagum", "moran", "kde", "maps", "obstacle")
     }
     options = _analysis_kwargs(analysis, names, subsystems)
+    options["coupling_k"] = cv.coupling_k(analysis, options["coupling_method"])
+    negative = tuple(i.name for i in indicators if i.direction == "negative")
     labels = ck.table("[labels]", raw.get("labels"))
     return ReportConfig(
         indicators=indicators,
@@ -389,6 +379,7 @@ def parse_config(
         rates=_rates(raw.get("rates")),
         labels=tuple((str(c), ck.string(f"[labels].{c}", v)) for c, v in labels.items()),
         source=source,
+        index=cv.index_options(raw.get("index"), negative),
         convergence=_convergence(raw.get("convergence"), subsystems, options["coupling"]),
         **data,
         **options,
