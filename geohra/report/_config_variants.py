@@ -28,7 +28,7 @@ INDEX_KEYS = ("normalize", "score", "low", "shift", "scale", "ddof")
 KDE_KEYS = ("kernel", "kernel_scale", "bandwidth")
 MORAN_KEYS = ("lisa_scale", "islands")
 #: normalisations whose values lie in [0, 1] with 1 the best value (the obstacle model's z)
-UNIT_INTERVAL = ("minmax", "shifted_minmax", "max", "vector")
+OBSTACLE_READY = ("minmax", "shifted_minmax", "max")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from geohra.io._provinces import REGION_NAMES_ZH, REGION_ORDER
 from geohra.report import _i18n_convergence as _conv
+from geohra.report import _i18n_variants as _var
 
 TEXT: dict[str, tuple[str, str]] = {
     # document
@@ -55,10 +56,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "因数据缺失而在全部年份剔除的单元：{items}。",
     ),
     "m_index": (
-        "Entropy-weight method: min-max normalisation (negative indicators reversed), "
-        "e_j = -(1/ln n) Σ p ln p with 0·ln 0 = 0, w_j = (1 - e_j)/Σ(1 - e_k); index = 100 Σ w_j z_ij. {pooled}",
-        "熵权法：极差标准化（负向指标反向），e_j = -(1/ln n) Σ p ln p（0·ln 0 = 0），"
-        "w_j = (1 - e_j)/Σ(1 - e_k)，综合指数 = 100 Σ w_j z_ij。{pooled}",
+        "Entropy-weight method: {normalize}{shift}, "
+        "e_j = -(1/ln n) Σ p ln p with 0·ln 0 = 0, w_j = (1 - e_j)/Σ(1 - e_k); index = {score}. {pooled}",
+        "熵权法：{normalize}{shift}，e_j = -(1/ln n) Σ p ln p（0·ln 0 = 0），"
+        "w_j = (1 - e_j)/Σ(1 - e_k)，综合指数 = {score}。{pooled}",
     ),
     "pooled": (
         "One weight set over all unit-years (panel entropy), so the index compares across years.",
@@ -75,7 +76,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "revised": ("revised model of Wang et al. 2021", "王淑佳等2021年修正模型"),
     "traditional": ("traditional model", "传统模型"),
-    "m_maps": ("{scheme} with {k} classes; {breaks}.", "{scheme}分为{k}类；{breaks}。"),
+    "m_maps": (
+        "{scheme} with {k} classes; {breaks}{labels}.",
+        "{scheme}分为{k}类；{breaks}{labels}。",
+    ),
     "fisher_jenks": ("Natural breaks (Fisher-Jenks)", "自然断点法（Fisher-Jenks）"),
     "natural_breaks": ("Natural breaks (Fisher-Jenks)", "自然断点法（Fisher-Jenks）"),
     "quantiles": ("Quantiles", "分位数法"),
@@ -94,13 +98,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "log_10": ("base-10 logarithm", "常用对数（以10为底）"),
     "log_2": ("base-2 logarithm", "以2为底的对数"),
     "m_spatial": (
-        "Queen contiguity, row-standardised; islands joined to their nearest neighbour. "
+        "Queen contiguity, row-standardised; {islands}; {lisa}. "
         "Permutation inference ({permutations} permutations, seed {seed}), significance level {alpha}.",
-        "采用Queen邻接空间权重并行标准化，岛屿与最近单元相连；置换检验（{permutations}次，随机种子{seed}），显著性水平{alpha}。",
+        "采用Queen邻接空间权重并行标准化，{islands}；{lisa}；置换检验（{permutations}次，随机种子{seed}），显著性水平{alpha}。",
     ),
     "m_dynamics": (
-        "Gaussian kernel density on one grid with one bandwidth rule for all years.",
-        "采用高斯核密度估计，各年份共用同一网格与带宽规则。",
+        "{kernel} kernel density on one grid with one bandwidth rule for all years: {bandwidth}.",
+        "采用核密度估计，核函数为{kernel}，各年份共用同一网格与带宽规则：{bandwidth}。",
     ),
     "m_obstacle": (
         "Obstacle degree O_ij = w_j (1 - z_ij) / Σ_j w_j (1 - z_ij) × 100 %; a subsystem's degree is the sum over its indicators.",
@@ -290,8 +294,8 @@ HEADERS: dict[str, tuple[str, str]] = {
 
 # formula notes in Chinese (the English ones are the results' own ``variant`` text)
 VARIANT_ZH: dict[str, str] = {
-    "entropy": "极差标准化，p_ij = z_ij/Σ_i z_ij，e_j = -(1/ln n) Σ_i p_ij ln p_ij（0·ln 0 = 0），"
-    "w_j = (1 - e_j)/Σ_k (1 - e_k)，综合指数 = 100 Σ_j w_j z_ij",
+    "entropy": "{normalize}，p_ij = {p}，e_j = -(1/ln n) Σ_i p_ij ln p_ij（0·ln 0 = 0），"
+    "w_j = (1 - e_j)/Σ_k (1 - e_k)，综合指数 = {score}",
     "coupling": "耦合度C采用{method}；T = Σ w_i U_i（等权）；D = √(C·T)",
     "obstacle": "O_ij = 100 w_j (1 - z_ij) / Σ_k w_k (1 - z_ik)（单位：%）",
     "theil": "泰尔指数T = Σ_i s_i ln(s_i/q_i)，s_i为第i个单元的份额，q_i为{q}；{log}；"
@@ -300,6 +304,8 @@ VARIANT_ZH: dict[str, str] = {
 }
 TEXT.update(_conv.TEXT)
 HEADERS.update(_conv.HEADERS)
+TEXT.update(_var.TEXT)
+HEADERS.update(_var.HEADERS)
 VARIANT_ZH.update(_conv.VARIANT_ZH)
 SIGMA_ZH, COV_ZH, EFFECTS_ZH, MODEL_ZH = (
     _conv.SIGMA_ZH,

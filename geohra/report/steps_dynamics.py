@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 import geohra
+from geohra.report import _i18n_variants as variants
 from geohra.report.document import Report, Table
 from geohra.report.pipeline import PanelContext, add_figure
 
@@ -15,7 +16,11 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
     cfg, lang = ctx.cfg, ctx.lang
     target = cfg.target_for("kde")
     col, label = ctx.column(target), ctx.target_label(target)
-    sec = report.section(ctx.heading("sec_dynamics"), ctx.t("m_dynamics"))
+    kernel = variants.kde(cfg.kde_kernel, cfg.kde_kernel_scale, cfg.kde_bandwidth, lang)
+    sec = report.section(ctx.heading("sec_dynamics"), ctx.t("m_dynamics", **kernel))
+    options = dict(
+        kernel=cfg.kde_kernel, kernel_scale=cfg.kde_kernel_scale, bandwidth=cfg.kde_bandwidth
+    )
     years = list(cfg.kde_years or ctx.years)
     unknown = [y for y in years if y not in ctx.years]
     if unknown:
@@ -29,8 +34,8 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
     data["region"] = ctx.region_labels()
     data = data[data["year"].isin(years)]
     with ctx.progress.step(ctx.t("fig_kde", target=label)):
-        k = geohra.kde(data.drop(columns="region"), col, time="year")
-        kr = geohra.kde(data, col, time="year", by="region")
+        k = geohra.kde(data.drop(columns="region"), col, time="year", **options)
+        kr = geohra.kde(data, col, time="year", by="region", **options)
     feats = k.features[["mean", "sd", "peak_x", "peak_height", "width", "n_peaks"]].rename_axis(
         "year"
     )
@@ -39,6 +44,7 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
             ctx.key("kde_features"),
             ctx.t("tab_kde", target=label),
             feats,
+            note=ctx.t("n_kde", **kernel),
             decimals={"peak_height": 4},
         )
     )

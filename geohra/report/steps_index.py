@@ -6,7 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 import geohra
+from geohra.report import _i18n_variants as variants
 from geohra.report import i18n
+from geohra.report._checks import ConfigError
+from geohra.report._config_variants import OBSTACLE_READY
 from geohra.report.document import Report, Table
 from geohra.report.pipeline import (
     D_COL,
@@ -20,15 +23,23 @@ from geohra.report.steps_data import _change, _fmt
 
 
 def _entropy(ctx: PanelContext, cols: list[str], scale: float):
-    multi = len(ctx.years) > 1
-    return geohra.entropy_weights(
-        ctx.data,
-        cols,
-        negative=[c for c in ctx.cfg.negative if c in cols],
-        time="year" if multi else None,
-        pooled=ctx.cfg.pooled if multi else False,
-        scale=scale,
-    )
+    """Entropy weights in the [index] variant (``scale``: 100 for the index, 1 for U)."""
+    multi, opts = len(ctx.years) > 1, ctx.cfg.index
+    try:
+        return geohra.entropy_weights(
+            ctx.data,
+            cols,
+            negative=[c for c in ctx.cfg.negative if c in cols],
+            time="year" if multi else None,
+            pooled=ctx.cfg.pooled if multi else False,
+            scale=scale,
+            **opts.kwargs(),
+        )
+    except ValueError as exc:  # data that the chosen variant cannot take: name the config keys
+        raise ConfigError(
+            f"config: the [index] variant (normalize = {opts.normalize!r}, score = "
+            f"{opts.score!r}, shift = {opts.shift:g}) does not fit the data: {exc}"
+        ) from None
 
 
 def _weights(res) -> pd.Series:
@@ -55,7 +66,8 @@ def _weights_table(ctx: PanelContext, res, w: pd.Series, subsystems: bool) -> Ta
     table["rank"] = (
         w.reindex(cfg.columns).rank(ascending=False, method="min").astype(int).to_numpy()
     )
-    note = i18n.variant("entropy", res.variant, lang)
+    fields = variants.entropy_fields(cfg.index, lang, cfg.index.scale)
+    note = i18n.variant("entropy", res.variant, lang, **fields)
     if not isinstance(res.weights, pd.Series):
         note += " " + ctx.t("per_year")
     return Table(
@@ -73,10 +85,12 @@ def step_composite(report: Report, ctx: PanelContext) -> None:
         else ""
     )
     subsystems = cfg.subsystems()
-    text = ctx.t("m_index", pooled=pooled) + (" " + ctx.t("m_subsystems") if subsystems else "")
+    fields = variants.entropy_fields(cfg.index, lang, cfg.index.scale)
+    text = ctx.t("m_index", pooled=pooled, **fields)
+    text += " " + ctx.t("m_subsystems") if subsystems else ""
     sec = report.section(ctx.heading("sec_index"), text)
     with ctx.progress.step(ctx.t("sec_index")):
-        res = _entropy(ctx, cfg.columns, 100.0)
+        res = _entropy(ctx, cfg.columns, cfg.index.scale)
         ctx.data[INDEX_COL] = res.scores.to_numpy()
         ctx.entropy = res
         sub_res = {name: _entropy(ctx, cols, 1.0) for name, cols in subsystems.items()}
@@ -144,12 +158,15 @@ def step_coupling(report: Report, ctx: PanelContext) -> None:
     if not cfg.coupling:
         return
     cols = [f"U_{s}" for s in cfg.coupling]
-    sec = report.section(
-        ctx.heading("sec_coupling"), ctx.t("m_coupling", method=ctx.t(cfg.coupling_method))
-    )
+    method = _coupling_method(ctx, cols)
+    sec = report.section(ctx.heading("sec_coupling"), ctx.t("m_coupling", method=method))
     with ctx.progress.step(ctx.t("sec_coupling")):
         res = geohra.coupling_coordination(
-            ctx.data[cols], cols, method=cfg.coupling_method, lang="zh" if lang == "zh" else "en"
+            ctx.data[cols],
+            cols,
+            method=cfg.coupling_method,
+            lang="zh" if lang == "zh" else "en",
+            **({"k": cfg.coupling_k} if cfg.coupling_method == "power" else {}),
         )
     frame = res.to_frame()
     ctx.data[D_COL] = frame["D"].to_numpy()
@@ -165,7 +182,7 @@ def step_coupling(report: Report, ctx: PanelContext) -> None:
             ctx.key("coupling_year"),
             ctx.t("tab_coupling_year"),
             by_year,
-            note=i18n.variant("coupling", res.variant, lang, method=ctx.t(cfg.coupling_method)),
+            note=i18n.variant("coupling", res.variant, lang, method=method),
             decimals={"C": 4, "T": 4, "D": 4},
         )
     )
@@ -218,9 +235,28 @@ def step_coupling(report: Report, ctx: PanelContext) -> None:
     add_figure(sec, ctx, fig, "coupling_map", ctx.t("fig_grade", year=last))
 
 
+def _coupling_method(ctx: PanelContext, cols: list[str]) -> str:
+    """The coupling model in words; refuses subsystem indices outside [0, 1] by config key."""
+    cfg = ctx.cfg
+    lo, hi = ctx.data[cols].min().min(), ctx.data[cols].max().max()
+    if lo < 0 or hi > 1:
+        raise ConfigError(
+            f"config: [analysis].coupling needs subsystem indices U in [0, 1], but the [index] "
+            f"variant (normalize = {cfg.index.normalize!r}, score = {cfg.index.score!r}) gives "
+            f"U from {lo:.4g} to {hi:.4g}. Use normalize = minmax, shifted_minmax, max or vector "
+            'with score = "normalized" or "proportion", or remove [analysis].coupling.'
+        )
+    named = ctx.t(cfg.coupling_method) if cfg.coupling_method != "power" else ""
+    return variants.coupling(cfg.coupling_method, cfg.coupling_k, len(cols), ctx.lang, named)
+
+
 def step_obstacle(report: Report, ctx: PanelContext) -> None:
     cfg, lang = ctx.cfg, ctx.lang
     sec = report.section(ctx.heading("sec_obstacle"), ctx.t("m_obstacle"))
+    if cfg.index.normalize not in OBSTACLE_READY:  # the model's deviation 1 - z needs z in [0, 1]
+        name = variants.normalisation(cfg.index, lang)
+        sec.items.append(ctx.t("skip_obstacle", name=name))
+        return
     groups = (
         {i.name: i.subsystem for i in cfg.indicators}
         if "subsystem" in cfg.obstacle_by and cfg.subsystems()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 import geohra
+from geohra.report import _i18n_variants as variants
 from geohra.report import i18n
 from geohra.report.document import Report, Table
 from geohra.report.pipeline import (
@@ -21,6 +22,8 @@ def _classify(ctx: PanelContext, values: pd.Series):
 
     cfg = ctx.cfg
     kwargs = {"bins": list(cfg.bins)} if cfg.bins else {}
+    if cfg.label_style:
+        kwargs["label_style"] = cfg.label_style
     c = geohra.classify(values, scheme=cfg.scheme, k=None if cfg.bins else cfg.k, **kwargs)
     if cfg.class_names:
         names = zip(cfg.class_names, c.labels, strict=True)
@@ -40,6 +43,8 @@ def _class_table(ctx: PanelContext, groups: dict, results: dict, names: list) ->
                 "min": c.lower if i == 0 else c.bins[i - 1],
                 "upper_bound": c.bins[i],
             }
+            if ctx.cfg.label_style:  # the labels as the maps print them
+                row["label"] = c.labels[i]
             for y in ctx.map_years:
                 row[y] = int(((part["year"] == y).to_numpy() & (c.classes.to_numpy() == i)).sum())
             rows.append(row)
@@ -64,6 +69,7 @@ def step_maps(report: Report, ctx: PanelContext) -> None:
             scheme=ctx.t(cfg.scheme),
             k=len(cfg.bins) if cfg.bins else cfg.k,
             breaks=ctx.t("breaks_shared" if shared else "breaks_per_year"),
+            labels=variants.label_style(cfg.label_style, lang) if cfg.label_style else "",
         ),
     )
     shown = ctx.data[ctx.data["year"].isin(years)]

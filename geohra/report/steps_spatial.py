@@ -8,6 +8,7 @@ import warnings
 import pandas as pd
 
 import geohra
+from geohra.report import _i18n_variants as variants
 from geohra.report import i18n
 from geohra.report.document import Figure, Report, Table
 from geohra.report.pipeline import PanelContext, add_figure, map_kwargs, note_on_figure
@@ -79,6 +80,7 @@ def _lisa(sec, ctx: PanelContext, col: str) -> dict:
             permutations=cfg.permutations,
             significance=cfg.significance,
             rng=cfg.seed,
+            **_lisa_options(cfg),
         ).results
     for year in ctx.map_years:
         with ctx.progress.step(ctx.t("fig_lisa", year=year)):
@@ -104,8 +106,38 @@ def _lisa(sec, ctx: PanelContext, col: str) -> dict:
                 add_figure(sec, ctx, fig, f"moran_scatter_{year}", ctx.t("fig_scatter", year=year))
     lisa = pd.DataFrame(counts).fillna(0).astype(int)
     lisa.index = pd.Index([i18n.lisa(c, lang) for c in lisa.index], name="cluster")
-    sec.items.append(Table(ctx.key("lisa"), ctx.t("tab_lisa"), lisa))
+    note = ctx.t("n_lisa", **variants.lisa(cfg.lisa_scale, cfg.lisa_islands, lang))
+    sec.items.append(Table(ctx.key("lisa"), ctx.t("tab_lisa"), lisa, note=note))
+    if cfg.lisa_scale or cfg.lisa_islands:  # asked for a variant: show each unit's I_i
+        ctx.appendix.append(_lisa_units(ctx, local, note))
     return clusters
+
+
+def _lisa_options(cfg) -> dict:
+    """local_moran's scale and islands, when the config names them ([moran])."""
+    out = {"scale": cfg.lisa_scale} if cfg.lisa_scale else {}
+    return out | ({"islands": cfg.lisa_islands} if cfg.lisa_islands else {})
+
+
+def _lisa_units(ctx: PanelContext, local: dict, note: str) -> Table:
+    """Each unit's local Moran I_i, z, lag, p-value and cluster in the mapped years (appendix)."""
+    frames = []
+    for year, res in local.items():
+        f = res.to_frame()[["statistic", "z", "lag", "pvalue", "cluster"]]
+        f = f.rename(columns={"statistic": "local_i"})
+        f["cluster"] = [i18n.lisa(c, ctx.lang) for c in f["cluster"].astype(str)]
+        f.insert(0, "name", ctx.names(f.index))
+        frames.append(f.assign(year=year).set_index("year", append=True).swaplevel())
+    table = pd.concat(frames).rename_axis(["year", ctx.unit])
+    return Table(
+        ctx.key("lisa_units"),
+        ctx.t("tab_lisa_units"),
+        table,
+        note=note,
+        headers={ctx.unit: i18n.header("adcode", ctx.lang)},
+        decimals={"local_i": 4, "z": 4, "lag": 4, "pvalue": 3},
+        appendix=True,
+    )
 
 
 def step_spatial(report: Report, ctx: PanelContext) -> None:
@@ -116,13 +148,21 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
     col, label = ctx.column(target), ctx.target_label(target)
     sec = report.section(
         ctx.heading("sec_spatial"),
-        ctx.t("m_spatial", permutations=cfg.permutations, seed=cfg.seed, alpha=cfg.significance),
+        ctx.t(
+            "m_spatial",
+            permutations=cfg.permutations,
+            seed=cfg.seed,
+            alpha=cfg.significance,
+            **variants.lisa(cfg.lisa_scale, cfg.lisa_islands, ctx.lang),
+        ),
     )
     first = gpd.GeoDataFrame(ctx.cross_section(ctx.years[0]), geometry="geometry", crs=ctx.data.crs)
     with warnings.catch_warnings():
-        # islands are joined to their nearest neighbour, as the method text says
+        # islands are joined to their nearest neighbour or kept ([moran].islands), as the
+        # method text says
         warnings.simplefilter("ignore")
-        ctx.graph = geohra.spatial_weights(first, kind="queen", islands="nearest")
+        islands = "keep" if cfg.lisa_islands else "nearest"
+        ctx.graph = geohra.spatial_weights(first, kind="queen", islands=islands)
     _moran(sec, ctx, col, label)
     clusters = _lisa(sec, ctx, col)
     with ctx.progress.step(ctx.t("web_map")):
