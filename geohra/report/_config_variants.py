@@ -104,6 +104,12 @@ def index_options(raw: Any, negative: tuple[str, ...]) -> IndexOptions:
             "below the mean and proportions p = (z + shift)/Σ(z + shift) must not be; studies add "
             "e.g. shift = 3 or 5."
         )
+    if normalize == "zscore" and score == "normalized":
+        raise ConfigError(
+            'config: [index].normalize = "zscore" with score = "normalized" gives negative '
+            "index values, which the report's inequality measures (Theil, Gini) cannot take; "
+            'use score = "shifted" (scale·Σ w (z + shift), as studies report it) or "proportion".'
+        )
     if negative and not NORMALIZATIONS[normalize].directions:
         raise ConfigError(
             f"config: [index].normalize = {normalize!r} has no reversed form for the negative "

@@ -33,6 +33,12 @@ NORMALIZE: dict[str, tuple[str, str]] = {
         "极大值标准化（z = x/max，负向指标 z = min/x）",
     ),
 }
+#: short names (the obstacle step says which normalisation it cannot use)
+SHORT: dict[str, tuple[str, str]] = {
+    "proportion": ("raw proportions", "原始数据比重"),
+    "zscore": ("Z-score standardisation", "Z-score 标准化"),
+    "vector": ("vector normalisation", "向量归一化"),
+}
 SD: dict[int, tuple[str, str]] = {
     1: ("sample sd (n - 1)", "标准差分母为 n - 1"),
     0: ("population sd (n)", "标准差分母为 n"),
@@ -131,15 +137,15 @@ LABEL_STYLE: dict[str, tuple[str, str]] = {
 }
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
+def pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "zh" else pair[0]
 
 
 def normalisation(opts, lang: str) -> str:
     """The normalisation of an :class:`IndexOptions` in words, with its parameters."""
     low = opts.effective_low
-    sd = _pick(SD[opts.effective_ddof], lang)
-    return _pick(NORMALIZE[opts.normalize], lang).format(low=low, high=1 - low, sd=sd)
+    sd = pick(SD[opts.effective_ddof], lang)
+    return pick(NORMALIZE[opts.normalize], lang).format(low=low, high=1 - low, sd=sd)
 
 
 def proportions(opts) -> str:
@@ -152,7 +158,7 @@ def proportions(opts) -> str:
 def score(opts, lang: str, scale: float) -> str:
     """The index formula, e.g. ``100 Σ w_j z_ij``."""
     factor = "" if scale == 1 else f"{scale:g} "
-    return _pick(SCORE[opts.score], lang).format(scale=factor, shift=opts.shift)
+    return pick(SCORE[opts.score], lang).format(scale=factor, shift=opts.shift)
 
 
 def entropy_fields(opts, lang: str, scale: float) -> dict:
@@ -184,7 +190,7 @@ def coupling(method: str, k: float | None, n: int, lang: str, named: str) -> str
 def kde(kernel: str, kernel_scale: str, bandwidth, lang: str) -> dict:
     """Fields of the kernel-density method paragraph and note: kernel, bandwidth."""
     if isinstance(bandwidth, str):
-        bw = _pick(BANDWIDTH[bandwidth], lang)
+        bw = pick(BANDWIDTH[bandwidth], lang)
     else:
         bw = (
             f"各曲线统一带宽 h = {bandwidth:g}"
@@ -192,19 +198,19 @@ def kde(kernel: str, kernel_scale: str, bandwidth, lang: str) -> dict:
             else f"one bandwidth h = {bandwidth:g} for every curve"
         )
     if kernel != "gaussian":
-        bw += ("；" if lang == "zh" else "; ") + _pick(KERNEL_SCALE[kernel_scale], lang)
-    return dict(kernel=_pick(KERNEL[kernel], lang), bandwidth=bw)
+        bw += ("；" if lang == "zh" else "; ") + pick(KERNEL_SCALE[kernel_scale], lang)
+    return dict(kernel=pick(KERNEL[kernel], lang), bandwidth=bw)
 
 
 def lisa(scale: str | None, islands: str | None, lang: str) -> dict:
     return dict(
-        islands=_pick(ISLANDS[islands], lang),
-        lisa=_pick(LISA_SCALE[scale or "n-1"], lang),
+        islands=pick(ISLANDS[islands], lang),
+        lisa=pick(LISA_SCALE[scale or "n-1"], lang),
     )
 
 
 def label_style(style: str, lang: str) -> str:
-    text = _pick(LABEL_STYLE[style], lang)
+    text = pick(LABEL_STYLE[style], lang)
     return f"；类别标注：{text}" if lang == "zh" else f"; class labels: {text}"
 
 

@@ -254,7 +254,7 @@ def step_obstacle(report: Report, ctx: PanelContext) -> None:
     cfg, lang = ctx.cfg, ctx.lang
     sec = report.section(ctx.heading("sec_obstacle"), ctx.t("m_obstacle"))
     if cfg.index.normalize not in OBSTACLE_READY:  # the model's deviation 1 - z needs z in [0, 1]
-        name = variants.normalisation(cfg.index, lang)
+        name = variants.pick(variants.SHORT[cfg.index.normalize], lang)
         sec.items.append(ctx.t("skip_obstacle", name=name))
         return
     groups = (
