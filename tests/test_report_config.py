@@ -554,3 +554,161 @@ def test_convergence_controls_are_read_and_checked_like_indicators():
     prep = prepare(parse_config(raw), boundaries)
     assert prep.data["health_personnel_total"].notna().all()
     assert ("Xinjiang", 1998, "health_personnel_total") in prep.omitted
+
+
+# ----------------------------------------------------------------------------- formula variants
+_SUBS = {"a": {"subsystem": "s1"}, "b": {"subsystem": "s2"}}
+
+
+@pytest.mark.parametrize(
+    "raw, match",
+    [
+        (
+            _cfg(index={"normalize": "min-max"}),
+            r"\[index\]\.normalize = 'min-max' is not allowed; use one of \['minmax', "
+            r"'shifted_minmax', 'proportion', 'zscore', 'vector', 'max'\]\. "
+            r'Did you mean normalize = "minmax"\?',
+        ),
+        (
+            _cfg(index={"normalize": "Z-Score", "shift": 3}),
+            r'\[index\]\.normalize = .* Did you mean normalize = "zscore"\?',
+        ),
+        (_cfg(index={"score": "index"}), r"\[index\]\.score = 'index' is not allowed"),
+        (
+            _cfg(index={"low": 0.01}),
+            r'\[index\]\.low applies to normalize = "shifted_minmax" only.*got normalize = '
+            r"'minmax'\. Remove low or set normalize = \"shifted_minmax\"",
+        ),
+        (
+            _cfg(index={"normalize": "shifted_minmax", "low": 1}),
+            r"\[index\]\.low must be a finite number >= 0 and < 1; got 1",
+        ),
+        (_cfg(index={"ddof": 0}), r'\[index\]\.ddof applies to normalize = "zscore" only'),
+        (
+            _cfg(index={"normalize": "zscore", "shift": 3, "score": "shifted", "ddof": 2}),
+            r"\[index\]\.ddof = 2 is not allowed; use one of \[0, 1\]",
+        ),
+        (_cfg(index={"shift": -0.01}), r"\[index\]\.shift must be a finite number >= 0"),
+        (_cfg(index={"shift": "0.01"}), r"\[index\]\.shift must be a finite number .*a string"),
+        (_cfg(index={"scale": 0}), r"\[index\]\.scale must be a finite number > 0; got 0"),
+        (_cfg(index={"scale": float("inf")}), r"\[index\]\.scale must be a finite number > 0"),
+        (_cfg(index={"normalize": "zscore"}), r'normalize = "zscore" needs \[index\]\.shift > 0'),
+        (
+            _cfg(index={"normalize": "zscore", "shift": 3}),
+            r'"zscore" with score = "normalized" gives negative index values.*score = "shifted"',
+        ),
+        (_cfg(index={"score": "shifted"}), r'\[index\]\.score = "shifted" scores z \+ shift'),
+        (
+            _cfg(indicators={"a": "positive", "b": "negative"}, index={"normalize": "proportion"}),
+            r"\[index\]\.normalize = 'proportion' has no reversed form for the negative "
+            r"indicators \['b'\]",
+        ),
+        (
+            _cfg(indicators={"a": "positive", "b": "negative"}, index={"score": "raw"}),
+            r'\[index\]\.score = "raw" adds raw values, so the negative indicators \[\'b\'\]',
+        ),
+        (_cfg(index={"normalise": "minmax"}), r"unknown key\(s\) \['normalise'\] in \[index\]"),
+        (_cfg(index="minmax"), r"\[index\] must be a TOML table"),
+        (
+            _cfg(indicators=_SUBS, analysis={"coupling": ["s1", "s2"], "coupling_method": "Power"}),
+            r"\[analysis\]\.coupling_method = \'Power\' is not allowed.*Did you mean "
+            r'coupling_method = "power"\?',
+        ),
+        (
+            _cfg(indicators=_SUBS, analysis={"coupling": ["s1", "s2"], "coupling_method": "power"}),
+            r'coupling_method = "power" needs coupling_k',
+        ),
+        (
+            _cfg(indicators=_SUBS, analysis={"coupling": ["s1", "s2"], "coupling_k": 2}),
+            r'\[analysis\]\.coupling_k applies to coupling_method = "power" only; got '
+            r"coupling_method = 'revised'",
+        ),
+        (
+            _cfg(analysis={"coupling_method": "power", "coupling_k": 0}),
+            r"\[analysis\]\.coupling_k must be a finite number > 0; got 0",
+        ),
+        (
+            _cfg(kde={"kernel": "Epanechnikov"}),
+            r"\[kde\]\.kernel = 'Epanechnikov' is not allowed; use one of \['gaussian', "
+            r"'epanechnikov', 'biweight', 'triangular', 'uniform'\]\. Did you mean kernel = "
+            r'"epanechnikov"\?',
+        ),
+        (_cfg(kde={"kernel_scale": "support"}), r"\[kde\]\.kernel_scale applies to the compact"),
+        (
+            _cfg(kde={"kernel": "biweight", "kernel_scale": "half-width"}),
+            r"\[kde\]\.kernel_scale = 'half-width' is not allowed; use one of \['sd', 'support'\]",
+        ),
+        (
+            _cfg(kde={"bandwidth": "silvermann"}),
+            r"\[kde\]\.bandwidth = 'silvermann' is not allowed; use one of \['silverman', .*"
+            r'Did you mean bandwidth = "silverman"\?',
+        ),
+        (
+            _cfg(kde={"bandwidth": -0.5}),
+            r"\[kde\]\.bandwidth must be a rule name \['silverman'.* or a positive number",
+        ),
+        (_cfg(kde={"bandwidth": True}), r"\[kde\]\.bandwidth must be a rule name"),
+        (
+            _cfg(moran={"lisa_scale": "n - 1"}),
+            r"\[moran\]\.lisa_scale = 'n - 1' is not allowed; use one of \['n-1', 'n'\]\. "
+            r'Did you mean lisa_scale = "n-1"\?',
+        ),
+        (
+            _cfg(moran={"islands": "drop"}),
+            r"\[moran\]\.islands = 'drop' is not allowed; use one of \['include', 'exclude'\]",
+        ),
+        (_cfg(moran={"scale": "n"}), r"unknown key\(s\) \['scale'\] in \[moran\]"),
+        (
+            _cfg(maps={"label_style": "ArcGIS"}),
+            r"\[maps\]\.label_style = 'ArcGIS' is not allowed; use one of \['range', 'interval', "
+            r"'arcgis', 'arcgis_tilde'\]\. Did you mean label_style = \"arcgis\"\?",
+        ),
+    ],
+)
+def test_variant_keys_are_checked_strictly(raw, match):
+    with pytest.raises(ConfigError, match=match):
+        parse_config(raw)
+
+
+def test_variant_keys_default_to_the_library_defaults():
+    from geohra.report._config_variants import IndexOptions
+
+    cfg = parse_config(_cfg())
+    assert cfg.index == IndexOptions() and cfg.index.scale == 100
+    assert cfg.index.kwargs() == {"normalize": "minmax", "score": "normalized", "shift": 0.0}
+    assert (cfg.coupling_method, cfg.coupling_k) == ("revised", None)
+    assert (cfg.kde_kernel, cfg.kde_kernel_scale, cfg.kde_bandwidth) == (
+        "gaussian",
+        "sd",
+        "silverman",
+    )
+    assert cfg.lisa_scale is None and cfg.lisa_islands is None and cfg.label_style is None
+
+
+def test_variant_keys_are_read():
+    cfg = parse_config(
+        _cfg(
+            indicators=_SUBS,
+            analysis={"coupling": ["s1", "s2"], "coupling_method": "power", "coupling_k": 0.5},
+            index={"normalize": "shifted_minmax", "low": 0.02, "scale": 1, "shift": 0.0001},
+            kde={"kernel": "triangular", "kernel_scale": "support", "bandwidth": 0.8},
+            moran={"lisa_scale": "n", "islands": "exclude"},
+            maps={"label_style": "interval"},
+        )
+    )
+    assert cfg.index.kwargs() == {
+        "normalize": "shifted_minmax",
+        "score": "normalized",
+        "shift": 0.0001,
+        "low": 0.02,
+    }
+    assert cfg.index.scale == 1 and cfg.coupling_k == 0.5
+    assert (cfg.kde_kernel, cfg.kde_kernel_scale, cfg.kde_bandwidth) == (
+        "triangular",
+        "support",
+        0.8,
+    )
+    assert (cfg.lisa_scale, cfg.lisa_islands, cfg.label_style) == ("n", "exclude", "interval")
+    z = parse_config(_cfg(index={"normalize": "zscore", "shift": 3, "ddof": 0, "score": "shifted"}))
+    assert z.index.kwargs() == {"normalize": "zscore", "score": "shifted", "shift": 3.0, "ddof": 0}
+    assert parse_config(_cfg(kde={"bandwidth": "sj_dpi"})).kde_bandwidth == "sj_dpi"
