@@ -247,6 +247,10 @@ def test_init_writes_a_commented_config_for_each_design(study, capsys):
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 EPONYMS = {"Dagum", "LISA", "Fisher", "Jenks", "Queen"}  # kept as they are in Chinese papers
 EPONYMS |= {"CSV", "PNG"}  # file formats
+# names of kernels, bandwidth rules and programs, kept as they are in Chinese papers
+# (Epanechnikov 核, Silverman 经验法则, Stata 默认带宽, ArcGIS 样式, Z-score 标准化)
+EPONYMS |= {"Epanechnikov", "Silverman", "Scott", "Sheather", "Jones", "Stata", "MATLAB"}
+EPONYMS |= {"ArcGIS", "score"}
 
 
 def english_words(text: str, min_len: int = 2) -> list[str]:
