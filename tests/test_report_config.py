@@ -633,7 +633,10 @@ _SUBS = {"a": {"subsystem": "s1"}, "b": {"subsystem": "s2"}}
             r"'epanechnikov', 'biweight', 'triangular', 'uniform'\]\. Did you mean kernel = "
             r'"epanechnikov"\?',
         ),
-        (_cfg(kde={"kernel_scale": "support"}), r"\[kde\]\.kernel_scale applies to the compact"),
+        (
+            _cfg(kde={"kernel_scale": "support"}),
+            r'\[kde\]\.kernel_scale = "support" applies to the compact kernels',
+        ),
         (
             _cfg(kde={"kernel": "biweight", "kernel_scale": "half-width"}),
             r"\[kde\]\.kernel_scale = 'half-width' is not allowed; use one of \['sd', 'support'\]",

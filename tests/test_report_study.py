@@ -215,6 +215,23 @@ def test_init_writes_a_commented_config_for_each_design(study, capsys):
         else:  # ... as init_config does for the regional design
             assert cfg.convergence.controls == (POP,) and cfg.convergence.beta == "conditional"
             assert cfg.convergence.spatial == ("lag", "error", "durbin")
+        # the formula-variant keys, commented out with their defaults: turned on, they
+        # change nothing
+        for line in ('# normalize = "minmax"', "# scale = 100", '# kernel = "gaussian"'):
+            assert line in text
+        keys = "normalize|score|shift|scale|kernel|kernel_scale|bandwidth|lisa_scale|label_style"
+        on = re.sub(rf"^# (({keys}) = .*)$", r"\1", text, flags=re.M)
+        assert on.count("\n# ") == text.count("\n# ") - 9
+        on_path = cfg_path.with_name(f"on_{cfg_path.name}")
+        on_path.write_text(on, encoding="utf-8")
+        on_cfg = load_config(on_path)
+        assert on_cfg.index == cfg.index and on_cfg.lisa_scale == "n-1"
+        assert (on_cfg.kde_kernel, on_cfg.kde_kernel_scale, on_cfg.kde_bandwidth) == (
+            cfg.kde_kernel,
+            cfg.kde_kernel_scale,
+            cfg.kde_bandwidth,
+        )
+        assert on_cfg.label_style == "range"
         if design == "regional":
             assert cfg.theil_population and cfg.theil_base == 10 and cfg.theil_pairs
             assert cfg.map_years == (2011, 2020) and cfg.kde_years[0] == 2011

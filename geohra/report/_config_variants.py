@@ -153,11 +153,12 @@ def kde_kwargs(kde: dict) -> dict:
     scale = kde.get("kernel_scale")
     if scale is not None:
         scale = ck.choice("[kde].kernel_scale", scale, tuple(KERNEL_SCALES))
-        if kernel == "gaussian":
+        if kernel == "gaussian" and scale == "support":
             raise ConfigError(
-                "config: [kde].kernel_scale applies to the compact kernels (epanechnikov, "
-                "biweight, triangular, uniform); the Gaussian kernel's h is always its sd. "
-                'Remove kernel_scale or choose another kernel, e.g. kernel = "epanechnikov".'
+                'config: [kde].kernel_scale = "support" applies to the compact kernels '
+                "(epanechnikov, biweight, triangular, uniform); the Gaussian kernel has no "
+                "bounded support and its h is its sd. Remove kernel_scale or choose another "
+                'kernel, e.g. kernel = "epanechnikov".'
             )
     bandwidth = kde.get("bandwidth", "silverman")
     if isinstance(bandwidth, str):

@@ -213,6 +213,10 @@ def _analysis(design, population, years, lang) -> list[str]:
         out += [
             "# the subsystems to couple (names used in [indicators])",
             f"coupling = [{_q(subs[0])}, {_q(subs[1])}]",
+            '# coupling degree C: "revised" (Wang et al. 2021), "traditional", or "power":',
+            "# C = {U1U2/[(U1+U2)/2]^2}^k with the exponent coupling_k (> 0, e.g. 2 or 0.5)",
+            '# coupling_method = "revised"',
+            "# coupling_k = 2",
         ]
     out += [
         "# permutations for Moran's I and LISA, bootstrap resamples, random seed, significance level",
@@ -221,6 +225,7 @@ def _analysis(design, population, years, lang) -> list[str]:
         "seed = 2024",
         "significance = 0.05",
         "",
+        *_index(),
     ]
     if design == "regional":
         out += [
@@ -264,12 +269,52 @@ def _analysis(design, population, years, lang) -> list[str]:
         "columns = 2",
         "# the note printed under every map, e.g. the standard base map's review number",
         '# source_note = "审图号：GS(2019)1822号"',
+        '# class labels: "range" (2.88 – 4.55), "interval" ([2.88, 4.55], (4.55, 6.63]),',
+        '# "arcgis" (2.875 - 4.551, 4.552 - 6.632) or "arcgis_tilde" (2.875~4.551, 4.552~6.632)',
+        '# label_style = "range"',
+        "",
+        "[moran]",
+        '# local Moran I_i = c z_i lag_i / Σz²: c = "n-1" (PySAL) or "n" (R spdep\'s default)',
+        '# lisa_scale = "n-1"',
+        "# units without neighbours (islands such as Hainan) are joined to their nearest",
+        '# neighbour; "include" or "exclude" keeps them as islands, counted or not in the',
+        "# local Moran's mean, variance and n (spdep adjust.x = FALSE / TRUE)",
+        '# islands = "include"',
         "",
         "[kde]",
         "# the years drawn as kernel-density curves",
         f"years = [{', '.join(map(str, kde_years))}]",
+        '# kernel: "gaussian", "epanechnikov" (Stata\'s default), "biweight", "triangular", "uniform"',
+        '# kernel = "gaussian"',
+        '# what h means for the other kernels: "sd" (R, MATLAB, Stata epanechnikov) or "support"',
+        "# (the half-width: Stata epan2, biweight, triangle, rectangle)",
+        '# kernel_scale = "sd"',
+        '# bandwidth rule: "silverman", "scott", "silverman_robust", "stata", "nrd0" (R\'s default),',
+        '# "nrd", "matlab", "sj", "sj_dpi" (R bw.SJ); or one number h for every curve',
+        '# bandwidth = "silverman"',
     ]
     return out + _convergence(population)
+
+
+def _index() -> list[str]:
+    """The [index] table with every key commented out (the defaults)."""
+    return [
+        "[index]",
+        "# the entropy-weight variant, to match a published study (defaults shown):",
+        '# normalize: "minmax", "shifted_minmax" (z = low + (1 - low)·minmax, with low),',
+        '# "proportion" (p = x/Σx on the raw values), "zscore" (with ddof 0 or 1 and shift > 0),',
+        '# "vector" (x/√Σx²) or "max" (x/max); proportion and vector take positive indicators only',
+        '# normalize = "minmax"',
+        "# low = 0.01",
+        "# ddof = 1",
+        '# the index: "normalized" (Σ w z), "shifted" (Σ w (z + shift)), "proportion" (Σ w p)',
+        '# or "raw" (Σ w x); shift is added to z before p = (z + shift)/Σ(z + shift)',
+        '# score = "normalized"',
+        "# shift = 0.0",
+        "# multiplier of the composite index (subsystem indices U stay on 0-1)",
+        "# scale = 100",
+        "",
+    ]
 
 
 def _convergence(population: str | None) -> list[str]:
