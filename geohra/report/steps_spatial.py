@@ -187,6 +187,7 @@ def _web_map(sec, ctx: PanelContext, clusters: dict) -> None:
         classification=ctx.classification if shared else None,
         scheme=cfg.scheme,
         k=cfg.k,
+        classify_kwds={"label_style": cfg.label_style} if cfg.label_style and not shared else None,
         lisa=name,
         offline=True,
         lang=ctx.lang,
