@@ -584,6 +584,16 @@ _SUBS = {"a": {"subsystem": "s1"}, "b": {"subsystem": "s2"}}
             r"\[index\]\.low must be a finite number >= 0 and < 1; got 1",
         ),
         (_cfg(index={"ddof": 0}), r'\[index\]\.ddof applies to normalize = "zscore" only'),
+        (_cfg(index={"high": 0.99}), r'\[index\]\.high applies to normalize = "shifted_minmax"'),
+        (
+            _cfg(index={"normalize": "shifted_minmax", "high": 1.5}),
+            r"\[index\]\.high must be a number <= 1; got 1\.5",
+        ),
+        (
+            _cfg(index={"normalize": "shifted_minmax", "low": 0.5, "high": 0.5}),
+            r"\[index\]\.low must be below \[index\]\.high \(0 <= low < high <= 1\); got low = "
+            r"0\.5, high = 0\.5",
+        ),
         (
             _cfg(index={"normalize": "zscore", "shift": 3, "score": "shifted", "ddof": 2}),
             r"\[index\]\.ddof = 2 is not allowed; use one of \[0, 1\]",
@@ -693,7 +703,13 @@ def test_variant_keys_are_read():
         _cfg(
             indicators=_SUBS,
             analysis={"coupling": ["s1", "s2"], "coupling_method": "power", "coupling_k": 0.5},
-            index={"normalize": "shifted_minmax", "low": 0.02, "scale": 1, "shift": 0.0001},
+            index={
+                "normalize": "shifted_minmax",
+                "low": 0.02,
+                "high": 0.98,
+                "scale": 1,
+                "shift": 0.0001,
+            },
             kde={"kernel": "triangular", "kernel_scale": "support", "bandwidth": 0.8},
             moran={"lisa_scale": "n", "islands": "exclude"},
             maps={"label_style": "interval"},
@@ -704,6 +720,7 @@ def test_variant_keys_are_read():
         "score": "normalized",
         "shift": 0.0001,
         "low": 0.02,
+        "high": 0.98,
     }
     assert cfg.index.scale == 1 and cfg.coupling_k == 0.5
     assert (cfg.kde_kernel, cfg.kde_kernel_scale, cfg.kde_bandwidth) == (

@@ -153,7 +153,7 @@ def test_spelled_out_defaults_give_byte_identical_tables(tmp_path):
 def health_variant(tmp_path_factory):
     raw = _merge(
         HEALTH,
-        index={"normalize": "shifted_minmax", "low": 0.02, "scale": 1},
+        index={"normalize": "shifted_minmax", "low": 0.02, "high": 0.98, "scale": 1},
         moran={"lisa_scale": "n", "islands": "exclude"},
         maps={"label_style": "arcgis_tilde"},
     )
@@ -166,7 +166,7 @@ def test_index_and_coupling_variants_reach_the_library(health_variant):
     out = health_variant["en"]
     data = _table(out, "data", dtype={"adcode": str}).set_index("adcode")
     panel = _demo("health-2013").set_index("adcode").loc[data.index]
-    opts = {"normalize": "shifted_minmax", "low": 0.02}
+    opts = {"normalize": "shifted_minmax", "low": 0.02, "high": 0.98}
     ref = geohra.entropy_weights(panel, POP + AREA, scale=1, **opts)
     weights = _table(out, "entropy_weights", index_col="indicator")
     np.testing.assert_allclose(weights["weight_total"].loc[POP + AREA], ref.weights, rtol=1e-12)
@@ -216,7 +216,7 @@ def test_lisa_variant_and_label_style_reach_the_library(health_variant):
         (
             "zh",
             [
-                "平移极差标准化（平移量 0.02",
+                "平移极差标准化（平移量 0.02，z = 0.02 + 0.96×(x - min)/(max - min)",
                 "综合指数 = Σ w_j z_ij",
                 "幂函数模型 C = {U1U2/[(U1+U2)/2]^2}^k，k = 2",
                 "局部莫兰指数 I_i = n z_i Σ_j w_ij z_j / Σ z²",
@@ -227,7 +227,7 @@ def test_lisa_variant_and_label_style_reach_the_library(health_variant):
         (
             "en",
             [
-                "shifted min-max normalisation z = 0.02 + 0.98·(x - min)/(max - min)",
+                "shifted min-max normalisation z = 0.02 + 0.96·(x - min)/(max - min)",
                 "index = Σ w_j z_ij",
                 "power model C = {U1U2/[(U1+U2)/2]^2}^k with k = 2",
                 "local Moran I_i = n z_i Σ_j w_ij z_j / Σ z² (R spdep's default)",

@@ -24,7 +24,7 @@ from geohra.report import _checks as ck
 from geohra.report._checks import ConfigError
 from geohra.spatial.local import ISLAND_RULES, LOCAL_SCALES
 
-INDEX_KEYS = ("normalize", "score", "low", "shift", "scale", "ddof")
+INDEX_KEYS = ("normalize", "score", "low", "high", "shift", "scale", "ddof")
 KDE_KEYS = ("kernel", "kernel_scale", "bandwidth")
 MORAN_KEYS = ("lisa_scale", "islands")
 #: normalisations whose values lie in [0, 1] with 1 the best value (the obstacle model's z)
@@ -38,6 +38,7 @@ class IndexOptions:
     normalize: str = "minmax"
     score: str = "normalized"
     low: float | None = None  # shifted_minmax only (library default 0.01)
+    high: float | None = None  # shifted_minmax only (library default 1)
     shift: float = 0.0
     scale: float = 100.0  # of the composite index; subsystem indices U keep scale 1
     ddof: int | None = None  # zscore only (library default 1)
@@ -48,6 +49,8 @@ class IndexOptions:
         out["shift"] = self.shift
         if self.low is not None:
             out["low"] = self.low
+        if self.high is not None:
+            out["high"] = self.high
         if self.ddof is not None:
             out["ddof"] = self.ddof
         return out
@@ -55,6 +58,10 @@ class IndexOptions:
     @property
     def effective_low(self) -> float:
         return 0.01 if self.low is None else self.low
+
+    @property
+    def effective_high(self) -> float:
+        return 1.0 if self.high is None else self.high
 
     @property
     def effective_ddof(self) -> int:
@@ -89,10 +96,21 @@ def index_options(raw: Any, negative: tuple[str, ...]) -> IndexOptions:
     )
     score = ck.choice("[index].score", given.get("score", "normalized"), tuple(SCORES))
     _only_for("low", given, "low", "shifted_minmax", normalize, "the lowest normalised value")
+    _only_for("high", given, "high", "shifted_minmax", normalize, "the highest normalised value")
     _only_for("ddof", given, "ddof", "zscore", normalize, "the degrees of freedom of the sd")
     low = given.get("low")
     if low is not None:
         low = _number("[index].low", low, low=0, inclusive=True, high=1)
+    high = given.get("high")
+    if high is not None:
+        high = _number("[index].high", high, low=0, inclusive=False)
+        if high > 1:
+            raise ConfigError(f"config: [index].high must be a number <= 1; got {high:g}.")
+    if (low if low is not None else 0.01) >= (high if high is not None else 1.0):
+        raise ConfigError(
+            f"config: [index].low must be below [index].high (0 <= low < high <= 1); got low = "
+            f"{0.01 if low is None else low:g}, high = {1.0 if high is None else high:g}."
+        )
     ddof = given.get("ddof")
     if ddof is not None:
         ddof = ck.choice("[index].ddof", ddof, (0, 1))
@@ -126,7 +144,7 @@ def index_options(raw: Any, negative: tuple[str, ...]) -> IndexOptions:
             'config: [index].score = "shifted" scores z + shift; give [index].shift > 0 '
             '(e.g. 0.0001) or use score = "normalized".'
         )
-    return IndexOptions(normalize, score, low, shift, scale, ddof)
+    return IndexOptions(normalize, score, low, high, shift, scale, ddof)
 
 
 def coupling_k(analysis: dict, method: str) -> float | None:

@@ -8,16 +8,16 @@ into the method paragraphs and the notes under the tables.
 
 from __future__ import annotations
 
-#: normalisation -> (English, Chinese); fields: low, high (= 1 - low), sd
+#: normalisation -> (English, Chinese); fields: low, span (= high - low), sd
 NORMALIZE: dict[str, tuple[str, str]] = {
     "minmax": (
         "min-max normalisation (negative indicators reversed)",
         "极差标准化（负向指标反向）",
     ),
     "shifted_minmax": (
-        "shifted min-max normalisation z = {low:g} + {high:g}·(x - min)/(max - min) "
+        "shifted min-max normalisation z = {low:g} + {span:g}·(x - min)/(max - min) "
         "(negative indicators reversed)",
-        "平移极差标准化（平移量 {low:g}，z = {low:g} + {high:g}×(x - min)/(max - min)，负向指标反向）",
+        "平移极差标准化（平移量 {low:g}，z = {low:g} + {span:g}×(x - min)/(max - min)，负向指标反向）",
     ),
     "proportion": (
         "raw proportions without normalisation (z = x, p = x/Σx)",
@@ -143,9 +143,9 @@ def pick(pair: tuple[str, str], lang: str) -> str:
 
 def normalisation(opts, lang: str) -> str:
     """The normalisation of an :class:`IndexOptions` in words, with its parameters."""
-    low = opts.effective_low
+    low, span = opts.effective_low, opts.effective_high - opts.effective_low
     sd = pick(SD[opts.effective_ddof], lang)
-    return pick(NORMALIZE[opts.normalize], lang).format(low=low, high=1 - low, sd=sd)
+    return pick(NORMALIZE[opts.normalize], lang).format(low=low, span=span, sd=sd)
 
 
 def proportions(opts) -> str:

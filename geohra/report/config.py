@@ -36,7 +36,7 @@ two complete examples. The keys (every one but ``[data].path`` / ``builtin`` and
     permutations = 999; n_resamples = 999; seed = 2024; significance = 0.05
 
     [index]   # the entropy-weight variant (geohra.entropy_weights), to match a published study
-    normalize = "minmax"  # minmax | shifted_minmax (low) | proportion | zscore (ddof, shift > 0)
+    normalize = "minmax"  # minmax | shifted_minmax (low, high) | proportion | zscore (ddof, shift)
                           # | vector | max; proportion and vector take positive indicators only
     score = "normalized"  # normalized | shifted | proportion | raw
     shift = 0.0; scale = 100  # shift added before p = (z + shift)/sum; scale of the composite index

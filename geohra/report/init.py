@@ -301,11 +301,12 @@ def _index() -> list[str]:
     return [
         "[index]",
         "# the entropy-weight variant, to match a published study (defaults shown):",
-        '# normalize: "minmax", "shifted_minmax" (z = low + (1 - low)·minmax, with low),',
+        '# normalize: "minmax", "shifted_minmax" (z = low + (high - low)·minmax, low < high <= 1),',
         '# "proportion" (p = x/Σx on the raw values), "zscore" (with ddof 0 or 1 and shift > 0),',
         '# "vector" (x/√Σx²) or "max" (x/max); proportion and vector take positive indicators only',
         '# normalize = "minmax"',
         "# low = 0.01",
+        "# high = 1.0",
         "# ddof = 1",
         '# the index: "normalized" (Σ w z), "shifted" (Σ w (z + shift)), "proportion" (Σ w p)',
         '# or "raw" (Σ w x); shift is added to z before p = (z + shift)/Σ(z + shift)',
