@@ -79,7 +79,7 @@ def _number(key: str, value: Any, *, low: float, inclusive: bool, high: float | 
     return float(value)
 
 
-def _only_for(key: str, given: dict, option: str, needed: str, normalize: str, what: str) -> None:
+def _only_for(given: dict, option: str, needed: str, normalize: str, what: str) -> None:
     if option in given and normalize != needed:
         raise ConfigError(
             f'config: [index].{option} applies to normalize = "{needed}" only ({what}); '
@@ -95,9 +95,9 @@ def index_options(raw: Any, negative: tuple[str, ...]) -> IndexOptions:
         "[index].normalize", given.get("normalize", "minmax"), tuple(NORMALIZATIONS)
     )
     score = ck.choice("[index].score", given.get("score", "normalized"), tuple(SCORES))
-    _only_for("low", given, "low", "shifted_minmax", normalize, "the lowest normalised value")
-    _only_for("high", given, "high", "shifted_minmax", normalize, "the highest normalised value")
-    _only_for("ddof", given, "ddof", "zscore", normalize, "the degrees of freedom of the sd")
+    _only_for(given, "low", "shifted_minmax", normalize, "the lowest normalised value")
+    _only_for(given, "high", "shifted_minmax", normalize, "the highest normalised value")
+    _only_for(given, "ddof", "zscore", normalize, "the degrees of freedom of the sd")
     low = given.get("low")
     if low is not None:
         low = _number("[index].low", low, low=0, inclusive=True, high=1)

@@ -47,8 +47,9 @@ two complete examples. The keys (every one but ``[data].path`` / ``builtin`` and
               without neighbours; by default they are joined to their nearest neighbour)
     [kde]     target, years = [2011, 2015, 2020], kernel (gaussian | epanechnikov | biweight |
               triangular | uniform), kernel_scale ("sd" | "support"), bandwidth (rule or number)
-    [maps]    target, years, scheme, k, bins, breaks ("shared" | "per_year"), label_style,
-              class_names = ["低密度区", ...], columns, source_note = "审图号：GS(2019)1822号"
+    [maps]    target, years, scheme, k, bins, breaks ("shared" | "per_year"), class_names =
+              ["低密度区", ...], columns, source_note = "审图号：GS(2019)1822号",
+              label_style (range | interval | arcgis | arcgis_tilde)
     [obstacle] by = ["indicator", "subsystem"]
     [convergence]  target, sigma (cv | sd_log | gini | theil), beta (absolute | conditional |
               none), controls, spatial (lag | error | durbin), effects, cov_type, impact_draws
