@@ -200,11 +200,16 @@ def test_lisa_variant_and_label_style_reach_the_library(health_variant):
         kw = dict(graph=graph, permutations=19, significance=0.05, rng=2024)
         ref = geohra.local_moran(gdf, "value", scale="n", islands="exclude", **kw)
         default = geohra.local_moran(gdf, "value", **kw)
+        moran = geohra.moran(gdf, "value", graph=graph, permutations=19, rng=2024)
     assert ref.islands == ("460000",)  # Hainan has no land neighbour
     units = _table(out, "lisa_units", dtype={"adcode": str}).set_index("adcode")
     np.testing.assert_allclose(units["local_i"], ref.statistic.loc[units.index], rtol=1e-12)
     np.testing.assert_allclose(units["pvalue"], ref.pvalue.loc[units.index], equal_nan=True)
     assert not np.allclose(units["local_i"], default.statistic.loc[units.index], rtol=1e-6)
+    # the global Moran's I uses the same weights (Hainan kept as an island)
+    table = _table(out, "moran", index_col="year")
+    assert table.loc[2013, "moran_i"] == pytest.approx(moran.statistic, rel=1e-12)
+    assert table.loc[2013, "z"] == pytest.approx(moran.z, rel=1e-12)
     classes = _table(out, "classes")
     labels = geohra.classify(data["composite_index"], k=5, label_style="arcgis_tilde").labels
     assert list(classes["label"]) == list(labels) and "~" in labels[0]
@@ -231,6 +236,7 @@ def test_lisa_variant_and_label_style_reach_the_library(health_variant):
                 "index = Σ w_j z_ij",
                 "power model C = {U1U2/[(U1+U2)/2]^2}^k with k = 2",
                 "local Moran I_i = n z_i Σ_j w_ij z_j / Σ z² (R spdep's default)",
+                "in Moran's I and LISA islands are kept without neighbours (spatial lag 0) and "
                 "left out of the local Moran's mean, variance and n",
                 "ArcGIS style lower~upper",
             ],
@@ -257,6 +263,8 @@ def gp_variant(tmp_path_factory):
         GP_PANEL,
         index={"normalize": "zscore", "shift": 3, "ddof": 0, "score": "shifted"},
         kde={"kernel": "epanechnikov", "kernel_scale": "support", "bandwidth": "stata"},
+        # islands kept for Moran's I and LISA; the spatial Markov chain still joins them
+        moran={"islands": "include"},
     )
     root = tmp_path_factory.mktemp("gp_variant")
     return {lang: _run(raw, root / lang, lang) for lang in ("en", "zh")}
@@ -292,6 +300,7 @@ def test_zscore_index_and_kde_variant_reach_the_library(gp_variant):
     np.testing.assert_allclose(feats[cols], kde.features[cols], rtol=1e-12)
     gauss = geohra.kde(frame, "composite_index")
     assert not np.allclose(feats["peak_height"], gauss.features["peak_height"], rtol=1e-6)
+    assert (out / "tables" / "panel_spatial_markov.csv").exists()
     # z-scores are not in [0, 1]: the obstacle degree is skipped, with the reason
     assert not (out / "tables" / "panel_obstacle.csv").exists()
     page = (out / "report.html").read_text(encoding="utf-8")

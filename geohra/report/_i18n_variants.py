@@ -110,14 +110,18 @@ LISA_SCALE: dict[str, tuple[str, str]] = {
 ISLANDS: dict[str | None, tuple[str, str]] = {
     None: ("islands joined to their nearest neighbour", "岛屿与最近单元相连"),
     "include": (
-        "islands kept without neighbours (spatial lag 0) and counted in the local Moran's mean, "
-        "variance and n (PySAL; spdep adjust.x = FALSE)",
-        "岛屿保留为无邻接单元（空间滞后为0），计算局部莫兰指数时计入均值、方差与样本数",
+        "in Moran's I and LISA islands are kept without neighbours (spatial lag 0) and counted "
+        "in the local Moran's mean, variance and n (PySAL; spdep adjust.x = FALSE); the spatial "
+        "Markov chain and the spatial models join them to their nearest neighbour",
+        "全局与局部莫兰指数中岛屿保留为无邻接单元（空间滞后为0），计算局部莫兰指数时计入均值、"
+        "方差与样本数；空间马尔可夫链与空间计量模型中岛屿与最近单元相连",
     ),
     "exclude": (
-        "islands kept without neighbours (spatial lag 0) and left out of the local Moran's mean, "
-        "variance and n (spdep adjust.x = TRUE)",
-        "岛屿保留为无邻接单元（空间滞后为0），计算局部莫兰指数时不计入均值、方差与样本数",
+        "in Moran's I and LISA islands are kept without neighbours (spatial lag 0) and left out "
+        "of the local Moran's mean, variance and n (spdep adjust.x = TRUE); the spatial Markov "
+        "chain and the spatial models join them to their nearest neighbour",
+        "全局与局部莫兰指数中岛屿保留为无邻接单元（空间滞后为0），计算局部莫兰指数时不计入均值、"
+        "方差与样本数；空间马尔可夫链与空间计量模型中岛屿与最近单元相连",
     ),
 }
 LABEL_STYLE: dict[str, tuple[str, str]] = {

@@ -43,8 +43,8 @@ two complete examples. The keys (every one but ``[data].path`` / ``builtin`` and
 
     [theil]   target, population_weighted (bool), base ("e" | 10 | 2), pairs (bool)
     [dagum]   target
-    [moran]   target, lisa_scale ("n-1" | "n"), islands ("include" | "exclude": keep islands
-              without neighbours; by default they are joined to their nearest neighbour)
+    [moran]   target, lisa_scale ("n-1" | "n"), islands ("include" | "exclude": Moran's I and
+              LISA keep islands without neighbours; by default they are joined to the nearest)
     [kde]     target, years = [2011, 2015, 2020], kernel (gaussian | epanechnikov | biweight |
               triangular | uniform), kernel_scale ("sd" | "support"), bandwidth (rule or number)
     [maps]    target, years, scheme, k, bins, breaks ("shared" | "per_year"), class_names =

@@ -14,7 +14,7 @@ from geohra.report.document import Figure, Report, Table
 from geohra.report.pipeline import PanelContext, add_figure, map_kwargs, note_on_figure
 
 
-def _moran(sec, ctx: PanelContext, col: str, label: str) -> None:
+def _moran(sec, ctx: PanelContext, col: str, label: str, graph) -> None:
     cfg, lang = ctx.cfg, ctx.lang
     rows = {}
     with ctx.progress.step(ctx.t("tab_moran", target=label)):
@@ -24,7 +24,7 @@ def _moran(sec, ctx: PanelContext, col: str, label: str) -> None:
             panel,
             col,
             unit=ctx.unit,
-            graph=ctx.graph,
+            graph=graph,
             permutations=cfg.permutations,
             rng=cfg.seed,
         )
@@ -59,7 +59,7 @@ def _moran(sec, ctx: PanelContext, col: str, label: str) -> None:
         )
 
 
-def _lisa(sec, ctx: PanelContext, col: str) -> dict:
+def _lisa(sec, ctx: PanelContext, col: str, graph) -> dict:
     """LISA maps and counts of the mapped years, the Moran scatter of the last; the clusters."""
     import geopandas as gpd
 
@@ -76,7 +76,7 @@ def _lisa(sec, ctx: PanelContext, col: str) -> dict:
             shown,
             col,
             unit=ctx.unit,
-            graph=ctx.graph,
+            graph=graph,
             permutations=cfg.permutations,
             significance=cfg.significance,
             rng=cfg.seed,
@@ -158,13 +158,18 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
     )
     first = gpd.GeoDataFrame(ctx.cross_section(ctx.years[0]), geometry="geometry", crs=ctx.data.crs)
     with warnings.catch_warnings():
-        # islands are joined to their nearest neighbour or kept ([moran].islands), as the
-        # method text says
+        # islands are joined to their nearest neighbour, as the method text says; with
+        # [moran].islands the Moran's I and LISA keep them (the spatial Markov chain and the
+        # spatial models, which need every unit to have neighbours, still join them)
         warnings.simplefilter("ignore")
-        islands = "keep" if cfg.lisa_islands else "nearest"
-        ctx.graph = geohra.spatial_weights(first, kind="queen", islands=islands)
-    _moran(sec, ctx, col, label)
-    clusters = _lisa(sec, ctx, col)
+        ctx.graph = geohra.spatial_weights(first, kind="queen", islands="nearest")
+        graph = (
+            geohra.spatial_weights(first, kind="queen", islands="keep")
+            if cfg.lisa_islands
+            else ctx.graph
+        )
+    _moran(sec, ctx, col, label, graph)
+    clusters = _lisa(sec, ctx, col, graph)
     with ctx.progress.step(ctx.t("web_map")):
         _web_map(sec, ctx, clusters)
 
