@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 from geohra import bootstrap_ci, dagum_gini, gini, theil
-from geohra._checks import DataQualityWarning
+from geohra._checks import SENTINELS, DataQualityWarning
 from geohra.inequality import _resample
 from geohra.inequality import bootstrap as boot_mod
+from geohra.inequality._prep import _FIRST_CODE, group_codes
 from geohra.inequality.dagum import dagum_core
 from geohra.inequality.gini import gini_core
 from geohra.inequality.theil import divergence
@@ -188,3 +189,34 @@ def test_dagum_many_equals_core_on_random_multiplicities():
             want = dagum_core(y[rep], codes[rep], k)
             for comp in ("total", "within", "between_net", "transvariation"):
                 assert got[comp][r] == pytest.approx(want[comp], rel=1e-10, abs=1e-13)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([2, 0, 1, 1, 0, 2]),  # already codes 0..k-1
+        np.array([7, 3, 3, 11, 7]),  # gaps between the labels
+        np.array([5, 5, 2, 9], dtype=np.uint8),
+        np.array([-1, 0, 3, -1]),  # negative: np.unique
+        np.array([0, 10**9, 1]),  # too sparse to count: np.unique
+        np.array([1, 1, 1]),
+    ],
+)
+def test_array_group_codes_equal_np_unique(labels):
+    uniques, inverse = np.unique(labels, return_inverse=True)
+    if uniques.size < 2:
+        with pytest.raises(ValueError, match="fewer than two groups"):
+            group_codes(labels, func="test")
+        return
+    codes, got = group_codes(labels, func="test")
+    np.testing.assert_array_equal(codes, inverse.reshape(-1))
+    np.testing.assert_array_equal(got, uniques)
+    assert codes.dtype == np.intp and got.dtype == uniques.dtype
+
+
+@pytest.mark.parametrize("code", [999.0, 9999.0, 99999.0, 999999.0])
+def test_array_path_still_warns_on_every_positive_code(code):
+    y = np.array([1.0, 2.0, 3.0, 4.0, code, code])
+    with pytest.warns(DataQualityWarning, match="missing-value codes"):
+        gini(y)
+    assert _FIRST_CODE == min(c for c in SENTINELS if c > 0)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geohra._checks import check_totals_or_rates, sentinel_mask
+from geohra._checks import SENTINELS, check_totals_or_rates, sentinel_mask
 from geohra._common import (
     align,
     check_nan_policy,
@@ -24,6 +24,9 @@ from geohra._common import (
     to_numeric,
     validate_units,
 )
+
+# the smallest non-negative missing-value code: checked values below it hold none
+_FIRST_CODE = min(c for c in SENTINELS if c >= 0)
 
 
 @dataclass(frozen=True)
@@ -121,8 +124,12 @@ def fast_arrays(
         if type(arr) is not np.ndarray or arr.shape != data.shape or arr.dtype.kind not in "fiu":
             return None
         arr = arr.astype(np.float64, copy=False)
-        # negative, NaN, infinite or a code such as 9999: let the full path explain
-        if not ((arr >= 0).all() and np.isfinite(arr).all()) or sentinel_mask(arr).any():
+        # negative, NaN or infinite (NaN propagates into min and max): the full path explains
+        lo, hi = arr.min(), arr.max()
+        if not (lo >= 0 and hi < np.inf):
+            return None
+        # a code such as 9999 (all non-negative codes are >= _FIRST_CODE): the full path warns
+        if hi >= _FIRST_CODE and sentinel_mask(arr).any():
             return None
         out[key] = arr
     for key, arr in (labels or {}).items():
@@ -151,6 +158,9 @@ def group_codes(
     """Integer codes 0..k-1 and the group labels (sorted when sortable); ``labels`` is a
     Series or a NumPy array of integers / strings (from ``fast_arrays``)."""
     if isinstance(labels, np.ndarray):  # the labels stay an array: an Index costs ~40 µs
+        small = _small_int_codes(labels)
+        if small is not None:
+            return _checked_codes(*small, func, min_groups)
         uniques, codes = np.unique(labels, return_inverse=True)
         return _checked_codes(codes.reshape(-1), uniques, func, min_groups)
     # pandas' string dtype factorizes several times slower than the same labels as objects
@@ -161,6 +171,21 @@ def group_codes(
         codes, uniques = pd.factorize(values, sort=False)
     uniques = pd.Index(uniques, name=labels.name if labels.name != "by" else None)
     return _checked_codes(codes, uniques, func, min_groups)
+
+
+def _small_int_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``np.unique(labels, return_inverse=True)`` (codes first) by counting, for integer
+    labels in 0..4n (such as codes 0..k-1): no sort. None for other labels."""
+    if labels.dtype.kind not in "iu" or not labels.size or labels.max() > 4 * labels.size:
+        return None
+    lab = labels.astype(np.intp, copy=False)
+    try:
+        present = np.bincount(lab) > 0
+    except ValueError:  # negative labels
+        return None
+    if present.all():  # already 0..k-1: the labels are their own codes
+        return lab, np.arange(present.size, dtype=labels.dtype)
+    return (present.cumsum() - 1)[lab], np.flatnonzero(present).astype(labels.dtype)
 
 
 def _checked_codes(

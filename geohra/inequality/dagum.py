@@ -27,7 +27,7 @@ textbook loops.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -43,7 +43,7 @@ from geohra.inequality._prep import (
 )
 from geohra.inequality.gini import gini_sorted
 
-__all__ = ["dagum_gini", "DagumResult", "positive_part_sums", "dagum_core"]
+__all__ = ["dagum_gini", "DagumResult", "positive_part_sums", "dagum_core", "dagum_details"]
 
 VARIANT = (
     "Dagum (1997): G = G_w + G_nb + G_t over all ordered pairs (no n-1 correction); "
@@ -64,57 +64,98 @@ def positive_part_sums(
     else:
         order = np.argsort(y)
         ys, gs = y[order], codes[order]
-    n = ys.size
+    return _gap_sums(np.diff(ys), gs, np.bincount(gs, minlength=k).astype(np.float64))
+
+
+def _gap_sums(gap: np.ndarray, gs: np.ndarray, n_g: np.ndarray) -> np.ndarray:
+    """P of ``positive_part_sums`` from the gaps of the sorted values, their group codes
+    ``gs`` and the group sizes ``n_g`` (as floats)."""
     # gap form: a pair r < i (sorted positions) differs by the gaps between them, so
     # P[a, b] = Σ_t gap_t · #{i ∈ a: i > t} · #{r ∈ b: r ≤ t}. Every term is non-negative
     # and the counts are exact, so ties and rounding cannot make P negative.
-    onehot = np.zeros((k, n))
-    onehot[gs, np.arange(n)] = 1.0
-    below = np.cumsum(onehot[:, :-1], axis=1)
-    above = onehot.sum(axis=1)[:, None] - below
+    # counting in integers is several times faster than a floating-point running sum
+    count = np.int32 if gs.size < 2**31 else np.int64
+    below = (gs[:-1] == np.arange(n_g.size)[:, None]).cumsum(axis=1, dtype=count)
+    below = below.astype(np.float64)
+    above = np.subtract(n_g[:, None], below)
+    np.multiply(above, gap, out=above)
     # einsum's own loop, not BLAS: k x n by n x k is small, and BLAS threads contend
-    return np.einsum("at,bt->ab", above * np.diff(ys), below)
+    return np.einsum("at,bt->ab", above, below)
+
+
+@lru_cache(maxsize=64)
+def _pair_index(k: int) -> tuple[np.ndarray, ...]:
+    """For k groups in mean order: the pairs j < h (``jj``, ``hh``), and the rows and
+    columns that gather P[j, h], then P[h, j], then the diagonal in one indexing step.
+    Read-only arrays, shared between calls."""
+    jj, hh = np.triu_indices(k, 1)
+    diag = np.arange(k)
+    out = (jj, hh, np.concatenate((jj, hh, diag)), np.concatenate((hh, jj, diag)))
+    for a in out:
+        a.flags.writeable = False
+    return out
 
 
 def dagum_core(y: np.ndarray, codes: np.ndarray, k: int) -> dict[str, Any]:
-    """All Dagum quantities from values and group codes 0..k-1 (validated inputs).
+    """The four Dagum quantities from values and group codes 0..k-1 (validated inputs).
 
-    Groups are returned re-ordered by descending mean; ``order`` maps the new order to codes.
+    Also returns what :func:`dagum_details` needs for the per-group and per-pair tables
+    (``order`` maps the groups in descending mean to their codes), so a bootstrap or a
+    panel pays only for the four numbers.
     """
     n = y.size
     n_g = np.bincount(codes, minlength=k).astype(np.float64)
     sum_g = np.bincount(codes, weights=y, minlength=k)
-    mean_g = sum_g / n_g
     mu = sum_g.sum() / n
-    order = np.argsort(-mean_g, kind="stable")  # μ_1 ≥ μ_2 ≥ ... as Dagum orders them
+    order = (-(sum_g / n_g)).argsort(kind="stable")  # μ_1 ≥ μ_2 ≥ ... as Dagum orders them
     # the one sort, shared by P and the total; tie order is irrelevant (ties add nothing)
-    by_value = np.argsort(y)
+    by_value = y.argsort()
     ys = y[by_value]
-    P = positive_part_sums(ys, codes[by_value], k, presorted=True)[np.ix_(order, order)]
-    n_g, sum_g, mean_g = n_g[order], sum_g[order], mean_g[order]
-    p = n_g / n
-    s = sum_g / (n * mu)
-    abs_within = 2.0 * np.diag(P)  # Σ_i Σ_r |y_ji − y_jr|
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g_jj = abs_within / (2.0 * n_g**2 * mean_g)  # NaN for an all-zero group (weight 0)
-    within = float(np.sum(abs_within) / (2.0 * n * n * mu))
-    jj, hh = np.triu_indices(k, 1)  # pairs with j < h in the new order, so μ_j ≥ μ_h
+    gap = ys[1:] - ys[:-1]
+    P = _gap_sums(gap, codes[by_value], n_g)  # groups in code order
+    m = k * (k - 1) // 2
+    rows, cols = _pair_index(k)[2:]
+    picked = P[order[rows], order[cols]]  # in mean order: d_jh, p_jh (j < h), then G_jj sums
+    d, pt, diag = picked[:m], picked[m : 2 * m], picked[2 * m :]
+    scale = n * n * mu
+    return {
+        "order": order,
+        "P": P,
+        "n_g": n_g,
+        "sum_g": sum_g,
+        "n": n,
+        "mu": mu,
+        # the total comes from the separate sorted-gap Gini, so the identity
+        # total = within + between_net + transvariation checks P rather than restating it
+        "total": gini_sorted(ys, gap),
+        "within": float(np.sum(2.0 * diag) / (2.0 * n * n * mu)),
+        # (d_jh − p_jh) / (n² μ) and 2 p_jh / (n² μ) are G_jh (p_j s_h + p_h s_j) D_jh and
+        # G_jh (p_j s_h + p_h s_j)(1 − D_jh), without the 0·NaN of an undefined D_jh
+        "between_net": float(((d - pt) / scale).sum()),
+        "transvariation": float((2.0 * pt / scale).sum()),
+    }
+
+
+def dagum_details(core: dict[str, Any]) -> dict[str, Any]:
+    """Per-group and per-pair quantities of the tables (groups in descending mean), from
+    :func:`dagum_core`'s output."""
+    order, n, mu = core["order"], core["n"], core["mu"]
+    P = core["P"][np.ix_(order, order)]
+    n_g, sum_g = core["n_g"][order], core["sum_g"][order]
+    mean_g = sum_g / n_g
+    jj, hh = _pair_index(n_g.size)[:2]
     d = P[jj, hh]
     pt = P[hh, jj]
     gross = d + pt
     with np.errstate(divide="ignore", invalid="ignore"):
+        g_jj = 2.0 * np.diag(P) / (2.0 * n_g**2 * mean_g)  # NaN for an all-zero group
         g_jh = gross / (n_g[jj] * n_g[hh] * (mean_g[jj] + mean_g[hh]))
         D = (d - pt) / gross  # undefined (NaN) when the two groups hold one identical value
-    # G_jh (p_j s_h + p_h s_j) simplifies to gross / (n² μ); use that to avoid 0·NaN
-    pair_total = gross / (n * n * mu)
-    net_terms = np.where(gross > 0, (d - pt) / (n * n * mu), 0.0)
-    trans_terms = np.where(gross > 0, 2.0 * pt / (n * n * mu), 0.0)
     return {
-        "order": order,
         "n_g": n_g,
         "mean_g": mean_g,
-        "p": p,
-        "s": s,
+        "p": n_g / n,
+        "s": sum_g / (n * mu),
         "g_jj": g_jj,
         "jj": jj,
         "hh": hh,
@@ -122,15 +163,8 @@ def dagum_core(y: np.ndarray, codes: np.ndarray, k: int) -> dict[str, Any]:
         "pt": pt,
         "g_jh": g_jh,
         "D": D,
-        "pair_total": pair_total,
-        "net_terms": net_terms,
-        "trans_terms": trans_terms,
-        # the total comes from the separate sorted-gap Gini, so the identity
-        # total = within + between_net + transvariation checks P rather than restating it
-        "total": gini_sorted(ys),
-        "within": within,
-        "between_net": float(net_terms.sum()),
-        "transvariation": float(trans_terms.sum()),
+        "net_terms": np.where(gross > 0, (d - pt) / (n * n * mu), 0.0),
+        "trans_terms": np.where(gross > 0, 2.0 * pt / (n * n * mu), 0.0),
     }
 
 
@@ -158,6 +192,10 @@ class DagumResult(Result):
     _uniques: pd.Index = field(default=None, repr=False, compare=False)
     _group_name: str = field(default="group", repr=False, compare=False)
     _values: tuple = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def _details(self) -> dict[str, Any]:
+        return dagum_details(self._parts)
 
     @cached_property
     def _labels(self) -> pd.Index:
@@ -190,11 +228,11 @@ class DagumResult(Result):
 
     @cached_property
     def within_groups(self) -> pd.Series:
-        return pd.Series(self._parts["g_jj"], index=self._labels, name="gini")
+        return pd.Series(self._details["g_jj"], index=self._labels, name="gini")
 
     @cached_property
     def between_groups(self) -> pd.DataFrame:
-        r, labels = self._parts, self._labels
+        r, labels = self._details, self._labels
         return pd.DataFrame(
             {
                 "group_high": labels[r["jj"]],
@@ -212,7 +250,7 @@ class DagumResult(Result):
 
     @cached_property
     def group_table(self) -> pd.DataFrame:
-        r = self._parts
+        r = self._details
         term = np.nan_to_num(r["g_jj"]) * r["p"] * r["s"]
         return pd.DataFrame(
             {

@@ -54,12 +54,15 @@ def gini_core(y: np.ndarray, w: np.ndarray | None = None) -> float:
     return num / (total_w * float((ws * ys).sum()))
 
 
-def gini_sorted(ys: np.ndarray) -> float:
-    """Unweighted Gini of values already sorted ascending: Σ_k gap_k·k·(n−k) / (n Σy)."""
+def gini_sorted(ys: np.ndarray, gap: np.ndarray | None = None) -> float:
+    """Unweighted Gini of values already sorted ascending: Σ_k gap_k·k·(n−k) / (n Σy).
+
+    ``gap``: ``np.diff(ys)`` when the caller has it already."""
     n = ys.size
     k = np.arange(1, n, dtype=np.float64)
     np.multiply(k, n - k, out=k)  # in place: large n is memory-bound
-    return float((np.diff(ys) * k).sum()) / (n * float(ys.sum()))
+    gap = np.diff(ys) if gap is None else gap
+    return float((gap * k).sum()) / (n * float(ys.sum()))
 
 
 class GiniValue(float, Result):
