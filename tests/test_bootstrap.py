@@ -178,3 +178,55 @@ def test_per_year_bootstrap(counties):
         dagum_ci, panel, "rate", by="region", n_resamples=20, rng=0, time="year"
     ).summary()
     pd.testing.assert_frame_equal(table, again)
+
+
+def _bits(x):
+    return np.asarray(x, dtype=np.float64).tobytes()
+
+
+@pytest.mark.parametrize(
+    "statistic, column, options",
+    [
+        ("theil", "beds", {"population": "pop"}),
+        ("theil", "rate", {"index": "L", "base": 10}),
+        ("theil", "rate", {}),
+        ("dagum_gini", "rate", {}),
+        ("gini", "rate", {"population": "pop"}),
+    ],
+)
+def test_components_total_only_gives_the_same_numbers(counties, statistic, column, options):
+    # the totals-only path skips the group parts; the draws and the arithmetic of the
+    # total stay the same, so every number is identical to the last bit
+    kw = {"by": "region", "n_resamples": 120, "rng": 11, **options}
+    full = bootstrap_ci(statistic, counties, column, **kw)
+    comp = "gini" if statistic == "gini" else "total"
+    part = bootstrap_ci(statistic, counties, column, components=[comp], **kw)
+    assert list(part.estimate.index) == [comp] == list(part.distribution.columns)
+    for attr in ("estimate", "lower", "upper", "std_error", "n_invalid"):
+        assert _bits(getattr(part, attr)[comp]) == _bits(getattr(full, attr)[comp]), attr
+    assert _bits(part.distribution[comp]) == _bits(full.distribution[comp])
+    assert len(full.estimate) > 1 or statistic == "gini"
+
+
+def test_components_choose_and_order_and_check(counties):
+    kw = {"by": "region", "n_resamples": 50, "rng": 3}
+    full = bootstrap_ci("dagum_gini", counties, "rate", **kw)
+    two = bootstrap_ci("dagum_gini", counties, "rate", components=("within", "total"), **kw)
+    assert list(two.estimate.index) == ["within", "total"]
+    pd.testing.assert_frame_equal(two.distribution, full.distribution[["within", "total"]])
+    one = bootstrap_ci("theil", counties, "rate", components="between", **kw)
+    assert list(one.estimate.index) == ["between"]
+    with pytest.raises(ValueError, match=r"no component\(s\) \['betwen'\].*'between'"):
+        bootstrap_ci("theil", counties, "rate", components=["betwen"], **kw)
+    with pytest.raises(ValueError, match="no component"):  # no by=: no group parts
+        bootstrap_ci("theil", counties, "rate", components=["within"], n_resamples=5)
+    with pytest.raises(ValueError, match="no component"):
+        bootstrap_ci("gini", counties, "rate", components=[], n_resamples=5)
+
+    def mean_and_max(frame, col):
+        return {"mean": frame[col].mean(), "max": frame[col].max()}
+
+    custom = bootstrap_ci(mean_and_max, counties, "rate", components=["max"], **kw)
+    assert list(custom.estimate.index) == ["max"]
+    with pytest.raises(ValueError, match="mean_and_max has no component"):
+        bootstrap_ci(mean_and_max, counties, "rate", components=["median"], **kw)

@@ -127,15 +127,21 @@ def _resample_builtin(
     k: int,
     opts: dict[str, Any],
     n_resamples: int,
+    wanted: set[str] | None = None,
 ) -> dict[str, np.ndarray]:
     """Every resample's components, evaluated in chunks of resamples on the data sorted
-    once (see ``_resample``); NaN where a resample makes a component undefined."""
+    once (see ``_resample``); NaN where a resample makes a component undefined.
+
+    ``wanted``: when only the total is wanted, a Theil skips its group parts and a Dagum
+    decomposition is evaluated as its total, the Gini (the same arithmetic either way);
+    the strata, and so the resamples, stay the same."""
+    total_only = wanted is not None and wanted <= {"total"}
     n = y.size
     order = np.argsort(y, kind="stable")
     ys = y[order]
     ws = None if w is None else w[order]
     cs = None if codes is None else codes[order]
-    plan = _resample.dagum_plan(cs, k) if name == "dagum_gini" else None
+    plan = _resample.dagum_plan(cs, k) if name == "dagum_gini" and not total_only else None
     cells = n * (k if name == "dagum_gini" else max(k, 1) + 2)
     chunk = max(1, _WORK_BLOCK // cells)
     parts: dict[str, list[np.ndarray]] = {}
@@ -145,12 +151,16 @@ def _resample_builtin(
         for block in _resample_indices(gen, strata, n, n_resamples):
             for s in range(0, block.shape[0], chunk):
                 m = _resample.multiplicities(block[s : s + chunk], n)[:, order]
-                for key, val in _evaluate(name, ys, ws, cs, k, m, plan, opts).items():
+                for key, val in _evaluate(name, ys, ws, cs, k, m, plan, opts, total_only).items():
                     parts.setdefault(key, []).append(val)
     return {key: np.concatenate(v) for key, v in parts.items()}
 
 
-def _evaluate(name, ys, ws, cs, k, m, plan, opts) -> dict[str, np.ndarray]:
+def _evaluate(name, ys, ws, cs, k, m, plan, opts, total_only=False) -> dict[str, np.ndarray]:
+    if total_only and name != "gini":
+        cs = None  # the total does not depend on the groups
+        if name == "dagum_gini":  # dagum_many's total is gini_many of the same rows
+            return {"total": _resample.gini_many(ys, m)}
     with np.errstate(divide="ignore", invalid="ignore"):
         if name == "gini":
             eff = m if ws is None else m * ws

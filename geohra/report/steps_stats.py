@@ -225,6 +225,8 @@ def _bootstrap(sec, ctx: PanelContext, inputs: dict, dagum_total: pd.Series) -> 
     stratified by the same regions: the same resamples and values, without each
     resample's k x k between-pair sums (k = 31 provinces: 18 s of a county report). Its
     estimate is the Dagum table's total (``dagum_total``, the same number to the last bit).
+    Both ask ``bootstrap_ci`` for the total only (``components=``), so the Theil resamples
+    skip their within- and between-region parts (the same totals to the last bit).
     """
     cfg = ctx.cfg
     with ctx.progress.step(ctx.t("tab_bootstrap")):
@@ -238,8 +240,9 @@ def _bootstrap(sec, ctx: PanelContext, inputs: dict, dagum_total: pd.Series) -> 
 
             stat, component = ("gini", "gini") if name == "dagum_gini" else (name, "total")
 
-            def boot(part, column, _stat=stat, **kw):
-                return geohra.bootstrap_ci(_stat, part, column, **kw)
+            # only the total is reported: the Theil resamples skip their group parts
+            def boot(part, column, _stat=stat, _comp=component, **kw):
+                return geohra.bootstrap_ci(_stat, part, column, components=[_comp], **kw)
 
             res = geohra.per_year(
                 boot,
