@@ -341,3 +341,33 @@ def test_homogeneity_matches_giddy(seed):
     assert ours["Q_pvalue"] == pytest.approx(ref.Q_p_value, rel=1e-9, abs=1e-15)
     assert ours["LR_pvalue"] == pytest.approx(ref.LR_p_value, rel=1e-9, abs=1e-15)
     assert _homogeneity(tt[:1]) is None
+
+
+def test_spatial_markov_on_geohras_light_weights_equals_the_graph():
+    # the report passes geohra's own weights (no libpysal Graph); every number must be the
+    # same as with spatial_weights() of the same layer, whatever the panel's row order
+    import geohra
+    from geohra.spatial.weights import _LiteGraph
+
+    with pytest.warns(UserWarning):  # Hainan is linked to its nearest province
+        gdf = geohra.load_boundaries("china-provinces").query("analysis")
+        graph = geohra.spatial_weights(gdf)
+        lite = _LiteGraph.build(gdf, "r", stacklevel=2)
+    rng = np.random.default_rng(4)
+    units = list(gdf.index)[::-1]  # another order than the weights
+    panel = pd.DataFrame(
+        {
+            "unit": np.repeat(units, 8),
+            "year": np.tile(np.arange(2010, 2018), len(units)),
+            "v": rng.lognormal(1.0, 0.4, 8 * len(units)),
+        }
+    )
+    a = markov(panel, "v", unit="unit", classes=4, relative=True, graph=graph, lag_classes=4)
+    b = markov(panel, "v", unit="unit", classes=4, relative=True, graph=lite, lag_classes=4)
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), check_exact=True)
+    for key in a.spatial:
+        pd.testing.assert_frame_equal(a.spatial[key], b.spatial[key], check_exact=True)
+        pd.testing.assert_frame_equal(
+            a.spatial_transitions[key], b.spatial_transitions[key], check_exact=True
+        )
+    pd.testing.assert_series_equal(a.homogeneity, b.homogeneity, check_exact=True)

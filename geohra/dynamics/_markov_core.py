@@ -96,18 +96,21 @@ def _row_standardised_lag(
 ) -> np.ndarray:
     from scipy import sparse
 
-    try:
-        from libpysal.graph import Graph
-        from libpysal.weights import W
-    except ImportError as err:  # pragma: no cover
-        raise ImportError("markov(graph=...) needs libpysal: pip install libpysal") from err
-    if isinstance(w, W):
-        w = Graph.from_W(w)
-    if not isinstance(w, Graph):
-        raise TypeError(
-            "markov: graph must be a libpysal Graph or W; "
-            f"got {type(w).__name__}. Build one with geohra.spatial_weights(...)."
-        )
+    from geohra.spatial.weights import _LiteGraph
+
+    if not isinstance(w, _LiteGraph):  # geohra's own weights need no libpysal
+        try:
+            from libpysal.graph import Graph
+            from libpysal.weights import W
+        except ImportError as err:  # pragma: no cover
+            raise ImportError("markov(graph=...) needs libpysal: pip install libpysal") from err
+        if isinstance(w, W):
+            w = Graph.from_W(w)
+        if not isinstance(w, Graph):
+            raise TypeError(
+                "markov: graph must be a libpysal Graph or W; "
+                f"got {type(w).__name__}. Build one with geohra.spatial_weights(...)."
+            )
     ids = pd.Index(w.unique_ids)
     ids = ids[~ids.isin(omitted)]  # units left out by nan_policy="omit": their links go too
     if len(ids) != len(units) or (units.get_indexer(ids) < 0).any():
@@ -118,16 +121,7 @@ def _row_standardised_lag(
             "markov: graph ids do not match the panel's units: only in the weights "
             f"{only_w}, only in the panel {only_d}. Build the weights on the same unit ids."
         )
-    adj = w.adjacency
-    # map the (few) level labels to unit positions, then the links by their integer codes
-    mi = adj.index
-    if isinstance(mi, pd.MultiIndex):
-        focal = units.get_indexer(mi.levels[0])[mi.codes[0]]
-        neigh = units.get_indexer(mi.levels[1])[mi.codes[1]]
-    else:  # pragma: no cover - libpysal always uses a MultiIndex
-        focal = units.get_indexer(mi.get_level_values(0))
-        neigh = units.get_indexer(mi.get_level_values(1))
-    vals = adj.to_numpy(dtype=float)
+    focal, neigh, vals = _links_in(w, units)
     kept = (focal >= 0) & (neigh >= 0)
     vals, focal, neigh = vals[kept], focal[kept], neigh[kept]
     m = sparse.csr_matrix((vals, (focal, neigh)), shape=(len(units), len(units)))
@@ -140,6 +134,26 @@ def _row_standardised_lag(
         )
     # the neighbours' average: row-standardised on a copy, the caller's weights stay as given
     return sparse.diags(1.0 / rs) @ m @ wide
+
+
+def _links_in(w: Any, units: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The links of ``w`` as (focal, neighbour) positions in ``units`` (-1 where a unit is
+    not there) and weights, in the graph's order: focal, then neighbour, as listed."""
+    if not hasattr(w, "adjacency"):  # geohra's _LiteGraph: the same links from its matrix
+        m = w.sparse
+        pos = units.get_indexer(pd.Index(w.unique_ids))
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        return pos[rows], pos[m.indices], m.data.astype(float)
+    adj = w.adjacency
+    # map the (few) level labels to unit positions, then the links by their integer codes
+    mi = adj.index
+    if isinstance(mi, pd.MultiIndex):
+        focal = units.get_indexer(mi.levels[0])[mi.codes[0]]
+        neigh = units.get_indexer(mi.levels[1])[mi.codes[1]]
+    else:  # pragma: no cover - libpysal always uses a MultiIndex
+        focal = units.get_indexer(mi.get_level_values(0))
+        neigh = units.get_indexer(mi.get_level_values(1))
+    return focal, neigh, adj.to_numpy(dtype=float)
 
 
 def _make_cuts(

@@ -82,8 +82,11 @@ def _fit(ctx: PanelContext, frame: pd.DataFrame, col: str, label: str) -> dict:
 
 
 def _graph(ctx: PanelContext):
-    """The spatial-autocorrelation section's weights (built the same way if it has none)."""
-    if ctx.graph is not None:
+    """The spatial-autocorrelation section's weights as a libpysal Graph for the models:
+    built the same way (the section keeps geohra's lighter form, or none)."""
+    from geohra.spatial.weights import _LiteGraph
+
+    if ctx.graph is not None and not isinstance(ctx.graph, _LiteGraph):
         return ctx.graph
     import geopandas as gpd
 

@@ -12,6 +12,7 @@ from geohra.report import _i18n_variants as variants
 from geohra.report import i18n
 from geohra.report.document import Figure, Report, Table
 from geohra.report.pipeline import PanelContext, add_figure, map_kwargs, note_on_figure
+from geohra.spatial.weights import _LiteGraph
 
 
 def _moran(sec, ctx: PanelContext, col: str, label: str, graph) -> None:
@@ -162,7 +163,10 @@ def step_spatial(report: Report, ctx: PanelContext) -> None:
         # [moran].islands the Moran's I and LISA keep them (the spatial Markov chain and the
         # spatial models, which need every unit to have neighbours, still join them)
         warnings.simplefilter("ignore")
-        ctx.graph = geohra.spatial_weights(first, kind="queen", islands="nearest")
+        # the links of spatial_weights(first, kind="queen", islands="nearest"), row-standardised,
+        # without building a libpysal Graph (importing libpysal takes ~1 s); Moran, LISA and
+        # spatial Markov take it as they are, the convergence models get a Graph (steps_beta)
+        ctx.graph = _LiteGraph.build(first, "r", stacklevel=2)
         graph = (
             geohra.spatial_weights(first, kind="queen", islands="keep")
             if cfg.lisa_islands

@@ -34,8 +34,10 @@ def contiguity_pairs(geoms: Any, *, rook: bool) -> tuple[np.ndarray, np.ndarray]
     coords, owner = shapely.get_coordinates(geoms, return_index=True)
     if coords.size == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    # vertex ids: equal coordinates -> equal id
-    order = np.lexsort((coords[:, 1], coords[:, 0]))
+    # vertex ids: equal coordinates -> equal id. (x, y) as one complex number sorts by x,
+    # then y: with a stable sort the same order as np.lexsort((y, x)), in half the time
+    xy = np.ascontiguousarray(coords, dtype=np.float64).view(np.complex128).ravel()
+    order = np.argsort(xy, kind="stable")
     sc = coords[order]
     new = np.ones(len(sc), dtype=bool)
     new[1:] = (sc[1:, 0] != sc[:-1, 0]) | (sc[1:, 1] != sc[:-1, 1])
