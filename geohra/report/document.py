@@ -166,6 +166,7 @@ class Report:
         self.lang = "zh" if lang == "zh" else "en"
         self.sections: list[Section] = []
         self.written: list[Path] = []
+        self._shown: dict = {}  # while writing: id(table) -> display(...), as_text(...)
 
     def section(self, title: str, text: str = "") -> Section:
         sec = Section(title, text)
@@ -195,9 +196,23 @@ class Report:
         return out
 
     # ------------------------------------------------------------------ writers
+    def shown(self, t: Table, *, text: bool = False) -> tuple[pd.DataFrame, dict] | pd.DataFrame:
+        """``display(t, lang)`` (or with ``text``, its ``as_text``), computed once per table
+        for the workbook, the page and the Word file of one :meth:`write`."""
+        key = (id(t), text)
+        if key not in self._shown:
+            self._shown[key] = as_text(*self.shown(t)) if text else display(t, self.lang)
+        return self._shown[key]
+
     def write(self, out: Path, *, stem: str = "report", protected=()) -> list[Path]:
         """Write CSVs, workbook, HTML page and Word file; never over a ``protected`` (input) file."""
-        out = Path(out)
+        self._shown = {}
+        try:
+            return self._write(Path(out), stem, protected)
+        finally:
+            self._shown = {}  # the tables may change after this write
+
+    def _write(self, out: Path, stem: str, protected) -> list[Path]:
         guard = {Path(p).resolve() for p in protected}
 
         def target(p: Path) -> Path:
@@ -269,12 +284,12 @@ class Report:
         esc = html.escape
         lang = self.lang
         if isinstance(it, Table):
-            frame, dec = display(it, lang)
+            frame, dec = self.shown(it)
             head = f"<p class='caption' style='text-align:center;font-weight:bold'>{esc(label)} {esc(it.title)}</p>"
             if len(frame) > MAX_HTML_ROWS:
                 body = f"<p class='note'>{esc(tr('csv_only', lang, rows=len(frame), path=f'tables/{it.key}.csv'))}</p>"
             else:
-                text = as_text(frame, dec)
+                text = self.shown(it, text=True)
                 body = (
                     "<div class='scroll'>"
                     + text.to_html(index=False, border=0, escape=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geohra.report.document import MAX_DOCX_COLS, MAX_DOCX_ROWS, Figure, Table, as_text, display
+from geohra.report.document import MAX_DOCX_COLS, MAX_DOCX_ROWS, Figure, Table
 from geohra.report.i18n import colon, tr
 
 THICK = 12  # eighths of a point: 1.5 pt
@@ -105,12 +105,12 @@ def _widths(text) -> list:
     return [Cm(16 * n / total) for n in need]
 
 
-def _table(doc, t: Table, label: str, lang: str) -> None:
+def _table(doc, report, t: Table, label: str, lang: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     _caption(doc, f"{label} {t.title}").paragraph_format.keep_with_next = True
-    frame, dec = display(t, lang)
+    frame, _ = report.shown(t)
     if t.appendix or len(frame) > MAX_DOCX_ROWS:
         doc.add_paragraph(tr("csv_only", lang, rows=len(frame), path=f"tables/{t.key}.csv"))
         return
@@ -118,7 +118,7 @@ def _table(doc, t: Table, label: str, lang: str) -> None:
         where = f"tables/{t.key}.csv"
         doc.add_paragraph(tr("csv_only_wide", lang, cols=len(frame.columns), path=where))
         return
-    text = as_text(frame, dec)
+    text = report.shown(t, text=True)
     table = doc.add_table(rows=len(text) + 1, cols=len(text.columns))
     table.autofit = False
     for j, col in enumerate(text.columns):
@@ -164,7 +164,7 @@ def write_docx(report, path: Path, out: Path) -> None:
             doc.add_paragraph(s.text)
         for it in s.items:
             if isinstance(it, Table):
-                _table(doc, it, labels[id(it)], lang)
+                _table(doc, report, it, labels[id(it)], lang)
             elif isinstance(it, Figure) and it.kind == "png":
                 doc.add_picture(str(out / it.path), width=Cm(15))
                 doc.paragraphs[-1].alignment = 1  # centred

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geohra.report.document import MAX_SHEET_CELLS, MAX_SHEET_ROWS, display
+from geohra.report.document import MAX_SHEET_CELLS, MAX_SHEET_ROWS
 from geohra.report.i18n import colon, tr
 
 
@@ -40,7 +40,7 @@ def write_workbook(report, path: Path) -> None:
         ws = wb.create_sheet(label[:31])
         ws["A1"] = f"{label} {t.title}"
         ws["A1"].font = Font(bold=True, size=12)
-        frame, dec = display(t, lang)
+        frame, dec = report.shown(t)
         if len(frame) > MAX_SHEET_ROWS or frame.size > MAX_SHEET_CELLS:
             ws["A3"] = tr("csv_only", lang, rows=len(frame), path=f"tables/{t.key}.csv")
             continue
