@@ -95,6 +95,20 @@ def _components_of(value: Any) -> dict[str, float]:
     return {"value": float(value)}
 
 
+def _chosen(name: str, est: dict[str, float], components: Any) -> dict[str, float]:
+    """The estimate's components restricted to ``components`` (checked), in that order."""
+    if components is None:
+        return est
+    wanted = [components] if isinstance(components, str) else list(components)
+    unknown = [c for c in wanted if c not in est]
+    if not wanted or unknown:
+        raise ValueError(
+            f"bootstrap_ci: {name} has no component(s) {unknown or wanted!r} here; its "
+            f"components are {list(est)}. Pass some of these as components=, or None for all."
+        )
+    return {c: est[c] for c in wanted}
+
+
 def _components_of_builtin(name: str, res: Any) -> dict[str, float]:
     if name == "gini":
         return {"gini": float(res)}

@@ -24,6 +24,7 @@ from geohra._result import Result, deprecated_alias, fmt
 from geohra.inequality._bootstrap_core import (
     _canonical,
     _check_strata,
+    _chosen,
     _components_of,
     _components_of_builtin,
     _resample_builtin,
@@ -242,20 +243,6 @@ def _check_settings(n_resamples: Any, confidence: Any) -> None:
         raise ValueError(
             f"bootstrap_ci: confidence must lie strictly between 0 and 1; got {confidence!r}."
         )
-
-
-def _chosen(name: str, est: dict[str, float], components: Any) -> dict[str, float]:
-    """The estimate's components restricted to ``components`` (checked), in that order."""
-    if components is None:
-        return est
-    wanted = [components] if isinstance(components, str) else list(components)
-    unknown = [c for c in wanted if c not in est]
-    if not wanted or unknown:
-        raise ValueError(
-            f"bootstrap_ci: {name} has no component(s) {unknown or wanted!r} here; its "
-            f"components are {list(est)}. Pass some of these as components=, or None for all."
-        )
-    return {c: est[c] for c in wanted}
 
 
 def _builtin_options(name: str, entry: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
