@@ -37,9 +37,11 @@ _INDICES = ("T", "L")
 
 def _xlogx_over(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a·ln(a/b) elementwise with the limit 0·ln(0/b) = 0; the caller guarantees b > 0 where a > 0."""
-    out = np.zeros_like(a)
     pos = a > 0
     # ln a − ln b rather than ln(a/b): the ratio of a tiny and a normal share can overflow
+    if pos.all():  # no zero: the same products without masking (a short path per call)
+        return a * (np.log(a) - np.log(b))
+    out = np.zeros_like(a)
     out[pos] = a[pos] * (np.log(a[pos]) - np.log(b[pos]))
     return out
 
@@ -63,12 +65,16 @@ def divergence(
     with np.errstate(divide="ignore", invalid="ignore"):
         a_in = a / A[codes]
         b_in = b / B[codes]
-    inner = np.zeros_like(a)
-    ok = A[codes] > 0
-    inner[ok] = _xlogx_over(a_in[ok], b_in[ok])
-    group_div = np.bincount(codes, weights=inner, minlength=k)
-    group_div[A == 0] = np.nan
-    weighted = np.where(A > 0, A * np.nan_to_num(group_div), 0.0)
+    if (A > 0).all():  # every group holds some share: no group to leave out
+        group_div = np.bincount(codes, weights=_xlogx_over(a_in, b_in), minlength=k)
+        weighted = A * np.nan_to_num(group_div)
+    else:
+        inner = np.zeros_like(a)
+        ok = A[codes] > 0
+        inner[ok] = _xlogx_over(a_in[ok], b_in[ok])
+        group_div = np.bincount(codes, weights=inner, minlength=k)
+        group_div[A == 0] = np.nan
+        weighted = np.where(A > 0, A * np.nan_to_num(group_div), 0.0)
     out.update(
         between=float(between_terms.sum()),
         within=float(weighted.sum()),
