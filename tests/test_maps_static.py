@@ -457,6 +457,29 @@ def test_kde_curves_per_region():
     assert len(fig.legends) == 1
 
 
+def test_english_charts_draw_chinese_names_in_a_cjk_font(monkeypatch):
+    """An English report grouped by Chinese names (e.g. province_zh) drew the panel titles
+    and unit names in a Latin font: empty boxes. Chinese texts get the CJK font."""
+    from geohra.dynamics import kde
+
+    monkeypatch.setattr(_style, "find_cjk_font", lambda: "Fake CJK")
+    panel = _long_panel()
+    panel["region"] = panel["region"].map({"East": "浙江省", "Central": "湖北省", "West": "四川省"})
+    fig = kde_curves(kde(panel, "beds", time="year", by="region").densities, lang="en")
+    titles = [a.title for a in fig.axes if a.lines]
+    assert {t.get_text() for t in titles} == {"浙江省", "湖北省", "四川省"}
+    assert all(t.get_fontfamily()[0] == "Fake CJK" for t in titles)
+    assert all(a.xaxis.label.get_fontfamily()[0] != "Fake CJK" for a in fig.axes if a.lines)
+
+    rng = np.random.default_rng(0)
+    z = pd.Series(rng.normal(size=4), index=list("abcd"))
+    names = pd.Series(["北京", "天津", "Hebei", "山西"], index=z.index)
+    ax = moran_scatter(z, z * 0.5, labels=names, lang="en", title="每千人口床位数").axes[0]
+    annotations = [t for t in ax.texts if t.get_text() in set(names)]
+    assert len(annotations) == 4 and all(t.get_fontfamily()[0] == "Fake CJK" for t in annotations)
+    assert ax.title.get_fontfamily()[0] == "Fake CJK"
+
+
 def _regional_panel() -> pd.DataFrame:
     """Regions whose densities differ a lot in height: the first region (alphabetically,
     and as kde() returns them) is spread out, the later ones are narrow, so their peaks

@@ -19,6 +19,7 @@ from geohra.maps._style import (
     EDGE_COLOR,
     MISSING_COLOR,
     MISSING_HATCH,
+    font_for,
     font_props,
     text,
 )
@@ -273,19 +274,13 @@ def _legend(
         handles=handles,
         loc=loc,
         title=title,
-        prop=_font_for([e[0] for e in entries], lang, 8),
-        title_fontproperties=_font_for([title or ""], lang, 9),
+        prop=font_for([e[0] for e in entries], lang, 8),
+        title_fontproperties=font_for([title or ""], lang, 9),
         frameon=False,
         **kw,
     )
     leg.set_gid("legend")
     return leg
-
-
-def _font_for(texts: Sequence[str], lang: str, size: float) -> Any:
-    """The font for ``lang``, or a Chinese one for texts written in Chinese (a title or
-    grade names given in Chinese on an English map), when one is installed."""
-    return font_props("zh" if _style.has_cjk(texts) else lang, size)
 
 
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -343,7 +338,7 @@ def _draw_map(
     if scale_bar:
         _draw_scale_bar(ax, geo, lang)
     if title:
-        ax.set_title(title, fontproperties=_font_for([title], lang, 13))
+        ax.set_title(title, fontproperties=font_for([title], lang, 13))
     if source_note:
         _draw_source_note(ax, source_note, lang)
     if entries is not None:

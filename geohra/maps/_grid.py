@@ -8,7 +8,8 @@ import math
 from typing import TYPE_CHECKING
 
 from geohra.maps import _layout
-from geohra.maps._draw import _draw_source_note, _font_for, _legend
+from geohra.maps._draw import _draw_source_note, _legend
+from geohra.maps._style import font_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -45,7 +46,7 @@ def finish_grid(
             break
     note = _draw_source_note(fig, source_note, lang) if source_note else None
     if title:
-        fig.suptitle(title, fontproperties=_font_for([title], lang, 14))
+        fig.suptitle(title, fontproperties=font_for([title], lang, 14))
     if panel_height is None:
         x0, x1 = maps[0].get_xlim()
         y0, y1 = maps[0].get_ylim()

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import align, to_numeric
-from geohra.maps._style import LISA_COLORS, LISA_LABELS, font_props, text
+from geohra.maps._style import LISA_COLORS, LISA_LABELS, font_for, font_props, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -93,18 +93,20 @@ def _label_scatter(
         t.set_gid("quadrant")
     if labels is not None:
         names = labels.reindex(z.index)
+        name_font = font_for([str(v) for v in names], lang, 7)
         for uid in z.index:
             ax.annotate(
                 str(names[uid]),
                 (z[uid], lag[uid]),
                 xytext=(3, 3),
                 textcoords="offset points",
-                fontproperties=font_props(lang, 7),
+                fontproperties=name_font,
             )
     ax.set_xlabel(text("standardised", lang), fontproperties=fp)
     ax.set_ylabel(text("spatial_lag", lang), fontproperties=fp)
     heading = f"{text('moran', lang)} = {slope:.3f}"
     ax.set_title(
-        heading if title is None else f"{title}\n{heading}", fontproperties=font_props(lang, 11)
+        heading if title is None else f"{title}\n{heading}",
+        fontproperties=font_for([title or ""], lang, 11),
     )
     ax.set_aspect("equal")

@@ -370,6 +370,13 @@ def font_props(lang: str, size: float | None = None) -> Any:
     return FontProperties(family=family, size=size)
 
 
+def font_for(texts: Any, lang: str, size: float | None = None) -> Any:
+    """The font for ``lang``, or a Chinese one for texts written in Chinese (region names,
+    a title or grade names in Chinese on an English figure), when one is installed: a
+    Chinese label never falls back to a Latin font that draws empty boxes."""
+    return font_props("zh" if has_cjk(list(texts)) else lang, size)
+
+
 def format_number(x: float, *, digits: int = 3) -> str:
     """A compact number for legends and tooltips: 3 significant digits, thousands commas."""
     if pd.isna(x):

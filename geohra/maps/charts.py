@@ -20,6 +20,7 @@ import pandas as pd
 from geohra._common import to_numeric
 from geohra.maps._scatter import _cluster_colours, _draw_scatter, _label_scatter, _scatter_values
 from geohra.maps._style import (
+    font_for,
     font_props,
     has_cjk,
     region_label,
@@ -143,7 +144,8 @@ def kde_curves(
                     label=str(year),
                 )
         if grouped:
-            a.set_title(region_label(group, lang), fontproperties=font_props(lang, 10))
+            label = region_label(group, lang)
+            a.set_title(label, fontproperties=font_for([label], lang, 10))
         a.set_xlabel(xlabel or text("value", lang), fontproperties=fp)
         a.set_ylabel(text("density", lang), fontproperties=fp)
     # One explicit limit from all curves: with shared axes an autoscaled limit set while
@@ -157,7 +159,7 @@ def kde_curves(
     else:
         axes[0].legend(prop=fp, frameon=False)
     if title:
-        fig.suptitle(title, fontproperties=font_props(lang, 12))
+        fig.suptitle(title, fontproperties=font_for([title], lang, 12))
     return fig
 
 
@@ -221,7 +223,7 @@ def kde_surface(
     ax.set_zlabel(text("density", lang), fontproperties=fp)
     ax.view_init(elev=elev, azim=azim)
     if title:
-        ax.set_title(title, fontproperties=font_props(lang, 12))
+        ax.set_title(title, fontproperties=font_for([title], lang, 12))
     return fig
 
 
@@ -309,7 +311,7 @@ def decomposition_bars(
     ax.set_xlabel(text("year", lang), fontproperties=fp)
     ax.legend(prop=fp, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     if title:
-        ax.set_title(title, fontproperties=font_props(lang, 12))
+        ax.set_title(title, fontproperties=font_for([title], lang, 12))
     return fig
 
 
