@@ -3,7 +3,8 @@
 A result class is a frozen dataclass declared with ``@dataclass(frozen=True, repr=False)``
 (so the repr defined here is used) that inherits :class:`Result` and defines
 ``_repr_parts()``, the few facts a reader wants first, e.g.
-``TheilResult(total=0.0370, within 94.6 %, between 5.4 %, 3 groups)``.
+``TheilResult(total=0.0370, within 94.6 %, between 5.4 %, 3 groups)``; the counts of
+islands and omitted units, when a result has any, are appended by the base.
 Printing a result never dumps per-unit Series; those are in ``.to_frame()``.
 """
 
@@ -49,7 +50,13 @@ class Result:
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(self._repr_parts())})"
+        parts = self._repr_parts()
+        # every result that drops units says so, in the same words, last
+        for name in ("islands", "omitted"):
+            left_out = getattr(self, name, None)
+            if isinstance(left_out, tuple | list) and left_out:
+                parts.append(f"{len(left_out)} {name}")
+        return f"{type(self).__name__}({', '.join(parts)})"
 
     def _repr_html_(self) -> str:
         """Title line, the formula variant, and ``summary()`` (first rows) as a table."""

@@ -107,8 +107,6 @@ class Classification(Result):
     def _repr_parts(self) -> list[str]:
         parts = [self.scheme, f"k={self.k}", f"gvf={_fmt(self.gvf, 3)}"]
         parts.append(f"n={int(self.classes.notna().sum())}")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def to_frame(self) -> pd.DataFrame:

@@ -93,8 +93,6 @@ class CouplingResult(Result):
         parts.append(self.method)
         if self.undefined:
             parts.append(f"{len(self.undefined)} undefined")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def to_frame(self) -> pd.DataFrame:

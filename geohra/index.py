@@ -99,8 +99,6 @@ class EntropyResult(Result):
             parts.append("pooled")
         elif not isinstance(self.weights, pd.Series):
             parts.append(f"per year ({len(self.weights)} years, mean weights shown)")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def to_frame(self) -> pd.DataFrame:

@@ -63,8 +63,6 @@ class ObstacleResult(Result):
             parts.append(f"{self.groups.shape[1]} subsystems")
         if self.undefined:
             parts.append(f"{len(self.undefined)} undefined")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def to_frame(self) -> pd.DataFrame:

@@ -464,6 +464,7 @@ def test_nan_raises_and_omit_reports(case):
         assert frame.index.equals(data.index) or frame.index.equals(data.index.drop(label))
         return
     assert res.omitted == case.omitted_of(inputs["data"], label)
+    assert repr(res).endswith(f"{len(res.omitted)} omitted)")  # said the same way everywhere
     if case.per_unit:
         # the input's rows in the input's order: all of them (the omitted one missing) or
         # all but the omitted ones; a join keeps every row either way

@@ -101,8 +101,6 @@ class BetaResult(Result):
             f"effects={self.effects}",
             f"n={self.nobs}",
         ]
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     @property

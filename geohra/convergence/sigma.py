@@ -78,8 +78,6 @@ class SigmaResult(Result):
         years = self.dispersion.index
         parts = [f"{years[0]}–{years[-1]}"]
         parts += [f"{m} {fmt(self.trend.loc[m, 'change_pct'], 1)} %" for m in self.measures]
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def summary(self) -> pd.DataFrame:

@@ -93,8 +93,6 @@ class SpatialBetaResult(Result):
             f"half-life {fmt(self.half_life, 2)} years",
             f"{self.n_units} units x {self.n_years} steps",
         ]
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def impact_table(self) -> pd.DataFrame | None:

@@ -66,8 +66,6 @@ class KDEResult(Result):
             f"bandwidth {self.rule.split(':')[0]}",
             f"grid {fmt(self.grid[0], 3)}–{fmt(self.grid[-1], 3)} ({len(self.grid)} points)",
         ]
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def to_frame(self) -> pd.DataFrame:

@@ -79,8 +79,6 @@ class MarkovResult(Result):
         if self.spatial is not None:
             parts.append(f"{len(self.spatial)} lag classes")
         parts.append("steady state" if self.steady_state is not None else "no unique steady state")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def to_frame(self) -> pd.DataFrame:

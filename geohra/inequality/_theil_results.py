@@ -96,8 +96,6 @@ class TheilResult(Result):
         parts += [f"Theil {self.index}", f"n={self.n}"]
         if self.weighted:
             parts.append("population-weighted")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def summary(self) -> pd.DataFrame:
@@ -147,8 +145,6 @@ class PairwiseTheilResult(Result):
         parts = [f"{len(t)} pairs", f"Theil {self.index}"]
         if top is not None:
             parts.append(f"largest {top['region_a']}–{top['region_b']} {fmt(top['between'])}")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def matrix(self) -> pd.DataFrame:

@@ -55,8 +55,6 @@ class AgglomerationResult(Result):
             f"PAD > 1: {int((self.pad > 1).sum())}",
             f"ratio {fmt(self.ratio.min(), 3)}–{fmt(self.ratio.max(), 3)}",
         ]
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def to_frame(self) -> pd.DataFrame:

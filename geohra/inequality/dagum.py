@@ -210,8 +210,6 @@ class DagumResult(Result):
             f"{len(self._labels)} groups",
             f"n={self.n}",
         ]
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def _pct(self, x: Any) -> Any:

@@ -91,8 +91,6 @@ class GiniValue(float, Result):
     def _repr_parts(self) -> list[str]:
         parts = [fmt(float(self)), f"n={self.n}"]
         parts.append("population-weighted" if self.weighted else "unweighted")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def summary(self) -> pd.DataFrame:

@@ -151,8 +151,6 @@ class SpatialGiniResult(Result):
         if self.pvalue is not None:
             parts.append(f"p={fmt(self.pvalue, 3)}")
         parts.append(f"n={self.n}")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def summary(self) -> pd.DataFrame:

@@ -67,10 +67,6 @@ class GetisOrdResult(Result):
         parts += [f"{lab.lower()} {int(counts.get(lab, 0))}" for lab in SPOT_LABELS]
         parts.append("Gi*" if self.star else "Gi")
         parts.append(f"{self.inference} p")
-        if self.islands:
-            parts.append(f"{len(self.islands)} islands")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def to_frame(self) -> pd.DataFrame:

@@ -93,10 +93,6 @@ class _GlobalResult(Result):
         parts.append(f"n={self.n}")
         if self.permutations:
             parts.append(f"{self.permutations} permutations")
-        if self.islands:
-            parts.append(f"{len(self.islands)} islands")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def summary(self) -> pd.DataFrame:

@@ -89,10 +89,6 @@ class LocalMoranResult(Result):
         parts.append(f"{self.permutations} permutations")
         if self.fdr:
             parts.append("FDR")
-        if self.islands:
-            parts.append(f"{len(self.islands)} islands")
-        if self.omitted:
-            parts.append(f"{len(self.omitted)} omitted")
         return parts
 
     def to_frame(self) -> pd.DataFrame:
