@@ -116,7 +116,13 @@ def _simplified_4326(geometry: Any, simplify: float | bool | None, precision: in
         x0, y0, x1, y1 = shapely.total_bounds(geoms)
         simplify = 2.5e-4 * max(x1 - x0, y1 - y0)  # ~1.5 km for China
     if simplify:
-        # coverage simplification keeps shared borders shared (no gaps/slivers)
+        # each shared border simplified once: borders stay shared (no gaps/slivers)
+        from geohra.maps._coverage import simplify_coverage
+
+        simple = simplify_coverage(geoms, float(simplify), precision)
+        if simple is not None:
+            return simple  # already rounded to `precision`
+        # not a clean coverage (or not polygons): GEOS's coverage simplification
         geoms = shapely.coverage_simplify(geoms, tolerance=float(simplify))
     scale = 10.0**precision
     return shapely.transform(geoms, lambda xy: np.round(xy * scale) / scale)
