@@ -82,7 +82,8 @@ def simplify_coverage(geoms: np.ndarray, tolerance: float, decimals: int) -> np.
 def _arcs_to_refine(bad, tree, out, simple, arc, unit_of_arc, tol) -> np.ndarray:
     """Arcs to simplify again: the still simplified arcs of the failing units that cross
     themselves or another arc (and that other arc); all their still simplified arcs for
-    failing units without such a crossing; and for a unit whose own arcs are all original
+    failing units without such a crossing (touching or overlapping borders, a unit jumped
+    over); and for a unit whose own arcs are all original
     already, those of the units whose boxes meet it."""
     import shapely
 
@@ -90,11 +91,12 @@ def _arcs_to_refine(bad, tree, out, simple, arc, unit_of_arc, tol) -> np.ndarray
     failing[bad] = True
     own = np.unique(arc[failing[unit_of_arc]])
     own = own[tol[own] > 0]
-    arc_tree = shapely.STRtree(simple)
+    # crossings among these arcs (an arc crossing another unit's arc makes that unit
+    # fail too, so its arcs are among them)
+    arc_tree = shapely.STRtree(simple[own])
     crossed = [own[~shapely.is_simple(simple[own])]]
-    for predicate in ("crosses", "overlaps"):
-        pairs = arc_tree.query(simple[own], predicate=predicate)
-        crossed += [own[pairs[0]], pairs[1]]
+    pairs = arc_tree.query(simple[own], predicate="crosses")
+    crossed += [own[pairs[0]], own[pairs[1]]]
     redo = np.unique(np.concatenate(crossed))
     # failing units none of whose arcs was found crossing: all their arcs
     found = np.zeros(out.size, dtype=bool)

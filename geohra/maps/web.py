@@ -156,8 +156,13 @@ def web_map(
     simplify
         None (default): simplify only layers with more than 200,000 vertices (county
         maps) with a tolerance of 1/4000 of the map's extent; False: never; a number:
-        tolerance in degrees. Uses ``shapely.coverage_simplify``, which keeps shared
-        borders shared (no gaps or slivers between neighbours).
+        tolerance in degrees. Each border two units share is simplified once
+        (Douglas-Peucker: no vertex moves farther than the tolerance) and used by both,
+        so neighbours keep sharing identical borders (no gaps or slivers); units that
+        would come out invalid or overlapping keep more of their vertices. A layer
+        that is not a clean coverage (neighbours' vertices do not match, overlaps) is
+        simplified with ``shapely.coverage_simplify`` instead (Visvalingam-Whyatt,
+        slower). The simplified layer is computed once and reused by later maps.
     precision
         Decimals kept in the coordinates (5 = about 1 m), to keep files small.
     offline
