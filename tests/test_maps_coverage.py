@@ -18,6 +18,7 @@ import shapely
 
 from geohra.maps import _prepared
 from geohra.maps._coverage import simplify_coverage
+from geohra.maps._web_layers import drawn_geometry
 from geohra.maps.web import web_map
 
 
@@ -167,7 +168,9 @@ def test_web_map_of_the_lattice_uses_the_arcs():
     _prepared.clear()
     m = web_map(gdf, "v", k=3, simplify=0.1)
     layer = next(c for c in m._children.values() if getattr(c, "layer_name", None) == "v")
-    drawn = np.array([shapely.geometry.shape(f["geometry"]) for f in layer.data["features"]])
+    drawn = np.array(
+        [shapely.geometry.shape(drawn_geometry(layer, f)) for f in layer.data["features"]]
+    )
     assert_clean_coverage(geoms, drawn, 0.1)
     want = simplify_coverage(geoms, 0.1, 5)
     assert all(shapely.equals_exact(drawn, want, tolerance=0))

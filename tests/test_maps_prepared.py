@@ -16,6 +16,7 @@ from shapely.geometry import box
 from geohra.maps import _prepared
 from geohra.maps import static as static_maps
 from geohra.maps import web as web_maps
+from geohra.maps._web_layers import drawn_geometry
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def test_web_map_features_follow_rows_not_cache_order(grid):
         layer = next(c for c in m._children.values() if getattr(c, "layer_name", None) == "v")
         for feat in layer.data["features"]:
             want = frame.geometry.loc[feat["id"]]
-            got = shapely.geometry.shape(feat["geometry"])
+            got = shapely.geometry.shape(drawn_geometry(layer, feat))
             assert shapely.equals_exact(got, want, tolerance=1e-5)
 
 

@@ -18,6 +18,7 @@ from shapely.geometry import box
 matplotlib.use("Agg")
 
 from geohra.classification import classify  # noqa: E402
+from geohra.maps._web_layers import drawn_geometry  # noqa: E402
 from geohra.maps.static import choropleth  # noqa: E402
 from geohra.maps.web import remote_assets, save_web_map, web_map  # noqa: E402
 
@@ -184,7 +185,7 @@ def test_reprojected_rounded_and_not_mutated():
     projected = g.to_crs("+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m")
     before = projected.copy()
     layer = _layers(web_map(projected, "v"))[0]
-    coords = np.array(layer.data["features"][0]["geometry"]["coordinates"][0])
+    coords = np.array(drawn_geometry(layer, layer.data["features"][0])["coordinates"][0])
     np.testing.assert_allclose(coords.min(axis=0), [100, 30], atol=1e-5)
     assert np.all(np.round(coords, 5) == coords)
     pd.testing.assert_frame_equal(projected, before)
@@ -199,9 +200,11 @@ def test_simplify_keeps_shared_borders():
     g = gpd.GeoDataFrame({"v": [1.0, 2.0]}, geometry=[left, right], index=["a", "b"], crs=4326)
     full = _layers(web_map(g, "v", k=2, simplify=False))[0]
     simple = _layers(web_map(g, "v", k=2, simplify=0.02))[0]
-    count = lambda lay: sum(len(f["geometry"]["coordinates"][0]) for f in lay.data["features"])  # noqa: E731
+    count = lambda lay: sum(  # noqa: E731
+        len(drawn_geometry(lay, f)["coordinates"][0]) for f in lay.data["features"]
+    )
     assert count(simple) < count(full) / 10
-    a, b = (shapely.geometry.shape(f["geometry"]) for f in simple.data["features"])
+    a, b = (shapely.geometry.shape(drawn_geometry(simple, f)) for f in simple.data["features"])
     assert a.intersection(b).area == pytest.approx(0, abs=1e-12)  # no overlap
     assert a.union(b).area == pytest.approx(2.0, rel=1e-3)  # no gap
 
@@ -276,3 +279,26 @@ def test_web_map_accepts_join_output_and_draws_china_context():
     m = web.web_map(joined, "physicians_per_1000_pop", time="year", offline=True)
     names = [getattr(c, "layer_name", None) for c in m._children.values()]
     assert {"context", "maritime boundary", "2018"} <= set(names)
+
+
+def test_geometry_is_written_once_for_all_layers(panel):
+    """Three years and their LISA layers: six layers, one copy of the shapes in the page."""
+    g = panel.copy()
+    marked = shapely.Polygon([(100, 30), (101.123456, 30), (102, 30), (102, 32), (100, 32)])
+    g.geometry = [
+        marked if i == "u00" else geom for i, geom in zip(g.index, g.geometry, strict=True)
+    ]
+    g["cluster"] = "Not significant"
+    m = web_map(g, "v", time="year", lisa="cluster", k=3, lang="en")
+    layers = [lay for lay in _layers(m) if lay.control]
+    assert len(layers) == 6
+    page = m.get_root().render()
+    assert page.count("101.12346") == 1  # a vertex of one unit, written once
+    stores = set(re.findall(r"var (geohra_shapes_\w+) = \[", page))
+    assert len(stores) == 1
+    for lay in layers:
+        assert lay.geohra_shapes is layers[0].geohra_shapes
+        for feat in lay.data["features"]:
+            want = g.geometry[feat["id"]].iloc[0]
+            got = shapely.geometry.shape(drawn_geometry(lay, feat))
+            assert shapely.equals_exact(got, want, tolerance=1e-5)

@@ -158,6 +158,37 @@ def test_switching_year_layer(page):
     assert "Unit F" in text and "6.25" in text
 
 
+def test_lisa_layer_draws_the_shared_geometry(page):
+    """Year and LISA layers draw the same shapes, written once in the page."""
+    pg, map_name, panel, _, errors = page
+    n = panel.index.nunique()
+    pg.get_by_text("LISA 2020", exact=True).click()
+    paths = pg.locator(".leaflet-overlay-pane path.leaflet-interactive")
+    assert paths.count() == 2 * n
+    boxes = pg.evaluate(
+        f"""() => {{
+        const out = {{}};
+        {map_name}.eachLayer(l => {{
+            if (l.feature && l.getBounds) {{
+                const b = l.getBounds();
+                (out[l.feature.id] = out[l.feature.id] || []).push(
+                    [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
+            }}
+        }});
+        return out;
+    }}"""
+    )
+    assert sorted(boxes) == sorted(panel.index.unique())
+    for unit, seen in boxes.items():
+        assert len(seen) == 2  # the 2020 layer and its LISA layer
+        want = panel.geometry[unit].iloc[0].bounds
+        for b in seen:
+            np.testing.assert_allclose(b, want, atol=1e-9)
+    text = _hover_unit(pg, map_name, panel[panel["year"] == 2020].geometry["u00"])
+    assert "High-High" in text
+    assert errors == []
+
+
 def test_cdn_page_stays_blank_without_network(browser, served):
     """Control: the same map with folium's CDN assets draws nothing when only 127.0.0.1
     is reachable, so the offline test above really exercises the embedding."""

@@ -47,7 +47,7 @@ from geohra.maps._web_layers import (
     _add_context,
     _add_lisa,
     _bounds,
-    _features,
+    _geojson_layer,
     _highlight,
     _layer_control_last,
     _legend_block,
@@ -326,8 +326,10 @@ def _add_year_layer(
         class_label,
         *tooltip_fields,
     ]
-    folium.GeoJson(
-        _features(part, geometry, props),
+    _geojson_layer(
+        m,
+        geometry,
+        props,
         name=layer_name,
         overlay=year is None,
         show=year == last,
@@ -337,7 +339,7 @@ def _add_year_layer(
             fields=["name", "value", "class", *tooltip_fields], aliases=aliases, sticky=True
         ),
         smooth_factor=0.5,
-    ).add_to(m)
+    )
 
 
 def _finish(
