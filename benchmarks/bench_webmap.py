@@ -1,19 +1,20 @@
-"""Benchmark: the first county web map in a fresh process, old way vs new way.
+"""Benchmark: the first county web map in a fresh process, before vs after.
 
-Old way: ``shapely.coverage_simplify`` (GEOS, Visvalingam-Whyatt) on the whole layer, as
-geohra did before; it is still the code path for layers that are not a clean coverage,
-so the "old" runs simply switch the new path off (``geohra.maps._coverage.
-simplify_coverage`` returning None), everything else being the same code. New way: each
-border that two units share simplified once (Douglas-Peucker) and the rings rebuilt from
-the simplified borders (``geohra/maps/_coverage.py``).
+Before: geohra at ``--baseline REF`` (default 226d4e9, the main this work started from),
+extracted with ``git archive`` into a temporary folder and imported from there:
+``shapely.coverage_simplify`` (GEOS, Visvalingam-Whyatt) on the whole layer, and the
+geometry written into every layer of the page. After: this checkout: each border that
+two units share simplified once (Douglas-Peucker) and the rings rebuilt from the
+simplified borders (``geohra/maps/_coverage.py``), and the geometry written once per
+page for all its layers.
 
 Each run is a fresh ``python`` process that loads the layer, then times
 ``web_map(...)`` (the map call: imports folium on first use, prepares the geometry,
 builds the layers) and ``m.get_root().render()`` (the HTML), then a second map of the
 same layer (warm: the prepared geometry is reused) and a map after
 ``_prepared.clear()`` (warm process, geometry prepared again). "Cold" is the parent's wall
-clock for the whole process: interpreter start, imports, loading, map and HTML. Old and
-new runs alternate, so background load hits both alike; the tables give medians.
+clock for the whole process: interpreter start, imports, loading, map and HTML. Before
+and after runs alternate, so background load hits both alike; the tables give medians.
 
 Layers:
 
@@ -24,10 +25,10 @@ Layers:
 - ``counties from a GeoPackage``: the same polygons as a user's file, read with
   ``load_boundaries(path, id_col="adcode")`` (no built-in shortcut);
 - ``40,000 Voronoi units``: ``bench_scale.voronoi_layer(40_000)`` (straight borders,
-  ~250,000 vertices: auto-simplified too).
+  ~280,000 vertices: auto-simplified too).
 
-Run: ``python benchmarks/bench_webmap.py [--runs N]`` (default 5; several minutes).
-Writes ``benchmarks/results/webmap.md``. Not a test; CI does not run it.
+Run: ``python benchmarks/bench_webmap.py [--runs N] [--baseline REF]`` (default 5 runs;
+several minutes). Writes ``benchmarks/results/webmap.md``. Not a test; CI does not run it.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 OUT = HERE / "results" / "webmap.md"
+BASELINE = "226d4e9"  # main before the shared-border simplification
 
 CHILD = r"""
 import json, sys, time
@@ -51,10 +53,9 @@ t0 = time.perf_counter()
 sys.path[:0] = [{repo!r}, {bench!r}]
 import numpy as np
 import geohra
-from geohra.maps import _coverage, _prepared
-mode, case, path = {mode!r}, {case!r}, {path!r}
-if mode == "old":
-    _coverage.simplify_coverage = lambda *args, **kwargs: None
+from geohra.maps import _prepared
+assert geohra.__file__.startswith({repo!r}), geohra.__file__
+case, path = {case!r}, {path!r}
 if case == "voronoi":
     from bench_scale import voronoi_layer
     layer = voronoi_layer(40_000)
@@ -106,13 +107,13 @@ CASES = {
 }
 
 
-def run(mode: str, case: str, path: str) -> dict:
-    code = CHILD.format(repo=str(REPO), bench=str(HERE), mode=mode, case=case, path=path)
+def run(source: Path, case: str, path: str) -> dict:
+    code = CHILD.format(repo=str(source), bench=str(HERE), case=case, path=path)
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     cold = time.perf_counter() - t
     if proc.returncode != 0:
-        raise SystemExit(f"{mode} {case} failed:\n{proc.stderr}")
+        raise SystemExit(f"{source} {case} failed:\n{proc.stderr}")
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     out["cold"] = cold
     return out
@@ -138,19 +139,37 @@ def check_new_layer() -> str:
     )
 
 
+def baseline_source(ref: str, folder: Path) -> Path:
+    """geohra at ``ref`` (``git archive``), unpacked into ``folder``."""
+    import io
+    import tarfile
+
+    tar = subprocess.run(
+        ["git", "-C", str(REPO), "archive", ref], capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        try:
+            archive.extractall(folder, filter="data")
+        except TypeError:  # Python < 3.10.12 / 3.11.4: no extraction filters
+            archive.extractall(folder)
+    return folder
+
+
 def main() -> None:
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
+    ref = sys.argv[sys.argv.index("--baseline") + 1] if "--baseline" in sys.argv else BASELINE
     started = time.perf_counter()
     results: dict = {(c, m): [] for c in CASES for m in ("old", "new")}
     with tempfile.TemporaryDirectory() as tmp:
         import geohra
 
+        sources = {"old": baseline_source(ref, Path(tmp) / "baseline"), "new": REPO}
         path = str(Path(tmp) / "counties.gpkg")
         geohra.load_boundaries("china-counties").reset_index().to_file(path)
         for i in range(runs):
             for case in CASES:
                 for mode in ("old", "new") if i % 2 == 0 else ("new", "old"):
-                    r = run(mode, case, path)
+                    r = run(sources[mode], case, path)
                     results[case, mode].append(r)
                     print(
                         f"[{i + 1}/{runs}] {case:8s} {mode}: map {r['map']:.2f} s, "
@@ -163,22 +182,24 @@ def main() -> None:
         return statistics.median(r[key] for r in results[case, mode])
 
     lines = [
-        "# Web map: first map of a layer in a fresh process, old way vs new way",
+        "# Web map: first map of a layer in a fresh process, before vs after",
         "",
         f"`python benchmarks/bench_webmap.py --runs {runs}`; Python "
         f"{sys.version.split()[0]}, {platform.machine()}, the shared 2-core machine (other "
         "jobs running: absolute times vary by 2-3×, the ratios less). Medians of "
-        f"{runs} fresh processes per way and layer, old and new alternating. Whole run: "
+        f"{runs} fresh processes per version and layer, old and new alternating. Whole run: "
         f"{time.perf_counter() - started:.0f} s.",
         "",
-        "Old: `shapely.coverage_simplify` of the whole layer. New: each shared border "
-        "simplified once (`geohra/maps/_coverage.py`). Map: the `web_map(...)` call in a "
+        f"Old: geohra at {ref} (`shapely.coverage_simplify` of the whole layer, geometry "
+        "written into every layer). New: this checkout (each shared border simplified "
+        "once, `geohra/maps/_coverage.py`; geometry written once per page). "
+        "Map: the `web_map(...)` call in a "
         "fresh process after the layer is loaded (includes importing folium). HTML: "
         "`m.get_root().render()`. Cold: the whole process (start, imports, loading, map, "
         "HTML). Warm: a second map of the same layer (prepared geometry reused). "
         "Recompute: a map after `_prepared.clear()` in the warm process.",
         "",
-        "| layer | way | map (s) | map + HTML (s) | cold (s) | warm map + HTML (s) | "
+        "| layer | version | map (s) | map + HTML (s) | cold (s) | warm map + HTML (s) | "
         "recompute (s) | HTML (MB) | vertices drawn |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]

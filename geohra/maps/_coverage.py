@@ -81,10 +81,10 @@ def simplify_coverage(geoms: np.ndarray, tolerance: float, decimals: int) -> np.
 
 def _arcs_to_refine(bad, tree, out, simple, arc, unit_of_arc, tol) -> np.ndarray:
     """Arcs to simplify again: the still simplified arcs of the failing units that cross
-    themselves or another arc (and that other arc); all their still simplified arcs for
-    failing units without such a crossing (touching or overlapping borders, a unit jumped
-    over); and for a unit whose own arcs are all original
-    already, those of the units whose boxes meet it."""
+    themselves or another arc (and that other arc); all the still simplified arcs of a
+    failing unit without such a crossing (borders that touch or overlap, a unit jumped
+    over); and for a failing unit whose own arcs are all original already, those of the
+    units whose boxes meet it."""
     import shapely
 
     failing = np.zeros(out.size, dtype=bool)
