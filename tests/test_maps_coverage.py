@@ -18,7 +18,7 @@ import shapely
 
 from geohra.maps import _prepared
 from geohra.maps._coverage import simplify_coverage
-from geohra.maps._web_layers import drawn_geometry
+from geohra.maps._web_shapes import drawn_geometry
 from geohra.maps.web import web_map
 
 
@@ -147,14 +147,30 @@ def test_output_is_rounded_as_written():
 
 
 def test_not_a_coverage_returns_none_and_the_web_map_falls_back():
-    overlapping = np.array([shapely.box(0, 0, 2, 1), shapely.box(1, 0, 3, 1)], dtype=object)
-    assert simplify_coverage(overlapping, 0.1, 5) is None
+    # two overlapping discs of many vertices: simplified, they still overlap, also with
+    # their original borders -> None, and the web map uses shapely.coverage_simplify
+    t = np.linspace(0, 2 * np.pi, 400, endpoint=False)
+    disc = np.c_[np.cos(t), np.sin(t)]
+    overlapping = np.array([shapely.Polygon(disc), shapely.Polygon(disc + [1.0, 0])])
+    assert simplify_coverage(overlapping, 0.01, 5) is None
     assert simplify_coverage(np.array([shapely.LineString([(0, 0), (1, 1)])]), 0.1, 5) is None
     _prepared.clear()
     gdf = gpd.GeoDataFrame({"v": [1.0, 2.0]}, geometry=overlapping, index=["a", "b"], crs=4326)
-    m = web_map(gdf, "v", k=2, simplify=0.1)
+    m = web_map(gdf, "v", k=2, simplify=0.01)
     layer = next(c for c in m._children.values() if getattr(c, "layer_name", None) == "v")
-    assert len(layer.data["features"]) == 2
+    drawn = [shapely.geometry.shape(drawn_geometry(layer, f)) for f in layer.data["features"]]
+    want = shapely.transform(
+        shapely.coverage_simplify(overlapping, 0.01), lambda xy: np.round(xy * 1e5) / 1e5
+    )
+    assert shapely.equals_exact(drawn, want, tolerance=0).all()
+
+
+def test_borders_that_keep_every_vertex_are_returned_as_given():
+    """Nothing to simplify (straight borders): the units come back as given (rounded),
+    unchecked, even when they overlap (as shapely.coverage_simplify would leave them)."""
+    boxes = np.array([shapely.box(0, 0, 2, 1), shapely.box(1, 0, 3, 1)], dtype=object)
+    out = simplify_coverage(boxes, 0.1, 5)
+    assert all(shapely.equals(out, boxes))
 
 
 def test_web_map_of_the_lattice_uses_the_arcs():

@@ -16,7 +16,7 @@ from shapely.geometry import box
 from geohra.maps import _prepared
 from geohra.maps import static as static_maps
 from geohra.maps import web as web_maps
-from geohra.maps._web_layers import drawn_geometry
+from geohra.maps._web_shapes import drawn_geometry
 
 
 @pytest.fixture

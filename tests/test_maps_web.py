@@ -18,7 +18,7 @@ from shapely.geometry import box
 matplotlib.use("Agg")
 
 from geohra.classification import classify  # noqa: E402
-from geohra.maps._web_layers import drawn_geometry  # noqa: E402
+from geohra.maps._web_shapes import drawn_geometry  # noqa: E402
 from geohra.maps.static import choropleth  # noqa: E402
 from geohra.maps.web import remote_assets, save_web_map, web_map  # noqa: E402
 

@@ -10,8 +10,9 @@ overlaps, by construction.
 
 Douglas-Peucker on separate arcs does not look at the other arcs, so a simplified arc
 could cross another one. The rebuilt layer is therefore checked (every polygon valid,
-``shapely.coverage_is_valid``); the arcs of units that fail are simplified again with a
-quarter of the tolerance, down to their original vertices. If a layer still fails (it
+``shapely.coverage_is_valid``) where a border lost vertices (units whose borders all
+kept theirs are the input as given, rounded); the arcs of units that fail are simplified
+again with a quarter of the tolerance, down to their original vertices. If a layer still fails (it
 was not a clean coverage to begin with), :func:`simplify_coverage` returns None and the
 caller uses ``shapely.coverage_simplify``.
 
@@ -36,9 +37,11 @@ def simplify_coverage(geoms: np.ndarray, tolerance: float, decimals: int) -> np.
     ``geoms`` are Polygons or MultiPolygons (a coverage: neighbours share their border
     vertices). Coordinates are rounded to ``decimals`` first (``round(x * 10**decimals)
     / 10**decimals``, as the web map writes them). Returns the simplified geometries
-    (same types, order and length), valid and still a coverage, or None when the layer is
-    not one (non-polygonal or empty geometries, rings that collapse when rounded, units
-    that stay invalid with their original borders).
+    (same types, order and length): the units whose borders lost vertices, and those
+    around them, checked valid and a coverage; the others as given (rounded). None when
+    the layer is not a coverage that can be simplified so (non-polygonal or empty
+    geometries, rings that collapse when rounded, units that stay invalid or overlapping
+    with their original borders).
     """
     import shapely
 
@@ -62,7 +65,10 @@ def simplify_coverage(geoms: np.ndarray, tolerance: float, decimals: int) -> np.
     single = shapely.get_type_id(geoms) == 3
     tol = np.full(lines.size, float(tolerance))
     simple = shapely.simplify(lines, tol, preserve_topology=False)
-    check = np.arange(geoms.size)
+    # units whose borders all kept every vertex are the (rounded) input: only the others
+    # (and those around them) are checked
+    changed = shapely.get_num_coordinates(simple) < shapely.get_num_coordinates(lines)
+    check = np.unique(unit_of_arc[changed[arcs["arc"]]])
     for _ in range(_ATTEMPTS):
         out = _rebuild(simple, arcs, ring_len.size, part_offsets, geom_offsets, single)
         bad, tree = _failing_units(out, check)

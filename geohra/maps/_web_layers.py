@@ -20,6 +20,7 @@ from geohra.maps._style import (
     MISSING_COLOR,
     text,
 )
+from geohra.maps._web_shapes import _geojson_layer
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -143,69 +144,6 @@ def _names(gdf: gpd.GeoDataFrame, name_field: str | None, lang: str) -> pd.Serie
             f"name_field {name_field!r} is not in the data; columns: {list(gdf.columns)}."
         )
     return gdf[name_field].astype(str)
-
-
-def _geojson_layer(m: Any, geometry: pd.Series, props: pd.DataFrame, **kwargs: Any) -> Any:
-    """A ``folium.GeoJson`` layer of the units of ``props`` (one feature each, with
-    these properties), added to ``m``; ``kwargs`` go to ``folium.GeoJson``.
-
-    The geometry is written once per map, as a script variable (``var geohra_shapes_...
-    = [...]``), however many layers (years, LISA) use it: each feature only names its
-    shape (``{"type": "MultiPolygon", "coordinates": [], "geohra_shape": i}``) and a
-    Leaflet ``filter`` swaps the shape in as the feature is added. A county map of two
-    years with their LISA layers is then ~5 MB instead of ~18 MB, and quicker to write.
-    The layer's ``geohra_shapes`` attribute holds the shapes (see :func:`drawn_geometry`).
-    """
-    import folium
-    from folium.utilities import JsCode
-
-    # GeoJSON of the prepared geometry, made once per layer (shared by all maps of it)
-    name, script, shapes, position = cached(
-        "geojson", geometry.to_numpy(), (), lambda: _shape_store(geometry)
-    )
-    m.get_root().script.add_child(folium.Element(f"var {name} = {script};"), name=name)
-    cols = list(props.columns)
-    values = props.astype(object).where(props.notna(), None)
-    feats = [
-        {
-            "type": "Feature",
-            "id": str(row[0]),
-            "properties": dict(zip(cols, row[1:], strict=True)),
-            "geometry": {
-                "type": "MultiPolygon",
-                "coordinates": [],
-                "geohra_shape": position[row[0]],
-            },
-        }
-        for row in values.itertuples(index=True, name=None)
-    ]
-    swap = JsCode(
-        "function (feature) { var g = feature.geometry; if (g && g.geohra_shape !== "
-        f"undefined) {{ feature.geometry = {name}[g.geohra_shape]; }} return true; }}"
-    )
-    layer = folium.GeoJson({"type": "FeatureCollection", "features": feats}, filter=swap, **kwargs)
-    layer.geohra_shapes = shapes
-    return layer.add_to(m)
-
-
-def _shape_store(geometry: pd.Series) -> tuple[str, str, list, dict]:
-    """Script variable name, its JSON text, the GeoJSON geometries (in order) and each
-    unit's position among them."""
-    import json
-    import uuid
-
-    from shapely.geometry import mapping
-
-    shapes = [mapping(g) for g in geometry.to_numpy()]
-    text = json.dumps(shapes, separators=(",", ":"))
-    position = {unit: i for i, unit in enumerate(geometry.index)}
-    return f"geohra_shapes_{uuid.uuid4().hex}", text, shapes, position
-
-
-def drawn_geometry(layer: Any, feature: dict) -> dict:
-    """The GeoJSON geometry a feature of a web-map layer is drawn with
-    (``feature["geometry"]`` only names it; see :func:`_geojson_layer`)."""
-    return layer.geohra_shapes[feature["geometry"]["geohra_shape"]]
 
 
 def _style_function(feature: dict) -> dict:
@@ -355,7 +293,14 @@ def _bounds(geometry: pd.Series) -> np.ndarray:
 
 
 def _add_lisa(
-    m: Any, part: Any, geometry: pd.Series, column: str, names: pd.Series, lang: str, name: str
+    m: Any,
+    part: Any,
+    geometry: pd.Series,
+    column: str,
+    names: pd.Series,
+    lang: str,
+    name: str,
+    shared: bool,
 ) -> None:
     import folium
 
@@ -377,6 +322,7 @@ def _add_lisa(
         m,
         geometry,
         props,
+        shared,
         name=name,
         overlay=True,
         show=False,

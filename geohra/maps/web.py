@@ -47,7 +47,6 @@ from geohra.maps._web_layers import (
     _add_context,
     _add_lisa,
     _bounds,
-    _geojson_layer,
     _highlight,
     _layer_control_last,
     _legend_block,
@@ -58,6 +57,7 @@ from geohra.maps._web_layers import (
     _style_function,
     _want_context,
 )
+from geohra.maps._web_shapes import _geojson_layer
 
 if TYPE_CHECKING:  # pragma: no cover
     import folium
@@ -211,13 +211,15 @@ def web_map(
     m = _base_map(m, gdf, geometry, tiles, context, lang, precision)
     any_missing = False
     last = list(frames)[-1]
+    # several layers draw the same shapes: write them once (see _geojson_layer)
+    shared = len(frames) * (1 if lisa is None else 2) > 1
     for year, part in frames.items():
         props = _layer_props(
             part, column, classification, labels, palette, name_field, tooltip_fields, lang
         )
         any_missing |= bool(props["class"].isna().any())
         _add_year_layer(
-            m, part, geometry, props, column, year, last, tooltip_fields, legend_title, lang
+            m, geometry, props, column, year, last, tooltip_fields, legend_title, lang, shared
         )
         if lisa is not None:
             _add_lisa(
@@ -228,6 +230,7 @@ def web_map(
                 props["name"],
                 lang,
                 "LISA" if year is None else f"LISA {year}",
+                shared,
             )
     _finish(m, labels, palette, any_missing, lisa, legend_title, column, lang, offline)
     return m
@@ -306,7 +309,6 @@ def _layer_props(
 
 def _add_year_layer(
     m: Any,
-    part: Any,
     geometry: pd.Series,
     props: pd.DataFrame,
     column: str,
@@ -315,6 +317,7 @@ def _add_year_layer(
     tooltip_fields: Sequence[str],
     legend_title: str | None,
     lang: str,
+    shared: bool,
 ) -> None:
     import folium
 
@@ -330,6 +333,7 @@ def _add_year_layer(
         m,
         geometry,
         props,
+        shared,
         name=layer_name,
         overlay=year is None,
         show=year == last,
