@@ -50,17 +50,17 @@ def simplify_coverage(geoms: np.ndarray, tolerance: float, decimals: int) -> np.
     layout = _ring_layout(geoms, scale)
     if layout is None:
         return None
-    xy, key, ring_start, ring_len, part_offsets, geom_offsets = layout
+    key, frame, ring_start, ring_len, part_offsets, geom_offsets = layout
     pid = _point_ids(key)
-    ring_of = np.repeat(np.arange(ring_len.size), ring_len)
-    junction = _junctions(pid, ring_of, ring_start, ring_len)
-    arcs = _arcs(pid, junction, ring_of, ring_start, ring_len)
+    junction = _junctions(pid, ring_start, ring_len)
+    arcs = _arcs(pid, junction, ring_start, ring_len)
     if arcs is None:
         return None
     unit_of_ring = np.repeat(
         np.repeat(np.arange(geom_offsets.size - 1), np.diff(geom_offsets)), np.diff(part_offsets)
     )
-    lines = _arc_lines(xy, scale, ring_start, ring_len, arcs)
+    lines = _arc_lines(key, frame, scale, ring_start, ring_len, arcs)
+    del key, layout, pid, junction
     unit_of_arc = unit_of_ring[arcs["ring"]]
     single = shapely.get_type_id(geoms) == 3
     tol = np.full(lines.size, float(tolerance))
@@ -124,99 +124,116 @@ def _arcs_to_refine(bad, tree, out, simple, arc, unit_of_arc, tol) -> np.ndarray
 # ---------------------------------------------------------------------------
 
 
-def _ring_layout(geoms: np.ndarray, scale: float):
-    """Rounded coordinates (integers: coordinate x ``scale``) of every ring without its closing vertex and without repeated
-    points, with the ring, part and geometry offsets; None for non-polygonal input."""
+def _ring_layout(geoms: np.ndarray, scale: float, chunk: int = 256):
+    """Per vertex of every ring (without its closing vertex and repeated points, after
+    rounding to 1 / ``scale``) a key ``(x - x0) * span + (y - y0)`` of its coordinates x
+    ``scale`` (float64, exact: equal for equal points, see :func:`_points`) and the frame
+    (span, x0, y0); ring starts and lengths, part and geometry offsets. None for
+    non-polygonal input.
+
+    Read a few geometries at a time and kept only as keys (one float64 per vertex): on
+    a fresh virtual machine every new megabyte of memory costs milliseconds."""
     import shapely
 
     types = shapely.get_type_id(geoms)
     if geoms.size == 0 or not np.isin(types, (3, 6)).all() or shapely.is_empty(geoms).any():
         return None
-    parts, part_geom = shapely.get_parts(geoms, return_index=True)
-    geom_offsets = np.concatenate([[0], np.cumsum(np.bincount(part_geom, minlength=geoms.size))])
-    rings_per_part = 1 + shapely.get_num_interior_rings(parts)
-    part_offsets = np.concatenate([[0], np.cumsum(rings_per_part)])
-    ring_count = np.empty(part_offsets[-1], dtype=np.int64)
-    simple = rings_per_part == 1
-    ring_count[part_offsets[:-1][simple]] = shapely.get_num_coordinates(parts[simple])
-    holed = np.flatnonzero(~simple)
-    if holed.size:
-        rings = shapely.get_rings(parts[holed])
-        ring_count[_ranges(part_offsets[holed], rings_per_part[holed])] = (
-            shapely.get_num_coordinates(rings)
-        )
-    coords = shapely.get_coordinates(parts)
-    x = np.rint(coords[:, 0] * scale).astype(np.int64)
-    y = np.rint(coords[:, 1] * scale).astype(np.int64)
-    key = _point_keys(x, y)
-    # drop the closing vertex of each ring and every vertex equal to the next one (after
-    # snapping); rings stay in order
-    keep = np.empty(len(key), dtype=bool)
-    np.not_equal(key[:-1], key[1:], out=keep[:-1])
-    ends = np.cumsum(ring_count) - 1
-    keep[ends] = False
-    kept = np.cumsum(keep)
-    ring_len = kept[ends] - np.concatenate([[0], kept[ends[:-1]]])
-    xy, key = np.column_stack([x[keep], y[keep]]), key[keep]
+    x0, y0, x1, y1 = np.rint(shapely.total_bounds(geoms) * scale)
+    span = y1 - y0 + 1
+    if (x1 - x0 + 1) * span >= 2.0**53:
+        return None  # keys would not be exact in float64 (a grid far finer than a map's)
+    key = np.empty(int(shapely.get_num_coordinates(geoms).sum()))
+    per_geom, per_part, per_ring = [], [], []
+    filled = 0
+    for start in range(0, geoms.size, chunk):
+        some = geoms[start : start + chunk]
+        parts, which = shapely.get_parts(some, return_index=True)
+        per_geom.append(np.bincount(which, minlength=some.size))
+        per_part.append(1 + shapely.get_num_interior_rings(parts))
+        ends = np.cumsum(shapely.get_num_coordinates(shapely.get_rings(parts))) - 1
+        del parts
+        xy = shapely.get_coordinates(some)  # shells and holes in the order of the parts
+        np.multiply(xy, scale, out=xy)
+        np.rint(xy, out=xy)
+        # drop the closing vertex of each ring and every vertex equal to the next one
+        keep = np.empty(len(xy), dtype=bool)
+        np.any(xy[:-1] != xy[1:], axis=1, out=keep[:-1])
+        keep[ends] = False
+        per_ring.append(np.add.reduceat(keep, np.r_[0, ends[:-1] + 1], dtype=np.int64))
+        xy = xy[keep]
+        k = key[filled : filled + len(xy)]
+        np.subtract(xy[:, 0], x0, out=k)
+        k *= span
+        k += xy[:, 1]
+        k -= y0
+        filled += len(xy)
+    ring_len = np.concatenate(per_ring)
     if (ring_len < 3).any():
-        return None  # a ring collapsed on the grid (or was degenerate)
-    ring_start = np.concatenate([[0], np.cumsum(ring_len)[:-1]])
-    return xy, key, ring_start, ring_len, part_offsets, geom_offsets
+        return None  # a ring collapsed when rounded (or was degenerate)
+    geom_offsets = np.r_[0, np.cumsum(np.concatenate(per_geom))]
+    part_offsets = np.r_[0, np.cumsum(np.concatenate(per_part))]
+    ring_start = np.r_[0, np.cumsum(ring_len)[:-1]]
+    return key[:filled], (span, x0, y0), ring_start, ring_len, part_offsets, geom_offsets
 
 
-def _point_keys(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """One int64 per point, equal for equal points."""
-    x0, y0 = x.min(), y.min()
-    span = int(y.max()) - int(y0) + 1
-    if float(int(x.max()) - int(x0) + 1) * span < 2.0**63:
-        key = x - x0
-        key *= span
-        key += y
-        key -= y0
-        return key
-    return np.unique(np.column_stack([x, y]), axis=0, return_inverse=True)[1].ravel()
+def _points(key: np.ndarray, index: np.ndarray, frame: tuple[float, float, float]):
+    """The points (x ``scale``) of the keys ``key[index]``; ``frame``: span, x0, y0."""
+    span, x0, y0 = frame
+    out = np.empty((len(index), 2))
+    np.divmod(key[index], span, out=(out[:, 0], out[:, 1]))
+    out += (x0, y0)
+    return out
 
 
 def _point_ids(key: np.ndarray) -> np.ndarray:
-    """The same id for equal points, 0 .. n_points - 1 in sorted order."""
+    """The same id (int32) for equal keys, 0 .. n_points - 1 in sorted order."""
     order = np.argsort(key)
     s = key[order]
     new = np.empty(len(s), dtype=bool)
     new[0] = True
     np.not_equal(s[1:], s[:-1], out=new[1:])
-    pid = np.empty(len(s), dtype=np.int64)
-    pid[order] = np.cumsum(new) - 1
+    del s
+    ids = np.cumsum(new, dtype=np.int32)
+    ids -= 1
+    pid = np.empty(len(ids), dtype=np.int32)
+    pid[order] = ids
     return pid
 
 
-def _junctions(pid, ring_of, ring_start, ring_len) -> np.ndarray:
+def _junctions(pid, ring_start, ring_len) -> np.ndarray:
     """Per point id: True where rings must be cut (their neighbours differ there), plus
     enough points of rings with fewer than three cuts (chosen by id, so that every ring
     through a chosen point is cut there too)."""
     end = ring_start + ring_len - 1
+    n_points = int(pid.max()) + 1
     a = np.empty_like(pid)  # the previous vertex's id (cyclic within each ring)
     a[1:] = pid[:-1]
     a[ring_start] = pid[end]
     b = np.empty_like(pid)  # the next vertex's id
     b[:-1] = pid[1:]
     b[end] = pid[ring_start]
-    n_points = int(pid.max()) + 1
-    pair = np.minimum(a, b)
+    pair = np.minimum(a, b).astype(np.int64)
     pair *= n_points
-    pair += np.maximum(a, b)
+    np.maximum(a, b, out=a)
+    pair += a
+    del a, b
     seen = np.empty(n_points, dtype=np.int64)
     seen[pid[::-1]] = pair[::-1]  # the pair of each point's first occurrence
     junction = np.zeros(n_points, dtype=bool)
     junction[pid[pair != seen[pid]]] = True
-    cuts = np.bincount(ring_of, weights=junction[pid], minlength=ring_len.size)
-    need = np.maximum(0, _MIN_SPLITS - cuts).astype(np.int64)
-    cand = np.flatnonzero((need[ring_of] > 0) & ~junction[pid])
-    if cand.size:
-        cand = cand[np.lexsort((pid[cand], ring_of[cand]))]
-        rings = ring_of[cand]
-        first = np.searchsorted(rings, rings, side="left")
-        rank = np.arange(cand.size) - first
-        junction[pid[cand[rank < need[rings]]]] = True
+    del pair, seen
+    cuts = np.add.reduceat(junction[pid], ring_start, dtype=np.int64)
+    need = np.maximum(0, _MIN_SPLITS - cuts)
+    needy = np.flatnonzero(need)
+    if needy.size:
+        cand = _ranges(ring_start[needy], ring_len[needy])
+        ring = np.repeat(needy, ring_len[needy])
+        free = ~junction[pid[cand]]
+        cand, ring = cand[free], ring[free]
+        order = np.lexsort((pid[cand], ring))
+        cand, ring = cand[order], ring[order]
+        rank = np.arange(cand.size) - np.searchsorted(ring, ring, side="left")
+        junction[pid[cand[rank < need[ring]]]] = True
     return junction
 
 
@@ -225,11 +242,11 @@ def _junctions(pid, ring_of, ring_start, ring_len) -> np.ndarray:
 # ---------------------------------------------------------------------------
 
 
-def _arcs(pid, junction, ring_of, ring_start, ring_len) -> dict | None:
+def _arcs(pid, junction, ring_start, ring_len) -> dict | None:
     """Every ring cut at its junctions: per arc occurrence (in ring order) its ring,
     local start, vertex count, distinct arc number and direction against that arc."""
     cut = np.flatnonzero(junction[pid])  # sorted: by ring, then position
-    ring = ring_of[cut]
+    ring = np.searchsorted(ring_start, cut, side="right") - 1
     local = cut - ring_start[ring]
     nxt = np.empty_like(local)
     nxt[:-1] = local[1:]
@@ -245,8 +262,8 @@ def _arcs(pid, junction, ring_of, ring_start, ring_len) -> dict | None:
         return pid[start + (local + offset) % n]
 
     n_points = int(pid.max()) + 1
-    forward = at(np.zeros_like(local)) * n_points + at(np.ones_like(local))
-    backward = at(count - 1) * n_points + at(count - 2)
+    forward = at(np.zeros_like(local)).astype(np.int64) * n_points + at(np.ones_like(local))
+    backward = at(count - 1).astype(np.int64) * n_points + at(count - 2)
     reverse = backward < forward
     key = np.where(reverse, backward, forward)
     _, rep, arc = np.unique(key, return_index=True, return_inverse=True)
@@ -262,7 +279,7 @@ def _arcs(pid, junction, ring_of, ring_start, ring_len) -> dict | None:
     }
 
 
-def _arc_lines(xy, scale, ring_start, ring_len, arcs) -> np.ndarray:
+def _arc_lines(key, frame, scale, ring_start, ring_len, arcs) -> np.ndarray:
     """One LineString per distinct arc, in that arc's own direction."""
     import shapely
 
@@ -271,10 +288,13 @@ def _arc_lines(xy, scale, ring_start, ring_len, arcs) -> np.ndarray:
     ring = arcs["ring"][rep]
     rev = arcs["reverse"][rep]
     begin = np.where(rev, arcs["local"][rep] + count - 1, arcs["local"][rep])
-    local = _ranges(begin, count, np.where(rev, -1, 1))
-    ring_v = np.repeat(ring, count)
-    idx = ring_start[ring_v] + local % ring_len[ring_v]
-    return shapely.linestrings(xy[idx] / scale, indices=np.repeat(np.arange(rep.size), count))
+    idx = _ranges(begin, count, np.where(rev, -1, 1))  # positions in the ring ...
+    idx %= np.repeat(ring_len[ring], count)  # ... round its end ...
+    idx += np.repeat(ring_start[ring], count)  # ... as vertex numbers
+    points = _points(key, idx, frame)
+    del idx
+    points /= scale
+    return shapely.linestrings(points, indices=np.repeat(np.arange(rep.size), count))
 
 
 def _rebuild(simple, arcs, n_rings, part_offsets, geom_offsets, single) -> np.ndarray:
@@ -317,10 +337,18 @@ def _failing_units(out: np.ndarray, check: np.ndarray) -> tuple[np.ndarray, obje
 
 
 def _ranges(start: np.ndarray, length: np.ndarray, step: np.ndarray | int = 1) -> np.ndarray:
-    """Concatenated ``start + step * arange(length)`` for every group."""
+    """Concatenated ``start + step * arange(length)`` for every group (one array of the
+    total length: the steps, reset at each group's start, summed up)."""
     length = np.asarray(length, dtype=np.int64)
-    total = int(length.sum())
-    group = np.repeat(np.arange(length.size), length)
-    within = np.arange(total) - np.repeat(np.cumsum(length) - length, length)
     step = np.broadcast_to(np.asarray(step, dtype=np.int64), length.shape)
-    return np.asarray(start, dtype=np.int64)[group] + step[group] * within
+    start = np.asarray(start, dtype=np.int64)
+    some = length > 0
+    start, length, step = start[some], length[some], step[some]
+    if not length.size:
+        return np.empty(0, dtype=np.int64)
+    out = np.repeat(step, length)
+    first = np.cumsum(length) - length
+    last = start + step * (length - 1)
+    out[first[0]] = start[0]
+    out[first[1:]] = start[1:] - last[:-1]
+    return np.cumsum(out, out=out)
