@@ -184,8 +184,11 @@ def test_lisa_layer_draws_the_shared_geometry(page):
         want = panel.geometry[unit].iloc[0].bounds
         for b in seen:
             np.testing.assert_allclose(b, want, atol=1e-9)
-    text = _hover_unit(pg, map_name, panel[panel["year"] == 2020].geometry["u00"])
-    assert "High-High" in text
+    _hover_unit(pg, map_name, panel[panel["year"] == 2020].geometry["u00"])
+    # the mouse came from the layer control over other units: wait for u00's tooltip
+    tip = pg.locator(".leaflet-tooltip").filter(has_text="Unit A")
+    tip.wait_for(state="visible")
+    assert "High-High" in tip.inner_text()  # the LISA layer is on top
     assert errors == []
 
 
