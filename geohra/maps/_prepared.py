@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-_MAX_ENTRIES = 8  # layers × preparations kept (a projected county layer is ~70 MB)
+_MAX_ENTRIES = 12  # layers × preparations kept (a projected county layer is ~70 MB; a web
+# map keeps up to three per layer: simplified geometry, its GeoJSON and the JSON text)
 _MAX_PATHS = 200_000  # cached matplotlib paths (one per drawn unit)
 
 _cache: OrderedDict[Hashable, tuple[np.ndarray, Any]] = OrderedDict()
