@@ -213,3 +213,53 @@ def test_county_layer_stays_a_coverage():
     assert (shapely.get_num_geometries(out) == shapely.get_num_geometries(geoms)).all()
     n_in, n_out = shapely.get_num_coordinates(geoms).sum(), shapely.get_num_coordinates(out).sum()
     assert n_out < n_in / 10
+
+
+def _voronoi(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    frame = shapely.box(0, 0, 1, 1)
+    cells = shapely.voronoi_polygons(
+        shapely.multipoints(rng.uniform(0, 1, (n, 2))), extend_to=frame
+    )
+    return shapely.intersection(np.asarray(cells.geoms), frame)
+
+
+t500 = np.linspace(0, 2 * np.pi, 500, endpoint=False)
+ODD_LAYERS = {
+    "voronoi 2": _voronoi(2, 0),
+    "voronoi 30": _voronoi(30, 1),
+    "one disc": np.array([shapely.Polygon(np.c_[np.cos(t500), np.sin(t500)])]),
+    "ring and its hole's filling": np.array(
+        [shapely.box(0, 0, 3, 3).difference(shapely.box(1, 1, 2, 2)), shapely.box(1, 1, 2, 2)]
+    ),
+    "3-D coordinates": np.array([shapely.Polygon([(0, 0, 1), (1, 0, 1), (1, 1, 1), (0, 1, 1)])]),
+    "repeated points": np.array(
+        [shapely.Polygon([(0, 0), (0, 0), (1, 0), (1, 0), (1, 1), (0, 1)])]
+    ),
+    "corners touching": np.array([shapely.box(0, 0, 1, 1), shapely.box(1, 1, 2, 2)]),
+    "a two-part unit around another": np.array(
+        [
+            shapely.MultiPolygon([shapely.box(0, 0, 1, 1), shapely.box(2, 0, 3, 1)]),
+            shapely.box(1, 0, 2, 1),
+        ]
+    ),
+    "smaller than the rounding": np.array([shapely.box(0, 0, 1e-7, 1e-7), shapely.box(1, 1, 2, 2)]),
+    "an empty polygon": np.array([shapely.Polygon(), shapely.box(0, 0, 1, 1)]),
+    "a missing geometry": np.array([None, shapely.box(0, 0, 1, 1)], dtype=object),
+    "the same unit twice": np.array([shapely.box(0, 0, 1, 1), shapely.box(0, 0, 1, 1)]),
+}
+
+
+@pytest.mark.parametrize("name", list(ODD_LAYERS))
+@pytest.mark.parametrize("tolerance", [0.0, 0.01, 0.3, 5.0])
+def test_odd_layers_never_raise(name, tolerance):
+    """Every layer gets an answer: None (the web map then uses shapely.coverage_simplify)
+    or one geometry per unit, a clean coverage whenever the input was one."""
+    geoms = ODD_LAYERS[name]
+    out = simplify_coverage(geoms, tolerance, 5)
+    if out is None:
+        return
+    assert len(out) == len(geoms)
+    assert (shapely.get_type_id(out) == shapely.get_type_id(geoms)).all()
+    if shapely.is_valid(geoms).all() and shapely.coverage_is_valid(geoms):
+        assert shapely.is_valid(out).all() and shapely.coverage_is_valid(out)
