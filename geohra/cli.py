@@ -42,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="run the full analysis on the built-in real data")
     _add_out(p, "geohra-demo")
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="report language: en (default) or zh (Chinese: every title, text, table, figure and map)",
+    )
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("report", help="run the full analysis described by a TOML config")
@@ -219,7 +225,7 @@ def write_outputs(
 def _cmd_demo(args: argparse.Namespace) -> int:
     from geohra.report import run_demo
 
-    write_outputs(args.out, run_demo, force=args.force)
+    write_outputs(args.out, lambda folder: run_demo(folder, lang=args.lang), force=args.force)
     return 0
 
 

@@ -23,6 +23,16 @@ from importlib import resources
 
 import pandas as pd
 
+from geohra.io._datasets_text import (
+    _GP,
+    _LABELS_2013,
+    _LABELS_2013_ZH,
+    _NBS,
+    _PHYSICIANS,
+    _UNITS_2013,
+    _UNITS_2013_ZH,
+)
+
 __all__ = [
     "DEMO_DATASETS",
     "DEMOS",
@@ -36,7 +46,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DemoDataset:
-    """One shipped table: file, citation, years, column units and caveats."""
+    """One shipped table: file, citation, years, column units, labels and caveats.
+
+    ``units``, ``labels`` and ``caveats`` are in English; the ``*_zh`` fields say the same
+    in Chinese (a report in Chinese shows those). ``labels`` are display names of the columns.
+    """
 
     name: str
     file: str
@@ -46,9 +60,23 @@ class DemoDataset:
     years: tuple[int, ...]
     units: dict[str, str] = field(default_factory=dict)
     caveats: tuple[str, ...] = ()
+    title_zh: str = ""
+    source_zh: str = ""
+    units_zh: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    labels_zh: dict[str, str] = field(default_factory=dict)
+    caveats_zh: tuple[str, ...] = ()
 
+    def text(self, what: str, lang: str = "en"):
+        """``title``, ``source``, ``units``, ``labels`` or ``caveats`` in ``lang`` ("en" | "zh")."""
+        if what not in ("title", "source", "units", "labels", "caveats"):
+            raise ValueError(
+                f"DemoDataset.text: {what!r} is not one of title, source, units, labels, caveats."
+            )
+        if lang not in ("en", "zh"):
+            raise ValueError(f"DemoDataset.text: lang must be 'en' or 'zh', got {lang!r}.")
+        return getattr(self, f"{what}_zh" if lang == "zh" else what)
 
-_PER_10K_POP = "per 10,000 population"
 
 DEMOS: dict[str, DemoDataset] = {
     d.name: d
@@ -57,31 +85,27 @@ DEMOS: dict[str, DemoDataset] = {
             name="health-2013",
             file="china_health_2013.csv",
             title="Health resources of China's 31 provinces, 2013 (per capita and per area)",
+            title_zh="2013年中国31个省份卫生资源（按人口与按面积）",
             source=(
                 "National equity of health resource allocation in China: data from 2009 to 2013. "
                 "International Journal for Equity in Health (2016), Table 2 (per capita) and Table 3 "
                 "(per area)."
             ),
+            source_zh=(
+                "“National equity of health resource allocation in China: data from 2009 to 2013”，"
+                "International Journal for Equity in Health，2016年，表2（按人口）与表3（按面积）。"
+            ),
             doi="10.1186/s12939-016-0357-1",
             years=(2013,),
-            units={
-                "population_10k": "10,000 persons",
-                "area_10k_km2": "10,000 km2",
-                "health_care_institutions_per_10k_pop": _PER_10K_POP,
-                "health_technical_personnel_per_10k_pop": _PER_10K_POP,
-                "beds_health_care_institutions_per_10k_pop": _PER_10K_POP,
-                "health_investment_per_10k_pop": "money unit not printed (consistent with "
-                "100 million yuan) per 10,000 population",
-                "health_care_institutions_per_10k_km2": "10,000 per 10,000 km2 (= per km2), see caveats",
-                "health_technical_personnel_per_10k_km2": "10,000 per 10,000 km2 (= per km2), see caveats",
-                "beds_health_care_institutions_per_10k_km2": "10,000 per 10,000 km2 (= per km2), see caveats",
-                "health_investment_per_10k_km2": "money unit not printed per 10,000 km2",
-            },
+            units=_UNITS_2013,
+            units_zh=_UNITS_2013_ZH,
+            labels=_LABELS_2013,
+            labels_zh=_LABELS_2013_ZH,
             caveats=(
                 "The published Table 2 prints 'Shanxi' twice and no Shaanxi; the row with population "
                 "3764 is Shaanxi and the row with 3630 is Shanxi (the only assignment for which "
                 "Table 2 x population / area reproduces Table 3 for all 31 provinces).",
-                "The per-area values of institutions, personnel and beds are in 10,000 per "
+                "The per-area values of institutions, personnel and beds are printed as 10,000 per "
                 "10,000 km2, i.e. per km2 (per-10k-population value x population_10k / "
                 "area_10k_km2 is 10,000 times the printed per-area value); health investment "
                 "per area is in the money unit per 10,000 km2.",
@@ -89,75 +113,100 @@ DEMOS: dict[str, DemoDataset] = {
                 "Values are rounded to 2 decimals as published, so totals derived from them "
                 "(health_2013_totals) are approximate.",
             ),
+            caveats_zh=(
+                "原文表2两次出现“Shanxi”而无“Shaanxi”：人口为3764的一行是陕西，3630的一行是山西"
+                "（只有这样，表2数值×人口÷面积才能在全部31个省份重现表3）。",
+                "医疗卫生机构、卫生技术人员和床位的按面积数值原表以“万/万平方公里”列出，即每平方公里数"
+                "（每万人口数值×人口（万人）÷面积（万平方公里）是所列按面积数值的10000倍）；"
+                "卫生投入按面积数值的单位为货币单位/万平方公里。",
+                "原表未注明卫生投入的货币单位（与亿元相符）。",
+                "数值按原文保留2位小数，由此推算的总量（health_2013_totals）为近似值。",
+            ),
         ),
         DemoDataset(
             name="gp-2012-2017",
             file="china_gp_2012_2017.csv",
             title="General practitioners in China's 31 provinces, 2012-2017",
+            title_zh="2012—2017年中国31个省份全科医生",
             source=(
                 "Trend and equity of general practitioners' allocation in China based on the data "
                 "from 2012-2017. Human Resources for Health (2021), Table 5 and Table 6."
             ),
+            source_zh=(
+                "“Trend and equity of general practitioners' allocation in China based on the data "
+                "from 2012-2017”，Human Resources for Health，2021年，表5与表6。"
+            ),
             doi="10.1186/s12960-021-00561-8",
             years=(2012, 2013, 2014, 2015, 2016, 2017),
-            units={
-                "gp_share_of_practising_assistant_physicians_pct": "% of practising (assistant) physicians who are general practitioners",
-                "gp_registration_rate_pct": "GP registration rate, %",
-            },
+            units={k: v[0] for k, v in _GP.items()},
+            units_zh={k: v[0] for k, v in _GP.items()},
+            labels={k: v[1] for k, v in _GP.items()},
+            labels_zh={k: v[2] for k, v in _GP.items()},
             caveats=(
                 "In the published Table 5 the 2013 and 2014 columns (GP share) are identical for "
                 "every province and aggregate - almost certainly a copy error in the article, so "
                 "one of those two years of gp_share_of_practising_assistant_physicians_pct is "
                 "unreliable. Kept as published; Table 6 (registration rate) has no such duplication.",
             ),
+            caveats_zh=(
+                "原文表5中2013年与2014年两列（全科医生占执业（助理）医师比例）在每个省份及合计行上完全相同，"
+                "几乎可以肯定是原文的誊录错误，因此这两年中有一年的数值不可靠。按原文保留；"
+                "表6（注册率）没有这一重复。",
+            ),
         ),
         DemoDataset(
             name="physicians-2018",
             file="china_physicians_2018.csv",
             title="Physicians in China's 31 provinces, end of 2018",
+            title_zh="2018年末中国31个省份执业（助理）医师",
             source=(
                 "Equity analysis of Chinese physician allocation based on Gini coefficient and Theil "
                 "index. BMC Health Services Research (2021), Table 1 (data from the China Health "
                 "Statistics Yearbook 2019)."
             ),
+            source_zh=(
+                "“Equity analysis of Chinese physician allocation based on Gini coefficient and Theil "
+                "index”，BMC Health Services Research，2021年，表1（数据来自《中国卫生健康统计年鉴2019》）。"
+            ),
             doi="10.1186/s12913-021-06348-w",
             years=(2018,),
-            units={
-                "population_10k": "10,000 persons (the table's label '×10³' is wrong)",
-                "area_km2": "km2 (the table's label '×10³ M2' is wrong)",
-                "physicians_total": "persons",
-                "physicians_per_1000_pop": "per 1,000 population",
-                "physicians_per_km2": "per km2",
-            },
+            units={k: v[0] for k, v in _PHYSICIANS.items()},
+            units_zh={k: v[1] for k, v in _PHYSICIANS.items()},
+            labels={k: v[2] for k, v in _PHYSICIANS.items()},
+            labels_zh={k: v[3] for k, v in _PHYSICIANS.items()},
             caveats=(
                 "The table mislabels population (values are 10,000 persons: total / population "
                 "reproduces the per-1,000 column for all 31 provinces) and area (values are km2).",
-                "Physicians appear to be licensed (assistant) physicians; the table does not say.",
+                "The table does not say which physicians it counts; their sum, 3,607,156, matches the "
+                "3.607 million licensed (assistant) physicians of China's health statistics for "
+                "the end of 2018.",
+            ),
+            caveats_zh=(
+                "原表人口与面积的单位标注有误：人口实为万人（医师总数÷人口可在全部31个省份重现每千人口列），"
+                "面积实为平方公里。",
+                "原表未说明所计医师的口径；各省合计3607156人，与2018年末全国执业（助理）医师数（360.7万人）一致。",
             ),
         ),
         DemoDataset(
             name="nbs-1998-1999",
             file="china_nbs_1998_1999.csv",
             title="Health institutions, beds and personnel, China Statistical Yearbooks 1999 and 2000",
+            title_zh="卫生机构、床位和人员（《中国统计年鉴》1999年与2000年）",
             source=(
                 "National Bureau of Statistics, China Statistical Yearbook 1999 table 21-16 (data "
                 "year 1998) and China Statistical Yearbook 2000 table 21-17 (1999); year-end "
                 "population from the same yearbooks."
             ),
+            source_zh=(
+                "国家统计局《中国统计年鉴1999》表21-16（1998年数据）与《中国统计年鉴2000》表21-17"
+                "（1999年数据）；年末人口取自同年年鉴。"
+            ),
             doi="",
             years=(1998, 1999),
-            units={
-                "health_institutions": "units",
-                "hospitals": "units",
-                "beds_health_institutions": "10,000 beds",
-                "beds_hospitals": "10,000 beds",
-                "health_personnel_total": "10,000 persons",
-                "health_technical_personnel": "10,000 persons",
-                "doctors": "10,000 persons",
-                "physicians": "10,000 persons",
-                "nurses_senior_junior": "10,000 persons",
-                "population_yearend": "10,000 persons",
-            },
+            units={k: v[0] for k, v in _NBS.items()},
+            units_zh={k: v[1] for k, v in _NBS.items()},
+            labels={k: v[2] for k, v in _NBS.items()},
+            labels_zh={k: v[3] for k, v in _NBS.items()},
             caveats=(
                 "1998: Xinjiang's health values are missing (the source page was cut after Ningxia); "
                 "30 provinces report them.",
@@ -170,9 +219,19 @@ DEMOS: dict[str, DemoDataset] = {
                 "predecessors of licensed (assistant) doctors and registered nurses; 1998 "
                 "'hospitals' include township health centres.",
             ),
+            caveats_zh=(
+                "1998年：新疆的卫生数据缺失（来源页面在宁夏之后截断），30个省份有数据。",
+                "1998年：海南的医院床位数有意留空：页面所列医院床位32.1万张，而床位总数仅2.1万张，"
+                "部分大于整体。",
+                "1998年有卫生机构、医院、床位、医院床位、卫生人员、卫生技术人员和医生；1999年有卫生人员、"
+                "卫生技术人员、医生、医师和护师、护士。其余单元格为空（未报告）。",
+                "2001年以前年鉴统计的是“医生”和“护师、护士”，即执业（助理）医师和注册护士的前身；"
+                "1998年的“医院”包括乡镇卫生院。",
+            ),
         ),
     )
 }
+
 
 # The registry under the name the report package uses ([data].builtin in a config).
 DEMO_DATASETS = DEMOS
@@ -202,7 +261,8 @@ def load_demo(name: str) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``adcode``, ``year``, indicators (float64), one row per province and year
         (31 provinces). ``attrs``: ``source`` (citation), ``doi``, ``title``, ``file``,
-        ``units`` (column -> unit), ``caveats`` (tuple of str).
+        ``units`` (column -> unit), ``caveats`` (tuple of str); in Chinese ``units_zh`` and
+        ``caveats_zh``; display names of the columns ``labels`` and ``labels_zh``.
 
     Warns
     -----
@@ -224,21 +284,29 @@ def load_demo(name: str) -> pd.DataFrame:
         file=demo.file,
         units=dict(demo.units),
         caveats=demo.caveats,
+        units_zh=dict(demo.units_zh),
+        labels=dict(demo.labels),
+        labels_zh=dict(demo.labels_zh),
+        caveats_zh=demo.caveats_zh,
     )
     return panel
 
 
-def demo_sources() -> pd.DataFrame:
-    """The shipped datasets: one row per name with title, file, years, source, doi, caveats."""
+def demo_sources(lang: str = "en") -> pd.DataFrame:
+    """The shipped datasets: one row per name with title, file, years, source, doi, caveats.
+
+    ``lang="zh"`` gives the titles, sources and caveats in Chinese (article titles stay as
+    published).
+    """
     rows = [
         {
             "name": d.name,
-            "title": d.title,
+            "title": d.text("title", lang),
             "file": d.file,
             "years": ", ".join(map(str, d.years)),
-            "source": d.source,
+            "source": d.text("source", lang),
             "doi": d.doi,
-            "caveats": " ".join(d.caveats),
+            "caveats": ("" if lang == "zh" else " ").join(d.text("caveats", lang)),
         }
         for d in DEMOS.values()
     ]

@@ -127,10 +127,11 @@ def _print_written(out, written, lang: str = "en") -> None:
     sys.stdout.flush()
 
 
-def run_demo(out: Path, *, quiet: bool = False) -> list[Path]:
-    """The full analysis on the built-in real data (see :mod:`geohra.report.demo`)."""
+def run_demo(out: Path, *, lang: str = "en", quiet: bool = False) -> list[Path]:
+    """The full analysis on the built-in real data, in ``lang`` ("en" | "zh"; see
+    :mod:`geohra.report.demo`)."""
     from geohra.report.demo import build_demo
 
-    written = build_demo(Path(out), quiet=quiet)
-    _print_written(out, written)
+    written = build_demo(Path(out), lang=lang, quiet=quiet)
+    _print_written(out, written, lang)
     return written

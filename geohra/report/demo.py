@@ -11,6 +11,12 @@ Four real datasets ship with geohra (see ``geohra/data/SOURCES.md``):
 3. physicians 2018: population-weighted Gini and Theil, agglomeration degrees, spatial Gini;
 4. the statistics bureau's 1998-1999 tables: beds and doctors per 1,000 people, with the
    real gaps of those tables (Xinjiang missing in 1998) reported, not hidden.
+
+``build_demo(out, lang="zh")`` writes all of it in Chinese (titles, texts, table headers,
+region and province names, units of measure, captions, figures, web maps, caveats, progress
+lines) with the words of :mod:`geohra.report.i18n`; ``lang="en"`` (the default) in English.
+The indicators are shown by the labels and units of the datasets
+(:class:`geohra.io.datasets.DemoDataset`), never by their column names.
 """
 
 from __future__ import annotations
@@ -18,257 +24,107 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import pandas as pd
-
 import geohra
+from geohra.io.datasets import DEMOS
+from geohra.report import _demo_sections, i18n
 from geohra.report.config import Indicator, ReportConfig
-from geohra.report.document import Figure, Progress, Report, Table
-from geohra.report.pipeline import PanelContext, _save, analyse_panel, flatten_joined
+from geohra.report.document import Progress, Report
+from geohra.report.pipeline import PanelContext, analyse_panel, flatten_joined
 
-HEALTH_2013 = ReportConfig(
-    title="Health resources 2013",
-    builtin="health-2013",
-    indicators=tuple(
-        [
-            Indicator(f"{r}_per_10k_pop", "positive", "population")
-            for r in (
-                "health_care_institutions",
-                "health_technical_personnel",
-                "beds_health_care_institutions",
-                "health_investment",
-            )
-        ]
-        + [
-            Indicator(f"{r}_per_10k_km2", "positive", "area")
-            for r in (
-                "health_care_institutions",
-                "health_technical_personnel",
-                "beds_health_care_institutions",
-                "health_investment",
-            )
-        ]
-    ),
-    population="population_10k",
-    per_capita=tuple(
-        f"{r}_per_10k_pop"
-        for r in (
-            "health_care_institutions",
-            "health_technical_personnel",
-            "beds_health_care_institutions",
-        )
-    ),
-    coupling=("population", "area"),
-)
-
-GP_PANEL = ReportConfig(
-    title="General practitioners 2012-2017",
-    builtin="gp-2012-2017",
-    indicators=(
-        Indicator("gp_registration_rate_pct"),
-        Indicator("gp_share_of_practising_assistant_physicians_pct"),
-    ),
-    map_years=(2012, 2017),
+LANGS = ("en", "zh")
+_RESOURCES = (
+    "health_care_institutions",
+    "health_technical_personnel",
+    "beds_health_care_institutions",
+    "health_investment",
 )
 
 
-def _panel_context(
-    name: str, cfg: ReportConfig, boundaries, out: Path, progress: Progress, caught: list
-):
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"geohra demo: lang must be 'en' or 'zh', got {lang!r}.")
+
+
+def demo_configs(lang: str = "en") -> tuple[ReportConfig, ReportConfig]:
+    """The two panels of the demo (health resources 2013, GPs 2012-2017) in ``lang``: titles,
+    indicator labels and subsystem names in that language."""
+    _check_lang(lang)
+    health, gp = DEMOS["health-2013"], DEMOS["gp-2012-2017"]
+    pop, area = i18n.tr("demo_population", lang), i18n.tr("demo_area", lang)
+
+    def ind(ds, col, subsystem=None):
+        return Indicator(col, "positive", subsystem, ds.text("labels", lang)[col])
+
+    health_cfg = ReportConfig(
+        title=i18n.tr("demo_health", lang),
+        lang=lang,
+        builtin="health-2013",
+        indicators=tuple(
+            [ind(health, f"{r}_per_10k_pop", pop) for r in _RESOURCES]
+            + [ind(health, f"{r}_per_10k_km2", area) for r in _RESOURCES]
+        ),
+        population="population_10k",
+        per_capita=tuple(f"{r}_per_10k_pop" for r in _RESOURCES[:3]),
+        coupling=(pop, area),
+        labels=tuple(health.text("labels", lang).items()),
+    )
+    gp_cfg = ReportConfig(
+        title=i18n.tr("demo_gp", lang),
+        lang=lang,
+        builtin="gp-2012-2017",
+        indicators=(
+            ind(gp, "gp_registration_rate_pct"),
+            ind(gp, "gp_share_of_practising_assistant_physicians_pct"),
+        ),
+        map_years=(2012, 2017),
+    )
+    return health_cfg, gp_cfg
+
+
+HEALTH_2013, GP_PANEL = demo_configs("en")
+
+
+def _panel_context(name: str, cfg: ReportConfig, boundaries, out: Path, progress, caught: list):
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         panel = geohra.load_demo(cfg.builtin)
         joined = geohra.join(boundaries, panel)
-    caught.extend(f"{cfg.title}: {x.message}" for x in w)
+    caught.extend((cfg.builtin, x.message) for x in w)
     data, unit = flatten_joined(joined)
+    ds = DEMOS[cfg.builtin]
     return PanelContext(
-        name, cfg.title, data, cfg, out, progress, unit=unit, label_col="name_en", prefix=True
+        name,
+        cfg.title,
+        data,
+        cfg,
+        out,
+        progress,
+        unit=unit,
+        label_col="short_zh" if cfg.lang == "zh" else "name_en",
+        units=dict(ds.text("units", cfg.lang)),
+        prefix=True,
     )
 
 
-def _physicians(report: Report, boundaries, out: Path, progress: Progress) -> None:
-    from geohra.maps import static
-
-    sec = report.section(
-        "Physicians 2018: population-weighted inequality and agglomeration",
-        "Gini weighted by population (weighted mean absolute difference / (2 × mean)); "
-        "Theil T weighted by population, T = Σ (Y_i/Y) ln((Y_i/Y)/(P_i/P)), natural log; "
-        "health resource agglomeration degree HRAD = resource share / area share, population "
-        "agglomeration degree PAD = population share / area share.",
-    )
-    with progress.step("physicians 2018"):
-        panel = geohra.load_demo("physicians-2018")
-        data, unit = flatten_joined(geohra.join(boundaries, panel))
-        cs = data.set_index(unit)
-        g_w = geohra.gini(cs, "physicians_per_1000_pop", population=cs["population_10k"])
-        g_u = geohra.gini(cs, "physicians_per_1000_pop")
-        theil = geohra.theil(cs, "physicians_total", population="population_10k", by="region3")
-        agg = geohra.agglomeration(
-            cs, "physicians_total", population="population_10k", area="area_km2"
-        )
-    summary = pd.DataFrame(
-        {
-            "value": [g_w, g_u, theil.total, theil.within, theil.between],
-        },
-        index=[
-            "Gini, population-weighted",
-            "Gini, unweighted (provinces equal)",
-            "Theil T (population-weighted), total",
-            "Theil T, within regions",
-            "Theil T, between regions",
-        ],
-    )
-    sec.items.append(
-        Table("physicians_inequality", "Physicians per 1,000 people, 2018: inequality", summary)
-    )
-    sec.items.append(
-        Table(
-            "physicians_theil_groups", "Theil contributions by region (region3), 2018", theil.groups
-        )
-    )
-    frame = agg.to_frame()
-    frame.insert(0, "name", cs["name_en"].reindex(frame.index))
-    sec.items.append(
-        Table("physicians_agglomeration", "Agglomeration degrees of physicians, 2018", frame)
-    )
-    import geopandas as gpd
-
-    gdf = gpd.GeoDataFrame(cs, geometry="geometry", crs=data.crs)
-    fig = static.choropleth(
-        gdf, "physicians_per_1000_pop", k=5, title="Physicians per 1,000 people, 2018"
-    )
-    path = out / "figures" / "physicians_2018_map.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _save(fig, path)
-    sec.items.append(
-        Figure(
-            "figures/physicians_2018_map.png", "Physicians per 1,000 people, 2018, natural breaks"
-        )
-    )
-    try:
-        with progress.step("spatial Gini"):
-            with warnings.catch_warnings(record=True) as caught_w:
-                warnings.simplefilter("always")
-                w = geohra.spatial_weights(gdf, kind="queen", islands="nearest")
-            for c in caught_w:
-                sec.items.append(f"Spatial weights: {c.message}")
-            sg = geohra.spatial_gini(
-                gdf, "physicians_per_1000_pop", graph=w, permutations=999, rng=2024
-            )
-        sec.items.append(
-            Table(
-                "physicians_spatial_gini",
-                "Spatial Gini decomposition (Rey & Smith 2013)",
-                sg.summary(),
-            )
-        )
-    except Exception as exc:  # report the reason instead of losing the whole report
-        sec.items.append(f"Spatial Gini not computed: {exc}")
-
-
-def _nbs_1998(report: Report, boundaries, out: Path, progress: Progress, caught: list) -> None:
-    sec = report.section(
-        "Statistics-bureau tables 1998-1999: beds and doctors per 1,000 people",
-        "Rates = yearbook count (10,000) / year-end population (10,000) × 1,000. Xinjiang's 1998 "
-        "health values are missing in the source and are left out of the 1998 statistics "
-        "(nan_policy='omit'), not filled.",
-    )
-    with progress.step("1998-1999 yearbook tables"):
-        with warnings.catch_warnings(record=True) as w:
-            warnings.simplefilter("always")
-            panel = geohra.load_demo("nbs-1998-1999")
-            data, unit = flatten_joined(geohra.join(boundaries, panel))
-        caught.extend(f"NBS 1998-1999: {x.message}" for x in w)
-        data["beds_per_1000"] = data["beds_health_institutions"] / data["population_yearend"] * 1000
-        data["doctors_per_1000"] = data["doctors"] / data["population_yearend"] * 1000
-        rows = []
-        for year, part in data.groupby("year"):
-            cs = part.set_index(unit)
-            for col in ("beds_per_1000", "doctors_per_1000"):
-                valid = cs[col].notna() & cs["population_yearend"].notna()
-                if not valid.any():  # the 1999 table has no bed counts
-                    continue
-                dropped = sorted(cs.index[~valid])
-                total = (cs[col] * cs["population_yearend"])[valid]
-                t = geohra.theil(
-                    cs[valid].assign(_total=total),
-                    "_total",
-                    population="population_yearend",
-                    by="region3",
-                )
-                rows.append(
-                    {
-                        "year": year,
-                        "indicator": col,
-                        "units": int(valid.sum()),
-                        "left out": ", ".join(cs.loc[dropped, "name_en"]) or "-",
-                        "Gini (pop.-weighted)": geohra.gini(
-                            cs[valid], col, population=cs.loc[valid, "population_yearend"]
-                        ),
-                        "Theil T": t.total,
-                        "within": t.within,
-                        "between": t.between,
-                    }
-                )
-    sec.items.append(
-        Table(
-            "nbs_1998_1999_inequality",
-            "Inequality of beds and doctors per 1,000 people",
-            pd.DataFrame(rows).set_index(["year", "indicator"]),
-        )
-    )
-    wide = data.pivot(index=unit, columns="year", values=["beds_per_1000", "doctors_per_1000"])
-    wide.columns = [f"{a}_{b}" for a, b in wide.columns]
-    wide.insert(
-        0, "name", data.drop_duplicates(unit).set_index(unit)["name_en"].reindex(wide.index)
-    )
-    sec.items.append(
-        Table(
-            "nbs_1998_1999_rates",
-            "Beds and doctors per 1,000 people (– = missing in the source)",
-            wide.round(3),
-        )
-    )
-
-
-def _provenance(report: Report, caught: list) -> None:
-    from geohra.io.datasets import demo_sources
-
-    sec = report.section(
-        "Data sources and caveats",
-        "All numbers are transcribed from the published tables named below; nothing was invented, "
-        "interpolated or corrected. Data problems found in the sources are listed, not hidden.",
-    )
-    sec.items.append(Table("sources", "Built-in datasets", demo_sources()))
-    if caught:
-        sec.items.append(
-            Table(
-                "data_warnings",
-                "Warnings raised while reading the data",
-                pd.DataFrame({"warning": sorted(set(caught))}),
-            )
-        )
-
-
-def build_demo(out: Path, *, quiet: bool = False) -> list[Path]:
-    progress = Progress(quiet=quiet)
-    caught: list[str] = []
+def build_demo(out: Path, *, lang: str = "en", quiet: bool = False) -> list[Path]:
+    """Write the demo report into ``out`` in ``lang`` ("en" | "zh"); returns the files written."""
+    _check_lang(lang)
+    progress = Progress(quiet=quiet, lang=lang)
+    caught: list = []
     report = Report(
-        "geohra demo: equity of health resource allocation across China's provinces",
-        intro=(
-            f"geohra {geohra.__version__}. Real provincial statistics shipped with geohra (2013 health "
-            "resources, general practitioners 2012-2017, physicians 2018, statistics-bureau tables "
-            "1998-1999); every method of a typical results section, each table with its formula variant."
-        ),
+        i18n.tr("demo_title", lang),
+        intro=i18n.tr("demo_intro", lang, version=geohra.__version__),
+        lang=lang,
     )
-    with progress.step("boundaries"):
+    with progress.step(i18n.tr("demo_boundaries", lang)):
         boundaries = geohra.load_boundaries("china-provinces")
-    for name, cfg in (("health2013", HEALTH_2013), ("gp", GP_PANEL)):
+    for name, cfg in zip(("health2013", "gp"), demo_configs(lang), strict=True):
         ctx = _panel_context(name, cfg, boundaries, out, progress, caught)
         analyse_panel(report, ctx)
-    _physicians(report, boundaries, out, progress)
-    _nbs_1998(report, boundaries, out, progress, caught)
-    _provenance(report, caught)
+    _demo_sections.physicians(report, boundaries, out, progress)
+    _demo_sections.nbs_1998(report, boundaries, progress, caught)
+    _demo_sections.provenance(report, caught, boundaries)
     return report.write(out)
 
 
-__all__ = ["build_demo", "HEALTH_2013", "GP_PANEL"]
+__all__ = ["build_demo", "demo_configs", "HEALTH_2013", "GP_PANEL"]

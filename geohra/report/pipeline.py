@@ -13,6 +13,7 @@ columns, the region-scheme column and geometry (what ``geohra.join`` returns, fl
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +63,7 @@ class PanelContext:
 
     def heading(self, key: str) -> str:
         text = self.t(key)
-        return f"{self.title}: {text}" if self.prefix else text
+        return f"{self.title}{i18n.colon(self.lang)}{text}" if self.prefix else text
 
     def with_left_out(self, frame: pd.DataFrame, *, years=None) -> pd.DataFrame:
         """``frame`` plus the units left out by nan_policy = "omit" (values missing), so maps
@@ -103,10 +104,14 @@ class PanelContext:
         return [str(table.get(u, u)) for u in units]
 
     def indicator_label(self, name: str, *, unit: bool = True) -> str:
-        """A column's display name ([labels] or the indicator's label), with its unit of measure."""
+        """A column's display name ([labels] or the indicator's label), with its unit of measure
+        (left out when the name already says it)."""
         ind = next((i for i in self.cfg.indicators if i.name == name), None)
         text = ind.label if ind and ind.label else dict(self.cfg.labels).get(name, name)
-        u = self.unit_of(name)
+        # the parts of the unit that the name does not say already: "Beds per 1,000
+        # population", not "Beds per 1,000 population (per 1,000 population)"
+        parts = [p for p in re.split(r"\s*[;；]\s*", self.unit_of(name)) if p and p not in text]
+        u = ("；" if self.lang == "zh" else "; ").join(parts)
         if unit and u:
             text += f"（{u}）" if self.lang == "zh" else f" ({u})"
         return text

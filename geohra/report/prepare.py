@@ -45,7 +45,10 @@ class Prepared:
 def read_config_data(cfg: ReportConfig, boundaries=None) -> pd.DataFrame:
     """Read the panel named by a config (built-in dataset, panel file(s) or NBS exports)."""
     if cfg.builtin:
-        return geohra.load_demo(cfg.builtin)
+        panel = geohra.load_demo(cfg.builtin)
+        if cfg.lang == "zh":  # the units of measure in the report's language
+            panel.attrs["units"] = dict(panel.attrs["units_zh"])
+        return panel
     if cfg.data_format == "nbs":
         return geohra.read_nbs([str(p) for p in cfg.paths], encoding=cfg.encoding)
     match = True if cfg.boundaries == "china-provinces" or boundaries is None else boundaries

@@ -43,13 +43,11 @@ def _method_text(ctx: PanelContext) -> str:
         form = "{n} {y}（{c}）" if lang == "zh" else "{n} {y} ({c})"
         items = [form.format(n=n, y=y, c=name(c)) for n, y, c in ctx.omitted]
         omitted = ctx.t("m_omitted", items=i18n.join_list(items, lang))
-    return ctx.t(
-        "m_data",
-        units=ctx.data[ctx.unit].nunique(),
-        years=f"{ctx.years[0]}–{ctx.years[-1]}",
-        rates=rates,
-        omitted=omitted,
-    )
+    units = ctx.data[ctx.unit].nunique()
+    if len(ctx.years) == 1:
+        return ctx.t("m_data_one", units=units, year=ctx.years[0], rates=rates, omitted=omitted)
+    years = f"{ctx.years[0]}–{ctx.years[-1]}"
+    return ctx.t("m_data", units=units, years=years, rates=rates, omitted=omitted)
 
 
 def _describe(ctx: PanelContext) -> pd.DataFrame:
@@ -82,7 +80,9 @@ def step_data(report: Report, ctx: PanelContext) -> None:
     sec.items.append(
         Table(
             ctx.key("describe"),
-            ctx.t("tab_describe", first=first, last=last),
+            ctx.t("tab_describe", first=first, last=last)
+            if first != last
+            else ctx.t("tab_describe_one", year=last),
             _describe(ctx),
             note=note,
         )

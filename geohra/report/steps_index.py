@@ -140,15 +140,17 @@ def step_composite(report: Report, ctx: PanelContext) -> None:
                 decimals={c: 4 for c in u.columns},
             )
         )
+        one = first == last  # one year: that year's values, no movement
         parts = [
-            f"{n} {_fmt(u.loc[first, f'U:{n}'], 4)} → {_fmt(u.loc[last, f'U:{n}'], 4)}"
+            f"{n}{'' if lang == 'zh' else ' '}{_fmt(u.loc[first, f'U:{n}'], 4)}"
+            + ("" if one else f" → {_fmt(u.loc[last, f'U:{n}'], 4)}")
             for n in subsystems
         ]
-        sec.findings.append(
-            ("子系统指数U均值：" if lang == "zh" else "Mean subsystem indices U: ")
-            + i18n.join_list(parts, lang)
-            + ("。" if lang == "zh" else ".")
-        )
+        if lang == "zh":
+            lead = f"{last}年子系统指数U均值：" if one else "子系统指数U均值："
+        else:
+            lead = f"Mean subsystem indices U in {last}: " if one else "Mean subsystem indices U: "
+        sec.findings.append(lead + i18n.join_list(parts, lang) + ("。" if lang == "zh" else "."))
 
 
 def step_coupling(report: Report, ctx: PanelContext) -> None:
@@ -207,7 +209,14 @@ def step_coupling(report: Report, ctx: PanelContext) -> None:
     )
     good = int((cs["_level"] >= 6).sum())
     d0, d1 = by_year.loc[first, "D"], by_year.loc[last, "D"]
-    if lang == "zh":
+    if first == last:  # one year: its values, no movement
+        grade0 = by_year.loc[last, "grade"]
+        sec.findings.append(
+            f"{last}年耦合协调度D均值为{d1:.4f}（{grade0}），有{good}个地区达到勉强协调及以上，最高为{units.index[0]}（{units['D'].iloc[0]:.4f}），最低为{units.index[-1]}（{units['D'].iloc[-1]:.4f}）。"
+            if lang == "zh"
+            else f"In {last} the mean coordination degree D was {d1:.4f} ({grade0}); {good} {'unit was' if good == 1 else 'units were'} at least barely coordinated, the highest being {units.index[0]} ({units['D'].iloc[0]:.4f}) and the lowest {units.index[-1]} ({units['D'].iloc[-1]:.4f})."
+        )
+    elif lang == "zh":
         sec.findings.append(
             f"耦合协调度D均值由{first}年的{d0:.4f}（{by_year.loc[first, 'grade']}）变为{last}年的{d1:.4f}（{by_year.loc[last, 'grade']}）；{last}年有{good}个地区达到勉强协调及以上，最高为{units.index[0]}（{units['D'].iloc[0]:.4f}），最低为{units.index[-1]}（{units['D'].iloc[-1]:.4f}）。"
         )

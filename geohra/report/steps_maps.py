@@ -111,7 +111,8 @@ def step_maps(report: Report, ctx: PanelContext) -> None:
     sec.findings.append(
         f"{last}年处于{top_name}的有{len(units)}个地区：{i18n.join_list(units, lang)}。"
         if lang == "zh"
-        else f"In {last}, {len(units)} units were in {top_name}: {i18n.join_list(units, lang)}."
+        else f"In {last}, {len(units)} {'unit was' if len(units) == 1 else 'units were'} in "
+        f"{top_name}: {i18n.join_list(units, lang)}."
     )
     ctx.classification = c_last
 

@@ -46,7 +46,20 @@ def _moran(sec, ctx: PanelContext, col: str, label: str, graph) -> None:
     y0, y1 = ctx.years[0], ctx.years[-1]
     i0, p0 = table.loc[y0, "moran_i"], table.loc[y0, "pvalue"]
     i1, p1 = table.loc[y1, "moran_i"], table.loc[y1, "pvalue"]
-    if lang == "zh":
+    if y0 == y1:  # one year: its value, no movement
+        sig_text = (
+            ("，在{a}水平上显著" if len(sig) else "，在{a}水平上不显著")
+            if lang == "zh"
+            else (", significant at {a}" if len(sig) else ", not significant at {a}")
+        ).format(a=cfg.significance)
+        sec.findings.append(
+            f"{y1}年全局莫兰指数为{i1:.4f}（P = {p1:.3f}）{sig_text}"
+            + ("，存在显著的正向空间集聚。" if positive else "。")
+            if lang == "zh"
+            else f"In {y1} Moran's I was {i1:.4f} (p = {p1:.3f}){sig_text}"
+            + (": similar values cluster in space." if positive else ".")
+        )
+    elif lang == "zh":
         sec.findings.append(
             f"全局莫兰指数由{y0}年的{i0:.4f}（P = {p0:.3f}）变为{y1}年的{i1:.4f}（P = {p1:.3f}），"
             f"{len(ctx.years)}年中有{len(sig)}年在{cfg.significance}水平上显著"

@@ -203,7 +203,21 @@ def _inequality_findings(sec, ctx, theil, dagum, gjj, first, last) -> None:
         "transvariation_pct": ("transvariation density", "超变密度"),
     }
     hi = gjj.loc[last].idxmax()
-    if lang == "zh":
+    if first == last:  # one year: its values, no movement
+        sec.findings.append(
+            _one_year_finding(
+                lang,
+                last,
+                t1,
+                share,
+                dagum.loc[last, "total"],
+                names[biggest],
+                src[biggest],
+                i18n.region(hi, lang),
+                gjj.loc[last, hi],
+            )
+        )
+    elif lang == "zh":
         sec.findings.append(
             f"泰尔指数由{first}年的{t0:.4f}变为{last}年的{t1:.4f}，{last}年区域间差异贡献率为{share:.2f}%，"
             f"区域内差异贡献率为{100 - share:.2f}%。Dagum基尼系数由{dagum.loc[first, 'total']:.4f}变为{dagum.loc[last, 'total']:.4f}，"
@@ -216,6 +230,21 @@ def _inequality_findings(sec, ctx, theil, dagum, gjj, first, last) -> None:
             f"moved from {dagum.loc[first, 'total']:.4f} to {dagum.loc[last, 'total']:.4f}; in {last} the largest source was "
             f"{names[biggest][0]} ({src[biggest]:.2f} %), and the highest within-region Gini was in {hi} ({gjj.loc[last, hi]:.4f})."
         )
+
+
+def _one_year_finding(lang, year, theil, share, gini, source, pct, region, g_jj) -> str:
+    if lang == "zh":
+        return (
+            f"{year}年泰尔指数为{theil:.4f}，区域间差异贡献率为{share:.2f}%，区域内差异贡献率为"
+            f"{100 - share:.2f}%。Dagum基尼系数为{gini:.4f}，差异的最大来源是{source[1]}（{pct:.2f}%）；"
+            f"区域内基尼系数最高的是{region}（{g_jj:.4f}）。"
+        )
+    return (
+        f"In {year} the Theil index was {theil:.4f}; between-region differences accounted for "
+        f"{share:.2f} % and within-region differences for {100 - share:.2f} %. The Dagum Gini "
+        f"coefficient was {gini:.4f}; the largest source was {source[0]} ({pct:.2f} %), and the "
+        f"highest within-region Gini was in {region} ({g_jj:.4f})."
+    )
 
 
 def _bootstrap(sec, ctx: PanelContext, inputs: dict, dagum_total: pd.Series) -> None:
