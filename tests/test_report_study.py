@@ -268,6 +268,8 @@ EPONYMS |= {"CSV", "PNG"}  # file formats
 # (Epanechnikov 核, Silverman 经验法则, Stata 默认带宽, ArcGIS 样式, Z-score 标准化)
 EPONYMS |= {"Epanechnikov", "Silverman", "Scott", "Sheather", "Jones", "Stata", "MATLAB"}
 EPONYMS |= {"ArcGIS", "score"}
+# symbols of the agglomeration degrees, authors (Rey & Smith), DOI and the program name
+EPONYMS |= {"HRAD", "PAD", "DOI", "geohra", "Rey", "Smith"}
 
 
 def english_words(text: str, min_len: int = 2) -> list[str]:

@@ -106,12 +106,12 @@ DEMOS: dict[str, DemoDataset] = {
                 "3764 is Shaanxi and the row with 3630 is Shanxi (the only assignment for which "
                 "Table 2 x population / area reproduces Table 3 for all 31 provinces).",
                 "The per-area values of institutions, personnel and beds are printed as 10,000 per "
-                "10,000 km2, i.e. per km2 (per-10k-population value x population_10k / "
-                "area_10k_km2 is 10,000 times the printed per-area value); health investment "
+                "10,000 km2, i.e. per km2 (the per-10,000-population value x population (10,000) / "
+                "area (10,000 km2) is 10,000 times the printed per-area value); health investment "
                 "per area is in the money unit per 10,000 km2.",
                 "Health investment's money unit is not printed (consistent with 100 million yuan).",
-                "Values are rounded to 2 decimals as published, so totals derived from them "
-                "(health_2013_totals) are approximate.",
+                "Values are rounded to 2 decimals as published, so resource totals derived from "
+                "them are approximate.",
             ),
             caveats_zh=(
                 "原文表2两次出现“Shanxi”而无“Shaanxi”：人口为3764的一行是陕西，3630的一行是山西"
@@ -120,7 +120,7 @@ DEMOS: dict[str, DemoDataset] = {
                 "（每万人口数值×人口（万人）÷面积（万平方公里）是所列按面积数值的10000倍）；"
                 "卫生投入按面积数值的单位为货币单位/万平方公里。",
                 "原表未注明卫生投入的货币单位（与亿元相符）。",
-                "数值按原文保留2位小数，由此推算的总量（health_2013_totals）为近似值。",
+                "数值按原文保留2位小数，由此推算的资源总量为近似值。",
             ),
         ),
         DemoDataset(
@@ -145,7 +145,7 @@ DEMOS: dict[str, DemoDataset] = {
             caveats=(
                 "In the published Table 5 the 2013 and 2014 columns (GP share) are identical for "
                 "every province and aggregate - almost certainly a copy error in the article, so "
-                "one of those two years of gp_share_of_practising_assistant_physicians_pct is "
+                "one of those two years of the GP share of practising (assistant) physicians is "
                 "unreliable. Kept as published; Table 6 (registration rate) has no such duplication.",
             ),
             caveats_zh=(

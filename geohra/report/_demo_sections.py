@@ -79,6 +79,7 @@ def physicians(report: Report, boundaries, out: Path, progress: Progress) -> Non
             t("tab_phys_agglomeration"),
             frame,
             headers={"adcode": i18n.header("adcode", lang), **_headers(frame.columns, lang)},
+            decimals={"resource": 0, "population": 0, "area": 1},
         )
     )
     import geopandas as gpd
@@ -86,7 +87,10 @@ def physicians(report: Report, boundaries, out: Path, progress: Progress) -> Non
     from geohra.maps import static
 
     gdf = gpd.GeoDataFrame(cs, geometry="geometry", crs=data.crs)
-    fig = static.choropleth(gdf, col, k=5, title=t("map_physicians"), lang=lang)
+    legend = DEMOS["physicians-2018"].text("labels", lang)[col]
+    fig = static.choropleth(
+        gdf, col, k=5, title=t("map_physicians"), legend_title=legend, lang=lang
+    )
     path = out / "figures" / "physicians_2018_map.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     _save(fig, path)
@@ -214,7 +218,13 @@ def nbs_1998(report: Report, boundaries, progress: Progress, caught: list) -> No
     wide.insert(0, "name", data.drop_duplicates(unit).set_index(unit)[label].reindex(wide.index))
     headers |= {"name": i18n.tr("h_name", lang), unit: i18n.header("adcode", lang)}
     sec.items.append(
-        Table("nbs_1998_1999_rates", i18n.tr("tab_nbs_rates", lang), wide.round(3), headers=headers)
+        Table(
+            "nbs_1998_1999_rates",
+            i18n.tr("tab_nbs_rates", lang),
+            wide.round(3),
+            headers=headers,
+            decimals={c: 3 for c in wide.columns if c != "name"},
+        )
     )
 
 
@@ -251,6 +261,7 @@ def provenance(report: Report, caught: list, boundaries) -> None:
     sec = report.section(i18n.tr("sec_sources", lang), i18n.tr("m_sources", lang))
     src = demo_sources(lang).reset_index().rename(columns={"name": "key", "title": "dataset"})
     src = src.set_index("dataset")[["key", "years", "source", "doi", "caveats", "file"]]
+    src["doi"] = src["doi"].replace("", "–")
     sec.items.append(
         Table(
             "sources",

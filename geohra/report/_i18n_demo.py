@@ -70,8 +70,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "n_spatial_gini": (
         "{variant}",
         "Rey与Smith（2013）空间基尼系数：将有序单元对的Σ|x_i−x_j|分为邻近与非邻近两部分，"
-        "权重非零即为邻近（二元），不计自身；置换检验的伪P值按PySAL Gini_Spatial的方式折叠，"
-        "基于非邻近部分之和。",
+        "权重非零即为邻近（二元），不计自身；置换检验的伪P值基于非邻近部分之和，取两侧中较小的一侧。",
     ),
     "r_sg_total": ("Gini", "基尼系数"),
     "r_sg_neighbours": ("Neighbour part", "邻近单元部分"),

@@ -150,7 +150,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "tab_classes": ("Class breaks of {target}", "{target}分级断点"),
     "tab_theil": (
         "Theil index of {target} and its decomposition by year",
-        "{target}泰尔指数及其分解",
+        "{target}的泰尔指数及其分解",
     ),
     "tab_theil_within": ("Within-region Theil index by year", "各区域内部泰尔指数"),
     "tab_theil_pairs": (
