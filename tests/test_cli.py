@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from geohra.cli import main, prepare_out
+from geohra.io.datasets import DEMOS
 
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -127,7 +128,8 @@ def test_demo_end_to_end(tmp_path):
     assert set(top["name"]) == set(obstacle["name"])
     first = top.set_index("name").loc["Beijing", "factor 1"]
     row = obstacle.set_index("name").loc["Beijing"].drop("adcode").astype(float)
-    assert first == f"{row.idxmax()} ({row.max():.2f})"
+    label = DEMOS["gp-2012-2017"].labels[row.idxmax()]  # the top factor, by its label
+    assert first == f"{label} ({row.max():.2f})"
     # second run into the same folder is refused, files kept
     r2 = _run("demo", "--out", str(out))
     assert r2.returncode != 0 and "--force" in r2.stderr
