@@ -303,7 +303,7 @@ def demo_sources(lang: str = "en") -> pd.DataFrame:
             "name": d.name,
             "title": d.text("title", lang),
             "file": d.file,
-            "years": ", ".join(map(str, d.years)),
+            "years": ("、" if lang == "zh" else ", ").join(map(str, d.years)),
             "source": d.text("source", lang),
             "doi": d.doi,
             "caveats": ("" if lang == "zh" else " ").join(d.text("caveats", lang)),

@@ -260,7 +260,7 @@ def provenance(report: Report, caught: list, boundaries) -> None:
     lang = report.lang
     sec = report.section(i18n.tr("sec_sources", lang), i18n.tr("m_sources", lang))
     src = demo_sources(lang).reset_index().rename(columns={"name": "key", "title": "dataset"})
-    src = src.set_index("dataset")[["key", "years", "source", "doi", "caveats", "file"]]
+    src = src.set_index("dataset")[["key", "years", "source", "doi", "file"]]
     src["doi"] = src["doi"].replace("", "–")
     sec.items.append(
         Table(
@@ -268,6 +268,19 @@ def provenance(report: Report, caught: list, boundaries) -> None:
             i18n.tr("tab_sources", lang),
             src,
             headers=_headers(["dataset", *src.columns], lang),
+        )
+    )
+    # one row per caveat: long texts read better in a two-column table than in one cell
+    caveats = pd.DataFrame(
+        [(d.text("title", lang), c) for d in DEMOS.values() for c in d.text("caveats", lang)],
+        columns=["dataset", "caveats"],
+    ).set_index("dataset")
+    sec.items.append(
+        Table(
+            "caveats",
+            i18n.tr("tab_caveats", lang),
+            caveats,
+            headers=_headers(["dataset", "caveats"], lang),
         )
     )
     if caught:

@@ -22,6 +22,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "demo_gp": ("General practitioners 2012–2017", "2012—2017年全科医生"),
     "demo_population": ("population", "人口"),
     "demo_area": ("area", "地理"),
+    "demo_appendix": ("Appendix: {title}, the joined data", "附录：{title}分析数据"),
     "demo_boundaries": ("Provincial boundaries", "省级行政区划边界"),
     # physicians 2018
     "sec_physicians": (
@@ -117,6 +118,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "全部数值均转录自下列已发表的表格，未作任何编造、插补或修正；来源数据中发现的问题逐条列出，不加隐藏。",
     ),
     "tab_sources": ("Built-in datasets", "内置数据集"),
+    "tab_caveats": ("Caveats of the built-in datasets", "内置数据集的数据说明"),
     "tab_warnings": ("Warnings raised while reading the data", "读取数据时发出的警告"),
     "w_identical": (
         "{column}: identical values in {y0} and {y1} for every unit ({n} units) - often a copy "

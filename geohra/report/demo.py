@@ -28,7 +28,7 @@ import geohra
 from geohra.io.datasets import DEMOS
 from geohra.report import _demo_sections, i18n
 from geohra.report.config import Indicator, ReportConfig
-from geohra.report.document import Progress, Report
+from geohra.report.document import Progress, Report, Table
 from geohra.report.pipeline import PanelContext, analyse_panel, flatten_joined
 
 LANGS = ("en", "zh")
@@ -118,13 +118,30 @@ def build_demo(out: Path, *, lang: str = "en", quiet: bool = False) -> list[Path
     )
     with progress.step(i18n.tr("demo_boundaries", lang)):
         boundaries = geohra.load_boundaries("china-provinces")
+    appendices = []
     for name, cfg in zip(("health2013", "gp"), demo_configs(lang), strict=True):
         ctx = _panel_context(name, cfg, boundaries, out, progress, caught)
+        first = len(report.sections)
         analyse_panel(report, ctx)
+        appendices += _take_appendix(report, first, cfg.title)
     _demo_sections.physicians(report, boundaries, out, progress)
     _demo_sections.nbs_1998(report, boundaries, progress, caught)
     _demo_sections.provenance(report, caught, boundaries)
+    report.sections += appendices  # the panels' appendices close the report
     return report.write(out)
+
+
+def _take_appendix(report: Report, first: int, title: str) -> list:
+    """Remove the appendix section of the panel whose sections start at ``first``, retitled."""
+    taken = [
+        s
+        for s in report.sections[first:]
+        if any(isinstance(it, Table) and it.appendix for it in s.items)
+    ]
+    for s in taken:
+        report.sections.remove(s)
+        s.title = i18n.tr("demo_appendix", report.lang, title=title)
+    return taken
 
 
 __all__ = ["build_demo", "demo_configs", "HEALTH_2013", "GP_PANEL"]

@@ -101,8 +101,16 @@ def _widths(text) -> list:
         for j, c in enumerate(text.columns)
     ]
     need = [min(n, 40) for n in need]
-    total = sum(need)
-    return [Cm(16 * n / total) for n in need]
+    # short columns (years, numbers) keep the width of their text, so "2013" never wraps;
+    # the long ones share what is left of the 16 cm in proportion to their length
+    short = [n <= 10 for n in need]
+    fixed = sum(0.2 * n for n, s in zip(need, short, strict=True) if s)
+    rest = sum(n for n, s in zip(need, short, strict=True) if not s)
+    if fixed + 0.2 * rest <= 16 or fixed > 12:  # all fits, or mostly short columns
+        total = sum(need)
+        return [Cm(16 * n / total) for n in need]
+    scale = (16 - fixed) / rest
+    return [Cm(0.2 * n if s else scale * n) for n, s in zip(need, short, strict=True)]
 
 
 def _table(doc, report, t: Table, label: str, lang: str) -> None:
