@@ -71,15 +71,15 @@ def physicians(report: Report, boundaries, out: Path, progress: Progress) -> Non
             headers=_headers(["region", *groups.columns], lang),
         )
     )
-    frame = agg.to_frame()
-    frame.insert(0, "name", names.reindex(frame.index))
+    # the inputs (physicians, population, area) are in the dataset: the table shows the degrees
+    frame = agg.to_frame().drop(columns=["resource", "population", "area"])
+    frame.index = pd.Index(names.reindex(frame.index), name="name")
     sec.items.append(
         Table(
             "physicians_agglomeration",
             t("tab_phys_agglomeration"),
             frame,
-            headers={"adcode": i18n.header("adcode", lang), **_headers(frame.columns, lang)},
-            decimals={"resource": 0, "population": 0, "area": 1},
+            headers=_headers(["name", *frame.columns], lang),
         )
     )
     import geopandas as gpd

@@ -119,7 +119,10 @@ def _table(doc, report, t: Table, label: str, lang: str) -> None:
 
     _caption(doc, f"{label} {t.title}").paragraph_format.keep_with_next = True
     frame, _ = report.shown(t)
-    if t.appendix or len(frame) > MAX_DOCX_ROWS:
+    if t.appendix:  # not too large: appendices are in the workbook and the CSV, not in print
+        doc.add_paragraph(tr("appendix_elsewhere", lang, path=f"tables/{t.key}.csv"))
+        return
+    if len(frame) > MAX_DOCX_ROWS:
         doc.add_paragraph(tr("csv_only", lang, rows=len(frame), path=f"tables/{t.key}.csv"))
         return
     if len(frame.columns) > MAX_DOCX_COLS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from geohra.io._provinces import REGION_NAMES_ZH, REGION_ORDER
 from geohra.report import _i18n_convergence as _conv
 from geohra.report import _i18n_demo as _demo
+from geohra.report import _i18n_panel as _panel
 from geohra.report import _i18n_variants as _var
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -50,10 +51,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "m_data": (
         "{units} units, years {years}. {rates}{omitted}",
         "研究单元{units}个，年份{years}。{rates}{omitted}",
-    ),
-    "m_data_one": (
-        "{units} units, {year}. {rates}{omitted}",
-        "研究单元{units}个，{year}年。{rates}{omitted}",
     ),
     "m_rates": ("Rates computed from totals: {items}. ", "由总量计算的比率指标：{items}。"),
     "m_omitted": (
@@ -131,10 +128,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "tab_describe": (
         "Descriptive statistics of the indicators, {first} and {last}",
         "{first}年与{last}年各指标描述性统计",
-    ),
-    "tab_describe_one": (
-        "Descriptive statistics of the indicators, {year}",
-        "{year}年各指标描述性统计",
     ),
     "tab_weights": ("Indicator weights (entropy method)", "指标权重（熵权法）"),
     "tab_index": ("Composite index and rank by year", "各地区综合指数及排名"),
@@ -316,6 +309,7 @@ HEADERS.update(_conv.HEADERS)
 TEXT.update(_var.TEXT)
 HEADERS.update(_var.HEADERS)
 TEXT.update(_demo.TEXT)
+TEXT.update(_panel.TEXT)
 VARIANT_ZH.update(_conv.VARIANT_ZH)
 SIGMA_ZH, COV_ZH, EFFECTS_ZH, MODEL_ZH = (
     _conv.SIGMA_ZH,
