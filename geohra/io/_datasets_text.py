@@ -9,7 +9,7 @@ from __future__ import annotations
 _PER_10K_POP = ("per 10,000 population", "每万人口")
 _PER_KM2 = ("per km²", "每平方公里")
 _MONEY = (
-    "money unit not printed (consistent with 100 million yuan)",
+    "money unit not printed, consistent with 100 million yuan",
     "原表未注明货币单位，与亿元相符",
 )
 _RESOURCES_2013 = {

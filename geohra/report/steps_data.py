@@ -94,12 +94,27 @@ def step_data(report: Report, ctx: PanelContext) -> None:
         top = change.abs().idxmax()
         name = ctx.indicator_label(top, unit=False)
         moved = _change(ctx, means.loc[first, top], means.loc[last, top])
-        sec.findings.append(
-            f"{first}—{last}年，{len(cfg.columns)}项指标中有{up}项均值上升，变化最大的是{name}（{moved}）。"
-            if lang == "zh"
-            else f"From {first} to {last}, the mean of {up} of the {len(cfg.columns)} indicators "
-            f"rose; the largest change was in {name} ({moved})."
-        )
+        n = len(cfg.columns)
+        if lang == "zh":
+            rose = (
+                f"{n}项指标均值全部上升"
+                if up == n
+                else f"{n}项指标均值均未上升"
+                if up == 0
+                else f"{n}项指标中有{up}项均值上升"
+            )
+            sec.findings.append(f"{first}—{last}年，{rose}，变化最大的是{name}（{moved}）。")
+        else:
+            rose = (
+                "the mean of every indicator rose"
+                if up == n
+                else "no indicator's mean rose"
+                if up == 0
+                else f"the mean of {up} of the {n} indicators rose"
+            )
+            sec.findings.append(
+                f"From {first} to {last}, {rose}; the largest change was in {name} ({moved})."
+            )
     for c, _ in ctx.totals:
         unit = ctx.unit_of(c) or "?"
         sec.findings.append(
