@@ -84,6 +84,16 @@ def demo_configs(lang: str = "en") -> tuple[ReportConfig, ReportConfig]:
 HEALTH_2013, GP_PANEL = demo_configs("en")
 
 
+class _PanelProgress:
+    """The progress lines of one panel, each led by the panel's title (two panels, same steps)."""
+
+    def __init__(self, progress: Progress, title: str) -> None:
+        self.progress, self.title = progress, title
+
+    def step(self, label: str):
+        return self.progress.step(f"{self.title}{i18n.colon(self.progress.lang)}{label}")
+
+
 def _panel_context(name: str, cfg: ReportConfig, boundaries, out: Path, progress, caught: list):
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
@@ -98,7 +108,7 @@ def _panel_context(name: str, cfg: ReportConfig, boundaries, out: Path, progress
         data,
         cfg,
         out,
-        progress,
+        _PanelProgress(progress, cfg.title),
         unit=unit,
         label_col="short_zh" if cfg.lang == "zh" else "name_en",
         units=dict(ds.text("units", cfg.lang)),
