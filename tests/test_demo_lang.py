@@ -140,3 +140,14 @@ def test_demo_datasets_say_everything_in_both_languages():
     assert "新疆" in zh.loc["nbs-1998-1999", "caveats"]
     with pytest.raises(ValueError, match="lang must be 'en' or 'zh'"):
         DEMOS["gp-2012-2017"].text("title", "fr")
+
+
+def test_demo_language_is_checked(tmp_path, capsys):
+    from geohra.report.demo import build_demo
+
+    with pytest.raises(ValueError, match="lang must be 'en' or 'zh', got 'fr'"):
+        build_demo(tmp_path / "out", lang="fr")
+    assert not (tmp_path / "out").exists()  # refused before anything is written
+    with pytest.raises(SystemExit):
+        main(["demo", "--out", str(tmp_path / "cli"), "--lang", "fr"])
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
