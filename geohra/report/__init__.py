@@ -45,13 +45,6 @@ def run_report(cfg: ReportConfig, out: Path, *, quiet: bool = False) -> list[Pat
         cjk = any("\u4e00" <= ch <= "\u9fff" for name in cfg.columns for ch in name)
         cfg = replace(cfg, lang="zh" if cjk else "en")
     lang = "zh" if cfg.lang == "zh" else "en"
-    if cfg.builtin:  # a shipped dataset's columns by their display names, unless [labels] says
-        from dataclasses import replace
-
-        from geohra.io.datasets import DEMOS
-
-        shipped = DEMOS[cfg.builtin].text("labels", lang) if cfg.builtin in DEMOS else {}
-        cfg = replace(cfg, labels=tuple({**shipped, **dict(cfg.labels)}.items()))
     out = Path(out)
     inputs = [*cfg.paths, *([cfg.source] if cfg.source else [])]
     _check_inputs_outside(out, inputs)
