@@ -73,6 +73,17 @@ def test_make_valid_is_refused_for_builtin_layers():
         geohra.load_boundaries("china-provinces", make_valid=True)
 
 
+def test_make_valid_that_leaves_a_polygon_geos_cannot_check_raises():
+    """Found by fuzzing: this bow tie with a subnormal coordinate is 'repaired' by
+    shapely.make_valid into a polygon on which GEOS itself raises; geohra now says so."""
+    ring = [(1, 0), (1, -1), (0, 0), (-2, -1), (0, 1), (1, -1), (-1, -4.2e-191)]
+    gdf = _row([box(0, 0, 1, 1), Polygon(ring)], crs="EPSG:4326")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match=r"could not repair 1 unit.*'u1'.*in a GIS"):
+            geohra.load_boundaries(gdf, id_col="code", make_valid=True)
+
+
 coord = st.floats(-200, 200, allow_nan=False, allow_infinity=False)
 
 

@@ -178,13 +178,13 @@ DEMOS: dict[str, DemoDataset] = {
                 "The table mislabels population (values are 10,000 persons: total / population "
                 "reproduces the per-1,000 column for all 31 provinces) and area (values are km2).",
                 "The table does not say which physicians it counts; their sum, 3,607,156, matches the "
-                "3.607 million licensed (assistant) physicians of China's health statistics for "
-                "the end of 2018.",
+                "3.607 million licensed (assistant) physicians at the end of 2018 in the National "
+                "Health Commission's Statistical Bulletin on the Development of Health in China, 2018.",
             ),
             caveats_zh=(
                 "原表人口与面积的单位标注有误：人口实为万人（医师总数÷人口可在全部31个省份重现每千人口列），"
                 "面积实为平方公里。",
-                "原表未说明所计医师的口径；各省合计3607156人，与2018年末全国执业（助理）医师数（360.7万人）一致。",
+                "原表未说明所计医师的口径；各省合计3607156人，与《2018年我国卫生健康事业发展统计公报》（国家卫生健康委员会）所载2018年末全国执业（助理）医师数（360.7万人）一致。",
             ),
         ),
         DemoDataset(

@@ -103,6 +103,7 @@ def check_geometries(gdf: Any, *, label: str, who: str, make_valid: bool = False
             parts = [p for p in g.geoms if p.geom_type in ("Polygon", "MultiPolygon")]
             g = shapely.union_all(parts) if parts else g
         polys.append(g)
+    _check_repaired(polys, [gdf.index[i] for i in bad], label=label, who=who)
     out = gdf.copy()
     column = out.geometry.name
     values = np.asarray(out.geometry.values, dtype=object).copy()
@@ -116,3 +117,32 @@ def check_geometries(gdf: Any, *, label: str, who: str, make_valid: bool = False
         stacklevel=3,
     )
     return out
+
+
+def _check_repaired(polys: list, units: list, *, label: str, who: str) -> None:
+    """Raise when shapely.make_valid left a unit without a valid polygon: an empty or
+    non-polygonal result, or one GEOS cannot even validate (e.g. near-zero subnormal
+    coordinates make GEOS raise 'Segment vertex does not intersect ring')."""
+    import shapely
+    from shapely.errors import GEOSException
+
+    failed = []
+    for unit, g in zip(units, polys, strict=True):
+        if g.is_empty or g.geom_type not in ("Polygon", "MultiPolygon"):
+            failed.append(
+                f"{unit!r}: repaired into {g.geom_type}{' (empty)' if g.is_empty else ''}"
+            )
+            continue
+        try:
+            ok = bool(shapely.is_valid(g))
+        except GEOSException as exc:
+            failed.append(f"{unit!r}: GEOS cannot check the repaired polygon ({exc})")
+            continue
+        if not ok:
+            failed.append(f"{unit!r}: still invalid after repair ({shapely.is_valid_reason(g)})")
+    if failed:
+        raise ValueError(
+            f"{who}: shapely.make_valid could not repair {len(failed)} unit(s) of {label} into "
+            f"valid polygons: {'; '.join(failed[:8])}. Fix these polygons in a GIS (or drop the "
+            "units) and load the layer again."
+        )
