@@ -102,7 +102,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "m_spatial": (
         "Queen contiguity, row-standardised; {islands}; {lisa}. "
         "Permutation inference ({permutations} permutations, seed {seed}), significance level {alpha}.",
-        "采用Queen邻接空间权重并行标准化，{islands}；{lisa}；置换检验（{permutations}次，随机种子{seed}），显著性水平{alpha}。",
+        "采用Queen邻接空间权重（行标准化），{islands}；{lisa}；置换检验（{permutations}次，随机种子{seed}），显著性水平{alpha}。",
     ),
     "m_dynamics": (
         "{kernel} kernel density on one grid with one bandwidth rule for all years: {bandwidth}.",
