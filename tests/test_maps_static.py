@@ -590,6 +590,25 @@ def test_decomposition_bars_theil_and_dagum():
         decomposition_bars(summ, parts=["within", "nope"])
 
 
+def test_decomposition_bars_of_one_year_keep_bar_width_and_print_shares():
+    """A one-year report drew one bar across the whole axis; it is now one bar of the usual
+    width, and with few bars each part's share is printed on it (the Theil shares)."""
+    from geohra.inequality.theil import theil
+
+    panel = _long_panel()
+    one = panel[panel["year"] == 2020]
+    res = theil(one, "beds", population="pop", by="region")
+    summ = pd.DataFrame([{"year": 2020, **res.summary().iloc[0].to_dict()}])
+    ax = decomposition_bars(summ, lang="zh").axes[0]
+    lo, hi = ax.get_xlim()
+    assert hi - lo >= 5  # at least five bar slots: the bar is 0.7 wide, not the whole axis
+    labels = {t.get_gid(): float(t.get_text()) for t in ax.texts}
+    assert labels["share-within"] == pytest.approx(res.within / res.total * 100, abs=0.05)
+    assert labels["share-between"] == pytest.approx(res.between / res.total * 100, abs=0.05)
+    many = pd.DataFrame({"year": range(2001, 2011), "within": 1.0, "between": 1.0})
+    assert not decomposition_bars(many, lang="en").axes[0].texts  # ten bars: no labels
+
+
 def test_moran_scatter_slope_is_esdas_moran_i():
     import libpysal
     from esda.moran import Moran

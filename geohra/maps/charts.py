@@ -304,6 +304,11 @@ def decomposition_bars(
         )
         line.set_gid("total")
     ax.set_xticks(x, [str(i) for i in shown.index], rotation=45 if len(x) > 8 else 0)
+    if len(x) < _MIN_SLOTS:  # one or two years: bars of the usual width, not the whole axis
+        pad = (_MIN_SLOTS - len(x)) / 2
+        ax.set_xlim(-0.5 - pad, len(x) - 0.5 + pad)
+    if kind == "share" and len(x) <= 8:  # few bars: print each part's share on it
+        _label_segments(ax, x, shown, parts)
     fp = font_props(lang, 9)
     ax.set_ylabel(
         text("share", lang) if kind == "share" else text("value", lang), fontproperties=fp
@@ -313,6 +318,22 @@ def decomposition_bars(
     if title:
         ax.set_title(title, fontproperties=font_for([title], lang, 12))
     return fig
+
+
+_MIN_SLOTS = 5  # a decomposition chart is at least this many bar widths wide
+
+
+def _label_segments(ax: Axes, x: np.ndarray, shown: pd.DataFrame, parts: Sequence[str]) -> None:
+    """The share (%) of each part written in the middle of its segment (if >= 4 %)."""
+    bottom = np.zeros(len(x))
+    for p in parts:
+        height = shown[p].to_numpy(dtype=float)
+        for xi, b, h in zip(x, bottom, height, strict=True):
+            if h >= 4:
+                t = ax.text(xi, b + h / 2, f"{h:.1f}", ha="center", va="center", fontsize=8)
+                t.set_color("white" if p in ("within", "between", "between_net") else "black")
+                t.set_gid(f"share-{p}")
+        bottom = bottom + height
 
 
 def moran_scatter(
