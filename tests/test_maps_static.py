@@ -480,6 +480,27 @@ def test_english_charts_draw_chinese_names_in_a_cjk_font(monkeypatch):
     assert ax.title.get_fontfamily()[0] == "Fake CJK"
 
 
+def test_kde_regions_every_bottom_panel_shows_x_values_and_tails_are_trimmed():
+    """Three regions in two columns: the right panel has nothing below it, so it must show
+    its own x tick labels; the x range ends where the curves have died out."""
+    from geohra.dynamics import kde
+
+    res = kde(_long_panel(), "beds", time="year", by="region")
+    fig = kde_curves(res.densities, lang="en")
+    panels = [a for a in fig.axes if a.lines]
+    assert len(panels) == 3
+    for a in panels[1:]:  # Central (top right, nothing below) and West (bottom left)
+        assert any(t.get_visible() and t.get_text() for t in a.get_xticklabels())
+    # a curve on a wide shared grid: the shown range is where it is above 0.1 % of its peak
+    grid = np.linspace(0, 100, 401)
+    curve = np.exp(-0.5 * ((grid - 50) / 3) ** 2)
+    ax = kde_curves(pd.DataFrame({2020: curve}, index=grid), lang="en").axes[0]
+    lo, hi = ax.get_xlim()
+    alive = grid[curve > 1e-3]
+    assert lo <= alive[0] and alive[-1] <= hi  # nothing visible is cut off
+    assert 35 < lo < 40 and 60 < hi < 65  # 50 +- 3.7 sd plus 3 % padding, not 0-100
+
+
 def _regional_panel() -> pd.DataFrame:
     """Regions whose densities differ a lot in height: the first region (alphabetically,
     and as kde() returns them) is spread out, the later ones are narrow, so their peaks

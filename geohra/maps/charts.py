@@ -128,6 +128,10 @@ def kde_curves(
         axes = fig.subplots(nr, nc, squeeze=False, sharex=True, sharey=True).ravel()
         for a in axes[len(groups) :]:
             a.set_axis_off()
+        for i in range(max(0, len(groups) - nc), len(groups)):
+            # the lowest panel of each column shows the x values (with an empty slot below
+            # it, sharex would have hidden them)
+            axes[i].xaxis.set_tick_params(labelbottom=True)
     else:
         fig, a0 = _figure(ax, figsize or (6.5, 4.2))
         axes = [a0]
@@ -153,6 +157,7 @@ def kde_curves(
     drawn = [np.nanmax(ln.get_ydata()) for a in axes for ln in a.get_lines()]
     if drawn:
         axes[0].set_ylim(0, 1.05 * max(max(drawn), 0) or 1.0)
+        _trim_tails(axes[0], densities)
     handles, labels = axes[0].get_legend_handles_labels()
     if grouped:
         fig.legend(handles, labels, loc="outside right center", prop=fp, frameon=False)
@@ -161,6 +166,21 @@ def kde_curves(
     if title:
         fig.suptitle(title, fontproperties=font_for([title], lang, 12))
     return fig
+
+
+def _trim_tails(ax: Axes, densities: pd.DataFrame) -> None:
+    """x limits where some curve is above 0.1 % of the highest peak (the grid runs three
+    bandwidths past the data, where every curve is flat at 0)."""
+    values = densities.to_numpy(dtype=float)
+    peak = np.nanmax(values) if values.size else 0.0
+    if not peak > 0:
+        return
+    seen = np.flatnonzero(np.nanmax(values, axis=1) > 1e-3 * peak)
+    grid = densities.index.to_numpy(dtype=float)
+    lo, hi = grid[seen[0]], grid[seen[-1]]
+    if hi > lo:
+        pad = 0.03 * (hi - lo)
+        ax.set_xlim(max(grid[0], lo - pad), min(grid[-1], hi + pad))
 
 
 def kde_surface(
