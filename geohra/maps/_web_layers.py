@@ -119,8 +119,16 @@ def _simplified_4326(geometry: Any, simplify: float | bool | None, precision: in
     if simplify:
         # each shared border simplified once: borders stay shared (no gaps/slivers)
         from geohra.maps._coverage import simplify_coverage
+        from geohra.maps._disk_cache import on_disk
 
-        simple = simplify_coverage(geoms, float(simplify), precision)
+        # also kept on disk for the next run on the same boundaries (maps/_disk_cache.py)
+        tol = float(simplify)
+        simple = on_disk(
+            "web",
+            geoms,
+            ("coverage", tol, precision),
+            lambda: simplify_coverage(geoms, tol, precision),
+        )
         if simple is not None:
             return simple  # already rounded to `precision`
         # not a clean coverage (or not polygons): GEOS's coverage simplification

@@ -162,7 +162,10 @@ def web_map(
         would come out invalid or overlapping keep more of their vertices. A layer
         that is not a clean coverage (neighbours' vertices do not match, overlaps) is
         simplified with ``shapely.coverage_simplify`` instead (Visvalingam-Whyatt,
-        slower). The simplified layer is computed once and reused by later maps.
+        slower). The simplified layer is computed once and reused by later maps; it is
+        also kept on disk (``$GEOHRA_CACHE_DIR``, default the user's cache folder
+        ``~/.cache/geohra``; ``GEOHRA_CACHE_DIR=off`` turns it off), keyed by the
+        geometry itself, so the next run on the same boundaries reads it.
     precision
         Decimals kept in the coordinates (5 = about 1 m), to keep files small.
     offline
