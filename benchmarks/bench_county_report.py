@@ -122,7 +122,9 @@ def main() -> None:
     ap.add_argument("--keep", help="write the panel, config and outputs here instead of a temp dir")
     ap.add_argument("--label", default="", help="a note for the results row (e.g. the commit)")
     args = ap.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    # GEOHRA_CACHE_DIR=off: every run simplifies the county layer for its web map anew (the
+    # on-disk geometry cache would make runs after the first faster): cold means cold
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg", "GEOHRA_CACHE_DIR": "off"}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
