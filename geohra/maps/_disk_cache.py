@@ -5,7 +5,7 @@ cache of :mod:`geohra.maps._prepared` keeps the result for the rest of a run, an
 one keeps it for the next run: a script, a notebook or ``geohra report`` started again
 on the same boundaries reads the simplified layer (~160,000 vertices) instead.
 
-* Key: a BLAKE2b digest of the input geometries' WKB (every coordinate, ring and part,
+* Key: a BLAKE2b digest of the input geometries' WKB (every coordinate, part and ring,
   in order), the simplification parameters and :data:`VERSION`. Any change of the
   geometry (one vertex) or the parameters gives another key; the cache never answers
   for geometry it was not made from.
@@ -34,6 +34,7 @@ import numpy as np
 
 VERSION = 1  # bump when the simplification's output changes
 MAX_FILES = 16
+_CHUNK_VERTICES = 100_000  # coordinates hashed per step
 _OFF = ("off", "0", "none", "false", "no")
 
 
@@ -52,14 +53,22 @@ def cache_dir() -> Path | None:
 
 
 def digest(geoms: np.ndarray, params: Hashable) -> str:
-    """The key of ``geoms`` (their WKB, in order) with ``params``."""
+    """The key of ``geoms`` with ``params``: their WKB (every coordinate, part and ring, in
+    order), hashed a few geometries at a time (a fresh process pays for every new
+    megabyte it touches; the county layer's WKB is 67 MB)."""
     import shapely
 
+    geoms = np.asarray(geoms, dtype=object)
     h = hashlib.blake2b(digest_size=20)
     h.update(repr((VERSION, len(geoms), params)).encode())
-    for wkb in shapely.to_wkb(np.asarray(geoms, dtype=object)):
-        h.update(len(wkb).to_bytes(8, "little"))
-        h.update(wkb)
+    sizes = shapely.get_num_coordinates(geoms)
+    start = 0
+    while start < len(geoms):  # slices of about _CHUNK_VERTICES vertices
+        stop = start + 1 + int(np.searchsorted(np.cumsum(sizes[start + 1 :]), _CHUNK_VERTICES))
+        for wkb in shapely.to_wkb(geoms[start:stop]):
+            h.update(len(wkb).to_bytes(8, "little"))
+            h.update(wkb)
+        start = stop
     return h.hexdigest()
 
 
