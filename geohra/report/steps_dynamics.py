@@ -17,19 +17,19 @@ def step_dynamics(report: Report, ctx: PanelContext) -> None:
     target = cfg.target_for("kde")
     col, label = ctx.column(target), ctx.target_label(target)
     kernel = variants.kde(cfg.kde_kernel, cfg.kde_kernel_scale, cfg.kde_bandwidth, lang)
-    sec = report.section(ctx.heading("sec_dynamics"), ctx.t("m_dynamics", **kernel))
-    options = dict(
-        kernel=cfg.kde_kernel, kernel_scale=cfg.kde_kernel_scale, bandwidth=cfg.kde_bandwidth
-    )
     years = list(cfg.kde_years or ctx.years)
     unknown = [y for y in years if y not in ctx.years]
     if unknown:
         raise ValueError(
             f"config: [kde].years {unknown} are not in the panel; its years are {list(ctx.years)}."
         )
-    if len(years) < 2:
-        sec.items.append(ctx.t("skip_years"))
+    if len(years) < 2:  # the section says why it is empty, without the method it did not use
+        report.section(ctx.heading("sec_dynamics"), ctx.t("skip_years"))
         return
+    sec = report.section(ctx.heading("sec_dynamics"), ctx.t("m_dynamics", **kernel))
+    options = dict(
+        kernel=cfg.kde_kernel, kernel_scale=cfg.kde_kernel_scale, bandwidth=cfg.kde_bandwidth
+    )
     data = pd.DataFrame(ctx.data[[ctx.unit, "year", col]]).set_index(ctx.unit)
     data["region"] = ctx.region_labels()
     data = data[data["year"].isin(years)]
