@@ -102,6 +102,9 @@ def test_single_year_wording(tmp_path):
         sentences = " ".join(texts["finding"] + texts["method"] + texts["caption"])
         for bad in ("2013–2013", "2013 and 2013", "2013年与2013年", "→", "moved from", "由2013年"):
             assert bad not in sentences, (lang, bad)
+        # the skipped kernel-density section says why, without describing the unused method
+        assert "Silverman" not in " ".join(texts["method"]), lang
+        assert ("needs two or more years" if lang == "en" else "需要两个及以上年份") in page
         if lang == "en":
             assert "31 units, 2013." in sentences
             assert "Descriptive statistics of the indicators, 2013" in sentences
