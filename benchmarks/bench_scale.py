@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from bench_inequality import median_time  # one timing helper for the benchmarks
 
 import geohra
 
@@ -41,15 +42,6 @@ QUICK = "--quick" in sys.argv
 if QUICK:
     SIZES, RATIO_SIZES, YEARS = (500, 2_000), (500, 2_000), YEARS[:5]
     OUT = OUT.with_name("scale-quick.md")
-
-
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def paired(fn_ours, fn_other, repeats: int) -> tuple[float, float]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Result", "fmt", "pct", "deprecated_alias"]
+__all__ = ["Result", "fmt", "pct", "deprecated_alias", "series_frame"]
 
 HTML_ROWS = 8  # summary rows shown by _repr_html_ (the rest are counted, not shown)
 
@@ -103,3 +103,9 @@ def deprecated_alias(new: str, old: str) -> property:
 def one_row(row: dict, measure: str) -> pd.DataFrame:
     """A one-row summary indexed by ``measure`` (the statistic's display name)."""
     return pd.DataFrame([row], index=pd.Index([measure], name="measure"))
+
+
+def series_frame(result: Any, names: tuple[str, ...]) -> pd.DataFrame:
+    """The per-unit Series fields ``names`` of ``result`` as columns, in that order; fields
+    that are None (optional columns such as ``pvalue_fdr``) are left out."""
+    return pd.DataFrame({n: getattr(result, n) for n in names if getattr(result, n) is not None})

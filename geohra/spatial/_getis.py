@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import renamed_arguments
-from geohra._result import Result, deprecated_alias, one_row
+from geohra._result import Result, deprecated_alias, one_row, series_frame
 from geohra.spatial._conditional import (
     NOT_SIGNIFICANT,
     _bh_adjust,
@@ -71,19 +71,19 @@ class GetisOrdResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """Columns statistic, expected, variance, z, pvalue, pvalue_sim, spot (+ pvalue_fdr)."""
-        cols = {
-            "statistic": self.statistic,
-            "expected": self.expected,
-            "variance": self.variance,
-            "z": self.z,
-            "pvalue": self.pvalue,
-        }
-        if self.pvalue_sim is not None:
-            cols["pvalue_sim"] = self.pvalue_sim
-        if self.pvalue_fdr is not None:
-            cols["pvalue_fdr"] = self.pvalue_fdr
-        cols["spot"] = self.spot
-        return pd.DataFrame(cols)
+        return series_frame(
+            self,
+            (
+                "statistic",
+                "expected",
+                "variance",
+                "z",
+                "pvalue",
+                "pvalue_sim",
+                "pvalue_fdr",
+                "spot",
+            ),
+        )
 
     def summary(self) -> pd.DataFrame:
         """One row: number of hot and cold spots, n, settings."""

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geohra._common import renamed_arguments
-from geohra._result import Result, deprecated_alias, one_row
+from geohra._result import Result, deprecated_alias, one_row, series_frame
 from geohra.spatial._conditional import (
     NOT_SIGNIFICANT,
     _bh_adjust,
@@ -93,17 +93,9 @@ class LocalMoranResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """Columns statistic, pvalue, quadrant, cluster, z, lag (+ pvalue_fdr)."""
-        cols = {
-            "statistic": self.statistic,
-            "pvalue": self.pvalue,
-            "quadrant": self.quadrant,
-            "cluster": self.cluster,
-            "z": self.z,
-            "lag": self.lag,
-        }
-        if self.pvalue_fdr is not None:
-            cols["pvalue_fdr"] = self.pvalue_fdr
-        return pd.DataFrame(cols)
+        return series_frame(
+            self, ("statistic", "pvalue", "quadrant", "cluster", "z", "lag", "pvalue_fdr")
+        )
 
     def plot(self, **kwargs: Any) -> Any:
         """Moran scatter plot (z against lag, points coloured by cluster); keyword
