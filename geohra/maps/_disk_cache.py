@@ -61,10 +61,11 @@ def digest(geoms: np.ndarray, params: Hashable) -> str:
     geoms = np.asarray(geoms, dtype=object)
     h = hashlib.blake2b(digest_size=20)
     h.update(repr((VERSION, len(geoms), params)).encode())
-    sizes = shapely.get_num_coordinates(geoms)
+    ends = np.cumsum(shapely.get_num_coordinates(geoms))
     start = 0
-    while start < len(geoms):  # slices of about _CHUNK_VERTICES vertices
-        stop = start + 1 + int(np.searchsorted(np.cumsum(sizes[start + 1 :]), _CHUNK_VERTICES))
+    while start < len(geoms):  # slices of about _CHUNK_VERTICES vertices (at least one unit)
+        done = int(ends[start - 1]) if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, done + _CHUNK_VERTICES, side="right")))
         for wkb in shapely.to_wkb(geoms[start:stop]):
             h.update(len(wkb).to_bytes(8, "little"))
             h.update(wkb)
